@@ -1,0 +1,107 @@
+package dev.lifeboat.backend.common.wal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+/**
+ * The byte format of one write-ahead log record, shared by every backend that stores bytes.
+ *
+ * <pre>
+ * offset size field
+ *      0    2 magic 0x4C57 ("LW")
+ *      2    1 format version (1)
+ *      3    1 flags (0, reserved)
+ *      4    4 payload length (signed, >= 0)
+ *      8    8 LSN
+ *     16    8 timestamp (ms, metadata)
+ *     24    4 CRC32C of bytes 0..23
+ *     28    4 CRC32C of the payload
+ *     32    n payload
+ * </pre>
+ *
+ * Big-endian. The header has its own checksum so that a damaged length is recognised as damage
+ * instead of sending a reader off to a wrong offset.
+ */
+public final class RecordFrame {
+    public static final short MAGIC = 0x4C57;
+    public static final byte VERSION = 1;
+    public static final int HEADER_BYTES = 32;
+
+    private RecordFrame() {}
+
+    /** The CRC32C of the remaining bytes of {@code payload}, without moving its position. */
+    public static int payloadCrc(ByteBuffer payload) {
+        CRC32C crc = new CRC32C();
+        crc.update(payload.duplicate());
+        return (int) crc.getValue();
+    }
+
+    /**
+     * Encodes a whole frame into a new heap buffer, flipped for reading.
+     *
+     * @param payloadCrc {@link #payloadCrc} of {@code payload}, computed by the caller (possibly
+     *     outside a lock)
+     */
+    public static ByteBuffer encode(long lsn, long timestampMillis, ByteBuffer payload, int payloadCrc) {
+        int length = payload.remaining();
+        ByteBuffer frame = ByteBuffer.allocate(HEADER_BYTES + length).order(ByteOrder.BIG_ENDIAN);
+        writeHeader(frame, lsn, timestampMillis, length, payloadCrc);
+        frame.put(payload.duplicate());
+        return frame.flip();
+    }
+
+    /** Writes the 32 header bytes at the buffer's position. */
+    public static void writeHeader(ByteBuffer out, long lsn, long timestampMillis, int length, int payloadCrc) {
+        int start = out.position();
+        out.putShort(MAGIC).put(VERSION).put((byte) 0).putInt(length).putLong(lsn).putLong(timestampMillis);
+        CRC32C crc = new CRC32C();
+        crc.update(out.duplicate().position(start).limit(start + 24));
+        out.putInt((int) crc.getValue()).putInt(payloadCrc);
+    }
+
+    /**
+     * A decoded header.
+     *
+     * @param length payload length
+     * @param lsn the record's LSN
+     * @param timestampMillis its timestamp
+     * @param payloadCrc the stored CRC32C of the payload
+     */
+    public record Header(int length, long lsn, long timestampMillis, int payloadCrc) {
+        public long frameBytes() {
+            return HEADER_BYTES + (long) length;
+        }
+    }
+
+    /**
+     * Decodes a header from 32 bytes at the buffer's position (which is not moved).
+     *
+     * @return the header, or null if the magic, version or header checksum is wrong (damage or
+     *     a torn write, which the caller tells apart)
+     */
+    public static Header decodeHeader(ByteBuffer in) {
+        ByteBuffer b = in.duplicate().order(ByteOrder.BIG_ENDIAN);
+        int start = b.position();
+        if (b.remaining() < HEADER_BYTES) {
+            return null;
+        }
+        short magic = b.getShort();
+        byte version = b.get();
+        b.get();
+        int length = b.getInt();
+        long lsn = b.getLong();
+        long timestamp = b.getLong();
+        int headerCrc = b.getInt();
+        int payloadCrc = b.getInt();
+        if (magic != MAGIC || version != VERSION || length < 0) {
+            return null;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(in.duplicate().position(start).limit(start + 24));
+        if ((int) crc.getValue() != headerCrc) {
+            return null;
+        }
+        return new Header(length, lsn, timestamp, payloadCrc);
+    }
+}

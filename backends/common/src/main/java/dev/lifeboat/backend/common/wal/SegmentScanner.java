@@ -1,0 +1,139 @@
+package dev.lifeboat.backend.common.wal;
+
+import dev.lifeboat.spi.CorruptDataException;
+import dev.lifeboat.spi.wal.LogRecord;
+import dev.lifeboat.spi.wal.RecordHandle;
+import dev.lifeboat.spi.wal.RecoveryReport.TornTail;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads framed records from a segment in order and tells a torn tail from corruption.
+ *
+ * <p>A frame that is incomplete at the end of the segment, or whose payload checksum fails when
+ * it is the segment's last frame, or a header that fails its checks when every byte after it is
+ * zero (preallocated space), is a <em>torn tail</em> — allowed only in the log's last segment. A
+ * damaged frame followed by more data, an LSN out of sequence, or any damage in an earlier
+ * segment is <em>corruption</em>: {@link CorruptDataException} naming the segment and offset.
+ */
+public final class SegmentScanner {
+    private static final int ZERO_CHECK_CHUNK = 64 * 1024;
+
+    private final SegmentSource source;
+    private final long expectedFirstLsn;
+    private final boolean lastSegment;
+    private final long maxRecordBytes;
+
+    /**
+     * @param expectedFirstLsn the LSN the segment's first record must have
+     * @param lastSegment whether a torn tail is allowed (only the log's last segment may have one)
+     * @param maxRecordBytes frames claiming a longer payload are damage
+     */
+    public SegmentScanner(SegmentSource source, long expectedFirstLsn, boolean lastSegment, long maxRecordBytes) {
+        this.source = source;
+        this.expectedFirstLsn = expectedFirstLsn;
+        this.lastSegment = lastSegment;
+        this.maxRecordBytes = maxRecordBytes;
+    }
+
+    /**
+     * The result of a scan.
+     *
+     * @param validBytes bytes of complete, verified frames from the start of the segment
+     * @param nextLsn the LSN after the last complete record
+     * @param records how many complete records were seen
+     * @param tornTail the torn tail, if any
+     */
+    public record Result(long validBytes, long nextLsn, long records, Optional<TornTail> tornTail) {}
+
+    /**
+     * Scans the segment from {@code startOffset} (a frame boundary whose record has
+     * {@code startLsn}), passing each record to {@code sink} (null: only verify).
+     */
+    public Result scan(long startOffset, long startLsn, Consumer<LogRecord> sink) throws IOException {
+        long size = source.size();
+        long offset = startOffset;
+        long lsn = startLsn;
+        long records = 0;
+        ByteBuffer header = ByteBuffer.allocate(RecordFrame.HEADER_BYTES);
+        while (offset < size) {
+            header.clear();
+            source.read(offset, header);
+            header.flip();
+            if (header.remaining() < RecordFrame.HEADER_BYTES) {
+                return torn(offset, size, lsn, records, "incomplete header");
+            }
+            RecordFrame.Header h = RecordFrame.decodeHeader(header);
+            if (h == null || h.length() > maxRecordBytes) {
+                if (lastSegment && zerosFrom(offset, size)) {
+                    return torn(offset, size, lsn, records, "zeroed tail");
+                }
+                throw new CorruptDataException(source.name(), offset,
+                        h == null ? "bad record header (magic, version or header CRC32C)"
+                                : "record length " + h.length() + " exceeds the limit " + maxRecordBytes);
+            }
+            if (offset + h.frameBytes() > size) {
+                return torn(offset, size, lsn, records, "incomplete payload");
+            }
+            if (h.lsn() != lsn) {
+                throw new CorruptDataException(source.name(), offset,
+                        "expected LSN " + lsn + " but the record has LSN " + h.lsn());
+            }
+            ByteBuffer payload = ByteBuffer.allocate(h.length());
+            source.read(offset + RecordFrame.HEADER_BYTES, payload);
+            if (payload.hasRemaining()) {
+                throw new EOFException("segment " + source.name() + " shrank while being read at offset " + offset);
+            }
+            payload.flip();
+            CRC32C crc = new CRC32C();
+            crc.update(payload.duplicate());
+            if ((int) crc.getValue() != h.payloadCrc()) {
+                boolean lastFrame = offset + h.frameBytes() == size;
+                if (lastFrame) {
+                    return torn(offset, size, lsn, records, "payload checksum of the last record");
+                }
+                throw new CorruptDataException(source.name(), offset,
+                        "payload CRC32C mismatch in record LSN " + lsn);
+            }
+            if (sink != null) {
+                sink.accept(new LogRecord(RecordHandle.of(lsn), h.timestampMillis(), payload));
+            }
+            offset += h.frameBytes();
+            lsn++;
+            records++;
+        }
+        return new Result(offset, lsn, records, Optional.empty());
+    }
+
+    /** Scans the whole segment from its start. */
+    public Result scan(Consumer<LogRecord> sink) throws IOException {
+        return scan(0, expectedFirstLsn, sink);
+    }
+
+    private Result torn(long offset, long size, long lsn, long records, String why) throws CorruptDataException {
+        if (!lastSegment) {
+            throw new CorruptDataException(source.name(), offset,
+                    "truncated record (" + why + ") in a segment that is not the last one");
+        }
+        return new Result(offset, lsn, records, Optional.of(new TornTail(source.name(), offset, size - offset)));
+    }
+
+    private boolean zerosFrom(long offset, long size) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(ZERO_CHECK_CHUNK);
+        for (long pos = offset; pos < size; pos += ZERO_CHECK_CHUNK) {
+            chunk.clear();
+            source.read(pos, chunk);
+            chunk.flip();
+            while (chunk.hasRemaining()) {
+                if (chunk.get() != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}
