@@ -3,6 +3,7 @@ package dev.lifeboat.spi.shuffle;
 import dev.lifeboat.spi.Capability;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -39,6 +40,16 @@ public interface ShuffleBlockStore extends AutoCloseable {
         try (InputStream in = openBlock(status, reduceId)) {
             return in.readAllBytes();
         }
+    }
+
+    /**
+     * The committed map outputs stored at this location (the winning attempt of each map task),
+     * in shuffle and map order, for tools that verify a whole store ({@code lifeboat inspect}).
+     *
+     * @throws UnsupportedOperationException if the backend cannot enumerate its outputs
+     */
+    default List<MapStatus> committedMapOutputs() throws IOException {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot list its map outputs");
     }
 
     /** Removes every map output of a shuffle stored at this location. Idempotent. */
