@@ -1,0 +1,49 @@
+package dev.lifeboat.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * The {@code lifeboat} command. Each subcommand returns an exit code; {@code main} exits with it.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            usage(out);
+            return args.length == 0 ? 2 : 0;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            return switch (args[0]) {
+                case "inspect" -> new Inspect(out).run(rest);
+                default -> {
+                    err.println("lifeboat: unknown command '" + args[0] + "'");
+                    usage(err);
+                    yield 2;
+                }
+            };
+        } catch (IllegalArgumentException e) {
+            err.println("lifeboat " + args[0] + ": " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("""
+                usage: lifeboat <command> [arguments]
+
+                commands:
+                  inspect [--kind wal|checkpoints|shuffle] [--option key=value]... <uri>
+                      List what is stored at <uri> (WAL segments, checkpoints, shuffle outputs),
+                      verify every checksum, and report torn tails and corruption with their
+                      location. Exit code 0: intact; 1: damage found; 2: usage or access error.
+                  help
+                      This text.""");
+    }
+}
