@@ -1,0 +1,103 @@
+package dev.lifeboat.benchmarks.wal;
+
+import dev.lifeboat.benchmarks.BenchSupport;
+import dev.lifeboat.spi.Lifeboat;
+import dev.lifeboat.spi.wal.RecordHandle;
+import dev.lifeboat.spi.wal.WriteAheadLog;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Appending to a write-ahead log and waiting for the configured durability, with 1, 4 and 16
+ * concurrent writers (group commit). One op = one acknowledged record; MB/s = ops × record size.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+@Fork(value = 1, jvmArgsAppend = {BenchSupport.FLAG_REFLECT, BenchSupport.FLAG_NIO, BenchSupport.FLAG_REF,
+        BenchSupport.FLAG_ANALYTICS})
+public class WalAppendBenchmark {
+    /** {@code local} or {@code chronicle}: the URI scheme is chosen from it. */
+    @Param({"local"})
+    public String backend;
+
+    @Param({"100", "1024", "65536"})
+    public int recordBytes;
+
+    @Param({"none", "flush", "sync"})
+    public String durability;
+
+    private Path dir;
+    private WriteAheadLog wal;
+    private ByteBuffer record;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        dir = BenchSupport.freshDir("wal-" + backend);
+        record = BenchSupport.record(recordBytes);
+        wal = Lifeboat.openWriteAheadLog(uri(backend, dir), Map.of("durability", durability,
+                "segment-bytes", "64MiB", "max-record-bytes", "1MiB"));
+    }
+
+    /** Keep the disk footprint bounded: drop the segments of the finished iteration. */
+    @TearDown(Level.Iteration)
+    public void truncate() throws IOException {
+        Optional<RecordHandle> last = wal.last();
+        if (last.isPresent()) {
+            wal.truncateBefore(last.get());
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        wal.close();
+        BenchSupport.deleteRecursively(dir);
+    }
+
+    @Benchmark
+    @Threads(1)
+    public RecordHandle writers1() throws IOException {
+        return wal.write(record.duplicate(), 0);
+    }
+
+    @Benchmark
+    @Threads(4)
+    public RecordHandle writers4() throws IOException {
+        return wal.write(record.duplicate(), 0);
+    }
+
+    @Benchmark
+    @Threads(16)
+    public RecordHandle writers16() throws IOException {
+        return wal.write(record.duplicate(), 0);
+    }
+
+    static URI uri(String backend, Path dir) {
+        return switch (backend) {
+            case "local" -> dir.toUri();
+            case "chronicle" -> URI.create("chronicle://" + dir.toUri().getPath());
+            default -> throw new IllegalArgumentException("unknown backend '" + backend + "': local or chronicle");
+        };
+    }
+}
