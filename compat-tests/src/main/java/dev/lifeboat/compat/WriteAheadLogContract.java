@@ -3,10 +3,10 @@ package dev.lifeboat.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lifeboat.compat.internal.ChildArgs;
 import dev.lifeboat.compat.internal.ChildJvm;
+import dev.lifeboat.compat.internal.Kit;
 import dev.lifeboat.compat.internal.Payloads;
 import dev.lifeboat.compat.internal.Seeds;
 import dev.lifeboat.compat.internal.WalCrashChild;
@@ -18,7 +18,6 @@ import dev.lifeboat.spi.OptionSpec;
 import dev.lifeboat.spi.fault.StorageFaults;
 import dev.lifeboat.spi.fault.StoredKind;
 import dev.lifeboat.spi.fault.StoredObject;
-import dev.lifeboat.spi.fault.SupportsFaultInjection;
 import dev.lifeboat.spi.wal.CloseableIterator;
 import dev.lifeboat.spi.wal.Durability;
 import dev.lifeboat.spi.wal.LogRecord;
@@ -70,7 +69,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * keys a test needs ({@code durability}, {@code segment-bytes}, {@code max-record-bytes}), so
  * discovery and option-key validation run too. Tests of a guarantee the provider does not
  * declare in {@link WriteAheadLogProvider#capabilities()} are skipped, naming the capability;
- * damage tests need a provider that implements {@link SupportsFaultInjection}. A backend that
+ * damage tests need a provider that implements {@link dev.lifeboat.spi.fault.SupportsFaultInjection}. A backend that
  * deviates on purpose overrides the test method and asserts its documented behaviour instead.
  *
  * <p>The crash test runs {@link WalCrashChild} in a child JVM (same {@code java}, class path and
@@ -680,7 +679,7 @@ public abstract class WriteAheadLogContract {
             try (WriteAheadLog wal = openLog(root, opts)) {
                 Optional<RecoveryReport.TornTail> torn = wal.recovery().tornTail();
                 assertThat(torn).as("the torn tail of a log cut at %d of %s", cut, segment.name()).isPresent();
-                assertThat(sameObject(torn.get().segment(), segment.name()))
+                assertThat(Kit.sameObject(torn.get().segment(), segment.name()))
                         .as("torn tail in segment '%s', expected '%s'", torn.get().segment(), segment.name()).isTrue();
                 assertThat(torn.get().offset() + torn.get().discardedBytes())
                         .as("the torn tail reaches the end of the cut segment").isEqualTo(cut);
@@ -738,7 +737,7 @@ public abstract class WriteAheadLogContract {
                 () -> Lifeboat.openWriteAheadLogReader(root, optionsWith(opts)));
         CorruptDataException fromWriter = expectCorruption("a writer", () -> openLog(root, opts));
         for (CorruptDataException e : List.of(fromReader, fromWriter)) {
-            assertThat(sameObject(e.location(), segmentName))
+            assertThat(Kit.sameObject(e.location(), segmentName))
                     .as("corruption reported in '%s', expected segment '%s'", e.location(), segmentName).isTrue();
             assertThat(e.offset()).as("offset of the damage (lsn:1 spans [%d, %d), byte %d flipped)", start, end, offset)
                     .isBetween(start, end - 1);
@@ -821,21 +820,17 @@ public abstract class WriteAheadLogContract {
 
     /** {@link #options()} with {@code extra} on top. */
     protected final Map<String, String> optionsWith(Map<String, String> extra) {
-        Map<String, String> all = new LinkedHashMap<>(options());
-        all.putAll(extra);
-        return all;
+        return Kit.merge(options(), extra);
     }
 
     /** Skips the calling test unless the provider declares {@code capability}. */
     protected final void assumeCapability(Capability capability) {
-        assumeTrue(provider().capabilities().contains(capability), "backend does not declare " + capability);
+        Kit.assumeCapability(provider(), capability);
     }
 
     /** The provider's fault injection for {@code root}; skips the test if it has none. */
     protected final StorageFaults faults(URI root, Map<String, String> extra) throws IOException {
-        assumeTrue(provider() instanceof SupportsFaultInjection,
-                "backend does not support fault injection (its provider does not implement SupportsFaultInjection)");
-        return ((SupportsFaultInjection) provider()).faults(root, optionsWith(extra));
+        return Kit.faults(provider(), root, optionsWith(extra));
     }
 
     /** A deterministic record of 1 to 300 bytes. */
@@ -926,10 +921,5 @@ public abstract class WriteAheadLogContract {
     private static StoredObject object(StorageFaults faults, String name) throws IOException {
         return faults.list(StoredKind.WAL_SEGMENT).stream().filter(o -> o.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("segment " + name + " is no longer listed"));
-    }
-
-    /** Whether a name in an error or report denotes the stored object {@code stored}. */
-    static boolean sameObject(String reported, String stored) {
-        return reported.equals(stored) || stored.endsWith("/" + reported) || reported.endsWith("/" + stored);
     }
 }
