@@ -9,7 +9,6 @@ import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,8 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * root per JVM (keyed by the root's real path), because a JVM can hold only one
  * {@link FileLock} on a file and closing any channel of a file may release the JVM's locks on
  * it: the in-JVM lock is always taken first, so only one thread of the JVM touches the lock file
- * at a time. The instance also tracks the attempts that writers of this JVM are still writing,
- * which garbage collection never removes.
+ * at a time.
  */
 final class LocalCheckpointCommitLock {
     private static final ConcurrentHashMap<Path, LocalCheckpointCommitLock> BY_ROOT = new ConcurrentHashMap<>();
@@ -34,7 +32,6 @@ final class LocalCheckpointCommitLock {
 
     private final Path lockFile;
     private final ReentrantLock jvmLock = new ReentrantLock();
-    private final Set<String> liveAttempts = ConcurrentHashMap.newKeySet();
 
     private LocalCheckpointCommitLock(Path lockFile) {
         this.lockFile = lockFile;
@@ -49,20 +46,6 @@ final class LocalCheckpointCommitLock {
         requireNonNull(lockFile, "lockFile is null");
         return BY_ROOT.computeIfAbsent(requireNonNull(realRoot, "realRoot is null"),
                 r -> new LocalCheckpointCommitLock(lockFile));
-    }
-
-    /** Marks an attempt as being written in this JVM. */
-    void attemptStarted(String attemptId) {
-        liveAttempts.add(attemptId);
-    }
-
-    /** Marks an attempt as committed or aborted. */
-    void attemptEnded(String attemptId) {
-        liveAttempts.remove(attemptId);
-    }
-
-    boolean isLive(String attemptId) {
-        return liveAttempts.contains(attemptId);
     }
 
     /**

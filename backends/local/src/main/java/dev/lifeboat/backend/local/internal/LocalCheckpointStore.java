@@ -60,10 +60,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p><b>Delete and garbage collection.</b> {@code delete} removes the commit point first (the id
  * stops being listed at once), then moves the attempt folder to {@code trash/} and removes it.
  * {@code collectGarbage} moves to {@code trash/} every attempt folder that no commit point refers
- * to, that no writer of this JVM is writing and whose attempt id says it started at least
- * {@code minAge} ago, then empties {@code trash/}. Moving a folder under the commit lock is
- * atomic, so a slow writer whose attempt is collected fails its commit instead of publishing a
- * checkpoint with missing parts.
+ * to and whose attempt id says it started at least {@code minAge} ago, then empties
+ * {@code trash/}. Age is the only protection of a running writer, in this JVM as in any other
+ * (the store cannot tell a slow writer from a dead one): a writer whose attempt is collected
+ * fails its commit, because the folder is moved away atomically under the commit lock, instead of
+ * publishing a checkpoint with missing parts.
  */
 public final class LocalCheckpointStore implements CheckpointStore {
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(
@@ -106,7 +107,6 @@ public final class LocalCheckpointStore implements CheckpointStore {
         }
         ensureOpen();
         String attemptId = Attempts.newAttemptId();
-        commitLock.attemptStarted(attemptId);
         try {
             Files.createDirectories(layout.partsDir(attemptId));
             LocalCheckpointWriter writer = new LocalCheckpointWriter(this, id, epoch, attemptId);
@@ -117,7 +117,6 @@ public final class LocalCheckpointStore implements CheckpointStore {
             }
             return writer;
         } catch (IOException | RuntimeException e) {
-            commitLock.attemptEnded(attemptId);
             LocalCheckpointFiles.deleteRecursively(layout.attemptDir(attemptId));
             throw e;
         }
@@ -205,8 +204,7 @@ public final class LocalCheckpointStore implements CheckpointStore {
             try (DirectoryStream<Path> attempts = Files.newDirectoryStream(layout.attemptsDir())) {
                 for (Path dir : attempts) {
                     String attemptId = dir.getFileName().toString();
-                    if (!Attempts.isAttemptId(attemptId) || commitLock.isLive(attemptId)
-                            || referenced.contains(attemptId)
+                    if (!Attempts.isAttemptId(attemptId) || referenced.contains(attemptId)
                             || now - Attempts.startMillis(attemptId) < minAge.toMillis()
                             || isPublished(layout.attemptManifest(attemptId))) {
                         continue;
@@ -311,7 +309,6 @@ public final class LocalCheckpointStore implements CheckpointStore {
 
     void attemptEnded(LocalCheckpointWriter writer) {
         writers.remove(writer);
-        commitLock.attemptEnded(writer.attemptId());
     }
 
     /** The highest epoch that committed, 0 if none did. */
