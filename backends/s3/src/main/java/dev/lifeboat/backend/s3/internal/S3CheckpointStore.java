@@ -1,0 +1,580 @@
+package dev.lifeboat.backend.s3.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lifeboat.backend.common.checkpoint.Attempts;
+import dev.lifeboat.backend.common.checkpoint.ManifestCodec;
+import dev.lifeboat.backend.common.io.Crc32cOutputStream;
+import dev.lifeboat.backend.common.io.VerifyingInputStream;
+import dev.lifeboat.spi.Capability;
+import dev.lifeboat.spi.CorruptDataException;
+import dev.lifeboat.spi.FencedException;
+import dev.lifeboat.spi.Names;
+import dev.lifeboat.spi.OutcomeUnknownException;
+import dev.lifeboat.spi.checkpoint.AlreadyCommittedException;
+import dev.lifeboat.spi.checkpoint.Checkpoint;
+import dev.lifeboat.spi.checkpoint.CheckpointId;
+import dev.lifeboat.spi.checkpoint.CheckpointInfo;
+import dev.lifeboat.spi.checkpoint.CheckpointStore;
+import dev.lifeboat.spi.checkpoint.CheckpointWriter;
+import dev.lifeboat.spi.checkpoint.PartInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A checkpoint store on S3. Parts are uploaded under the attempt's own folder (multipart above
+ * the part size); {@code commit} publishes the manifest with {@code If-None-Match: *}, which is
+ * the atomic put-if-absent: no rename, no copy. A commit whose outcome is unknown is reconciled by
+ * reading the manifest back.
+ *
+ * <p><b>Epoch fencing.</b> A commit with epoch {@code e > 0} first advances the epoch object to
+ * {@code e} by compare-and-set ({@code If-Match} on its ETag) and is refused with
+ * {@link FencedException} if it already holds a greater epoch. A commit whose check passed and
+ * that is then delayed can still publish after a newer epoch's check (S3 has no transaction over
+ * two objects): the window is the time between those two requests of one commit.
+ *
+ * <p><b>Listing.</b> {@code list} and {@code latest} use LIST, and do not depend on it alone: ids
+ * this instance committed or deleted are checked with HEAD when LIST disagrees, and
+ * {@code latest} probes the successors of a numbered id ({@code offsets/8} after
+ * {@code offsets/7}) with HEAD until one is missing.
+ */
+public final class S3CheckpointStore implements CheckpointStore {
+    private static final int RECENT = 4096;
+    private static final int MAX_PROBES = 1000;
+
+    private final ObjectStore store;
+    private final CheckpointLayout layout;
+    private final Set<Capability> capabilities;
+    private final Set<Writer> openWriters = ConcurrentHashMap.newKeySet();
+    /** Ids this instance committed (true) or deleted (false), most recent last; for LIST lag. */
+    private final Map<CheckpointId, Boolean> recent = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<CheckpointId, Boolean> eldest) {
+                    return size() > RECENT;
+                }
+            });
+    private volatile boolean closed;
+
+    public S3CheckpointStore(ObjectStore store, Set<Capability> capabilities) {
+        this.store = requireNonNull(store, "store is null");
+        this.layout = new CheckpointLayout(store);
+        this.capabilities = Set.copyOf(capabilities);
+    }
+
+    @Override
+    public CheckpointWriter begin(CheckpointId id, long epoch) throws IOException {
+        requireNonNull(id, "id is null");
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch is negative: " + epoch);
+        }
+        checkOpen();
+        Writer w = new Writer(id, epoch, Attempts.newAttemptId());
+        openWriters.add(w);
+        return w;
+    }
+
+    @Override
+    public Optional<Checkpoint> open(CheckpointId id) throws IOException {
+        requireNonNull(id, "id is null");
+        checkOpen();
+        return readManifest(id).map(S3Checkpoint::new);
+    }
+
+    private Optional<CheckpointInfo> readManifest(CheckpointId id) throws IOException {
+        String key = layout.manifestKey(id);
+        Optional<ObjectStore.Blob> blob = store.get(key);
+        if (blob.isEmpty()) {
+            return Optional.empty();
+        }
+        CheckpointInfo info = ManifestCodec.decode(blob.get().bytes(), store.describe(key));
+        if (!info.id().equals(id)) {
+            throw new CorruptDataException(store.describe(key), -1, "manifest names checkpoint '" + info.id()
+                    + "' but is stored as '" + id + "'");
+        }
+        return Optional.of(info);
+    }
+
+    @Override
+    public List<CheckpointId> list(String prefix) throws IOException {
+        requireNonNull(prefix, "prefix is null");
+        checkOpen();
+        TreeSet<CheckpointId> ids = new TreeSet<>();
+        for (ObjectStore.ObjectInfo o : store.list(layout.manifestsPrefix() + prefix)) {
+            layout.idOfManifest(o.key()).filter(id -> id.hasPrefix(prefix)).ifPresent(ids::add);
+        }
+        // LIST may lag behind this instance's own commits and deletes: check those with HEAD.
+        List<Map.Entry<CheckpointId, Boolean>> mine;
+        synchronized (recent) {
+            mine = new ArrayList<>(recent.entrySet());
+        }
+        for (Map.Entry<CheckpointId, Boolean> e : mine) {
+            CheckpointId id = e.getKey();
+            if (id.hasPrefix(prefix) && ids.contains(id) != e.getValue()) {
+                if (store.head(layout.manifestKey(id)).isPresent()) {
+                    ids.add(id);
+                } else {
+                    ids.remove(id);
+                }
+            }
+        }
+        return List.copyOf(ids);
+    }
+
+    @Override
+    public Optional<CheckpointId> latest(String prefix) throws IOException {
+        List<CheckpointId> ids = list(prefix);
+        if (ids.isEmpty()) {
+            return Optional.empty();
+        }
+        CheckpointId latest = ids.get(ids.size() - 1);
+        // Numbered ids are committed in sequence: a newer one that LIST does not show yet is found
+        // by asking for the successor directly.
+        for (int i = 0; i < MAX_PROBES; i++) {
+            Optional<CheckpointId> next = successor(latest).filter(id -> id.hasPrefix(prefix));
+            if (next.isEmpty() || store.head(layout.manifestKey(next.get())).isEmpty()) {
+                break;
+            }
+            latest = next.get();
+        }
+        return Optional.of(latest);
+    }
+
+    private static Optional<CheckpointId> successor(CheckpointId id) {
+        String name = id.name();
+        if (name.isEmpty() || name.length() > 18 || !name.chars().allMatch(Character::isDigit)
+                || (name.length() > 1 && name.charAt(0) == '0')) {
+            return Optional.empty();
+        }
+        String parent = id.value().substring(0, id.value().length() - name.length());
+        return Optional.of(CheckpointId.of(parent + (Long.parseLong(name) + 1)));
+    }
+
+    @Override
+    public boolean delete(CheckpointId id) throws IOException {
+        requireNonNull(id, "id is null");
+        checkOpen();
+        String key = layout.manifestKey(id);
+        Optional<ObjectStore.Blob> blob = store.get(key);
+        if (blob.isEmpty()) {
+            recent.put(id, false);
+            return false;
+        }
+        Optional<String> attempt;
+        try {
+            attempt = Optional.of(ManifestCodec.decode(blob.get().bytes(), store.describe(key)).attemptId());
+        } catch (CorruptDataException e) {
+            attempt = Optional.empty(); // its parts are left to garbage collection
+        }
+        store.delete(key); // stops being listed at once
+        recent.put(id, false);
+        if (attempt.isPresent()) {
+            store.deleteAll(layout.attemptFolder(attempt.get(), id));
+        }
+        return true;
+    }
+
+    @Override
+    public int collectGarbage(Duration minAge) throws IOException {
+        requireNonNull(minAge, "minAge is null");
+        if (minAge.isNegative()) {
+            throw new IllegalArgumentException("minAge is negative: " + minAge);
+        }
+        checkOpen();
+        long cutoff = System.currentTimeMillis() - minAge.toMillis();
+        String attempts = layout.attemptsPrefix();
+        int removed = 0;
+        for (String folder : store.listFolders(attempts)) {
+            String attemptId = folder.substring(attempts.length(), folder.length() - 1);
+            if (!Attempts.isAttemptId(attemptId) || Attempts.startMillis(attemptId) > cutoff
+                    || isCommitted(attemptId, folder)) {
+                continue;
+            }
+            store.deleteAll(folder);
+            removed++;
+        }
+        for (ObjectStore.PendingUpload u : store.listMultipartUploads(attempts)) {
+            String rest = u.key().substring(attempts.length());
+            int slash = rest.indexOf('/');
+            String attemptId = slash < 0 ? rest : rest.substring(0, slash);
+            if (Attempts.isAttemptId(attemptId) && Attempts.startMillis(attemptId) <= cutoff) {
+                store.abortMultipartUpload(u.key(), u.uploadId());
+            }
+        }
+        return removed;
+    }
+
+    /** Whether a manifest names this attempt (then its parts are live). */
+    private boolean isCommitted(String attemptId, String folder) throws IOException {
+        for (String idFolder : store.listFolders(folder)) {
+            Optional<CheckpointId> id = CheckpointLayout.decode(
+                    idFolder.substring(folder.length(), idFolder.length() - 1));
+            if (id.isEmpty()) {
+                continue;
+            }
+            try {
+                Optional<CheckpointInfo> info = readManifest(id.get());
+                if (info.isPresent() && info.get().attemptId().equals(attemptId)) {
+                    return true;
+                }
+            } catch (CorruptDataException e) {
+                return true; // cannot tell: keep the bytes rather than lose a checkpoint
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        IOException failure = null;
+        for (Writer w : List.copyOf(openWriters)) {
+            try {
+                w.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        store.close();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the checkpoint store " + store.location() + " is closed");
+        }
+    }
+
+    /** Advances the epoch object to {@code epoch}, or refuses if it holds a greater one. */
+    private void advanceEpoch(CheckpointId id, long epoch) throws IOException {
+        String key = layout.epochKey();
+        for (int round = 0; round < 20; round++) {
+            Optional<ObjectStore.Blob> blob = store.get(key);
+            long current = blob.isEmpty() ? 0 : EpochRecord.decode(blob.get().bytes(), store.describe(key));
+            if (current > epoch) {
+                throw new FencedException("commit of checkpoint " + id, epoch, current);
+            }
+            if (current == epoch) {
+                return;
+            }
+            try {
+                Optional<String> etag = blob.isEmpty()
+                        ? store.putIfAbsent(key, EpochRecord.encode(epoch), Map.of())
+                        : store.putIfMatch(key, EpochRecord.encode(epoch), blob.get().etag(), Map.of());
+                if (etag.isPresent()) {
+                    return;
+                }
+            } catch (OutcomeUnknownException e) {
+                // read it back in the next round
+            }
+        }
+        throw new IOException("could not advance the epoch of " + store.location() + " to " + epoch
+                + ": too many concurrent commits");
+    }
+
+    private enum State { OPEN, COMMITTED, ABORTED, UNKNOWN }
+
+    /** One attempt. */
+    private final class Writer implements CheckpointWriter {
+        private final CheckpointId id;
+        private final long epoch;
+        private final String attemptId;
+        private final List<PartInfo> parts = new ArrayList<>();
+        private final List<String> uploaded = new ArrayList<>();
+        private PartStream current;
+        private State state = State.OPEN;
+        private IOException partFailure;
+
+        Writer(CheckpointId id, long epoch, String attemptId) {
+            this.id = id;
+            this.epoch = epoch;
+            this.attemptId = attemptId;
+        }
+
+        @Override
+        public CheckpointId id() {
+            return id;
+        }
+
+        @Override
+        public String attemptId() {
+            return attemptId;
+        }
+
+        @Override
+        public OutputStream openPart(String name) throws IOException {
+            Names.validate("part name", name);
+            checkWritable();
+            if (parts.stream().anyMatch(p -> p.name().equals(name))
+                    || (current != null && current.name.equals(name))) {
+                throw new IllegalArgumentException("part '" + name + "' was already written in attempt "
+                        + attemptId + " of checkpoint " + id);
+            }
+            finishCurrent();
+            String key = layout.partKey(attemptId, id, name);
+            current = new PartStream(name, key, new UploadStream(store, key));
+            return current;
+        }
+
+        private void finishCurrent() throws IOException {
+            if (current != null) {
+                PartStream p = current;
+                current = null;
+                p.close();
+            }
+            if (partFailure != null) {
+                throw new IOException("a part of checkpoint " + id + " failed to upload: " + partFailure.getMessage(),
+                        partFailure);
+            }
+        }
+
+        private void checkWritable() {
+            if (state != State.OPEN) {
+                throw new IllegalStateException("attempt " + attemptId + " of checkpoint " + id + " is "
+                        + state.name().toLowerCase(Locale.ROOT));
+            }
+            checkOpen();
+        }
+
+        @Override
+        public CheckpointInfo commit() throws IOException {
+            checkWritable();
+            try {
+                finishCurrent();
+            } catch (IOException e) {
+                abort(e);
+                throw e;
+            }
+            CheckpointInfo info = new CheckpointInfo(id, epoch, attemptId, System.currentTimeMillis(), parts);
+            if (epoch > 0 && capabilities.contains(Capability.CHECKPOINT_EPOCH_FENCING)) {
+                try {
+                    advanceEpoch(id, epoch);
+                } catch (IOException e) {
+                    abort(e);
+                    throw e;
+                }
+            }
+            String key = layout.manifestKey(id);
+            byte[] manifest = ManifestCodec.encode(info);
+            Optional<String> created;
+            try {
+                created = store.putIfAbsent(key, manifest, Map.of());
+            } catch (OutcomeUnknownException e) {
+                return reconcile(info, e);
+            } catch (IOException e) {
+                abort(e);
+                throw e;
+            }
+            if (created.isPresent()) {
+                return committed(info);
+            }
+            return reconcile(info, null);
+        }
+
+        /**
+         * After a refused or unanswered manifest PUT: the manifest tells whether this attempt won
+         * (an SDK retry of a PUT whose first answer was lost is refused by its own success).
+         */
+        private CheckpointInfo reconcile(CheckpointInfo info, OutcomeUnknownException unknown) throws IOException {
+            Optional<CheckpointInfo> stored;
+            try {
+                stored = readManifest(id);
+            } catch (IOException e) {
+                if (unknown == null) {
+                    abort(e);
+                    throw e;
+                }
+                unknown.addSuppressed(e);
+                state = State.UNKNOWN;
+                openWriters.remove(this);
+                throw outcomeUnknown(unknown);
+            }
+            if (stored.isPresent() && stored.get().attemptId().equals(attemptId)) {
+                return committed(stored.get());
+            }
+            if (stored.isPresent()) {
+                abort(null);
+                throw new AlreadyCommittedException(id);
+            }
+            if (unknown != null) {
+                // Not there now, but the request may still land: keep the parts (garbage
+                // collection removes them if it never does).
+                state = State.UNKNOWN;
+                openWriters.remove(this);
+                throw outcomeUnknown(unknown);
+            }
+            // Refused, yet nothing is there: the id was deleted in between. Try once more.
+            try {
+                if (store.putIfAbsent(layout.manifestKey(id), ManifestCodec.encode(info), Map.of()).isPresent()) {
+                    return committed(info);
+                }
+            } catch (OutcomeUnknownException e) {
+                return reconcile(info, e);
+            }
+            return reconcile(info, new OutcomeUnknownException("commit of checkpoint " + id
+                    + " was refused twice but no manifest is visible", null));
+        }
+
+        private OutcomeUnknownException outcomeUnknown(OutcomeUnknownException cause) {
+            return new OutcomeUnknownException("commit of checkpoint " + id + " (attempt " + attemptId
+                    + ") may or may not have taken effect; reconcile with open(" + id + ")", cause);
+        }
+
+        private CheckpointInfo committed(CheckpointInfo info) {
+            state = State.COMMITTED;
+            openWriters.remove(this);
+            recent.put(id, true);
+            return info;
+        }
+
+        private void abort(IOException cause) {
+            if (state != State.OPEN) {
+                return;
+            }
+            state = State.ABORTED;
+            openWriters.remove(this);
+            if (current != null) {
+                current.abandon(cause);
+                current = null;
+            }
+            for (String key : uploaded) {
+                try {
+                    store.delete(key);
+                } catch (IOException e) {
+                    if (cause != null) {
+                        cause.addSuppressed(e);
+                    } // else: garbage collection removes it
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (state == State.OPEN) {
+                abort(null);
+            }
+        }
+
+        /** One part: counts, checksums and uploads what is written. */
+        private final class PartStream extends OutputStream {
+            private final String name;
+            private final String key;
+            private final UploadStream upload;
+            private final Crc32cOutputStream crc;
+            private boolean done;
+
+            PartStream(String name, String key, UploadStream upload) {
+                this.name = name;
+                this.key = key;
+                this.upload = upload;
+                this.crc = new Crc32cOutputStream(upload);
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                check();
+                crc.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                check();
+                crc.write(b, off, len);
+            }
+
+            private void check() throws IOException {
+                if (done) {
+                    throw new IOException("part '" + name + "' of checkpoint " + id + " is closed");
+                }
+                checkWritable();
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (done) {
+                    return;
+                }
+                done = true;
+                if (current == this) {
+                    current = null;
+                }
+                try {
+                    upload.close();
+                    uploaded.add(key);
+                    parts.add(new PartInfo(name, crc.count(), crc.crc32c()));
+                } catch (IOException e) {
+                    partFailure = e;
+                    throw e;
+                }
+            }
+
+            void abandon(IOException cause) {
+                done = true;
+                try {
+                    upload.abort();
+                } catch (IOException e) {
+                    if (cause != null) {
+                        cause.addSuppressed(e);
+                    }
+                }
+            }
+        }
+    }
+
+    /** A committed checkpoint. */
+    private final class S3Checkpoint implements Checkpoint {
+        private final CheckpointInfo info;
+
+        S3Checkpoint(CheckpointInfo info) {
+            this.info = info;
+        }
+
+        @Override
+        public CheckpointInfo info() {
+            return info;
+        }
+
+        @Override
+        public InputStream openPart(String name) throws IOException {
+            requireNonNull(name, "name is null");
+            checkOpen();
+            PartInfo part = info.part(name).orElseThrow(() -> new NoSuchFileException(
+                    "checkpoint '" + info.id() + "' has no part '" + name + "'"));
+            String key = layout.partKey(info.attemptId(), info.id(), name);
+            String where = "checkpoint '" + info.id() + "' part '" + name + "' (" + store.describe(key) + ")";
+            InputStream in = store.openStream(store.location().bucket(), key, 0, -1)
+                    .orElseThrow(() -> new NoSuchFileException(where, null, "the part's object is gone"));
+            return new VerifyingInputStream(in, part.length(), part.crc32c(),
+                    detail -> new CorruptDataException(where, -1, detail));
+        }
+    }
+}

@@ -1,0 +1,352 @@
+package dev.lifeboat.backend.s3.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lifeboat.spi.Capability;
+import dev.lifeboat.spi.CorruptDataException;
+import dev.lifeboat.spi.Names;
+import dev.lifeboat.spi.election.Candidate;
+import dev.lifeboat.spi.election.LeaderElection;
+import dev.lifeboat.spi.election.Leadership;
+import dev.lifeboat.spi.election.LeadershipListener;
+import dev.lifeboat.spi.election.LossReason;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Leader election with one lease object per group ({@code election/lease}), changed only by
+ * compare-and-set: {@code If-None-Match: *} to create it, {@code If-Match} on its ETag to take it
+ * over, renew it or release it. Every takeover writes epoch + 1, so epochs only grow and survive
+ * every participant restarting.
+ *
+ * <p><b>Clock assumption.</b> No wall clocks are compared. A follower takes over a lease only after
+ * seeing the same ETag, on its own monotonic clock, for a whole lease duration; a leader counts
+ * itself deposed at 90% of the lease duration after it <em>sent</em> its last successful renewal.
+ * This is safe as long as the participants' clocks run at rates within 10% of each other. A leader
+ * paused longer than that (a GC pause, a stopped VM) may act late: the epoch is what lets storage
+ * refuse its work.
+ */
+public final class S3LeaderElection implements LeaderElection {
+    static final String LEASE = "election/lease";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ObjectStore store;
+    private final String group;
+    private final Duration leaseDuration;
+    private final Duration renewInterval;
+    private final Set<Capability> capabilities;
+    private final Map<String, S3Candidate> candidates = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public S3LeaderElection(ObjectStore store, String group, Duration leaseDuration, Duration renewInterval,
+            Set<Capability> capabilities) {
+        this.store = requireNonNull(store, "store is null");
+        this.group = requireNonNull(group, "group is null");
+        this.leaseDuration = requireNonNull(leaseDuration, "leaseDuration is null");
+        this.renewInterval = requireNonNull(renewInterval, "renewInterval is null");
+        this.capabilities = Set.copyOf(capabilities);
+    }
+
+    @Override
+    public Candidate join(String participantId, LeadershipListener listener) throws IOException {
+        Names.validate("participant id", participantId);
+        if (participantId.contains("/") || participantId.contains(" ")) {
+            throw new IllegalArgumentException("participant id '" + participantId
+                    + "' must be one segment without spaces");
+        }
+        requireNonNull(listener, "listener is null");
+        if (closed) {
+            throw new IllegalStateException("the election " + group + " is closed");
+        }
+        S3Candidate c = new S3Candidate(participantId, listener);
+        if (candidates.putIfAbsent(participantId, c) != null) {
+            throw new IllegalArgumentException("participant '" + participantId + "' already joined " + group
+                    + " through this connection");
+        }
+        c.start();
+        return c;
+    }
+
+    @Override
+    public Duration failoverTimeout() {
+        return leaseDuration.plus(renewInterval.multipliedBy(2));
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        IOException failure = null;
+        for (S3Candidate c : List.copyOf(candidates.values())) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        store.close();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** One participant: a loop on its own thread, and listener calls in order on another. */
+    private final class S3Candidate implements Candidate {
+        private final String participantId;
+        private final LeadershipListener listener;
+        private final String session;
+        private final String key = store.key(LEASE);
+        private final ScheduledExecutorService loop;
+        private final ExecutorService events;
+        private final Object monitor = new Object();
+
+        // Touched by the loop thread only (and by resign, which runs on it).
+        private String etag;
+        private long renewal;
+        private String observedEtag;
+        private long observedAtNanos;
+        private boolean withdrawn;
+
+        private volatile boolean withdrawnFlag;
+        private volatile Leadership leadership;
+        private volatile long validUntilNanos;
+
+        S3Candidate(String participantId, LeadershipListener listener) {
+            this.participantId = participantId;
+            this.listener = listener;
+            byte[] b = new byte[8];
+            RANDOM.nextBytes(b);
+            this.session = HexFormat.of().formatHex(b);
+            this.loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "lifeboat-s3-election-"
+                    + participantId));
+            this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "lifeboat-s3-election-events-"
+                    + participantId));
+        }
+
+        void start() {
+            loop.scheduleWithFixedDelay(this::tick, 0, renewInterval.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public String participantId() {
+            return participantId;
+        }
+
+        @Override
+        public boolean isLeader() {
+            return leadership != null && System.nanoTime() - validUntilNanos < 0;
+        }
+
+        @Override
+        public Optional<Leadership> leadership() {
+            Leadership l = leadership;
+            return l != null && isLeader() ? Optional.of(l) : Optional.empty();
+        }
+
+        @Override
+        public boolean awaitLeadership(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            synchronized (monitor) {
+                while (!isLeader()) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || withdrawnFlag) {
+                        return isLeader();
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(monitor, Math.min(left, renewInterval.toNanos()));
+                }
+                return true;
+            }
+        }
+
+        private void tick() {
+            if (withdrawn) {
+                return;
+            }
+            try {
+                if (leadership != null && System.nanoTime() - validUntilNanos >= 0) {
+                    lose(LossReason.SESSION_LOST);
+                }
+                if (leadership != null) {
+                    renew();
+                } else {
+                    tryAcquire();
+                }
+            } catch (IOException | RuntimeException e) {
+                // A storage error: a leader keeps trying until its lease runs out (checked above).
+            }
+        }
+
+        private void renew() throws IOException {
+            Leadership l = leadership;
+            long start = System.nanoTime();
+            LeaseRecord next = new LeaseRecord(l.epoch(), participantId, session, renewal + 1);
+            Optional<String> written;
+            try {
+                written = store.putIfMatch(key, next.encode(), etag, Map.of());
+            } catch (IOException e) {
+                return; // unknown or failed: try again next tick while the lease lasts
+            }
+            if (written.isEmpty()) {
+                Optional<ObjectStore.Blob> back = store.get(key);
+                if (back.isPresent() && decode(back.get()).equals(next)) {
+                    written = Optional.of(back.get().etag()); // our own renewal, whose answer was lost
+                } else {
+                    lose(LossReason.SUPERSEDED);
+                    return;
+                }
+            }
+            etag = written.get();
+            renewal = next.renewal();
+            validUntilNanos = start + validity();
+        }
+
+        private void tryAcquire() throws IOException {
+            long start = System.nanoTime();
+            Optional<ObjectStore.Blob> blob = store.get(key);
+            LeaseRecord next;
+            Optional<String> written;
+            if (blob.isEmpty()) {
+                next = new LeaseRecord(1, participantId, session, 0);
+                written = store.putIfAbsent(key, next.encode(), Map.of());
+            } else {
+                LeaseRecord current = decode(blob.get());
+                boolean ours = current.session().equals(session); // a takeover whose answer was lost
+                if (!ours && !current.released()) {
+                    if (!blob.get().etag().equals(observedEtag)) {
+                        observedEtag = blob.get().etag();
+                        observedAtNanos = System.nanoTime();
+                        return;
+                    }
+                    if (System.nanoTime() - observedAtNanos < leaseDuration.toNanos()) {
+                        return; // the holder may still be alive
+                    }
+                }
+                next = new LeaseRecord(current.epoch() + 1, participantId, session, 0);
+                start = System.nanoTime();
+                written = store.putIfMatch(key, next.encode(), blob.get().etag(), Map.of());
+            }
+            if (written.isEmpty()) {
+                observedEtag = null; // someone else moved first: observe again
+                return;
+            }
+            etag = written.get();
+            renewal = 0;
+            validUntilNanos = start + validity();
+            Leadership l = new Leadership(group, participantId, next.epoch(), System.currentTimeMillis());
+            leadership = l;
+            signal();
+            events.execute(() -> listener.elected(l));
+        }
+
+        private long validity() {
+            return leaseDuration.toNanos() / 10 * 9;
+        }
+
+        private LeaseRecord decode(ObjectStore.Blob blob) throws CorruptDataException {
+            return LeaseRecord.decode(blob.bytes(), store.describe(key));
+        }
+
+        private void lose(LossReason reason) {
+            Leadership l = leadership;
+            if (l == null) {
+                return;
+            }
+            leadership = null;
+            validUntilNanos = System.nanoTime();
+            signal();
+            events.execute(() -> listener.lost(l, reason));
+        }
+
+        private void signal() {
+            synchronized (monitor) {
+                monitor.notifyAll();
+            }
+        }
+
+        @Override
+        public void resign() throws IOException {
+            leave(LossReason.RESIGNED);
+        }
+
+        @Override
+        public void close() throws IOException {
+            leave(LossReason.CLOSED);
+        }
+
+        private void leave(LossReason reason) throws IOException {
+            if (withdrawnFlag) {
+                return;
+            }
+            withdrawnFlag = true;
+            Future<?> done;
+            try {
+                done = loop.submit(() -> {
+                    withdrawn = true;
+                    Leadership l = leadership;
+                    if (l != null) {
+                        lose(reason);
+                        try { // release, so another candidate takes over at its next poll
+                            store.putIfMatch(key, new LeaseRecord(l.epoch(), "", "", renewal + 1).encode(), etag,
+                                    Map.of());
+                        } catch (IOException e) {
+                            // the lease then simply runs out
+                        }
+                    }
+                    return null;
+                });
+            } catch (RejectedExecutionException e) {
+                return;
+            }
+            try {
+                done.get(store.settings().apiCallTimeout().toMillis() + renewInterval.toMillis() * 2
+                        + 1000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // a leader that could not release in time simply lets its lease run out
+            } finally {
+                loop.shutdownNow();
+                events.shutdown();
+                try {
+                    events.awaitTermination(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                candidates.remove(participantId, this);
+                signal();
+            }
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}
