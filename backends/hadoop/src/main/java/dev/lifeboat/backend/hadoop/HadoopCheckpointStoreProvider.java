@@ -1,0 +1,54 @@
+package dev.lifeboat.backend.hadoop;
+
+import dev.lifeboat.backend.hadoop.internal.HadoopLocation;
+import dev.lifeboat.backend.hadoop.internal.Providers;
+import dev.lifeboat.spi.Capability;
+import dev.lifeboat.spi.OptionSpec;
+import dev.lifeboat.spi.fault.StorageFaults;
+import dev.lifeboat.spi.fault.SupportsFaultInjection;
+import dev.lifeboat.spi.checkpoint.CheckpointStore;
+import dev.lifeboat.spi.checkpoint.CheckpointStoreProvider;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checkpoint stores on HDFS, for URIs {@code hdfs://namenode:port/path}. A commit renames the
+ * attempt directory to the checkpoint directory only if that does not exist: one atomic namenode
+ * operation, so put-if-absent holds across processes ({@link Capability#CHECKPOINT_CROSS_PROCESS}).
+ * See {@code docs/backends/hadoop.md}.
+ */
+public final class HadoopCheckpointStoreProvider implements CheckpointStoreProvider, SupportsFaultInjection {
+    private final Providers core;
+
+    /** The provider {@link java.util.ServiceLoader} creates. */
+    public HadoopCheckpointStoreProvider() {
+        this.core = new Providers(HadoopLocation.HDFS_SCHEME, Providers.HDFS_CHECKPOINT);
+    }
+    @Override
+    public String scheme() {
+        return core.scheme();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return core.required();
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return Providers.commonOptions();
+    }
+
+    @Override
+    public CheckpointStore open(URI uri, Map<String, String> options) throws IOException {
+        return core.openCheckpointStore(uri, options);
+    }
+
+    @Override
+    public StorageFaults faults(URI uri, Map<String, String> options) {
+        return core.faults(uri, options);
+    }
+}

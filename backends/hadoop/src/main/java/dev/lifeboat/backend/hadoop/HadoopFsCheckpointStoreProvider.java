@@ -1,0 +1,66 @@
+package dev.lifeboat.backend.hadoop;
+
+import dev.lifeboat.backend.hadoop.internal.HadoopLocation;
+import dev.lifeboat.backend.hadoop.internal.Providers;
+import dev.lifeboat.spi.Capability;
+import dev.lifeboat.spi.OptionSpec;
+import dev.lifeboat.spi.fault.StorageFaults;
+import dev.lifeboat.spi.fault.SupportsFaultInjection;
+import dev.lifeboat.spi.checkpoint.CheckpointStore;
+import dev.lifeboat.spi.checkpoint.CheckpointStoreProvider;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checkpoint stores on any Hadoop file system, for URIs {@code hadoop:<Hadoop URI>}. Put-if-absent
+ * holds across processes only where the file system has a namespace server that makes a rename
+ * atomic (HDFS); elsewhere commits are serialised within one JVM. See {@code docs/backends/hadoop.md}.
+ */
+public final class HadoopFsCheckpointStoreProvider implements CheckpointStoreProvider, SupportsFaultInjection {
+    private final Providers core;
+
+    /**
+     * The provider {@link java.util.ServiceLoader} creates: it declares no capability, because a
+     * Hadoop file system in general guarantees none; each opened instance reports what its file
+     * system really offers.
+     */
+    public HadoopFsCheckpointStoreProvider() {
+        this(Set.of());
+    }
+
+    /**
+     * A provider that declares {@code required} and refuses to open an instance whose file system
+     * cannot keep them, for code (and compatibility tests) that depend on capabilities of one
+     * particular file system.
+     */
+    public HadoopFsCheckpointStoreProvider(Set<Capability> required) {
+        this.core = new Providers(HadoopLocation.ANY_SCHEME, required);
+    }
+    @Override
+    public String scheme() {
+        return core.scheme();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return core.required();
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return Providers.commonOptions();
+    }
+
+    @Override
+    public CheckpointStore open(URI uri, Map<String, String> options) throws IOException {
+        return core.openCheckpointStore(uri, options);
+    }
+
+    @Override
+    public StorageFaults faults(URI uri, Map<String, String> options) {
+        return core.faults(uri, options);
+    }
+}

@@ -1,0 +1,494 @@
+package dev.lifeboat.backend.hadoop.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lifeboat.backend.common.checkpoint.Attempts;
+import dev.lifeboat.backend.common.checkpoint.ManifestCodec;
+import dev.lifeboat.backend.common.io.Crc32cOutputStream;
+import dev.lifeboat.backend.common.io.VerifyingInputStream;
+import dev.lifeboat.spi.Capability;
+import dev.lifeboat.spi.CorruptDataException;
+import dev.lifeboat.spi.Names;
+import dev.lifeboat.spi.OutcomeUnknownException;
+import dev.lifeboat.spi.checkpoint.AlreadyCommittedException;
+import dev.lifeboat.spi.checkpoint.Checkpoint;
+import dev.lifeboat.spi.checkpoint.CheckpointId;
+import dev.lifeboat.spi.checkpoint.CheckpointInfo;
+import dev.lifeboat.spi.checkpoint.CheckpointStore;
+import dev.lifeboat.spi.checkpoint.CheckpointWriter;
+import dev.lifeboat.spi.checkpoint.PartInfo;
+import java.io.FileNotFoundException;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Checkpoints on a Hadoop file system (layout: {@link CheckpointLayout}). Parts and the manifest
+ * are written and synced under the attempt's own directory; the commit renames that directory
+ * to the checkpoint's directory with {@link org.apache.hadoop.fs.Options.Rename#NONE}, which
+ * fails when the target exists. On HDFS that rename is one atomic namenode operation, so exactly
+ * one attempt wins across processes; on file systems whose rename is a check then a move, commits
+ * are serialised within this JVM only (and {@link Capability#CHECKPOINT_CROSS_PROCESS} is not
+ * declared). Nothing relies on overwrite semantics: no file is ever created over another.
+ *
+ * <p>The epoch is recorded in the manifest; it is not enforced
+ * ({@link Capability#CHECKPOINT_EPOCH_FENCING} is not declared).
+ */
+public final class HadoopCheckpointStore implements CheckpointStore {
+    /** Serialises commits of one checkpoint directory within the JVM. */
+    private static final ConcurrentHashMap<String, Object> COMMIT_LOCKS = new ConcurrentHashMap<>();
+
+    private final HadoopFs fs;
+    private final CheckpointLayout layout;
+    private final Set<Capability> capabilities;
+    private final Set<Writer> writers = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    public HadoopCheckpointStore(HadoopFs fs, Set<Capability> capabilities) throws IOException {
+        this.fs = requireNonNull(fs, "fs is null");
+        this.layout = new CheckpointLayout(fs.root());
+        this.capabilities = Set.copyOf(capabilities);
+        fs.fs().mkdirs(layout.committed);
+        fs.fs().mkdirs(layout.attempts);
+    }
+
+    /** The guarantees a store on {@code fs} can keep. */
+    public static Set<Capability> capabilitiesOf(HadoopFs fs) {
+        return new FsFeatures(false, false, fs.leaseRecoverable(), fs.isLocal()).checkpointCapabilities();
+    }
+
+    @Override
+    public CheckpointWriter begin(CheckpointId id, long epoch) throws IOException {
+        requireNonNull(id, "id is null");
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch is negative: " + epoch);
+        }
+        checkOpen();
+        Writer w = new Writer(id, epoch, Attempts.newAttemptId());
+        writers.add(w);
+        return w;
+    }
+
+    @Override
+    public Optional<Checkpoint> open(CheckpointId id) throws IOException {
+        requireNonNull(id, "id is null");
+        checkOpen();
+        Path dir = layout.dirOf(id);
+        Path manifest = new Path(dir, CheckpointLayout.MANIFEST);
+        byte[] bytes;
+        try (FSDataInputStream in = fs.fs().open(manifest)) {
+            bytes = in.readAllBytes();
+        } catch (FileNotFoundException e) {
+            return Optional.empty();
+        }
+        CheckpointInfo info = ManifestCodec.decode(bytes, manifest.toString());
+        if (!info.id().equals(id)) {
+            throw new CorruptDataException(manifest.toString(), -1, "the manifest of checkpoint '" + id
+                    + "' names checkpoint '" + info.id() + "'");
+        }
+        return Optional.of(new Stored(info, dir));
+    }
+
+    @Override
+    public List<CheckpointId> list(String prefix) throws IOException {
+        requireNonNull(prefix, "prefix is null");
+        checkOpen();
+        List<String> segments = new ArrayList<>();
+        for (String s : prefix.split("/")) {
+            if (!s.isEmpty()) {
+                segments.add(s);
+            }
+        }
+        boolean usable = segments.stream().allMatch(s -> !s.equals(".") && !s.equals(".."));
+        List<String> start = usable ? segments : List.of();
+        List<CheckpointId> ids = new ArrayList<>();
+        if (!start.isEmpty()) {
+            try {
+                CheckpointId itself = CheckpointId.of(String.join("/", start));
+                if (fs.fs().exists(layout.dirOf(itself))) {
+                    ids.add(itself); // the prefix is itself a checkpoint id
+                }
+            } catch (IllegalArgumentException e) {
+                // not a valid id: only ids below it can match
+            }
+            List<String> encoded = new ArrayList<>();
+            start.forEach(s -> encoded.add(NameCodec.encode(s)));
+            walk(layout.namespaceOf(start), encoded, ids);
+        } else {
+            walk(layout.committed, new ArrayList<>(), ids);
+        }
+        ids.removeIf(id -> !id.hasPrefix(prefix));
+        Collections.sort(ids);
+        return ids;
+    }
+
+    private void walk(Path dir, List<String> encodedPath, List<CheckpointId> out) throws IOException {
+        Deque<Object[]> todo = new ArrayDeque<>();
+        todo.add(new Object[] {dir, encodedPath});
+        while (!todo.isEmpty()) {
+            Object[] next = todo.poll();
+            Path d = (Path) next[0];
+            @SuppressWarnings("unchecked")
+            List<String> path = (List<String>) next[1];
+            FileStatus[] children;
+            try {
+                children = fs.fs().listStatus(d);
+            } catch (FileNotFoundException e) {
+                continue;
+            }
+            for (FileStatus child : children) {
+                if (!child.isDirectory()) {
+                    continue;
+                }
+                String name = child.getPath().getName();
+                List<String> childPath = new ArrayList<>(path);
+                childPath.add(name);
+                if (name.endsWith(CheckpointLayout.SUFFIX)) {
+                    try {
+                        out.add(CheckpointLayout.idOf(childPath));
+                    } catch (IllegalArgumentException e) {
+                        // not a name Lifeboat wrote: ignore
+                    }
+                } else if (!name.contains("@")) {
+                    todo.add(new Object[] {child.getPath(), childPath});
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean delete(CheckpointId id) throws IOException {
+        requireNonNull(id, "id is null");
+        checkOpen();
+        Path dir = layout.dirOf(id);
+        if (!fs.fs().exists(dir)) {
+            return false;
+        }
+        fs.fs().mkdirs(layout.trash);
+        Path doomed = new Path(layout.trash, Attempts.newAttemptId());
+        // The rename makes the checkpoint disappear at once; the bytes go after.
+        if (!fs.fs().rename(dir, doomed)) {
+            return false;
+        }
+        fs.delete(doomed, true);
+        return true;
+    }
+
+    @Override
+    public int collectGarbage(Duration minAge) throws IOException {
+        requireNonNull(minAge, "minAge is null");
+        checkOpen();
+        long cutoff = System.currentTimeMillis() - minAge.toMillis();
+        int removed = 0;
+        for (FileStatus attempt : listOrEmpty(layout.attempts)) {
+            String name = attempt.getPath().getName();
+            if (Attempts.isAttemptId(name) && Attempts.startMillis(name) <= cutoff) {
+                if (fs.delete(attempt.getPath(), true)) {
+                    removed++;
+                }
+            }
+        }
+        for (FileStatus doomed : listOrEmpty(layout.trash)) {
+            fs.delete(doomed.getPath(), true);
+        }
+        return removed;
+    }
+
+    private FileStatus[] listOrEmpty(Path dir) throws IOException {
+        try {
+            return fs.fs().listStatus(dir);
+        } catch (FileNotFoundException e) {
+            return new FileStatus[0];
+        }
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Writer w : new ArrayList<>(writers)) {
+            try {
+                w.close();
+            } catch (IOException e) {
+                // best effort: collectGarbage removes what is left
+            }
+        }
+        fs.close();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the checkpoint store " + fs + " is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HadoopCheckpointStore[" + fs + "]";
+    }
+
+    /** A committed checkpoint. */
+    private final class Stored implements Checkpoint {
+        private final CheckpointInfo info;
+        private final Path dir;
+
+        Stored(CheckpointInfo info, Path dir) {
+            this.info = info;
+            this.dir = dir;
+        }
+
+        @Override
+        public CheckpointInfo info() {
+            return info;
+        }
+
+        @Override
+        public InputStream openPart(String name) throws IOException {
+            requireNonNull(name, "name is null");
+            int index = info.parts().indexOf(info.part(name).orElseThrow(() -> new NoSuchFileException(
+                    "checkpoint '" + info.id() + "' part '" + name + "'", null, "the checkpoint has no such part")));
+            PartInfo part = info.parts().get(index);
+            Path path = CheckpointLayout.partPath(dir, index);
+            FSDataInputStream in;
+            try {
+                in = fs.fs().open(path);
+            } catch (FileNotFoundException e) {
+                throw new NoSuchFileException("checkpoint '" + info.id() + "' part '" + name + "'", null,
+                        "its bytes are gone (the checkpoint was deleted?)");
+            }
+            String where = "checkpoint '" + info.id() + "' part '" + name + "' (" + path + ")";
+            return new VerifyingInputStream(in, part.length(), part.crc32c(),
+                    detail -> new CorruptDataException(where, -1, detail));
+        }
+    }
+
+    /** One attempt. */
+    private final class Writer implements CheckpointWriter {
+        private final CheckpointId id;
+        private final long epoch;
+        private final String attemptId;
+        private final Path dir;
+        private final List<PartInfo> parts = new ArrayList<>();
+        private final Set<String> names = new HashSet<>();
+        private PartStream current;
+        private boolean committed;
+        private boolean aborted;
+
+        Writer(CheckpointId id, long epoch, String attemptId) {
+            this.id = id;
+            this.epoch = epoch;
+            this.attemptId = attemptId;
+            this.dir = new Path(layout.attempts, attemptId);
+        }
+
+        @Override
+        public CheckpointId id() {
+            return id;
+        }
+
+        @Override
+        public String attemptId() {
+            return attemptId;
+        }
+
+        @Override
+        public OutputStream openPart(String name) throws IOException {
+            checkWritable();
+            Names.validate("part name", name);
+            if (names.contains(name)) {
+                throw new IllegalArgumentException("part '" + name + "' was already written in attempt " + attemptId
+                        + " of checkpoint '" + id + "'");
+            }
+            finishPart();
+            names.add(name);
+            FSDataOutputStream out = fs.createExclusive(CheckpointLayout.partPath(dir, parts.size()), true);
+            current = new PartStream(name, out);
+            return current;
+        }
+
+        private void finishPart() throws IOException {
+            if (current != null) {
+                PartStream p = current;
+                current = null;
+                p.finish();
+            }
+        }
+
+        @Override
+        public CheckpointInfo commit() throws IOException {
+            checkWritable();
+            try {
+                finishPart();
+                CheckpointInfo info = new CheckpointInfo(id, epoch, attemptId, System.currentTimeMillis(), parts);
+                try (FSDataOutputStream out = fs.createExclusive(new Path(dir, CheckpointLayout.MANIFEST), true)) {
+                    out.write(ManifestCodec.encode(info));
+                    HadoopFs.durable(out);
+                }
+                Path target = layout.dirOf(id);
+                boolean won;
+                Object lock = COMMIT_LOCKS.computeIfAbsent(target.toString(), k -> new Object());
+                synchronized (lock) {
+                    try {
+                        won = fs.renameIfAbsent(dir, target);
+                    } catch (FileNotFoundException e) {
+                        throw e; // the attempt directory is gone: collected as garbage meanwhile
+                    } catch (IOException e) {
+                        return reconcile(info, target, e);
+                    }
+                }
+                if (!won) {
+                    abort();
+                    throw new AlreadyCommittedException(id);
+                }
+                committed = true;
+                writers.remove(this);
+                return info;
+            } catch (AlreadyCommittedException | OutcomeUnknownException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                abortQuietly(e);
+                throw e;
+            }
+        }
+
+        /** After a rename whose outcome is unknown: reads back which attempt, if any, is committed. */
+        private CheckpointInfo reconcile(CheckpointInfo info, Path target, IOException failure) throws IOException {
+            Optional<Checkpoint> now;
+            try {
+                now = HadoopCheckpointStore.this.open(id);
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+                throw new OutcomeUnknownException("commit of checkpoint '" + id + "' to " + target
+                        + " may or may not have taken effect", failure);
+            }
+            if (now.isPresent() && now.get().info().attemptId().equals(attemptId)) {
+                committed = true;
+                writers.remove(this);
+                return now.get().info();
+            }
+            if (now.isPresent()) {
+                abort();
+                AlreadyCommittedException e = new AlreadyCommittedException(id);
+                e.initCause(failure);
+                throw e;
+            }
+            aborted = true; // its directory may still be renamed later; collectGarbage removes it otherwise
+            writers.remove(this);
+            throw new OutcomeUnknownException("commit of checkpoint '" + id + "' to " + target
+                    + " may or may not have taken effect", failure);
+        }
+
+        private void abort() throws IOException {
+            aborted = true;
+            writers.remove(this);
+            if (current != null) {
+                try {
+                    current.file.close();
+                } catch (IOException e) {
+                    // deleted below
+                }
+                current = null;
+            }
+            fs.delete(dir, true);
+        }
+
+        private void abortQuietly(Throwable primary) {
+            try {
+                abort();
+            } catch (IOException e) {
+                primary.addSuppressed(e);
+            }
+        }
+
+        private void checkWritable() {
+            if (committed) {
+                throw new IllegalStateException("attempt " + attemptId + " of checkpoint '" + id + "' is committed");
+            }
+            if (aborted) {
+                throw new IllegalStateException("attempt " + attemptId + " of checkpoint '" + id + "' was aborted");
+            }
+            checkOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!committed && !aborted) {
+                abort();
+            }
+        }
+
+        /** The stream of one part: closing it finishes the part. */
+        private final class PartStream extends FilterOutputStream {
+            private final String name;
+            private final FSDataOutputStream file;
+            private final Crc32cOutputStream counted;
+            private boolean finished;
+
+            PartStream(String name, FSDataOutputStream file) {
+                super(new Crc32cOutputStream(file));
+                this.name = name;
+                this.file = file;
+                this.counted = (Crc32cOutputStream) out;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                checkStream();
+                counted.write(b, off, len);
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                checkStream();
+                counted.write(b);
+            }
+
+            private void checkStream() throws IOException {
+                if (finished) {
+                    throw new IOException("part '" + name + "' of checkpoint '" + id + "' is finished");
+                }
+            }
+
+            void finish() throws IOException {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+                HadoopFs.durable(file);
+                file.close();
+                parts.add(new PartInfo(name, counted.count(), counted.crc32c()));
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (current == this) {
+                    current = null;
+                }
+                finish();
+            }
+        }
+    }
+}
