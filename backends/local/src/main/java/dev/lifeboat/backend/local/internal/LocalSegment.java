@@ -271,7 +271,7 @@ final class LocalSegment {
                 scanned = complete || writerOwned;
             }
             if (to > offset) {
-                return new Step(to, readVerified(ch, offset, lsn, to, sink), false);
+                return readVerified(ch, offset, lsn, to, sink);
             }
             if (scanned) {
                 return new Step(offset, lsn, true);
@@ -304,16 +304,56 @@ final class LocalSegment {
     }
 
     /** Reads frames of the verified prefix from {@code from} to the frame boundary {@code to}. */
-    private long readVerified(FileChannel ch, long from, long lsn, long to, Consumer<LogRecord> sink)
+    private Step readVerified(FileChannel ch, long from, long lsn, long to, Consumer<LogRecord> sink)
             throws IOException {
         LocalSegmentWindow w = LocalSegmentWindow.load(ch, name, from, to - from);
         // Inside the prefix every frame must verify: damage here is corruption, never a torn tail.
-        SegmentScanner.Result r = new SegmentScanner(w, lsn, false, maxRecordBytes).scan(from, lsn, sink);
+        Progress progress = new Progress(from, lsn, sink);
+        SegmentScanner.Result r;
+        try {
+            r = new SegmentScanner(w, lsn, false, maxRecordBytes).scan(from, lsn, progress);
+        } catch (CorruptDataException e) {
+            return progress.orThrow(e);
+        }
         if (r.validBytes() != to) {
             throw new CorruptDataException(name, r.validBytes(), "the segment ends at offset " + r.validBytes()
                     + " but records up to offset " + to + " were verified earlier: it was truncated");
         }
-        return r.nextLsn();
+        return new Step(to, r.nextLsn(), false);
+    }
+
+    /**
+     * Follows the records a scan delivers, so that the records before a damaged frame are still
+     * delivered: the step ends at the damage, and the next step, starting there, reports it.
+     */
+    private static final class Progress implements Consumer<LogRecord> {
+        private final long start;
+        private long offset;
+        private long lsn;
+        private final Consumer<LogRecord> sink;
+
+        Progress(long offset, long lsn, Consumer<LogRecord> sink) {
+            this.start = offset;
+            this.offset = offset;
+            this.lsn = lsn;
+            this.sink = sink;
+        }
+
+        @Override
+        public void accept(LogRecord record) {
+            offset += RecordFrame.HEADER_BYTES + (long) record.payload().remaining();
+            lsn++;
+            if (sink != null) {
+                sink.accept(record);
+            }
+        }
+
+        Step orThrow(CorruptDataException e) throws CorruptDataException {
+            if (offset == start) {
+                throw e;
+            }
+            return new Step(offset, lsn, false);
+        }
     }
 
     /** Scans one window beyond the verified prefix, extending it. */
@@ -336,7 +376,7 @@ final class LocalSegment {
                 LocalSegmentWindow w = LocalSegmentWindow.load(ch, name, offset, want);
                 boolean fileEnd = w.size() < offset + want || w.size() >= size;
                 SegmentScanner scanner = new SegmentScanner(w, lsn, !fileEnd || last, maxRecordBytes);
-                SegmentScanner.Result r = scanner.scan(offset, lsn, record -> {
+                Progress progress = new Progress(offset, lsn, record -> {
                     long frameBytes = RecordFrame.HEADER_BYTES + (long) record.payload().remaining();
                     synchronized (this) {
                         addVerified(frameBytes, record.timestampMillis());
@@ -345,6 +385,12 @@ final class LocalSegment {
                         sink.accept(record);
                     }
                 });
+                SegmentScanner.Result r;
+                try {
+                    r = scanner.scan(offset, lsn, progress);
+                } catch (CorruptDataException e) {
+                    return progress.orThrow(e);
+                }
                 if (fileEnd) {
                     return atFileEnd(r, last, nextFirstLsn);
                 }
