@@ -2,6 +2,7 @@ package dev.lifeboat.backend.s3;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.s3.internal.LeaseOptions;
 import dev.lifeboat.backend.s3.internal.Providers;
 import dev.lifeboat.backend.s3.internal.S3LeaderElection;
 import dev.lifeboat.backend.s3.internal.S3Settings;
@@ -15,7 +16,6 @@ import dev.lifeboat.spi.fault.StorageFaults;
 import dev.lifeboat.spi.fault.SupportsFaultInjection;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,15 +29,9 @@ import java.util.Set;
  * See {@code docs/backends/s3.md}.
  */
 public final class S3LeaderElectionProvider implements LeaderElectionProvider, SupportsFaultInjection {
-    public static final String LEASE_DURATION = "lease-duration";
-    public static final String RENEW_INTERVAL = "renew-interval";
-
     private static final Set<Capability> CAPABILITIES = Set.of(Capability.ELECTION_CROSS_PROCESS,
             Capability.ELECTION_DURABLE_EPOCH);
-    private static final List<OptionSpec> OPTIONS = Providers.options(List.of(
-            OptionSpec.of(LEASE_DURATION, "15s", "a leader that has not renewed for this long is replaced"),
-            OptionSpec.of(RENEW_INTERVAL, "3s", "how often the leader renews and followers poll the lease"
-                    + " (at most a third of lease-duration)")));
+    private static final List<OptionSpec> OPTIONS = Providers.options(LeaseOptions.specs("leader"));
 
     @Override
     public String scheme() {
@@ -59,16 +53,10 @@ public final class S3LeaderElectionProvider implements LeaderElectionProvider, S
         requireNonNull(uri, "uri is null");
         Options o = Options.of(Providers.SCHEME, options, OPTIONS);
         S3Settings settings = S3Settings.from(uri, o);
-        Duration lease = o.duration(LEASE_DURATION, Duration.ofMillis(300), Duration.ofHours(1));
-        Duration renew = o.duration(RENEW_INTERVAL, Duration.ofMillis(50), Duration.ofMinutes(20));
-        if (renew.multipliedBy(3).compareTo(lease) > 0) {
-            o.error(RENEW_INTERVAL, o.raw(RENEW_INTERVAL).orElse(""), "must be at most a third of "
-                    + LEASE_DURATION + " = " + o.raw(LEASE_DURATION).orElse("") + " so that a leader can miss a"
-                    + " renewal without losing its lease");
-        }
+        LeaseOptions lease = LeaseOptions.from(o);
         o.validate();
-        return Providers.openOn(settings, store -> new S3LeaderElection(store, settings.location().toString(), lease,
-                renew, CAPABILITIES));
+        return Providers.openOn(settings, store -> new S3LeaderElection(store, settings.location().toString(),
+                lease.duration(), lease.renewInterval(), CAPABILITIES));
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -27,7 +28,11 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -62,7 +67,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  *       conditional write is an empty result: the caller reads the object back and decides;
  *   <li>a write that may or may not have taken effect (a timeout or a dropped connection after
  *       the request was sent, a 5xx after the SDK's last retry) is {@link OutcomeUnknownException};
- *   <li>everything else is an {@link IOException} naming the operation and the key.
+ *   <li>everything else is an {@link IOException} naming the operation and the key (also the
+ *       {@link UncheckedIOException}s the JDK's HTTP client lets through the SDK).
  * </ul>
  *
  * <p>Deadlines and retries are the SDK's, configured once here from {@link S3Settings}: every call
@@ -117,12 +123,30 @@ public final class ObjectStore implements Closeable {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .overrideConfiguration(c -> c
+                        .addExecutionInterceptor(new NoExpectContinue())
                         .apiCallTimeout(settings.apiCallTimeout())
                         .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                                 .maxAttempts(settings.maxAttempts()).build()));
         settings.endpoint().ifPresent(b::endpointOverride);
         return new ObjectStore(b.build(), settings);
+    }
+
+    /**
+     * Drops {@code Expect: 100-continue}, which the SDK adds to uploads: with the JDK's
+     * {@code HttpURLConnection} a keep-alive connection the server has closed then fails outside
+     * the SDK's retry handling ("Unexpected end of file from server"), and the saving it offers (not
+     * sending a body the server would refuse) is small for objects of a few MiB.
+     */
+    private static final class NoExpectContinue implements ExecutionInterceptor {
+        @Override
+        public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context,
+                ExecutionAttributes executionAttributes) {
+            SdkHttpRequest request = context.httpRequest();
+            return request.firstMatchingHeader("Expect").isPresent()
+                    ? request.toBuilder().removeHeader("Expect").build()
+                    : request;
+        }
     }
 
     private static AwsCredentialsProvider credentials(S3Settings settings) {
@@ -169,7 +193,7 @@ public final class ObjectStore implements Closeable {
             ResponseBytes<GetObjectResponse> r = client.getObjectAsBytes(GetObjectRequest.builder()
                     .bucket(bucket).key(key).build());
             return Optional.of(new Blob(key, r.asByteArrayUnsafe(), r.response().eTag(), r.response().metadata()));
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             if (isStatus(e, 404)) {
                 return Optional.empty();
             }
@@ -189,7 +213,7 @@ public final class ObjectStore implements Closeable {
             ResponseBytes<GetObjectResponse> r = client.getObjectAsBytes(GetObjectRequest.builder()
                     .bucket(bucket).key(key).range("bytes=" + offset + "-" + (offset + length - 1)).build());
             return Optional.of(r.asByteArrayUnsafe());
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             if (isStatus(e, 404)) {
                 return Optional.empty();
             }
@@ -212,7 +236,7 @@ public final class ObjectStore implements Closeable {
         try {
             ResponseInputStream<GetObjectResponse> in = client.getObject(req.build());
             return Optional.of(new SdkSafeInputStream(in, describe(bucket, key)));
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             if (isStatus(e, 404)) {
                 return Optional.empty();
             }
@@ -232,7 +256,7 @@ public final class ObjectStore implements Closeable {
         try {
             HeadObjectResponse r = client.headObject(HeadObjectRequest.builder().bucket(bucket).key(key).build());
             return Optional.of(new ObjectInfo(key, r.contentLength(), r.eTag(), r.metadata()));
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             if (isStatus(e, 404)) {
                 return Optional.empty();
             }
@@ -259,7 +283,7 @@ public final class ObjectStore implements Closeable {
                 }
                 token = Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null;
             } while (token != null && out.size() < limit);
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw readFailure("LIST", bucket, keyPrefix + "*", e);
         }
         return out;
@@ -278,7 +302,7 @@ public final class ObjectStore implements Closeable {
                 }
                 token = Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null;
             } while (token != null);
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw readFailure("LIST", location.bucket(), keyPrefix + "*/", e);
         }
         return out;
@@ -321,7 +345,7 @@ public final class ObjectStore implements Closeable {
         try {
             return Optional.of(client.putObject(request.contentLength((long) bytes.length).build(),
                     RequestBody.fromBytes(bytes)).eTag());
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             if (isPreconditionFailure(e)) {
                 return Optional.empty();
             }
@@ -337,7 +361,7 @@ public final class ObjectStore implements Closeable {
     public void delete(String bucket, String key) throws IOException {
         try {
             client.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(key).build());
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             if (isStatus(e, 404)) {
                 return;
             }
@@ -360,7 +384,7 @@ public final class ObjectStore implements Closeable {
         try {
             return client.createMultipartUpload(CreateMultipartUploadRequest.builder().bucket(location.bucket())
                     .key(key).build()).uploadId();
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw writeFailure("CreateMultipartUpload", key, e);
         }
     }
@@ -372,7 +396,7 @@ public final class ObjectStore implements Closeable {
                     .uploadId(uploadId).partNumber(partNumber).contentLength((long) length).build(),
                     RequestBody.fromByteBuffer(java.nio.ByteBuffer.wrap(bytes, 0, length))).eTag();
             return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw writeFailure("UploadPart " + partNumber + " of", key, e);
         }
     }
@@ -381,7 +405,7 @@ public final class ObjectStore implements Closeable {
         try {
             return client.completeMultipartUpload(CompleteMultipartUploadRequest.builder().bucket(location.bucket())
                     .key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)).build()).eTag();
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw writeFailure("CompleteMultipartUpload", key, e);
         }
     }
@@ -390,7 +414,7 @@ public final class ObjectStore implements Closeable {
         try {
             client.abortMultipartUpload(AbortMultipartUploadRequest.builder().bucket(location.bucket()).key(key)
                     .uploadId(uploadId).build());
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             if (isStatus(e, 404)) {
                 return; // already aborted or completed
             }
@@ -418,7 +442,7 @@ public final class ObjectStore implements Closeable {
                 keyMarker = r.nextKeyMarker();
                 idMarker = r.nextUploadIdMarker();
             }
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw readFailure("ListMultipartUploads", location.bucket(), keyPrefix + "*", e);
         }
     }
@@ -430,17 +454,17 @@ public final class ObjectStore implements Closeable {
 
     // ---------------------------------------------------------------- errors
 
-    static boolean isStatus(SdkException e, int status) {
+    static boolean isStatus(RuntimeException e, int status) {
         return e instanceof S3Exception s && s.statusCode() == status;
     }
 
     /** 412, or 409 (AWS answers ConditionalRequestConflict while a conflicting conditional write runs). */
-    static boolean isPreconditionFailure(SdkException e) {
+    static boolean isPreconditionFailure(RuntimeException e) {
         return isStatus(e, 412) || isStatus(e, 409);
     }
 
     /** Whether the request certainly never reached the server (nothing to reconcile). */
-    private static boolean certainlyNotSent(SdkException e) {
+    private static boolean certainlyNotSent(RuntimeException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof UnknownHostException) {
                 return true;
@@ -449,7 +473,7 @@ public final class ObjectStore implements Closeable {
         return false;
     }
 
-    private IOException readFailure(String op, String bucket, String key, SdkException e) {
+    private IOException readFailure(String op, String bucket, String key, RuntimeException e) {
         if (e instanceof AbortedException) {
             InterruptedIOException ie = new InterruptedIOException("S3 " + op + " " + describe(bucket, key)
                     + " was interrupted");
@@ -459,12 +483,12 @@ public final class ObjectStore implements Closeable {
         return new IOException("S3 " + op + " " + describe(bucket, key) + " failed: " + e.getMessage(), e);
     }
 
-    private IOException writeFailure(String op, String key, SdkException e) {
+    private IOException writeFailure(String op, String key, RuntimeException e) {
         String what = "S3 " + op + " " + describe(key);
         if (e instanceof S3Exception s && s.statusCode() >= 400 && s.statusCode() < 500) {
             return new IOException(what + " was refused: " + e.getMessage(), e);
         }
-        if (e instanceof SdkClientException && certainlyNotSent(e)) {
+        if ((e instanceof SdkClientException || e instanceof UncheckedIOException) && certainlyNotSent(e)) {
             return new IOException(what + " could not be sent: " + e.getMessage(), e);
         }
         // A timeout, a dropped connection or a server error after the last retry: the request
@@ -488,7 +512,7 @@ public final class ObjectStore implements Closeable {
                 int b = super.read();
                 eof |= b < 0;
                 return b;
-            } catch (SdkException e) {
+            } catch (SdkException | UncheckedIOException e) {
                 throw new IOException("reading " + name + " failed: " + e.getMessage(), e);
             }
         }
@@ -499,7 +523,7 @@ public final class ObjectStore implements Closeable {
                 int n = super.read(b, off, len);
                 eof |= n < 0;
                 return n;
-            } catch (SdkException e) {
+            } catch (SdkException | UncheckedIOException e) {
                 throw new IOException("reading " + name + " failed: " + e.getMessage(), e);
             }
         }
@@ -511,7 +535,7 @@ public final class ObjectStore implements Closeable {
                     r.abort(); // do not drain the rest of a large object to reuse the connection
                 }
                 super.close();
-            } catch (SdkException e) {
+            } catch (SdkException | UncheckedIOException e) {
                 throw new IOException("closing " + name + " failed: " + e.getMessage(), e);
             }
         }

@@ -18,9 +18,11 @@ import dev.lifeboat.spi.wal.RecordHandle;
 import dev.lifeboat.spi.wal.RecoveryReport;
 import dev.lifeboat.spi.wal.RecoveryReport.TornTail;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +32,9 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -72,8 +77,15 @@ public final class S3LogStorage implements LogStorage {
     /** The first LSN not truncated; guarded by {@code this}. */
     private long lowLsn;
     private long epoch;
-    private String headEtag;
     private RecoveryReport recovery;
+
+    // The writer's lease: the head as this writer last wrote it, renewed by a heartbeat.
+    private final Object headLock = new Object();
+    private WalLayout.Head head; // guarded by headLock
+    private String headEtag; // guarded by headLock
+    private final Duration leaseDuration;
+    private final Duration renewInterval;
+    private ScheduledExecutorService heartbeat;
 
     // The committer's buffer (write and persist run on one thread at a time).
     private byte[] pending = new byte[0];
@@ -100,39 +112,63 @@ public final class S3LogStorage implements LogStorage {
         }
     }
 
-    private S3LogStorage(ObjectStore store, WalSettings settings, boolean writer) {
+    private S3LogStorage(ObjectStore store, WalSettings settings, boolean writer, Duration leaseDuration,
+            Duration renewInterval) {
         this.store = requireNonNull(store, "store is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.writer = writer;
+        this.leaseDuration = requireNonNull(leaseDuration, "leaseDuration is null");
+        this.renewInterval = requireNonNull(renewInterval, "renewInterval is null");
     }
 
-    /** Opens the log's one writer: takes the next epoch, recovers (cutting a torn tail) and fences the previous writer. */
-    public static S3LogStorage openWriter(ObjectStore store, WalSettings settings) throws IOException {
-        S3LogStorage s = new S3LogStorage(store, settings, true);
+    /**
+     * Opens the log's one writer: takes the writer lease (waiting up to {@code leaseDuration} for
+     * the lease of a writer that stopped renewing it), recovers (cutting a torn tail) and fences
+     * the previous writer with a claim marker.
+     *
+     * @throws ConcurrentWriterException if another writer holds the log and keeps renewing its lease
+     */
+    public static S3LogStorage openWriter(ObjectStore store, WalSettings settings, Duration leaseDuration,
+            Duration renewInterval) throws IOException {
+        S3LogStorage s = new S3LogStorage(store, settings, true, leaseDuration, renewInterval);
         s.acquireHead();
-        s.discover();
-        s.claim();
+        try {
+            s.discover();
+            s.claim();
+        } catch (IOException | RuntimeException | Error e) {
+            s.releaseHead();
+            throw e;
+        }
+        s.startHeartbeat();
         return s;
     }
 
     /** Opens a read-only view; changes nothing in storage. */
     public static S3LogStorage openReader(ObjectStore store, WalSettings settings) throws IOException {
-        S3LogStorage s = new S3LogStorage(store, settings, false);
+        S3LogStorage s = new S3LogStorage(store, settings, false, Duration.ZERO, Duration.ZERO);
         String key = store.key(WalLayout.HEAD);
         ObjectStore.Blob head = store.get(key).orElseThrow(() -> new NoSuchFileException(
                 store.location().toString(), null, "no write-ahead log here (" + store.describe(key) + " is missing)"));
         WalLayout.Head h = WalLayout.Head.decode(head.bytes(), store.describe(key));
         s.epoch = h.epoch();
-        s.lowLsn = h.lowLsn();
+        s.lowLsn = h.lowLsn(); // a reader holds no lease: its head stays null
         s.discover();
         return s;
     }
 
     // ------------------------------------------------------------------ opening
 
-    private void acquireHead() throws IOException {
+    /**
+     * Takes the writer lease in the head: at once if the log is new or its last writer closed it;
+     * after {@code leaseDuration} without a renewal if that writer died; never while it renews.
+     * Clock assumption: only this process' monotonic clock is used, so clock rates must agree
+     * (within the margin between renew interval and lease duration), not wall clocks.
+     */
+    private void acquireHead() throws IOException, InterruptedIOException {
         String key = store.key(WalLayout.HEAD);
-        for (int round = 0; round < MAX_ROUNDS; round++) {
+        String observedEtag = null;
+        long observedAt = 0;
+        for (int round = 0; round < 100_000; round++) {
             Optional<ObjectStore.Blob> blob = store.get(key);
             WalLayout.Head next;
             if (blob.isPresent()) {
@@ -141,9 +177,26 @@ public final class S3LogStorage implements LogStorage {
                     adoptHead(current, blob.get().etag());
                     return;
                 }
-                next = new WalLayout.Head(current.epoch() + 1, writerId, current.lowLsn());
+                if (current.open()) {
+                    String etag = blob.get().etag();
+                    if (observedEtag == null) {
+                        observedEtag = etag;
+                        observedAt = System.nanoTime();
+                    } else if (!observedEtag.equals(etag)) {
+                        throw new ConcurrentWriterException("the write-ahead log " + store.location()
+                                + " has a live writer (epoch " + current.epoch() + " renewed its lease while this"
+                                + " writer waited for it to expire)");
+                    }
+                    long left = leaseDuration.toNanos() - (System.nanoTime() - observedAt);
+                    if (left > 0) {
+                        sleep(Math.min(left, Math.max(1, renewInterval.toNanos() / 2)));
+                        continue;
+                    }
+                    // The lease ran out: its writer died or is cut off; fence it with a new epoch.
+                }
+                next = new WalLayout.Head(current.epoch() + 1, writerId, current.lowLsn(), 0, true);
             } else {
-                next = new WalLayout.Head(1, writerId, 0);
+                next = new WalLayout.Head(1, writerId, 0, 0, true);
             }
             try {
                 Optional<String> etag = blob.isPresent()
@@ -161,10 +214,99 @@ public final class S3LogStorage implements LogStorage {
                 + ": its head kept changing (writers opening at the same time)");
     }
 
-    private void adoptHead(WalLayout.Head head, String etag) {
-        epoch = head.epoch();
-        headEtag = etag;
-        lowLsn = head.lowLsn();
+    private static void sleep(long nanos) throws InterruptedIOException {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the lease of a write-ahead log writer");
+        }
+    }
+
+    private void adoptHead(WalLayout.Head h, String etag) {
+        synchronized (headLock) {
+            head = h;
+            headEtag = etag;
+        }
+        epoch = h.epoch();
+        lowLsn = h.lowLsn();
+    }
+
+    private void startHeartbeat() {
+        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lifeboat-s3-wal-lease-" + store.location());
+            t.setDaemon(true);
+            return t;
+        });
+        heartbeat.scheduleWithFixedDelay(this::renewLease, renewInterval.toNanos(), renewInterval.toNanos(),
+                TimeUnit.NANOSECONDS);
+    }
+
+    /** Renews the writer lease; finding another writer's head means this one was fenced. */
+    private void renewLease() {
+        try {
+            synchronized (headLock) {
+                if (closed || failure != null) {
+                    return;
+                }
+                updateHead(head.renewed(), "renewal of the writer lease");
+            }
+        } catch (FencedException e) {
+            failure = e;
+        } catch (IOException | RuntimeException e) {
+            // try again at the next renewal; the lease lasts several intervals
+        }
+    }
+
+    /** Writes {@code next} over the head this writer holds (under {@code headLock}). */
+    private void updateHead(WalLayout.Head next, String what) throws IOException {
+        String key = store.key(WalLayout.HEAD);
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            try {
+                Optional<String> etag = store.putIfMatch(key, next.encode(), headEtag, Map.of());
+                if (etag.isPresent()) {
+                    head = next;
+                    headEtag = etag.get();
+                    return;
+                }
+            } catch (OutcomeUnknownException e) {
+                // read back
+            }
+            Optional<ObjectStore.Blob> blob = store.get(key);
+            if (blob.isEmpty()) {
+                throw new NoSuchFileException(store.describe(key), null, "the write-ahead log's head vanished");
+            }
+            WalLayout.Head current = WalLayout.Head.decode(blob.get().bytes(), store.describe(key));
+            if (!current.writerId().equals(writerId) || current.epoch() != epoch) {
+                throw new FencedException(what + " of the write-ahead log " + store.location(), epoch,
+                        current.epoch());
+            }
+            head = current;
+            headEtag = blob.get().etag();
+            if (current.equals(next)) {
+                return; // our own update, whose answer was lost
+            }
+        }
+        throw new IOException("could not update the head of the write-ahead log " + store.location());
+    }
+
+    /** Marks the log closed so the next writer need not wait for the lease; best effort. */
+    private void releaseHead() {
+        synchronized (headLock) {
+            if (head == null || !head.open()) {
+                return;
+            }
+            try {
+                Optional<String> etag = store.putIfMatch(store.key(WalLayout.HEAD), head.released().encode(), headEtag,
+                        Map.of());
+                if (etag.isPresent()) {
+                    head = head.released();
+                    headEtag = etag.get();
+                }
+            } catch (IOException | RuntimeException e) {
+                // the next writer waits for the lease to run out instead
+            }
+        }
     }
 
     /** Finds the segments: LIST as a hint, then the tail verified and extended with GETs. */
@@ -337,12 +479,17 @@ public final class S3LogStorage implements LogStorage {
             throw new IllegalStateException("write at LSN " + firstLsn + " but the buffer ends at "
                     + (pendingFirst + pendingOffsets.size()));
         }
+        long lsn = firstLsn;
         for (ByteBuffer frame : frames) {
             int n = frame.remaining();
-            if ((long) pendingBytes + n > Integer.MAX_VALUE - 64) {
-                flushPending();
-                pendingFirst = firstLsn + pendingOffsets.size();
+            if (pendingBytes > 0 && ((long) pendingBytes + n > settings.segmentBytes()
+                    || (long) pendingBytes + n > Integer.MAX_VALUE - 64)) {
+                flushPending(); // roll between frames, never inside one
             }
+            if (pendingFirst < 0) {
+                pendingFirst = lsn;
+            }
+            lsn++;
             if (pendingBytes + n > pending.length) {
                 pending = Arrays.copyOf(pending, (int) Math.min(Integer.MAX_VALUE - 64,
                         Math.max((long) pendingBytes + n, Math.max(4096, 2L * pending.length))));
@@ -350,8 +497,9 @@ public final class S3LogStorage implements LogStorage {
             pendingOffsets.add(pendingBytes);
             frame.duplicate().get(pending, pendingBytes, n);
             pendingBytes += n;
+            RecordFrame.Header h = RecordFrame.decodeHeader(frame);
+            pendingNewest = Math.max(pendingNewest, h != null ? h.timestampMillis() : newestTimestamp);
         }
-        pendingNewest = Math.max(pendingNewest, newestTimestamp);
         if (pendingBytes >= settings.segmentBytes()) {
             flushPending();
         }
@@ -639,8 +787,9 @@ public final class S3LogStorage implements LogStorage {
             List<Segment> victims = new ArrayList<>();
             synchronized (this) {
                 newLow = endLsn;
+                Long lastKey = segments.isEmpty() ? null : segments.lastKey();
                 for (Segment s : segments.values()) {
-                    if (s.end() <= lsn) {
+                    if (s.end() <= lsn && s.first() != lastKey) { // the newest segment stays, like an open file
                         victims.add(s);
                     } else {
                         newLow = s.first();
@@ -665,33 +814,11 @@ public final class S3LogStorage implements LogStorage {
     }
 
     private void moveLow(long newLow) throws IOException {
-        String key = store.key(WalLayout.HEAD);
-        WalLayout.Head next = new WalLayout.Head(epoch, writerId, newLow);
-        for (int round = 0; round < MAX_ROUNDS; round++) {
-            try {
-                Optional<String> etag = store.putIfMatch(key, next.encode(), headEtag, Map.of());
-                if (etag.isPresent()) {
-                    headEtag = etag.get();
-                    return;
-                }
-            } catch (OutcomeUnknownException e) {
-                // read back
-            }
-            Optional<ObjectStore.Blob> blob = store.get(key);
-            if (blob.isEmpty()) {
-                throw new NoSuchFileException(store.describe(key), null, "the write-ahead log's head vanished");
-            }
-            WalLayout.Head current = WalLayout.Head.decode(blob.get().bytes(), store.describe(key));
-            if (!current.writerId().equals(writerId) || current.epoch() != epoch) {
-                throw new FencedException("truncation of the write-ahead log " + store.location(), epoch,
-                        current.epoch());
-            }
-            headEtag = blob.get().etag();
-            if (current.lowLsn() >= newLow) {
-                return; // our own update, whose answer was lost
+        synchronized (headLock) {
+            if (head.lowLsn() < newLow) {
+                updateHead(head.withLow(newLow), "truncation");
             }
         }
-        throw new IOException("could not update the head of the write-ahead log " + store.location());
     }
 
     @Override
@@ -746,6 +873,12 @@ public final class S3LogStorage implements LogStorage {
             }
         } finally {
             closed = true;
+            if (heartbeat != null) {
+                heartbeat.shutdownNow();
+            }
+            if (writer) {
+                releaseHead();
+            }
             store.close();
         }
     }

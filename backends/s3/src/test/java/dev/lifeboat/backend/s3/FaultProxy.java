@@ -1,0 +1,373 @@
+package dev.lifeboat.backend.s3;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A small HTTP/1.1 proxy between an S3 client and S3Proxy that records every request and injects
+ * faults into the ones a rule matches: answer 500 or 503 without forwarding, drop the connection
+ * before forwarding, drop it after the server applied the request (the answer is lost), or hold
+ * the answer past the client's deadline. Loopback only; each client connection gets its own
+ * upstream connection and thread.
+ */
+final class FaultProxy implements AutoCloseable {
+    /** What to do to a matching request. */
+    enum Fault {
+        /** Answer {@code 500 InternalError} without forwarding. */
+        RESPOND_500,
+        /** Answer {@code 503 SlowDown} without forwarding. */
+        RESPOND_503,
+        /** Close the client's connection without forwarding: the request never happened. */
+        DROP_BEFORE_FORWARD,
+        /** Forward, let the server apply it, then close the client's connection: the answer is lost. */
+        DROP_AFTER_FORWARD,
+        /** Forward, then hold the answer for the rule's delay (past the client's deadline). */
+        DELAY_RESPONSE,
+    }
+
+    /**
+     * One request as the proxy saw it.
+     *
+     * @param method the HTTP method
+     * @param path the decoded path ({@code /bucket/key})
+     * @param query the raw query, or empty
+     * @param headers header names in lower case
+     * @param fault the fault applied, if any
+     */
+    record Request(String method, String path, String query, Map<String, String> headers, Optional<Fault> fault) {
+        boolean is(String m) {
+            return method.equals(m);
+        }
+
+        boolean hasHeader(String name) {
+            return headers.containsKey(name.toLowerCase(Locale.ROOT));
+        }
+
+        /** A PUT with {@code If-None-Match} or {@code If-Match}. */
+        boolean conditionalPut() {
+            return is("PUT") && (hasHeader("if-none-match") || hasHeader("if-match"));
+        }
+
+        boolean pathContains(String s) {
+            return path.contains(s);
+        }
+
+        boolean isCopy() {
+            return hasHeader("x-amz-copy-source");
+        }
+
+        boolean isMultipart() {
+            return query.contains("uploads") || query.contains("uploadId");
+        }
+    }
+
+    private record Rule(Fault fault, Predicate<Request> match, AtomicInteger remaining, Duration delay) {}
+
+    private final int upstreamPort;
+    private final ServerSocket server;
+    private final Thread acceptor;
+    private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    FaultProxy(int upstreamPort) throws IOException {
+        this.upstreamPort = upstreamPort;
+        this.server = new ServerSocket();
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this.acceptor = new Thread(this::acceptLoop, "fault-proxy-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    URI endpoint() {
+        return URI.create("http://127.0.0.1:" + server.getLocalPort());
+    }
+
+    /** Applies {@code fault} to the next {@code times} requests that {@code match}. */
+    void inject(Fault fault, int times, Predicate<Request> match) {
+        rules.add(new Rule(fault, match, new AtomicInteger(times), Duration.ZERO));
+    }
+
+    /** Holds the answers of the next {@code times} matching requests for {@code delay}. */
+    void delay(Duration delay, int times, Predicate<Request> match) {
+        rules.add(new Rule(Fault.DELAY_RESPONSE, match, new AtomicInteger(times), delay));
+    }
+
+    void clearFaults() {
+        rules.clear();
+    }
+
+    /** Every request seen since the last {@link #resetRequests()}. */
+    List<Request> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    long count(Predicate<Request> match) {
+        return requests().stream().filter(match).count();
+    }
+
+    void resetRequests() {
+        requests.clear();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket client = server.accept();
+                sockets.add(client);
+                Thread t = new Thread(() -> serve(client), "fault-proxy-connection");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                if (!closed) {
+                    continue;
+                }
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket client) {
+        Socket upstream = null;
+        try (client) {
+            InputStream in = new BufferedInputStream(client.getInputStream());
+            OutputStream out = client.getOutputStream();
+            while (!closed) {
+                String requestLine = readLine(in);
+                if (requestLine == null || requestLine.isEmpty()) {
+                    return;
+                }
+                List<String> headerLines = readHeaders(in);
+                Map<String, String> headers = headerMap(headerLines);
+                String[] parts = requestLine.split(" ");
+                String method = parts[0];
+                String target = parts.length > 1 ? parts[1] : "/";
+                int q = target.indexOf('?');
+                String path = java.net.URLDecoder.decode(q < 0 ? target : target.substring(0, q),
+                        StandardCharsets.UTF_8);
+                String query = q < 0 ? "" : target.substring(q + 1);
+                if ("100-continue".equalsIgnoreCase(headers.get("expect"))) {
+                    out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    headerLines.removeIf(h -> h.toLowerCase(Locale.ROOT).startsWith("expect:"));
+                }
+                byte[] body = readBody(in, headers, false, method);
+                Request probe = new Request(method, path, query, headers, Optional.empty());
+                Rule rule = match(probe);
+                requests.add(new Request(method, path, query, headers,
+                        rule == null ? Optional.empty() : Optional.of(rule.fault())));
+                if (rule != null && (rule.fault() == Fault.RESPOND_500 || rule.fault() == Fault.RESPOND_503)) {
+                    boolean slow = rule.fault() == Fault.RESPOND_503;
+                    byte[] xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>"
+                            + (slow ? "SlowDown" : "InternalError") + "</Code><Message>injected by the fault"
+                            + " proxy</Message></Error>").getBytes(StandardCharsets.UTF_8);
+                    out.write(((slow ? "HTTP/1.1 503 Slow Down" : "HTTP/1.1 500 Internal Server Error")
+                            + "\r\nContent-Type: application/xml\r\nContent-Length: " + xml.length + "\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(xml);
+                    out.flush();
+                    continue;
+                }
+                if (rule != null && rule.fault() == Fault.DROP_BEFORE_FORWARD) {
+                    return;
+                }
+                if (upstream == null || upstream.isClosed()) {
+                    upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+                    sockets.add(upstream);
+                }
+                OutputStream up = upstream.getOutputStream();
+                ByteArrayOutputStream head = new ByteArrayOutputStream();
+                head.write((requestLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                for (String h : headerLines) {
+                    head.write((h + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                }
+                head.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                up.write(head.toByteArray());
+                up.write(body);
+                up.flush();
+                InputStream upIn = new BufferedInputStream(upstream.getInputStream());
+                String statusLine = readLine(upIn);
+                if (statusLine == null) {
+                    return;
+                }
+                List<String> responseHeaderLines = readHeaders(upIn);
+                Map<String, String> responseHeaders = headerMap(responseHeaderLines);
+                int status = Integer.parseInt(statusLine.split(" ")[1]);
+                boolean noBody = method.equals("HEAD") || status == 204 || status == 304 || status / 100 == 1;
+                byte[] responseBody = noBody ? new byte[0] : readBody(upIn, responseHeaders, true, method);
+                if (rule != null && rule.fault() == Fault.DROP_AFTER_FORWARD) {
+                    upstream.close();
+                    return;
+                }
+                if (rule != null && rule.fault() == Fault.DELAY_RESPONSE) {
+                    Thread.sleep(rule.delay().toMillis());
+                }
+                ByteArrayOutputStream response = new ByteArrayOutputStream();
+                response.write((statusLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                for (String h : responseHeaderLines) {
+                    response.write((h + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                }
+                response.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                response.write(responseBody);
+                out.write(response.toByteArray());
+                out.flush();
+                if ("close".equalsIgnoreCase(responseHeaders.get("connection"))
+                        || "close".equalsIgnoreCase(headers.get("connection"))) {
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the client or the server went away: so does this connection
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (upstream != null) {
+                try {
+                    upstream.close();
+                } catch (IOException e) {
+                    // closing anyway
+                }
+                sockets.remove(upstream);
+            }
+            sockets.remove(client);
+        }
+    }
+
+    private Rule match(Request r) {
+        for (Rule rule : rules) {
+            if (rule.match().test(r)) {
+                while (true) {
+                    int left = rule.remaining().get();
+                    if (left <= 0) {
+                        break;
+                    }
+                    if (rule.remaining().compareAndSet(left, left - 1)) {
+                        return rule;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, String> headerMap(List<String> lines) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : lines) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                out.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            }
+        }
+        return out;
+    }
+
+    private static List<String> readHeaders(InputStream in) throws IOException {
+        List<String> lines = new ArrayList<>();
+        while (true) {
+            String line = readLine(in);
+            if (line == null) {
+                throw new IOException("connection closed inside the headers");
+            }
+            if (line.isEmpty()) {
+                return lines;
+            }
+            lines.add(line);
+        }
+    }
+
+    /** A body by Content-Length, chunked (kept as sent, framing included), or to the end of a response. */
+    private static byte[] readBody(InputStream in, Map<String, String> headers, boolean response, String method)
+            throws IOException {
+        String length = headers.get("content-length");
+        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+            ByteArrayOutputStream raw = new ByteArrayOutputStream();
+            while (true) {
+                String sizeLine = readLine(in);
+                if (sizeLine == null) {
+                    throw new IOException("connection closed inside a chunked body");
+                }
+                raw.write((sizeLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+                if (size == 0) {
+                    while (true) { // trailers, then an empty line
+                        String trailer = readLine(in);
+                        if (trailer == null) {
+                            throw new IOException("connection closed inside chunk trailers");
+                        }
+                        raw.write((trailer + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        if (trailer.isEmpty()) {
+                            return raw.toByteArray();
+                        }
+                    }
+                }
+                raw.write(in.readNBytes(size + 2)); // data and its CRLF
+            }
+        }
+        if (length != null) {
+            int n = Integer.parseInt(length);
+            byte[] body = in.readNBytes(n);
+            if (body.length != n) {
+                throw new IOException("connection closed inside a body");
+            }
+            return body;
+        }
+        return response ? in.readAllBytes() : new byte[0];
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                byte[] bytes = line.toByteArray();
+                int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
+            }
+            line.write(b);
+        }
+        return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        server.close();
+        for (Socket s : sockets) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        try {
+            acceptor.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.lifeboat.backend.s3;
+
+import dev.lifeboat.compat.LeaderElectionContract;
+import dev.lifeboat.spi.election.LeaderElectionProvider;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The whole LeaderElection kit against S3Proxy. */
+class S3LeaderElectionCompatibilityTest extends LeaderElectionContract {
+    private static S3TestServer server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = S3TestServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.close();
+    }
+
+    @Override
+    protected LeaderElectionProvider provider() {
+        return new S3LeaderElectionProvider();
+    }
+
+    @Override
+    protected URI newRoot() {
+        return server.newRoot();
+    }
+
+    @Override
+    protected Map<String, String> options() {
+        // Short leases keep fail-over tests quick; the kit waits failoverTimeout() plus its margin.
+        Map<String, String> o = server.options();
+        o.put("lease-duration", "1500ms");
+        o.put("renew-interval", "250ms");
+        return o;
+    }
+}
