@@ -32,13 +32,13 @@ import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CyclicBarrier;
@@ -84,9 +84,6 @@ public abstract class CheckpointStoreContract {
         URI root = newRoot();
         assertThat(root.getScheme()).as("scheme of newRoot() %s", root).isEqualToIgnoringCase(provider().scheme());
         assertThat(Lifeboat.checkpointStoreProvider(root)).isInstanceOf(provider().getClass());
-        assertThat(ServiceLoader.load(CheckpointStoreProvider.class).stream().map(ServiceLoader.Provider::type))
-                .as("providers registered in META-INF/services/%s", CheckpointStoreProvider.class.getName())
-                .contains(provider().getClass());
     }
 
     @Test
@@ -594,6 +591,65 @@ public abstract class CheckpointStoreContract {
         }
     }
 
+    /**
+     * Races this JVM against {@link CheckpointCrashChild} in another JVM: the child commits
+     * {@code crash/0}, {@code crash/1}, ... upwards while this JVM commits the same ids
+     * downwards with different parts, so they meet and contend in the middle. For every id
+     * exactly one of them wins, the other gets {@link AlreadyCommittedException}, and the stored
+     * checkpoint is wholly the winner's.
+     */
+    @Test
+    public void putIfAbsentHoldsBetweenProcesses() throws Exception {
+        assumeCapability(Capability.CHECKPOINT_CROSS_PROCESS);
+        long seed = Seeds.seed(0);
+        URI root = newRoot();
+        Map<String, String> opts = optionsWith(Map.of());
+        int ids = 40;
+        Map<CheckpointId, Boolean> childOutcome = new HashMap<>(); // true: committed, false: lost
+        Set<CheckpointId> parentWon = new HashSet<>();
+        Set<CheckpointId> parentLost = new HashSet<>();
+        try (CheckpointStore store = Lifeboat.openCheckpointStore(root, opts);
+                ChildJvm child = ChildJvm.start(CheckpointCrashChild.class, List.of(ChildArgs.encodeUri(root),
+                        ChildArgs.encodeOptions(opts), Long.toString(seed)))) {
+            child.awaitLine("READY", CHILD_START);
+            for (long n = ids - 1; n >= 0; n--) {
+                CheckpointId id = CheckpointCrashChild.id(n);
+                try {
+                    commit(store, id, 0, Map.of("parent", bytes((int) n, 100)));
+                    parentWon.add(id);
+                } catch (AlreadyCommittedException e) {
+                    assertThat(e.id()).isEqualTo(id);
+                    parentLost.add(id);
+                }
+                Optional<String> line;
+                while ((line = child.nextLine(Duration.ZERO)).isPresent()) {
+                    collectOutcome(line.get(), childOutcome);
+                }
+            }
+            for (long n = 0; n < ids; n++) {
+                while (!childOutcome.containsKey(CheckpointCrashChild.id(n))) {
+                    String line = child.nextLine(CHILD_PROGRESS).orElseThrow(() -> new AssertionError(
+                            "the child stopped before reaching crash/" + ids + ": " + child.describe()));
+                    collectOutcome(line, childOutcome);
+                }
+            }
+            child.kill();
+            for (long n = 0; n < ids; n++) {
+                CheckpointId id = CheckpointCrashChild.id(n);
+                boolean childWon = childOutcome.get(id);
+                assertThat(childWon).as("%s: the child won exactly when this JVM lost", id)
+                        .isEqualTo(parentLost.contains(id)).isNotEqualTo(parentWon.contains(id));
+                Checkpoint checkpoint = store.open(id).orElseThrow();
+                if (childWon) {
+                    assertIntact(checkpoint, seed, id);
+                } else {
+                    assertThat(checkpoint.info().parts()).extracting(PartInfo::name).containsExactly("parent");
+                    assertThat(checkpoint.readPart("parent")).isEqualTo(bytes((int) n, 100));
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- helpers for subclasses
 
     /** Opens the store at {@code root} through {@link Lifeboat} with {@link #options()}. */
@@ -665,6 +721,14 @@ public abstract class CheckpointStoreContract {
 
     private static long number(CheckpointId id) {
         return Long.parseLong(id.name());
+    }
+
+    private static void collectOutcome(String line, Map<CheckpointId, Boolean> outcomes) {
+        String[] words = line.split(" ");
+        if (words[0].equals("COMMITTED") || words[0].equals("LOST")) {
+            Boolean previous = outcomes.put(CheckpointId.of(words[1]), words[0].equals("COMMITTED"));
+            assertThat(previous).as("the child reported %s twice", words[1]).isNull();
+        }
     }
 
     private static void collect(String line, Set<CheckpointId> begun, Set<CheckpointId> committed) {

@@ -1,6 +1,7 @@
 package dev.lifeboat.compat.internal;
 
 import dev.lifeboat.spi.Lifeboat;
+import dev.lifeboat.spi.checkpoint.AlreadyCommittedException;
 import dev.lifeboat.spi.checkpoint.CheckpointId;
 import dev.lifeboat.spi.checkpoint.CheckpointStore;
 import dev.lifeboat.spi.checkpoint.CheckpointWriter;
@@ -19,9 +20,12 @@ import java.util.Map;
  * READY
  * BEGIN &lt;id&gt; &lt;attemptId&gt;
  * COMMITTED &lt;id&gt;
+ * LOST &lt;id&gt;
  * </pre>
  *
- * {@code COMMITTED} follows the return of {@code commit()}. Parts are written in small chunks so
+ * {@code COMMITTED} follows the return of {@code commit()}; {@code LOST} follows an
+ * {@link AlreadyCommittedException} (another process committed the id first, which the
+ * cross-process race test provokes). Parts are written in small chunks so
  * that a kill often lands in the middle of a part or of the commit. Not API.
  *
  * <p>Usage: {@code CheckpointCrashChild <uri> <options> <seed>}.
@@ -78,8 +82,10 @@ public final class CheckpointCrashChild {
                             }
                         }
                         writer.commit();
+                        ChildSupport.emit("COMMITTED " + id);
+                    } catch (AlreadyCommittedException e) {
+                        ChildSupport.emit("LOST " + id);
                     }
-                    ChildSupport.emit("COMMITTED " + id);
                 }
             }
             ChildSupport.emit("DONE");
