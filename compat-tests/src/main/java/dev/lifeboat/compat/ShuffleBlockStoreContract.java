@@ -387,8 +387,6 @@ public abstract class ShuffleBlockStoreContract {
             assertUnavailable(store, removed, 0);
             assertUnavailable(store, removed, 1);
             assertThat(store.readBlock(other, 0)).as("another shuffle").isEqualTo(bytes(2, 100));
-            MapStatus again = write(store, MapOutputId.of(14, 0, 1), new byte[][] {bytes(3, 50)});
-            assertThat(store.readBlock(again, 0)).as("a shuffle id written again after removal").isEqualTo(bytes(3, 50));
         }
     }
 
