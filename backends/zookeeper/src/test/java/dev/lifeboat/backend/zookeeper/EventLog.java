@@ -87,6 +87,7 @@ final class EventLog {
     final class Recorder implements LeadershipListener {
         private final String participant;
         private final AtomicReference<Candidate> candidate = new AtomicReference<>();
+        private volatile boolean paused;
 
         private Recorder(String participant) {
             this.participant = requireNonNull(participant, "participant is null");
@@ -99,23 +100,36 @@ final class EventLog {
             }
         }
 
+        /**
+         * The leadership this participant may act on now: it leads and was not told to pause.
+         * What a well-behaved application checks before each side effect.
+         */
+        Optional<Leadership> acting() {
+            Candidate c = candidate.get();
+            return c == null || paused ? Optional.empty() : c.leadership();
+        }
+
         @Override
         public void elected(Leadership leadership) {
+            paused = false;
             record(Kind.ELECTED, leadership, null);
         }
 
         @Override
         public void lost(Leadership leadership, LossReason reason) {
+            paused = false;
             record(Kind.LOST, leadership, reason);
         }
 
         @Override
         public void suspended(Leadership leadership) {
+            paused = true;
             record(Kind.SUSPENDED, leadership, null);
         }
 
         @Override
         public void resumed(Leadership leadership) {
+            paused = false;
             record(Kind.RESUMED, leadership, null);
         }
 

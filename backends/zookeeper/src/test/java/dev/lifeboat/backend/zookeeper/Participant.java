@@ -22,11 +22,13 @@ final class Participant implements AutoCloseable {
     final String id;
     final LeaderElection election;
     final Candidate candidate;
+    final EventLog.Recorder recorder;
 
-    private Participant(String id, LeaderElection election, Candidate candidate) {
+    private Participant(String id, LeaderElection election, Candidate candidate, EventLog.Recorder recorder) {
         this.id = id;
         this.election = election;
         this.candidate = candidate;
+        this.recorder = recorder;
     }
 
     static Participant join(URI uri, Map<String, String> options, String id, EventLog log) throws IOException {
@@ -35,7 +37,7 @@ final class Participant implements AutoCloseable {
             EventLog.Recorder recorder = log.listener(id);
             Candidate candidate = election.join(id, recorder);
             recorder.attach(candidate);
-            return new Participant(id, election, candidate);
+            return new Participant(id, election, candidate, recorder);
         } catch (IOException | RuntimeException e) {
             election.close();
             throw e;
