@@ -289,6 +289,26 @@ public final class ObjectStore implements Closeable {
         return out;
     }
 
+    /** Every object whose key starts with {@code keyPrefix} and sorts after {@code startAfter}, in key order. */
+    public List<ObjectInfo> listAfter(String keyPrefix, String startAfter) throws IOException {
+        List<ObjectInfo> out = new ArrayList<>();
+        String token = null;
+        try {
+            do {
+                ListObjectsV2Response r = client.listObjectsV2(ListObjectsV2Request.builder()
+                        .bucket(location.bucket()).prefix(keyPrefix).startAfter(startAfter).continuationToken(token)
+                        .build());
+                for (S3Object o : r.contents()) {
+                    out.add(new ObjectInfo(o.key(), o.size(), o.eTag() == null ? "" : o.eTag(), Map.of()));
+                }
+                token = Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null;
+            } while (token != null);
+        } catch (SdkException | UncheckedIOException e) {
+            throw readFailure("LIST", location.bucket(), keyPrefix + "* after " + startAfter, e);
+        }
+        return out;
+    }
+
     /** The distinct "folders" just below {@code keyPrefix} (which ends with {@code /}), in key order. */
     public List<String> listFolders(String keyPrefix) throws IOException {
         List<String> out = new ArrayList<>();

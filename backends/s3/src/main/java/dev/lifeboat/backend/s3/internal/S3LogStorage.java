@@ -26,15 +26,20 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -61,6 +66,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class S3LogStorage implements LogStorage {
     private static final int MAX_ROUNDS = 64;
+    private static final int READ_AHEAD = 4;
     static final String META_RECORDS = "lifeboat-records";
     static final String META_NEWEST = "lifeboat-newest-timestamp";
 
@@ -86,6 +92,7 @@ public final class S3LogStorage implements LogStorage {
     private final Duration leaseDuration;
     private final Duration renewInterval;
     private ScheduledExecutorService heartbeat;
+    private ExecutorService readAhead; // guarded by this
 
     // The committer's buffer (write and persist run on one thread at a time).
     private byte[] pending = new byte[0];
@@ -708,7 +715,11 @@ public final class S3LogStorage implements LogStorage {
         return WalLayout.Head.decode(head.get().bytes(), store.describe(key)).lowLsn();
     }
 
-    /** A reader's view of the end of the log: probe the segments after the known end. */
+    /**
+     * A reader's view of the end of the log: a GET of the segment after the known end; if the log
+     * grew, a LIST of what follows (a hint: the segments' names give their record counts) and GETs
+     * that verify the last one and probe past it, so a lagging LIST hides nothing.
+     */
     private void refreshTail() throws IOException {
         long low = currentLowLsn();
         synchronized (this) {
@@ -718,6 +729,7 @@ public final class S3LogStorage implements LogStorage {
                 endLsn = lowLsn;
             }
         }
+        boolean listed = false;
         for (int i = 0; i < 1_000_000; i++) {
             long at;
             synchronized (this) {
@@ -739,6 +751,35 @@ public final class S3LogStorage implements LogStorage {
             if (scan.result.tornTail().isPresent()) {
                 return;
             }
+            if (!listed) {
+                listed = true;
+                skipAheadByListing(scan.result.nextLsn());
+            }
+        }
+    }
+
+    /**
+     * Adds the segments LIST shows from {@code next} on, but the last (left for the caller to
+     * GET): their counts follow from their names and are verified when they are read.
+     */
+    private void skipAheadByListing(long next) throws IOException {
+        List<Long> names = new ArrayList<>();
+        for (ObjectStore.ObjectInfo o : store.listAfter(store.key(WalLayout.SEGMENTS), key(next - 1))) {
+            WalLayout.parseSegmentName(store.location().relative(o.key())).filter(lsn -> lsn >= next)
+                    .ifPresent(names::add);
+        }
+        if (names.size() < 2 || names.get(0) != next) {
+            return; // nothing to skip, or not a chain from here: probe one by one
+        }
+        synchronized (this) {
+            if (endLsn != next) {
+                return;
+            }
+            for (int i = 0; i + 1 < names.size(); i++) {
+                long first = names.get(i);
+                segments.put(first, new Segment(first, key(first), names.get(i + 1) - first, Long.MIN_VALUE, null));
+            }
+            endLsn = names.get(names.size() - 1);
         }
     }
 
@@ -876,6 +917,11 @@ public final class S3LogStorage implements LogStorage {
             if (heartbeat != null) {
                 heartbeat.shutdownNow();
             }
+            synchronized (this) {
+                if (readAhead != null) {
+                    readAhead.shutdownNow();
+                }
+            }
             if (writer) {
                 releaseHead();
             }
@@ -890,6 +936,19 @@ public final class S3LogStorage implements LogStorage {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The threads that fetch segments ahead of a replay; created on first use. */
+    private synchronized ExecutorService readAhead() {
+        if (readAhead == null) {
+            AtomicInteger n = new AtomicInteger();
+            readAhead = Executors.newFixedThreadPool(READ_AHEAD, r -> {
+                Thread t = new Thread(r, "lifeboat-s3-wal-read-ahead-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return readAhead;
+    }
 
     private String key(long firstLsn) {
         return store.key(WalLayout.segmentName(firstLsn));
@@ -957,6 +1016,7 @@ public final class S3LogStorage implements LogStorage {
     /** Streams records segment by segment, one GET (ranged for the first) per segment. */
     private final class Replay implements CloseableIterator<LogRecord> {
         private final ArrayDeque<LogRecord> ready = new ArrayDeque<>();
+        private final Map<Long, CompletableFuture<Optional<ObjectStore.Blob>>> prefetched = new HashMap<>();
         private long from;
         private long next; // the LSN the next segment must start at
         private boolean done;
@@ -1030,7 +1090,8 @@ public final class S3LogStorage implements LogStorage {
                 }
                 bytes = range.get();
             } else {
-                Optional<ObjectStore.Blob> blob = store.get(seg.key());
+                Optional<ObjectStore.Blob> blob = fetch(seg);
+                prefetchAfter(seg.first());
                 if (blob.isEmpty()) {
                     missing(seg);
                     skipTruncated();
@@ -1057,6 +1118,48 @@ public final class S3LogStorage implements LogStorage {
             }
         }
 
+        /** The segment's bytes: fetched ahead if a GET was started for it, else now. */
+        private Optional<ObjectStore.Blob> fetch(Segment seg) throws IOException {
+            CompletableFuture<Optional<ObjectStore.Blob>> ahead = prefetched.remove(seg.first());
+            if (ahead == null) {
+                return store.get(seg.key());
+            }
+            try {
+                return ahead.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while reading " + seg.key());
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+                if (cause instanceof IOException io) {
+                    throw new IOException(io.getMessage(), io);
+                }
+                throw new IOException("reading " + seg.key() + " failed: " + cause, cause);
+            }
+        }
+
+        /** Starts GETs of the next few segments, so a long replay waits for one round trip at a time at most. */
+        private void prefetchAfter(long first) {
+            List<Segment> following = new ArrayList<>(READ_AHEAD);
+            synchronized (S3LogStorage.this) {
+                for (Segment s : segments.tailMap(first, false).values()) {
+                    if (following.size() == READ_AHEAD) {
+                        break;
+                    }
+                    following.add(s);
+                }
+            }
+            for (Segment s : following) {
+                prefetched.computeIfAbsent(s.first(), k -> CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return store.get(s.key());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }, readAhead()));
+            }
+        }
+
         /** After a segment turned out to be truncated: continue at the low LSN. */
         private void skipTruncated() {
             synchronized (S3LogStorage.this) {
@@ -1069,6 +1172,8 @@ public final class S3LogStorage implements LogStorage {
         public void close() {
             iteratorClosed = true;
             ready.clear();
+            prefetched.values().forEach(f -> f.cancel(false));
+            prefetched.clear();
         }
     }
 
