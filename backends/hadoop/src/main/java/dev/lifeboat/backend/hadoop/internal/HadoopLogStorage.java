@@ -1,6 +1,7 @@
 package dev.lifeboat.backend.hadoop.internal;
 
 import dev.lifeboat.backend.common.wal.LogStorage;
+import dev.lifeboat.backend.common.wal.RecordFrame;
 import dev.lifeboat.backend.common.wal.WalSettings;
 import dev.lifeboat.spi.ConcurrentWriterException;
 import dev.lifeboat.spi.CorruptDataException;
@@ -259,7 +260,9 @@ public final class HadoopLogStorage implements LogStorage {
                     out.write(copy);
                 }
                 currentBytes += length;
-                meta.newestTimestamp = Math.max(meta.newestTimestamp, newestTimestamp);
+                RecordFrame.Header header = RecordFrame.decodeHeader(frame);
+                long timestamp = header != null ? header.timestampMillis() : newestTimestamp;
+                meta.newestTimestamp = Math.max(meta.newestTimestamp, timestamp);
                 lsn++;
             }
             writtenNextLsn = lsn;

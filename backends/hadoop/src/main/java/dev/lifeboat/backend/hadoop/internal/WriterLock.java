@@ -4,22 +4,16 @@ import dev.lifeboat.spi.ConcurrentWriterException;
 import java.io.Closeable;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The write-ahead log's writer lock: a file that the writer creates exclusively, keeps open
- * (on HDFS it holds the file's lease) and renews by setting its modification time every
- * heartbeat interval.
+ * The write-ahead log's writer lock: an empty file that the writer creates exclusively, keeps
+ * open (on HDFS it holds the file's lease) and renews by setting its modification time every
+ * heartbeat interval. Being empty, it has no block: creating and closing it involve no datanode.
  *
  * <p>A second writer finds the lock file and watches it. If the modification time changes, the
  * holder is alive and the second writer is refused with {@link ConcurrentWriterException}
@@ -64,7 +58,6 @@ public final class WriterLock implements Closeable {
      */
     public static WriterLock acquire(HadoopFs fs, Path path, Duration heartbeat, Duration takeoverAfter, String logName)
             throws IOException {
-        String holder = describeHolder();
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             FSDataOutputStream out;
             try {
@@ -74,8 +67,6 @@ public final class WriterLock implements Closeable {
                 continue;
             }
             try {
-                out.write(holder.getBytes(StandardCharsets.UTF_8));
-                out.hflush();
                 long now = System.currentTimeMillis();
                 fs.fs().setTimes(path, now, -1);
                 return new WriterLock(fs, path, heartbeat, out, now);
@@ -112,8 +103,7 @@ public final class WriterLock implements Closeable {
                 return;
             }
             if (changed(first, now)) {
-                throw new ConcurrentWriterException("The write-ahead log " + logName + " already has a live writer ("
-                        + readHolder(fs, path) + "): its lock " + path + " is being renewed. Close that writer"
+                throw new ConcurrentWriterException("The write-ahead log " + logName + " already has a live writer: its lock " + path + " is being renewed. Close that writer"
                         + " first; a writer that dies is taken over once its lock has not been renewed for "
                         + takeoverAfter + " (option '" + HadoopOptions.TAKEOVER_AFTER + "')");
             }
@@ -121,8 +111,7 @@ public final class WriterLock implements Closeable {
         // Silent for the whole takeover time: the holder is dead (or paused, and will be fenced).
         try {
             if (changed(first, fs.fs().getFileStatus(path))) {
-                throw new ConcurrentWriterException("The write-ahead log " + logName + " already has a live writer ("
-                        + readHolder(fs, path) + "): its lock " + path + " was renewed just now");
+                throw new ConcurrentWriterException("The write-ahead log " + logName + " already has a live writer: its lock " + path + " was renewed just now");
             }
         } catch (FileNotFoundException e) {
             return;
@@ -132,26 +121,6 @@ public final class WriterLock implements Closeable {
 
     private static boolean changed(FileStatus before, FileStatus after) {
         return after.getModificationTime() != before.getModificationTime() || after.getLen() != before.getLen();
-    }
-
-    private static String readHolder(HadoopFs fs, Path path) {
-        try (FSDataInputStream in = fs.fs().open(path)) {
-            byte[] bytes = in.readNBytes(512);
-            return new String(bytes, StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            return "holder unknown";
-        }
-    }
-
-    private static String describeHolder() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "unknown-host";
-        }
-        return "pid " + ProcessHandle.current().pid() + " on " + host + " (" + ManagementFactory.getRuntimeMXBean()
-                .getName() + "), since " + Instant.now() + ", token " + UUID.randomUUID() + "\n";
     }
 
     /** Why this writer lost its lock, if it did: another writer took the log over. */
