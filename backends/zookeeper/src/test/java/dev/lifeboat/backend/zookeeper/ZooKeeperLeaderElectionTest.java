@@ -259,6 +259,25 @@ class ZooKeeperLeaderElectionTest {
     }
 
     @Test
+    void withTheAbdicatePolicyAShortSuspensionWithinTheGraceResumes() throws Exception {
+        // The reconnection takes the ZooKeeper client up to 2 s; the grace is longer.
+        Map<String, String> options = new HashMap<>(TestZooKeeper.options("6s"));
+        options.put("suspended-policy", "abdicate");
+        options.put("suspended-grace", "4s");
+        Participant a = join("a", options);
+        assertThat(a.candidate.awaitLeadership(WAIT)).isTrue();
+        long epoch = a.leadership().orElseThrow().epoch();
+        Participant b = join("b", options);
+
+        a.dropConnection();
+
+        log.await(e -> e.participant().equals("a") && e.kind() == RESUMED, WAIT, "RESUMED");
+        assertThat(log.events("a")).extracting(EventLog.Event::kind).containsExactly(ELECTED, SUSPENDED, RESUMED);
+        assertThat(a.leadership().orElseThrow().epoch()).isEqualTo(epoch);
+        assertThat(b.isLeader()).isFalse();
+    }
+
+    @Test
     void anExpiredSessionIsReportedLostBeforeTheNextLeaderIsElected() throws Exception {
         Participant a = join("a");
         assertThat(a.candidate.awaitLeadership(WAIT)).isTrue();

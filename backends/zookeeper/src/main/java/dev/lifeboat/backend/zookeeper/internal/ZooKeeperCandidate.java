@@ -447,7 +447,7 @@ final class ZooKeeperCandidate implements Candidate {
                     disconnectedAtNanos = System.nanoTime();
                 }
                 Leadership l = leadership;
-                if (l != null && !paused) {
+                if (l != null) {
                     pause(l);
                 }
             }
@@ -504,12 +504,18 @@ final class ZooKeeperCandidate implements Candidate {
         }
     }
 
-    /** Tells a leader to pause; with the abdicate policy, arms the grace timer. */
+    /**
+     * Tells a leader to pause, unless it was told already and has not resumed (a connection that
+     * drops again while its reconnection is being verified); with the abdicate policy, (re)arms
+     * the grace timer from the moment the connection was lost.
+     */
     private void pause(Leadership l) {
-        paused = true;
-        LOG.info("Participant '{}' pauses leading {} with epoch {}: connection SUSPENDED", participantId,
-                settings.group(), l.epoch());
-        safely("suspended", () -> listener.suspended(l));
+        if (!paused) {
+            paused = true;
+            LOG.info("Participant '{}' pauses leading {} with epoch {}: connection SUSPENDED", participantId,
+                    settings.group(), l.epoch());
+            safely("suspended", () -> listener.suspended(l));
+        }
         if (settings.suspendedPolicy() == ZooKeeperSettings.SuspendedPolicy.ABDICATE && leadership == l) {
             long elapsed = System.nanoTime() - disconnectedAtNanos;
             long left = Math.max(0, settings.suspendedGrace().toNanos() - elapsed);
