@@ -83,7 +83,8 @@ public abstract class WriteAheadLogContract {
             "group-commit.max-in-flight-bytes");
 
     private static final long SEED = 0x5EED_4A11L;
-    private static final long TS = 1_700_000_000_000L;
+    /** The timestamp of the kit's first record; later records add their index. For overrides. */
+    protected static final long TS = 1_700_000_000_000L;
     private static final Duration CHILD_START = Duration.ofSeconds(60);
     private static final Duration CHILD_ACK = Duration.ofSeconds(60);
 
