@@ -3,6 +3,9 @@ package dev.lifeboat.spi.election;
 /**
  * Told about one candidate's leadership. Calls for one candidate are made one at a time, in
  * order, from a thread of the backend; a listener must not block for long.
+ *
+ * <p>{@link #elected} may be called before {@link LeaderElection#join} has returned the
+ * candidate, so a listener reads the leadership from its argument, not from the candidate.
  */
 public interface LeadershipListener {
     /** This candidate became leader. {@link Candidate#isLeader()} is already true. */

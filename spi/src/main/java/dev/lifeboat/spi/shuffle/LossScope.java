@@ -5,7 +5,10 @@ package dev.lifeboat.spi.shuffle;
  * one round of recomputation instead of discovering the loss one block at a time.
  */
 public enum LossScope {
-    /** Only the map output that holds the block (its other blocks may be damaged too). */
+    /**
+     * Only the map output that holds the block (its other blocks may be damaged too). The scope
+     * of a missing or corrupt map output at a location that is otherwise intact.
+     */
     MAP_OUTPUT,
     /** Every map output stored at the block's location (a lost executor or disk). */
     LOCATION,
