@@ -189,7 +189,9 @@ public final class HadoopLogStorage implements LogStorage {
             throw new IllegalArgumentException("Invalid options for the write-ahead log " + fs + ": '"
                     + WalSettings.DURABILITY + "' = '" + settings.durability().name().toLowerCase(java.util.Locale.ROOT)
                     + "' needs " + unsupported + ", which output streams of " + fs.fs().getClass().getSimpleName()
-                    + " (" + fs.location().fsUri() + ") do not support; use a weaker durability or another file system");
+                    + " (" + fs.location().fsUri() + ") do not support" + (fs.leaseRecoverable()
+                            ? " here (HDFS erasure-coded directories support neither hflush nor hsync)" : "")
+                    + "; use a weaker durability or another file system or directory");
         }
         if (superseded != null) {
             fs.delete(superseded.path(), false);
@@ -340,7 +342,7 @@ public final class HadoopLogStorage implements LogStorage {
     }
 
     private IOException fenced(IOException e) {
-        String lost = lock.lostReason();
+        String lost = lock.checkNow();
         if (lost != null && !(e instanceof ConcurrentWriterException)) {
             ConcurrentWriterException c = new ConcurrentWriterException("This writer of the write-ahead log " + fs
                     + " was taken over (" + lost + "); the failed operation: " + e.getMessage());

@@ -128,6 +128,27 @@ public final class WriterLock implements Closeable {
         return lost;
     }
 
+    /**
+     * Checks the lock now (after a failed write, to tell a takeover from a storage failure).
+     *
+     * @return why the lock is lost, or null if it still looks held (or cannot be checked)
+     */
+    public synchronized String checkNow() {
+        if (lost == null && !closed) {
+            try {
+                long mtime = fs.fs().getFileStatus(path).getModificationTime();
+                if (mtime != lastSet && mtime != lastSet / 1000 * 1000) {
+                    lost = "its lock " + path + " was replaced by another writer";
+                }
+            } catch (FileNotFoundException e) {
+                lost = "its lock " + path + " was deleted by another writer taking the log over";
+            } catch (IOException | RuntimeException e) {
+                // unknown
+            }
+        }
+        return lost;
+    }
+
     private void renewLoop() {
         while (!closed && lost == null) {
             try {
@@ -138,23 +159,27 @@ public final class WriterLock implements Closeable {
             if (closed) {
                 return;
             }
-            try {
-                FileStatus status = fs.fs().getFileStatus(path);
-                long mtime = status.getModificationTime();
-                if (mtime != lastSet && mtime != lastSet / 1000 * 1000) { // some file systems keep whole seconds
-                    lost = "its lock " + path + " was replaced by another writer";
-                    return;
-                }
-                long next = Math.max(System.currentTimeMillis(), lastSet + 1);
-                fs.fs().setTimes(path, next, -1);
-                lastSet = next;
-            } catch (FileNotFoundException e) {
-                lost = "its lock " + path + " was deleted by another writer taking the log over";
+            renewOnce();
+        }
+    }
+
+    /** One heartbeat; synchronized with {@link #checkNow} so it never sees a half-done renewal. */
+    private synchronized void renewOnce() {
+        try {
+            FileStatus status = fs.fs().getFileStatus(path);
+            long mtime = status.getModificationTime();
+            if (mtime != lastSet && mtime != lastSet / 1000 * 1000) { // some file systems keep whole seconds
+                lost = "its lock " + path + " was replaced by another writer";
                 return;
-            } catch (IOException | RuntimeException e) {
-                // The file system is unreachable: keep trying. If a new writer takes over meanwhile,
-                // the segment lease fences this one.
             }
+            long next = Math.max(System.currentTimeMillis(), lastSet + 1);
+            fs.fs().setTimes(path, next, -1);
+            lastSet = next;
+        } catch (FileNotFoundException e) {
+            lost = "its lock " + path + " was deleted by another writer taking the log over";
+        } catch (IOException | RuntimeException e) {
+            // The file system is unreachable: keep trying. If a new writer takes over meanwhile,
+            // the segment lease fences this one.
         }
     }
 
