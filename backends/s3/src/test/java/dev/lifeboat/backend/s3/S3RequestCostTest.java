@@ -1,0 +1,176 @@
+package dev.lifeboat.backend.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.backend.s3.FaultProxy.Request;
+import dev.lifeboat.spi.Lifeboat;
+import dev.lifeboat.spi.checkpoint.CheckpointId;
+import dev.lifeboat.spi.checkpoint.CheckpointStore;
+import dev.lifeboat.spi.checkpoint.CheckpointWriter;
+import dev.lifeboat.spi.wal.RecordHandle;
+import dev.lifeboat.spi.wal.WriteAheadLog;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What each operation costs in S3 requests, counted by a proxy between the client and S3Proxy
+ * (retries would count too; no faults are injected here). These numbers are in
+ * {@code docs/backends/s3.md}.
+ */
+class S3RequestCostTest {
+    private static final Predicate<Request> PUT = r -> r.is("PUT");
+    private static final Predicate<Request> COPY = Request::isCopy;
+
+    private static S3TestServer server;
+    private static FaultProxy proxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = S3TestServer.start();
+        proxy = new FaultProxy(server.endpoint().getPort());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        proxy.close();
+        server.close();
+    }
+
+    @AfterEach
+    void reset() {
+        proxy.resetRequests();
+        server.clear();
+    }
+
+    private static Map<String, String> options() {
+        return server.options(proxy.endpoint());
+    }
+
+    @Test
+    void checkpointOfNPartsCostsNPartUploadsAndOneManifestPut() throws Exception {
+        int parts = 8;
+        try (CheckpointStore store = Lifeboat.openCheckpointStore(server.newRoot(), options())) {
+            proxy.resetRequests();
+            try (CheckpointWriter w = store.begin(CheckpointId.of("state/v-1"))) {
+                for (int p = 0; p < parts; p++) {
+                    w.writePart("part-" + p, new byte[10_000 + p]);
+                }
+                w.commit();
+            }
+            List<Request> all = proxy.requests();
+            assertThat(all).as("requests of begin + %d parts + commit: %s", parts, all).hasSize(parts + 1);
+            assertThat(proxy.count(r -> PUT.test(r) && r.pathContains("/checkpoints/attempts/")
+                    && !r.hasHeader("if-none-match"))).as("part uploads").isEqualTo(parts);
+            assertThat(proxy.count(r -> PUT.test(r) && r.pathContains("/checkpoints/manifests/")
+                    && "*".equals(r.headers().get("if-none-match")))).as("manifest PUT with If-None-Match: *")
+                    .isEqualTo(1);
+            assertThat(proxy.count(COPY)).as("copies").isZero();
+            assertThat(proxy.count(r -> r.is("POST") || r.is("DELETE"))).as("renames, multipart, deletes").isZero();
+        }
+    }
+
+    @Test
+    void fencedCommitAddsOneEpochReadAndOneEpochWriteWhenTheEpochGrows() throws Exception {
+        int parts = 3;
+        try (CheckpointStore store = Lifeboat.openCheckpointStore(server.newRoot(), options())) {
+            for (int round = 0; round < 2; round++) {
+                proxy.resetRequests();
+                try (CheckpointWriter w = store.begin(CheckpointId.of("offsets", round), 7)) {
+                    for (int p = 0; p < parts; p++) {
+                        w.writePart("part-" + p, new byte[100]);
+                    }
+                    w.commit();
+                }
+                assertThat(proxy.count(r -> r.is("GET") && r.path().endsWith("/checkpoints/epoch")))
+                        .as("round %d: epoch reads", round).isEqualTo(1);
+                assertThat(proxy.count(r -> PUT.test(r) && r.path().endsWith("/checkpoints/epoch")))
+                        .as("round %d: epoch writes (only when it grows)", round).isEqualTo(round == 0 ? 1 : 0);
+                assertThat(proxy.count(PUT)).as("round %d: all PUTs", round).isEqualTo(parts + 1 + (round == 0 ? 1 : 0));
+                assertThat(proxy.count(COPY)).isZero();
+            }
+        }
+    }
+
+    @Test
+    void largePartIsAMultipartUploadWithoutCopies() throws Exception {
+        Map<String, String> o = options();
+        o.put("multipart.part-size", "5MiB");
+        try (CheckpointStore store = Lifeboat.openCheckpointStore(server.newRoot(), o)) {
+            proxy.resetRequests();
+            try (CheckpointWriter w = store.begin(CheckpointId.of("big"))) {
+                try (OutputStream out = w.openPart("huge")) {
+                    byte[] chunk = new byte[1 << 20];
+                    for (int i = 0; i < 12; i++) {
+                        out.write(chunk);
+                    }
+                }
+                w.commit();
+            }
+            assertThat(proxy.count(r -> r.is("POST") && r.query().contains("uploads"))).as("CreateMultipartUpload")
+                    .isEqualTo(1);
+            assertThat(proxy.count(r -> PUT.test(r) && r.query().contains("partNumber"))).as("UploadPart: 5+5+2 MiB")
+                    .isEqualTo(3);
+            assertThat(proxy.count(r -> r.is("POST") && r.query().contains("uploadId"))).as("CompleteMultipartUpload")
+                    .isEqualTo(1);
+            assertThat(proxy.count(r -> PUT.test(r) && r.pathContains("/checkpoints/manifests/"))).isEqualTo(1);
+            assertThat(proxy.count(COPY)).isZero();
+        }
+    }
+
+    /**
+     * 10 000 records appended with {@code write} (durability sync) by 16 threads: group commit
+     * makes one segment PUT per batch, far fewer than one per record.
+     */
+    @Test
+    void syncAppendsOfSixteenWritersShareSegmentPuts() throws Exception {
+        int threads = 16;
+        int perThread = 625;
+        URI root = server.newRoot();
+        Map<String, String> o = options();
+        o.put("durability", "sync");
+        o.put("lease-duration", "30s"); // the writer's lease renewals are counted apart from segment PUTs
+        o.put("renew-interval", "10s");
+        long segmentPuts;
+        try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, o)) {
+            proxy.resetRequests();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<Thread> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                Thread writer = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < perThread; i++) {
+                            wal.write(ByteBuffer.allocate(100).putInt(0, thread).putInt(4, i), i);
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }, "cost-writer-" + t);
+                writers.add(writer);
+                writer.start();
+            }
+            for (Thread writer : writers) {
+                writer.join();
+            }
+            assertThat(failure.get()).isNull();
+            segmentPuts = proxy.count(r -> PUT.test(r) && r.pathContains("/wal/segments/"));
+            assertThat(wal.last()).contains(RecordHandle.of((long) threads * perThread - 1));
+        }
+        long records = (long) threads * perThread;
+        System.out.printf("S3 WAL: %d records appended with sync by %d threads took %d segment PUTs (%.1f records"
+                + " per PUT)%n", records, threads, segmentPuts, (double) records / segmentPuts);
+        assertThat(segmentPuts).as("segment PUTs for %d records", records).isPositive()
+                .isLessThanOrEqualTo(records / 4);
+        assertThat(proxy.count(COPY)).isZero();
+    }
+}
