@@ -108,10 +108,15 @@ public final class LocalLogStorage implements LogStorage {
         requireNonNull(dir, "dir is null");
         requireNonNull(settings, "settings is null");
         if (!Files.isDirectory(dir)) {
+            Path existing = dir.getParent();
+            while (existing != null && !Files.isDirectory(existing)) {
+                existing = existing.getParent();
+            }
             Files.createDirectories(dir);
-            Path parent = dir.getParent();
-            if (parent != null) {
-                syncDirectory(parent);
+            // Make every directory entry just created durable, from the log directory upwards.
+            for (Path created = dir; created.getParent() != null && !created.equals(existing);
+                    created = created.getParent()) {
+                syncDirectory(created.getParent());
             }
         }
         Path lockFile = dir.resolve(LOCK_FILE);
