@@ -17,10 +17,14 @@ import java.util.stream.Stream;
 
 /**
  * The lines of a text file, or of every regular file in a directory (sorted by name), split into
- * byte ranges. A line belongs to the range its first byte is in, so every line is read exactly
+ * byte ranges of about {@code total size / minPartitions} (as Hadoop's text input does, so there are
+ * at least {@code minPartitions} of them). A line belongs to the range its first byte is in, so every line is read exactly
  * once however the ranges fall; {@code \n} and {@code \r\n} end lines; UTF-8.
  */
 public final class TextFileNode extends Node {
+    /** As in Hadoop's FileInputFormat: a file's last split may be this much larger than the goal. */
+    private static final double SPLIT_SLOP = 1.1;
+
     private final List<FileSplit> splits;
 
     public TextFileNode(int id, String callSite, Path path, int minPartitions) {
@@ -65,16 +69,16 @@ public final class TextFileNode extends Node {
             for (Path f : files) {
                 total += Files.size(f);
             }
-            long goal = Math.max(1, (total + minPartitions - 1) / minPartitions);
+            long goal = Math.max(1, total / minPartitions);
             List<FileSplit> result = new ArrayList<>();
             for (Path f : files) {
                 long size = Files.size(f);
-                if (size == 0) {
-                    result.add(new FileSplit(f, 0, 0));
+                long start = 0;
+                while ((double) (size - start) / goal > SPLIT_SLOP) {
+                    result.add(new FileSplit(f, start, goal));
+                    start += goal;
                 }
-                for (long start = 0; start < size; start += goal) {
-                    result.add(new FileSplit(f, start, Math.min(goal, size - start)));
-                }
+                result.add(new FileSplit(f, start, size - start)); // the rest, up to 10% over the goal
             }
             if (result.isEmpty()) {
                 throw new IllegalArgumentException("text input directory " + path + " has no files");
