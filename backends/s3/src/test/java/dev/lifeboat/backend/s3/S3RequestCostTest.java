@@ -127,6 +127,37 @@ class S3RequestCostTest {
         }
     }
 
+    @Test
+    void writerOpenReadAndCloseCostAHandfulOfRequests() throws Exception {
+        URI root = server.newRoot();
+        Map<String, String> o = options();
+        o.put("lease-duration", "30s");
+        o.put("renew-interval", "10s");
+        proxy.resetRequests();
+        try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, o)) {
+            // GET head (404), PUT head, LIST segments, GET segment 0 (404), PUT claim marker.
+            assertThat(proxy.requests()).as("opening a new log: %s", proxy.requests()).hasSize(5);
+            for (int i = 0; i < 10; i++) {
+                wal.append(ByteBuffer.allocate(50), i);
+            }
+            proxy.resetRequests();
+            wal.sync();
+            assertThat(proxy.requests()).as("sync of 10 appended records").hasSize(1);
+            proxy.resetRequests();
+            assertThat(wal.read(RecordHandle.of(7))).isPresent();
+            assertThat(proxy.requests()).as("read(handle)").hasSize(1);
+            assertThat(proxy.requests().get(0).headers()).containsKey("range");
+            proxy.resetRequests();
+        }
+        assertThat(proxy.requests()).as("close: the lease released").hasSize(1);
+        proxy.resetRequests();
+        try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, o)) {
+            // GET head, PUT head, LIST, GET the last segment, GET its successor (404), PUT claim marker.
+            assertThat(proxy.requests()).as("reopening: %s", proxy.requests()).hasSize(6);
+            assertThat(wal.recovery().nextLsn()).isEqualTo(10);
+        }
+    }
+
     /**
      * 10 000 records appended with {@code write} (durability sync) by 16 threads: group commit
      * makes one segment PUT per batch, far fewer than one per record.
