@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -115,7 +116,7 @@ public final class ZooKeeperLeaderElection implements LeaderElection {
             ElectionPaths.decodeEpoch(data, stat, settings.absoluteGroupPath() + "/epoch");
         } catch (KeeperException.NoAuthException e) {
             throw new IOException("Not allowed to create or read the znodes of the election " + where + " under "
-                    + settings.absoluteGroupPath() + " (acl=" + settings.acl().name().toLowerCase(java.util.Locale.ROOT)
+                    + settings.absoluteGroupPath() + " (acl=" + settings.acl().name().toLowerCase(Locale.ROOT)
                     + (settings.auth().isPresent() ? ", auth scheme " + settings.auth().get().scheme() : ", no auth")
                     + "): " + e.getMessage(), e);
         } catch (KeeperException.InvalidACLException e) {
