@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -265,7 +266,7 @@ public final class LocalShuffleBlockStore implements ShuffleBlockStore {
                             StandardCopyOption.REPLACE_EXISTING);
                     Files.createLink(index, tempIndex);
                     return new MapStatus(id, location, lengths, checksums);
-                } catch (java.nio.file.FileAlreadyExistsException e) {
+                } catch (FileAlreadyExistsException e) {
                     // another process committed this map task first: fall through and lose
                     MapStatus winner = readWinner(index);
                     if (winner.id().attempt() != id.attempt()) {
