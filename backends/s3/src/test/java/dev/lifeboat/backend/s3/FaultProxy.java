@@ -176,7 +176,7 @@ final class FaultProxy implements AutoCloseable {
                     out.flush();
                     headerLines.removeIf(h -> h.toLowerCase(Locale.ROOT).startsWith("expect:"));
                 }
-                byte[] body = readBody(in, headers, false, method);
+                byte[] body = readBody(in, headers, false);
                 Request probe = new Request(method, path, query, headers, Optional.empty());
                 Rule rule = match(probe);
                 requests.add(new Request(method, path, query, headers,
@@ -219,7 +219,7 @@ final class FaultProxy implements AutoCloseable {
                 Map<String, String> responseHeaders = headerMap(responseHeaderLines);
                 int status = Integer.parseInt(statusLine.split(" ")[1]);
                 boolean noBody = method.equals("HEAD") || status == 204 || status == 304 || status / 100 == 1;
-                byte[] responseBody = noBody ? new byte[0] : readBody(upIn, responseHeaders, true, method);
+                byte[] responseBody = noBody ? new byte[0] : readBody(upIn, responseHeaders, true);
                 if (rule != null && rule.fault() == Fault.DROP_AFTER_FORWARD) {
                     upstream.close();
                     return;
@@ -301,7 +301,7 @@ final class FaultProxy implements AutoCloseable {
     }
 
     /** A body by Content-Length, chunked (kept as sent, framing included), or to the end of a response. */
-    private static byte[] readBody(InputStream in, Map<String, String> headers, boolean response, String method)
+    private static byte[] readBody(InputStream in, Map<String, String> headers, boolean response)
             throws IOException {
         String length = headers.get("content-length");
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The whole CheckpointStore kit against S3Proxy. */
+/** The whole checkpoint store kit against S3Proxy. */
 class S3CheckpointStoreCompatibilityTest extends CheckpointStoreContract {
     private static S3TestServer server;
 

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The whole LeaderElection kit against S3Proxy. */
+/** The whole leader election kit against S3Proxy. */
 class S3LeaderElectionCompatibilityTest extends LeaderElectionContract {
     private static S3TestServer server;
 

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The whole ShuffleBlockStore kit against S3Proxy. */
+/** The whole shuffle block store kit against S3Proxy. */
 class S3ShuffleBlockStoreCompatibilityTest extends ShuffleBlockStoreContract {
     private static S3TestServer server;
 

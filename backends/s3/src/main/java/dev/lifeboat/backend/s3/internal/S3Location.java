@@ -35,19 +35,20 @@ public record S3Location(String bucket, String prefix) {
      */
     public static S3Location parse(URI uri) {
         requireNonNull(uri, "uri is null");
+        String shown = redacted(uri);
         if (!"s3".equalsIgnoreCase(uri.getScheme())) {
-            throw new IllegalArgumentException("URI '" + uri + "' does not have the scheme 's3'");
+            throw new IllegalArgumentException("URI '" + shown + "' does not have the scheme 's3'");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("URI '" + uri + "' must not have a query or fragment;"
+            throw new IllegalArgumentException("URI '" + shown + "' must not have a query or fragment;"
                     + " pass settings as options");
         }
         String bucket = uri.getRawAuthority();
         if (bucket == null || bucket.isEmpty()) {
-            throw new IllegalArgumentException("URI '" + uri + "' names no bucket; expected s3://bucket/prefix");
+            throw new IllegalArgumentException("URI '" + shown + "' names no bucket; expected s3://bucket/prefix");
         }
         if (bucket.contains("@") || bucket.contains(":")) {
-            throw new IllegalArgumentException("URI '" + uri + "' must not carry credentials or a port in its"
+            throw new IllegalArgumentException("URI '" + shown + "' must not carry credentials or a port in its"
                     + " authority; use the options access-key, secret-key and endpoint");
         }
         String path = uri.getPath() == null ? "" : uri.getPath();
@@ -60,8 +61,18 @@ public record S3Location(String bucket, String prefix) {
         try {
             return new S3Location(bucket, path);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("URI '" + uri + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException("URI '" + shown + "': " + e.getMessage(), e);
         }
+    }
+
+    /** The URI for messages: user information (which might hold a secret) replaced by {@code ***}. */
+    private static String redacted(URI uri) {
+        String raw = uri.toString();
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo == null && uri.getRawAuthority() != null && uri.getRawAuthority().contains("@")) {
+            userInfo = uri.getRawAuthority().substring(0, uri.getRawAuthority().lastIndexOf('@'));
+        }
+        return userInfo == null ? raw : raw.replace(userInfo + "@", "***@");
     }
 
     /** The key of {@code relative} under this location's prefix. */

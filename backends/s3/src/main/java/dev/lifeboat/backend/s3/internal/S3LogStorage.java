@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -1175,10 +1174,5 @@ public final class S3LogStorage implements LogStorage {
             prefetched.values().forEach(f -> f.cancel(false));
             prefetched.clear();
         }
-    }
-
-    /** For tests and tools: the segments' first LSNs as this instance knows them. */
-    synchronized TreeSet<Long> segmentNames() {
-        return new TreeSet<>(segments.keySet());
     }
 }

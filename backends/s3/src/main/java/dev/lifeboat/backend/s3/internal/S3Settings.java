@@ -44,6 +44,9 @@ public record S3Settings(S3Location location, String region, Optional<URI> endpo
     public static final String SOCKET_TIMEOUT = "socket-timeout";
     public static final String PART_SIZE = "multipart.part-size";
 
+    /** Stands in for a URI that failed to parse, whose error {@code Options.validate()} then reports. */
+    private static final S3Location UNUSABLE = new S3Location("unusable-uri", "");
+
     /** S3's smallest multipart part (except the last). */
     public static final long MIN_PART_SIZE = 5L << 20;
 
@@ -102,16 +105,17 @@ public record S3Settings(S3Location location, String region, Optional<URI> endpo
     }
 
     /**
-     * Reads the URI and the common options; errors are collected in {@code o}, which the caller
-     * validates after reading its own keys.
+     * Reads the URI and the common options; errors (the URI's too) are collected in {@code o}, which
+     * the caller must validate after reading its own keys, before using the result.
      */
     public static S3Settings from(URI uri, Options o) {
         S3Location location;
         try {
             location = S3Location.parse(uri);
         } catch (IllegalArgumentException e) {
-            o.validate(); // report option errors first if there are any, then the URI's
-            throw e;
+            // Reported with every option error when the caller validates; never used.
+            o.error("uri", null, e.getMessage());
+            location = UNUSABLE;
         }
         String region = o.string(REGION);
         Optional<URI> endpoint = o.optionalString(ENDPOINT).flatMap(e -> parseEndpoint(o, e));
