@@ -238,56 +238,36 @@ class S3FaultToleranceTest {
 
     /**
      * Appends under a stream of faults on segment PUTs; when a batch fails for good the log is
-     * reopened and appending goes on. At the end every acknowledged record is present exactly
-     * once, at its acknowledged LSN, and the LSNs are dense.
+     * reopened and appending goes on. Then three 503s in a row (every attempt of one PUT) fail a
+     * batch clearly, with {@link OutcomeUnknownException}. At the end every acknowledged record is
+     * present exactly once, at its acknowledged LSN, and the LSNs are dense.
      */
     @Test
     void acknowledgedAppendsSurviveFaultsExactlyOnce() throws Exception {
         URI root = server.newRoot();
         Map<String, String> opts = walOptions();
         opts.put("durability", "sync");
-        // Each SDK call makes 3 attempts: single faults are retried away; three 503s in a row
-        // fail a batch (outcome unknown); lost answers are reconciled by reading the object back.
+        Map<String, Long> acknowledged = new HashMap<>();
+        // Each SDK call makes 3 attempts: most faults are retried away, lost answers are reconciled
+        // by reading the object back; a PUT whose every attempt fails makes the log fail.
         proxy.inject(Fault.DROP_AFTER_FORWARD, 3, SEGMENT_PUT);
         proxy.inject(Fault.RESPOND_500, 2, SEGMENT_PUT);
         proxy.inject(Fault.DROP_BEFORE_FORWARD, 2, SEGMENT_PUT);
         proxy.delay(Duration.ofMillis(1500), 2, SEGMENT_PUT);
-        proxy.inject(Fault.RESPOND_503, 3, SEGMENT_PUT);
+        proxy.inject(Fault.RESPOND_503, 2, SEGMENT_PUT);
         proxy.inject(Fault.DROP_AFTER_FORWARD, 3, SEGMENT_PUT);
-        Map<String, Long> acknowledged = new HashMap<>();
-        int failures = 0;
-        int next = 0;
-        int total = 120;
-        while (next < total) {
-            try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, opts)) {
-                while (next < total) {
-                    List<CompletableFuture<RecordHandle>> batch = new ArrayList<>();
-                    List<String> names = new ArrayList<>();
-                    for (int i = 0; i < 6 && next < total; i++, next++) {
-                        String name = "record-" + next;
-                        names.add(name);
-                        batch.add(wal.appendAsync(ByteBuffer.wrap(payload(name)), next));
-                    }
-                    boolean failed = false;
-                    for (int i = 0; i < batch.size(); i++) {
-                        try {
-                            acknowledged.put(names.get(i), batch.get(i).get(30, TimeUnit.SECONDS).lsn());
-                        } catch (ExecutionException e) {
-                            assertThat(e.getCause()).as("a failed append fails with an IOException")
-                                    .isInstanceOf(IOException.class);
-                            failed = true;
-                        }
-                    }
-                    if (failed) {
-                        failures++;
-                        break; // the log failed: reopen it, as an application would
-                    }
-                }
-            } catch (IOException e) {
-                failures++; // close of a failed log reports its failure
-            }
+        int next = appendWithReopen(root, opts, 0, 90, acknowledged);
+        proxy.clearFaults();
+        try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, opts)) {
+            proxy.inject(Fault.RESPOND_503, 3, SEGMENT_PUT);
+            Throwable failure = catchThrowable(() -> wal.write(ByteBuffer.wrap(payload("record-" + next)), next));
+            assertThat(failure).as("a batch whose every attempt was refused").isInstanceOf(OutcomeUnknownException.class);
+            assertThatThrownBy(() -> wal.write(ByteBuffer.wrap(payload("after")), 0))
+                    .as("a failed log refuses appends until reopened").isInstanceOf(IOException.class);
+        } catch (IOException e) {
+            // closing a failed log reports its failure
         }
-        assertThat(failures).as("batches that failed for good (three 503s in a row)").isPositive();
+        appendWithReopen(root, opts, next + 1, next + 31, acknowledged);
         try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, opts)) {
             Map<String, Long> found = new HashMap<>();
             long expected = 0;
@@ -303,8 +283,40 @@ class S3FaultToleranceTest {
                 assertThat(found.get(ack.getKey())).as("acknowledged %s at its LSN", ack.getKey())
                         .isEqualTo(ack.getValue());
             }
-            assertThat(acknowledged.size()).as("records acknowledged").isGreaterThan(total / 2);
+            assertThat(acknowledged.size()).as("records acknowledged").isGreaterThan(60);
         }
+    }
+
+    /** Appends records {@code from..to-1} in groups of six, reopening the log whenever it fails. */
+    private static int appendWithReopen(URI root, Map<String, String> opts, int from, int to,
+            Map<String, Long> acknowledged) throws Exception {
+        int next = from;
+        while (next < to) {
+            try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, opts)) {
+                boolean failed = false;
+                while (next < to && !failed) {
+                    List<CompletableFuture<RecordHandle>> batch = new ArrayList<>();
+                    List<String> names = new ArrayList<>();
+                    for (int i = 0; i < 6 && next < to; i++, next++) {
+                        String name = "record-" + next;
+                        names.add(name);
+                        batch.add(wal.appendAsync(ByteBuffer.wrap(payload(name)), next));
+                    }
+                    for (int i = 0; i < batch.size(); i++) {
+                        try {
+                            acknowledged.put(names.get(i), batch.get(i).get(30, TimeUnit.SECONDS).lsn());
+                        } catch (ExecutionException e) {
+                            assertThat(e.getCause()).as("a failed append fails with an IOException")
+                                    .isInstanceOf(IOException.class);
+                            failed = true; // the log failed: reopen it, as an application would
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // closing a failed log reports its failure
+            }
+        }
+        return next;
     }
 
     /**

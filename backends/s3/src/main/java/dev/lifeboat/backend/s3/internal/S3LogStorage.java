@@ -521,9 +521,16 @@ public final class S3LogStorage implements LogStorage {
         if (!writer) {
             throw new IllegalStateException("a write-ahead log reader cannot write");
         }
-        if (failure != null) {
+        IOException failed = failure;
+        if (failed instanceof FencedException f) {
+            FencedException again = new FencedException("append to the write-ahead log " + store.location()
+                    + " after it was fenced", f.writerEpoch(), f.currentEpoch());
+            again.initCause(f);
+            throw again;
+        }
+        if (failed != null) {
             throw new IOException("the write-ahead log " + store.location() + " failed earlier: "
-                    + failure.getMessage(), failure);
+                    + failed.getMessage(), failed);
         }
     }
 
