@@ -106,7 +106,7 @@ public final class Engine implements AutoCloseable {
         ExecutorEnvironment env = new ExecutorEnvironment(shuffleRoot, config.shuffleStoreOptions(),
                 new RecordCodec(config.serializer(), config.shuffleCompress(), config.zstdLevel()),
                 new RecordCodec(config.serializer(), config.checkpointCompress(), config.zstdLevel()),
-                scheduler.mapOutputTracker(), scheduler.blockRegistry(), checkpointStore, faults,
+                scheduler.blockRegistry(), checkpointStore, faults,
                 config.executorCores(), config.heartbeatInterval(), timer);
         try {
             scheduler.start(env, faults);

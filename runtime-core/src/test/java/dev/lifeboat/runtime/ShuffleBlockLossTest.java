@@ -52,7 +52,7 @@ class ShuffleBlockLossTest {
 
             assertThat(result).isEqualTo(Jobs.expectedCountByRemainder());
             assertThat(log.rerun(0)).containsExactly(2);
-            assertThat(log.rerun(1)).containsExactly(1);
+            assertThat(log.rerun(1)).as(log::toString).containsExactly(1);
             assertThat(log.of(EngineEvent.FetchFailed.class)).singleElement().satisfies(f -> {
                 assertThat(f.task().partition()).isEqualTo(1);
                 assertThat(f.missingMapPartitions()).containsExactly(2);
@@ -82,6 +82,20 @@ class ShuffleBlockLossTest {
                     .allSatisfy(e -> assertThat(e.task().partition()).isEqualTo(1));
             assertThat(log.of(EngineEvent.JobEnded.class)).singleElement()
                     .satisfies(end -> assertThat(end.succeeded()).isFalse());
+        }
+    }
+
+    @Test
+    void randomShuffleLossesWithASeedAreRecoveredFrom() throws Exception {
+        EventLog log = new EventLog();
+        try (Engine engine = TestEngines.start(TestEngines.config(dir), log)) {
+            engine.faults().randomShuffleLosses(11, 0.3);
+
+            var result = Jobs.countByRemainder(engine).collectAsMap();
+
+            assertThat(result).isEqualTo(Jobs.expectedCountByRemainder());
+            assertThat(engine.faults().injected()).isNotEmpty().allSatisfy(f -> assertThat(f).contains("dropped at random"));
+            assertThat(log.of(EngineEvent.FetchFailed.class)).isNotEmpty();
         }
     }
 

@@ -75,6 +75,20 @@ class TaskRetryTest {
     }
 
     @Test
+    void faultsCanTargetADatasetInsteadOfAStage() throws Exception {
+        EventLog log = new EventLog();
+        try (Engine engine = TestEngines.start(TestEngines.config(dir), log)) {
+            Dataset<Integer> doubled = engine.parallelize(Jobs.NUMBERS, 8).map(x -> x * 2);
+            engine.faults().failTask(Target.dataset(doubled).partition(6), 3);
+
+            assertThat(doubled.filter(x -> x % 4 == 0).count()).isEqualTo(500);
+
+            assertThat(log.rerun(0)).containsExactly(6);
+            assertThat(log.attemptsPerPartition(0).get(6)).isEqualTo(4);
+        }
+    }
+
+    @Test
     void maxFailuresIsConfigurable() throws Exception {
         EventLog log = new EventLog();
         try (Engine engine = TestEngines.start(TestEngines.config(dir).set(EngineConfig.TASK_MAX_FAILURES, 2), log)) {

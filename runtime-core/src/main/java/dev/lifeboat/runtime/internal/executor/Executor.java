@@ -133,7 +133,7 @@ public final class Executor implements AutoCloseable {
     }
 
     private void run(TaskDescription task) {
-        TaskContextImpl ctx = new TaskContextImpl(this, task.info());
+        TaskContextImpl ctx = new TaskContextImpl(this, task);
         TaskOutcome outcome;
         try {
             env.faults().beforeTask(task, this);

@@ -17,7 +17,6 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param shuffleOptions options for the shuffle store
  * @param shuffleCodec encodes shuffle blocks
  * @param checkpointCodec encodes checkpoint parts and local blocks
- * @param mapOutputs the driver's map output tracker
  * @param blocks finds blocks on other executors
  * @param checkpointStore the reliable checkpoint store, if configured
  * @param faults injected faults
@@ -26,7 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param timer runs heartbeats
  */
 public record ExecutorEnvironment(URI shuffleRoot, Map<String, String> shuffleOptions, RecordCodec shuffleCodec,
-        RecordCodec checkpointCodec, MapOutputSource mapOutputs, BlockSource blocks,
+        RecordCodec checkpointCodec, BlockSource blocks,
         Optional<CheckpointStore> checkpointStore, FaultHooks faults, int cores, Duration heartbeatInterval,
         ScheduledExecutorService timer) {
     public ExecutorEnvironment {
@@ -34,7 +33,6 @@ public record ExecutorEnvironment(URI shuffleRoot, Map<String, String> shuffleOp
         shuffleOptions = Map.copyOf(shuffleOptions);
         requireNonNull(shuffleCodec, "shuffleCodec is null");
         requireNonNull(checkpointCodec, "checkpointCodec is null");
-        requireNonNull(mapOutputs, "mapOutputs is null");
         requireNonNull(blocks, "blocks is null");
         requireNonNull(checkpointStore, "checkpointStore is null");
         requireNonNull(faults, "faults is null");

@@ -23,16 +23,16 @@ import java.util.Optional;
 /** The {@link ComputeContext} of one task attempt on one executor. */
 public final class TaskContextImpl implements ComputeContext {
     private final Executor executor;
-    private final TaskInfo info;
+    private final TaskDescription task;
     private final List<BlockUpdate> blockUpdates = new ArrayList<>();
 
-    TaskContextImpl(Executor executor, TaskInfo info) {
+    TaskContextImpl(Executor executor, TaskDescription task) {
         this.executor = executor;
-        this.info = info;
+        this.task = task;
     }
 
     public TaskInfo info() {
-        return info;
+        return task.info();
     }
 
     Executor executor() {
@@ -44,13 +44,18 @@ public final class TaskContextImpl implements ComputeContext {
     }
 
     /**
-     * Reads this reducer's block of every map output. A missing or damaged block does not stop
-     * the reading: every map output is tried, and all that are unavailable are reported in one
-     * {@link FetchFailedException}, so the driver recomputes them in one round.
+     * Reads this reducer's block of every map output the driver gave the task. A missing or
+     * damaged block does not stop the reading: every map output is tried, and all that are
+     * unavailable are reported in one {@link FetchFailedException}, so the driver recomputes them
+     * in one round.
      */
     @Override
     public List<Object> fetchShuffle(ShuffleDependency dependency, int reduceId) {
-        List<Optional<MapStatus>> outputs = executor.env().mapOutputs().mapOutputs(dependency.shuffleId());
+        List<Optional<MapStatus>> outputs = task.shuffleInputs().get(dependency.shuffleId());
+        if (outputs == null) {
+            throw new IllegalStateException(info().label() + " was not given the map outputs of shuffle "
+                    + dependency.shuffleId());
+        }
         List<FetchFailedException.MissingOutput> missing = new ArrayList<>();
         List<byte[]> blocks = new ArrayList<>(outputs.size());
         for (int m = 0; m < outputs.size(); m++) {

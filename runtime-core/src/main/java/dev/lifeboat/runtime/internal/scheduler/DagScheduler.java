@@ -107,10 +107,6 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
         this.loop.setDaemon(true);
     }
 
-    public MapOutputTracker mapOutputTracker() {
-        return tracker;
-    }
-
     public BlockRegistry blockRegistry() {
         return blocks;
     }
@@ -329,7 +325,8 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
             }
             return;
         }
-        TaskSet ts = new TaskSet(stage, stage.nextAttempt(), partitions, pipeline(stage.node));
+        TaskSet ts = new TaskSet(stage, stage.nextAttempt(), partitions, pipeline(stage.node),
+                shuffleInputs(stage.node));
         taskSets.put(stage, ts);
         running.add(stage);
         bus.post(new EngineEvent.StageSubmitted(System.nanoTime(), stage.id, ts.attempt, stage.name,
@@ -381,6 +378,26 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
             if (ids.add(n.id())) {
                 for (Dependency dep : n.dependencies()) {
                     if (dep instanceof NarrowDependency) {
+                        todo.push(dep.parent());
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** The ids of the shuffles a stage reads: the shuffle dependencies of its narrow chain. */
+    private static Set<Integer> shuffleInputs(Node node) {
+        Set<Integer> ids = new HashSet<>();
+        Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Node> todo = new ArrayDeque<>(List.of(node));
+        while (!todo.isEmpty()) {
+            Node n = todo.pop();
+            if (visited.add(n)) {
+                for (Dependency dep : n.dependencies()) {
+                    if (dep instanceof ShuffleDependency shuffle) {
+                        ids.add(shuffle.shuffleId());
+                    } else {
                         todo.push(dep.parent());
                     }
                 }
@@ -503,7 +520,11 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
         l.original().ifPresent(original -> bus.post(new EngineEvent.SpeculativeTaskLaunched(now, info,
                 original.info().taskId(), now - original.startNanos())));
         Executor executor = executors.get(executorId);
-        return executor != null && executor.launch(new TaskDescription(info, task, ts.pipeline));
+        Map<Integer, List<Optional<MapStatus>>> inputs = new HashMap<>();
+        for (int shuffleId : ts.shuffleInputs) {
+            inputs.put(shuffleId, tracker.mapOutputs(shuffleId));
+        }
+        return executor != null && executor.launch(new TaskDescription(info, task, ts.pipeline, inputs));
     }
 
     private void onStatusUpdate(long taskId, TaskOutcome outcome) {

@@ -1,6 +1,5 @@
 package dev.lifeboat.runtime.internal.scheduler;
 
-import dev.lifeboat.runtime.internal.executor.MapOutputSource;
 import dev.lifeboat.spi.shuffle.MapStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,9 +9,9 @@ import java.util.Optional;
 
 /**
  * The driver's record of which map output each map partition of each shuffle uses, and on which
- * executor it was written. Written by the scheduler thread, read by reducers on executor threads.
+ * executor it was written. Tasks get a copy of the part they read when they are launched.
  */
-public final class MapOutputTracker implements MapOutputSource {
+public final class MapOutputTracker {
     private final Map<Integer, Output[]> outputs = new HashMap<>();
 
     /** A registered map output. */
@@ -50,12 +49,8 @@ public final class MapOutputTracker implements MapOutputSource {
         return missing(shuffleId).isEmpty();
     }
 
-    public synchronized Optional<Output> output(int shuffleId, int mapPartition) {
-        return Optional.ofNullable(maps(shuffleId)[mapPartition]);
-    }
-
-    @Override
-    public synchronized List<Optional<MapStatus>> mapOutputs(int shuffleId) {
+    /** The registered output of each map partition of a shuffle, empty where none is. */
+    synchronized List<Optional<MapStatus>> mapOutputs(int shuffleId) {
         List<Optional<MapStatus>> result = new ArrayList<>();
         for (Output o : maps(shuffleId)) {
             result.add(o == null ? Optional.empty() : Optional.of(o.status()));

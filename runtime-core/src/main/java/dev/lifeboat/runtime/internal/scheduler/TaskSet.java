@@ -23,6 +23,8 @@ final class TaskSet {
     final Stage stage;
     final int attempt;
     final Set<Integer> pipeline;
+    /** The shuffles its tasks read. */
+    final Set<Integer> shuffleInputs;
     final Set<Integer> partitions = new TreeSet<>();
     final Deque<Integer> pending = new ArrayDeque<>();
     final Set<Integer> done = new HashSet<>();
@@ -34,10 +36,11 @@ final class TaskSet {
     private final Map<Integer, Integer> attemptsLaunched = new HashMap<>();
     boolean zombie;
 
-    TaskSet(Stage stage, int attempt, List<Integer> partitions, Set<Integer> pipeline) {
+    TaskSet(Stage stage, int attempt, List<Integer> partitions, Set<Integer> pipeline, Set<Integer> shuffleInputs) {
         this.stage = stage;
         this.attempt = attempt;
         this.pipeline = Set.copyOf(pipeline);
+        this.shuffleInputs = Set.copyOf(shuffleInputs);
         this.partitions.addAll(partitions);
         this.pending.addAll(this.partitions);
     }
