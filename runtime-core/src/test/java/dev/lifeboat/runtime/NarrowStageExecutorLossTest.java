@@ -44,7 +44,7 @@ class NarrowStageExecutorLossTest {
         EventLog log = new EventLog();
         EngineConfig.Builder config = TestEngines.config(dir)
                 .set(EngineConfig.HEARTBEAT_INTERVAL, "20ms")
-                .set(EngineConfig.NETWORK_TIMEOUT, "1s");
+                .set(EngineConfig.NETWORK_TIMEOUT, "1500ms");
         try (Engine engine = TestEngines.start(config, log)) {
             engine.faults().killExecutorDuringTask(Target.stage(0).partition(5), KillMode.SILENT);
 

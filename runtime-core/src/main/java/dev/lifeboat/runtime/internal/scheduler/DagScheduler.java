@@ -153,6 +153,15 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         post(() -> onJobSubmitted(node, partitions, function, handler, description, done));
         try {
+            while (!done.isDone()) {
+                try {
+                    done.get(1, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    if (stopped && !done.isDone()) {
+                        throw new JobFailedException("Job " + description + " failed: the engine was closed", List.of());
+                    }
+                }
+            }
             done.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof JobFailedException failure) {
@@ -217,7 +226,11 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
                 resubmitFailedStagesWhenIdle();
             } catch (RuntimeException | Error e) { // a scheduler bug must fail the job, not hang it
                 e.printStackTrace();
-                abortJob("Internal scheduler error: " + e, List.of(e));
+                try {
+                    abortJob("Internal scheduler error: " + e, List.of(e));
+                } catch (RuntimeException | Error again) {
+                    job = null;
+                }
             }
         }
     }
