@@ -1,5 +1,6 @@
 package dev.lifeboat.cli;
 
+import dev.lifeboat.runtime.demo.WordCountDemo;
 import java.io.PrintStream;
 import java.util.Arrays;
 
@@ -22,6 +23,7 @@ public final class Main {
         try {
             return switch (args[0]) {
                 case "inspect" -> new Inspect(out).run(rest);
+                case "demo" -> demo(rest, out);
                 default -> {
                     err.println("lifeboat: unknown command '" + args[0] + "'");
                     usage(err);
@@ -34,11 +36,23 @@ public final class Main {
         }
     }
 
+    private static int demo(String[] args, PrintStream out) {
+        if (args.length > 0 && args[0].equals("batch")) {
+            args = Arrays.copyOfRange(args, 1, args.length);
+        }
+        return WordCountDemo.run(out, args);
+    }
+
     private static void usage(PrintStream out) {
         out.println("""
                 usage: lifeboat <command> [arguments]
 
                 commands:
+                  demo
+                      A word count on four in-JVM executors over the embedded local backends,
+                      with an executor loss, a lost shuffle block, a twice-failing task and a
+                      straggler injected; prints the recovery timeline and checks the result
+                      against a fault-free run (exit code 1 if they differ).
                   inspect [--kind wal|checkpoints|shuffle] [--option key=value]... <uri>
                       List what is stored at <uri> (WAL segments, checkpoints, shuffle outputs),
                       verify every checksum, and report torn tails and corruption with their
