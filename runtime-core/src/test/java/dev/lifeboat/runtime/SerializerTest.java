@@ -6,17 +6,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lifeboat.runtime.internal.io.RecordCodec;
 import dev.lifeboat.runtime.serializer.LifeboatSerializer;
 import dev.lifeboat.runtime.serializer.SerializationException;
+import dev.lifeboat.runtime.serializer.Serializer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
 import java.io.DataInputStream;
+import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SerializerTest {
     record Point(int x, long y, String label, List<Double> weights) {}
@@ -24,6 +30,47 @@ class SerializerTest {
     record Wrapper(Point point, Pair<String, byte[]> payload) {}
 
     private final LifeboatSerializer serializer = new LifeboatSerializer();
+
+    @TempDir
+    Path dir;
+
+    /** A serializer chosen by class name: the default format, counting what it writes. */
+    public static final class CountingSerializer implements Serializer {
+        static final AtomicLong WRITES = new AtomicLong();
+        private final LifeboatSerializer inner = new LifeboatSerializer();
+
+        @Override
+        public String name() {
+            return "counting-v1";
+        }
+
+        @Override
+        public void write(DataOutput out, Object record) throws IOException {
+            WRITES.incrementAndGet();
+            inner.write(out, record);
+        }
+
+        @Override
+        public Object read(DataInput in) throws IOException {
+            return inner.read(in);
+        }
+    }
+
+    @Test
+    void theConfiguredSerializerWritesShufflesAndCheckpointsAndIsRecordedInThem() throws Exception {
+        CountingSerializer.WRITES.set(0);
+        EngineConfig.Builder counting = TestEngines.config(dir).set(EngineConfig.SERIALIZER, CountingSerializer.class.getName());
+        try (Engine engine = TestEngines.start(counting, new EventLog())) {
+            assertThat(Jobs.countByRemainder(engine).checkpoint("by-remainder").collectAsMap())
+                    .isEqualTo(Jobs.expectedCountByRemainder());
+            assertThat(CountingSerializer.WRITES.get()).isPositive();
+        }
+        try (Engine engine = TestEngines.start(TestEngines.config(dir), new EventLog())) {
+            assertThatThrownBy(() -> Jobs.countByRemainder(engine).checkpoint("by-remainder"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("written with serializer 'counting-v1' but this engine uses 'lifeboat-v1'");
+        }
+    }
 
     @Test
     void everySupportedTypeRoundTrips() throws IOException {
