@@ -22,6 +22,12 @@ public final class ChronicleJvm {
     public static final List<String> FLAGS = List.of(OPEN_REFLECT, OPEN_NIO, EXPORT_REF, NO_ANALYTICS);
 
     static final String ANALYTICS_PROPERTY = "chronicle.analytics.disable";
+    /**
+     * Chronicle's orphan tracking of thread-local state scans every tracked thread local each
+     * time a cycle file is opened, which grows quadratically with the cycle files a process
+     * opens (minutes for a few hundred). Off unless the property is set.
+     */
+    static final String ORPHAN_TRACKING_PROPERTY = "disable.ctl.orphan.tracking";
     private static final String PROBE_CLASS = "net.openhft.chronicle.core.OS";
 
     private ChronicleJvm() {}
@@ -29,7 +35,8 @@ public final class ChronicleJvm {
     /**
      * Fails unless this JVM gives Chronicle's classes the module access they need, and turns
      * Chronicle's usage analytics off for this JVM (the artifact also leaves the analytics library
-     * out, so nothing could be sent even when the property was forgotten).
+     * out, so nothing could be sent even when the property was forgotten) and its thread-local
+     * orphan tracking, unless the property was set.
      *
      * @throws IllegalStateException naming every missing flag and the whole set to add
      */
@@ -40,6 +47,9 @@ public final class ChronicleJvm {
         }
         if (!Boolean.getBoolean(ANALYTICS_PROPERTY)) {
             System.setProperty(ANALYTICS_PROPERTY, "true");
+        }
+        if (System.getProperty(ORPHAN_TRACKING_PROPERTY) == null) {
+            System.setProperty(ORPHAN_TRACKING_PROPERTY, "true");
         }
     }
 

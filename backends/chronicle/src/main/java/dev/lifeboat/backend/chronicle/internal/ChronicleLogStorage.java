@@ -16,6 +16,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -41,7 +42,10 @@ import net.openhft.chronicle.queue.impl.RollingResourcesCache;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
+import net.openhft.chronicle.queue.impl.single.TableStoreWriteLock;
+import net.openhft.chronicle.threads.Pauser;
 import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.Wires;
 
 /**
  * A {@link LogStorage} on a Chronicle Queue directory: one excerpt per record, each excerpt one
@@ -117,6 +121,9 @@ public final class ChronicleLogStorage implements LogStorage {
             throw new IOException("cannot open the Chronicle queue " + directory + ": " + e, e);
         }
         try {
+            if (writable) {
+                releaseLockOfDeadWriter();
+            }
             this.rollCycle = queue.rollCycle();
             String suffix = SingleChronicleQueue.SUFFIX;
             File dir = directory.toFile();
@@ -171,6 +178,25 @@ public final class ChronicleLogStorage implements LogStorage {
 
     // ------------------------------------------------------------------ recovery
 
+    /**
+     * Frees Chronicle's write lock if a process that died holds it. A writer killed in mid-append
+     * leaves it taken; Chronicle would take it back only after its lock timeout, at every step
+     * that locks. Holding our writer lock proves that no other writer of this log is alive.
+     */
+    private void releaseLockOfDeadWriter() {
+        try (TableStoreWriteLock writeLock = new TableStoreWriteLock(queue.metaStore(), Pauser::balanced, 0L)) {
+            writeLock.forceUnlockIfProcessIsDead();
+        }
+    }
+
+    /** The process holding Chronicle's write lock of this queue, or empty if it is free. */
+    OptionalLong chronicleWriteLockHolder() {
+        try (TableStoreWriteLock writeLock = new TableStoreWriteLock(queue.metaStore(), Pauser::balanced, 0L)) {
+            long pid = writeLock.lockedBy();
+            return pid == TableStoreWriteLock.UNLOCKED ? OptionalLong.empty() : OptionalLong.of(pid);
+        }
+    }
+
     private RecoveryReport recover() throws IOException {
         int[] cs = cycles;
         lastLsn = -1;
@@ -180,32 +206,67 @@ public final class ChronicleLogStorage implements LogStorage {
         }
         int last = cs[cs.length - 1];
         clock.raiseFloor(cycleStart(last));
+        long writePosition = writePosition(last);
         Optional<Excerpt> newest = newestExcerpt();
-        if (newest.isEmpty()) {
-            return RecoveryReport.clean(0);
-        }
-        int newestCycle = newest.get().cycle();
-        Tail tail = scanCycle(newestCycle);
-        nextLsn = tail.nextLsn();
-        lastLsn = nextLsn - 1;
         Optional<TornTail> torn = Optional.empty();
-        if (newestCycle == last) {
-            // Only the cycle being written can hold a torn tail; a later (empty) cycle means an
-            // earlier writer cut it off already.
-            torn = tail.torn();
-            if (writable) {
-                writeCycle = last;
-                cycleBytes = tail.bytes();
-                if (torn.isPresent()) {
-                    rollPast(last);
+        long lastHeader = 0;
+        if (newest.isPresent()) {
+            int newestCycle = newest.get().cycle();
+            Tail tail = scanCycle(newestCycle);
+            nextLsn = tail.nextLsn();
+            lastLsn = nextLsn - 1;
+            if (newestCycle == last) {
+                torn = tail.torn();
+                lastHeader = tail.lastHeader();
+                if (writable) {
+                    writeCycle = last;
+                    cycleBytes = tail.bytes();
                 }
             }
+        }
+        if (torn.isEmpty() && writePosition > lastHeader) {
+            torn = Optional.of(phantom(last, writePosition));
+        }
+        // Only the newest cycle file can hold a torn tail; a later cycle without records means
+        // an earlier writer cut it off already.
+        if (torn.isPresent() && writable) {
+            rollPast(last);
         }
         return new RecoveryReport(nextLsn, torn);
     }
 
+    /**
+     * An excerpt Chronicle's write position points at but no reader sees: its header did not
+     * reach the disk (an OS crash before the record was synced). Chronicle would append after it
+     * with a gap in its sequence numbers, so it is a torn tail that only a new cycle gets past.
+     */
+    private TornTail phantom(int cycle, long writePosition) throws IOException {
+        Path file = file(cycle);
+        long garbage = lastNonZero(file, writePosition, 4 + RecordFrame.HEADER_BYTES + (int) Math.min(maxRecordBytes,
+                ZERO_WINDOW));
+        long end = Math.max(writePosition + Excerpt.CHRONICLE_HEADER_BYTES, garbage + 1);
+        return new TornTail(file.toString(), writePosition, end - writePosition);
+    }
+
+    /** Chronicle's write position in {@code cycle}: the header of its last excerpt, 0 if none. */
+    private long writePosition(int cycle) throws IOException {
+        try {
+            SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
+            if (store == null) {
+                return 0;
+            }
+            try {
+                return store.writePosition();
+            } finally {
+                queue.closeStore(store);
+            }
+        } catch (RuntimeException e) {
+            throw chronicleFailure("reading the write position of cycle " + cycle, e);
+        }
+    }
+
     /** What a full scan of one cycle found. */
-    private record Tail(long nextLsn, long bytes, Optional<TornTail> torn) {}
+    private record Tail(long nextLsn, long bytes, long lastHeader, Optional<TornTail> torn) {}
 
     /**
      * Verifies every excerpt of {@code cycle}, the newest cycle with excerpts: the next LSN after
@@ -215,11 +276,12 @@ public final class ChronicleLogStorage implements LogStorage {
         long expected = -1;
         long start = -1;
         long end = -1;
+        long lastHeader = 0;
         Excerpt previous = null;
         Optional<TornTail> torn = Optional.empty();
         try (ExcerptTailer t = queue.createTailer()) {
             if (!t.moveToIndex(rollCycle.toIndex(cycle, 0))) {
-                return new Tail(lastLsnBefore(cycle) + 1, 0, Optional.empty());
+                return new Tail(lastLsnBefore(cycle) + 1, 0, 0, Optional.empty());
             }
             while (true) {
                 Optional<Excerpt> e = readNext(t);
@@ -232,6 +294,7 @@ public final class ChronicleLogStorage implements LogStorage {
                     expected = first.isPresent() ? first.getAsLong() : lastLsnBefore(cycle) + 1;
                     start = x.headerPosition();
                 }
+                lastHeader = x.headerPosition();
                 Verified v = verify(x, expected);
                 if (v.torn().isPresent()) {
                     torn = v.torn();
@@ -249,7 +312,7 @@ public final class ChronicleLogStorage implements LogStorage {
             torn = invisibleTail(previous);
         }
         long bytes = start < 0 || end < 0 ? 0 : end - start;
-        return new Tail(expected, bytes, torn);
+        return new Tail(expected, bytes, lastHeader, torn);
     }
 
     /**
@@ -257,12 +320,12 @@ public final class ChronicleLogStorage implements LogStorage {
      * writer killed in mid-append leaves behind.
      */
     private Optional<TornTail> invisibleTail(Excerpt last) throws IOException {
-        long from = last.nextHeaderPosition();
-        long lastNonZero = lastNonZero(last.file(), from, ZERO_WINDOW);
-        if (lastNonZero < 0) {
+        long from = afterExcerpt(last.file(), last.nextHeaderPosition());
+        if (from < 0) {
             return Optional.empty();
         }
-        return Optional.of(new TornTail(last.file().toString(), from, lastNonZero + 1 - from));
+        long lastNonZero = lastNonZero(last.file(), from, ZERO_WINDOW);
+        return Optional.of(new TornTail(last.file().toString(), from, Math.max(lastNonZero + 1, from + 4) - from));
     }
 
     // ------------------------------------------------------------------ writing
@@ -732,12 +795,14 @@ public final class ChronicleLogStorage implements LogStorage {
             damage = c;
         }
         if (isTornCandidate(e)) {
+            // The file was zeros before the excerpt was written: trailing zeros of a torn
+            // excerpt are bytes that never reached it, so the frame is judged without them.
+            Excerpt written = e.withoutTrailingZeros();
             try {
-                SegmentScanner.Result r = new SegmentScanner(e.source(), lsn, true, maxRecordBytes)
-                        .scan(e.dataPosition(), lsn, null);
+                SegmentScanner.Result r = new SegmentScanner(written.source(), lsn, true, maxRecordBytes)
+                        .scan(written.dataPosition(), lsn, null);
                 if (r.tornTail().isPresent() || r.records() == 0) {
-                    long garbage = lastNonZero(e.file(), e.nextHeaderPosition(), ZERO_WINDOW);
-                    long end = Math.max(e.end(), garbage + 1);
+                    long end = e.end();
                     return new Verified(Optional.empty(), Optional.of(new TornTail(e.file().toString(),
                             e.headerPosition(), end - e.headerPosition())));
                 }
@@ -754,7 +819,31 @@ public final class ChronicleLogStorage implements LogStorage {
         if (excerptAt(e.cycle(), seq + 1).isPresent()) {
             return false;
         }
-        return lastNonZero(e.file(), e.nextHeaderPosition(), ZERO_WINDOW) < 0;
+        return afterExcerpt(e.file(), e.nextHeaderPosition()) < 0;
+    }
+
+    /**
+     * What follows an excerpt whose next header would be at {@code position}: -1 if nothing does
+     * (zeros, or Chronicle's end-of-file marker), else the offset of the first byte that is
+     * neither: an excerpt, or bytes of one never finished.
+     */
+    static long afterExcerpt(Path file, long position) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer header = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            if (position + 4 > ch.size() || ch.read(header, position) < 4) {
+                return -1;
+            }
+            int h = header.getInt(0);
+            if (h == Wires.END_OF_DATA) {
+                return -1;
+            }
+            if (h == 0) {
+                return lastNonZero(file, position, ZERO_WINDOW) < 0 ? -1 : position;
+            }
+            return position;
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
     }
 
     /** The offset of the last non-zero byte in {@code [from, from + window)} of the file; -1 if none. */

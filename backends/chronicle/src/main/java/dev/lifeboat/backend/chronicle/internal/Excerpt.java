@@ -27,6 +27,15 @@ record Excerpt(int cycle, long index, Path file, long dataPosition, byte[] data)
         requireNonNull(data, "data is null");
     }
 
+    /** The same excerpt without the zero bytes at its end. */
+    Excerpt withoutTrailingZeros() {
+        int n = data.length;
+        while (n > 0 && data[n - 1] == 0) {
+            n--;
+        }
+        return n == data.length ? this : new Excerpt(cycle, index, file, dataPosition, java.util.Arrays.copyOf(data, n));
+    }
+
     /** The file offset of the excerpt's Chronicle header. */
     long headerPosition() {
         return dataPosition - CHRONICLE_HEADER_BYTES;
