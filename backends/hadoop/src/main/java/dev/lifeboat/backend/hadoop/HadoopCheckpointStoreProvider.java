@@ -27,6 +27,7 @@ public final class HadoopCheckpointStoreProvider implements CheckpointStoreProvi
     public HadoopCheckpointStoreProvider() {
         this.core = new Providers(HadoopLocation.HDFS_SCHEME, Providers.HDFS_CHECKPOINT);
     }
+
     @Override
     public String scheme() {
         return core.scheme();

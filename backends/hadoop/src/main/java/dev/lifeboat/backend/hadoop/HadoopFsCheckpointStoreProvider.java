@@ -39,6 +39,7 @@ public final class HadoopFsCheckpointStoreProvider implements CheckpointStorePro
     public HadoopFsCheckpointStoreProvider(Set<Capability> required) {
         this.core = new Providers(HadoopLocation.ANY_SCHEME, required);
     }
+
     @Override
     public String scheme() {
         return core.scheme();

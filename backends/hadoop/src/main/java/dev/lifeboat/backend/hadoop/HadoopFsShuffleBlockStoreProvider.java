@@ -39,6 +39,7 @@ public final class HadoopFsShuffleBlockStoreProvider implements ShuffleBlockStor
     public HadoopFsShuffleBlockStoreProvider(Set<Capability> required) {
         this.core = new Providers(HadoopLocation.ANY_SCHEME, required);
     }
+
     @Override
     public String scheme() {
         return core.scheme();

@@ -42,6 +42,7 @@ public final class HadoopFsWriteAheadLogProvider implements WriteAheadLogProvide
     public HadoopFsWriteAheadLogProvider(Set<Capability> required) {
         this.core = new Providers(HadoopLocation.ANY_SCHEME, required);
     }
+
     @Override
     public String scheme() {
         return core.scheme();

@@ -26,6 +26,7 @@ public final class HadoopShuffleBlockStoreProvider implements ShuffleBlockStoreP
     public HadoopShuffleBlockStoreProvider() {
         this.core = new Providers(HadoopLocation.HDFS_SCHEME, Providers.HDFS_SHUFFLE);
     }
+
     @Override
     public String scheme() {
         return core.scheme();

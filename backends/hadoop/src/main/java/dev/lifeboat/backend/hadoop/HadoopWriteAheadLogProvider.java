@@ -33,6 +33,7 @@ public final class HadoopWriteAheadLogProvider implements WriteAheadLogProvider,
     public HadoopWriteAheadLogProvider() {
         this.core = new Providers(HadoopLocation.HDFS_SCHEME, Providers.HDFS_WAL);
     }
+
     @Override
     public String scheme() {
         return core.scheme();

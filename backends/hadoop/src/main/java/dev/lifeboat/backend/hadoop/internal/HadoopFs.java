@@ -1,7 +1,5 @@
 package dev.lifeboat.backend.hadoop.internal;
 
-import static java.util.Objects.requireNonNull;
-
 import java.io.Closeable;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -306,11 +304,5 @@ public final class HadoopFs implements Closeable {
     @Override
     public String toString() {
         return location.toString();
-    }
-
-    /** Requires {@code path} to be under the root. */
-    public Path resolve(String relative) {
-        requireNonNull(relative, "relative is null");
-        return new Path(root, relative);
     }
 }

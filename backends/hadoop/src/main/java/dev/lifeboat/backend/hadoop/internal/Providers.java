@@ -38,8 +38,8 @@ public final class Providers {
     private final Set<Capability> required;
 
     public Providers(String scheme, Set<Capability> required) {
-        this.scheme = scheme;
-        this.required = Set.copyOf(required);
+        this.scheme = java.util.Objects.requireNonNull(scheme, "scheme is null");
+        this.required = Set.copyOf(java.util.Objects.requireNonNull(required, "required is null"));
     }
 
     public String scheme() {
