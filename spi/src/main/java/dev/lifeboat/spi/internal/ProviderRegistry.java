@@ -22,6 +22,7 @@ public final class ProviderRegistry<P extends BackendProvider<?>> {
     private static final Map<String, String> ARTIFACTS = Map.of(
             "file", "dev.lifeboat:lifeboat-backend-local",
             "hdfs", "dev.lifeboat:lifeboat-backend-hadoop",
+            "hadoop", "dev.lifeboat:lifeboat-backend-hadoop",
             "chronicle", "dev.lifeboat:lifeboat-backend-chronicle",
             "s3", "dev.lifeboat:lifeboat-backend-s3",
             "azblob", "dev.lifeboat:lifeboat-backend-azure",
