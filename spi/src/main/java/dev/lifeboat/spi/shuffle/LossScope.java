@@ -12,6 +12,9 @@ public enum LossScope {
     MAP_OUTPUT,
     /** Every map output stored at the block's location (a lost executor or disk). */
     LOCATION,
-    /** Every map output of the block's shuffle. */
+    /**
+     * Every map output of the block's shuffle stored at the block's location (the shuffle was
+     * removed there). Outputs of the same shuffle at other locations are not implied.
+     */
     SHUFFLE,
 }
