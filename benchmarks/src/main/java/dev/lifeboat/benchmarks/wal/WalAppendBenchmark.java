@@ -1,13 +1,12 @@
 package dev.lifeboat.benchmarks.wal;
 
 import dev.lifeboat.benchmarks.BenchSupport;
+import dev.lifeboat.benchmarks.servers.BackendFixture;
 import dev.lifeboat.spi.Lifeboat;
 import dev.lifeboat.spi.wal.RecordHandle;
 import dev.lifeboat.spi.wal.WriteAheadLog;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +26,12 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Appending to a write-ahead log and waiting for the configured durability, with 1, 4 and 16
- * concurrent writers (group commit). One op = one acknowledged record; MB/s = ops × record size.
+ * Appending to a write-ahead log and waiting for the configured durability ({@code write}), with
+ * 1, 4 and 16 concurrent writers sharing one log (group commit). One op = one acknowledged
+ * record; MB/s = ops × record size. The baselines are in {@link RawDiskBenchmark}.
+ *
+ * <p>Segments roll at 64 MiB and every segment but the newest is truncated after each
+ * iteration, so the disk footprint stays bounded whatever the rate.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -36,10 +39,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 @Fork(value = 1, jvmArgsAppend = {BenchSupport.FLAG_REFLECT, BenchSupport.FLAG_NIO, BenchSupport.FLAG_REF,
-        BenchSupport.FLAG_ANALYTICS})
+        BenchSupport.FLAG_ANALYTICS, BenchSupport.FLAG_HEAP})
 public class WalAppendBenchmark {
-    /** {@code local} or {@code chronicle}: the URI scheme is chosen from it. */
-    @Param({"local"})
+    /** A backend that serves write-ahead logs: local, chronicle, hadoop or s3. */
+    @Param({"local", "chronicle", "hadoop", "s3"})
     public String backend;
 
     @Param({"100", "1024", "65536"})
@@ -48,16 +51,24 @@ public class WalAppendBenchmark {
     @Param({"none", "flush", "sync"})
     public String durability;
 
-    private Path dir;
+    private BackendFixture fixture;
     private WriteAheadLog wal;
     private ByteBuffer record;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        dir = BenchSupport.freshDir("wal-" + backend);
-        record = BenchSupport.record(recordBytes);
-        wal = Lifeboat.openWriteAheadLog(uri(backend, dir), Map.of("durability", durability,
-                "segment-bytes", "64MiB", "max-record-bytes", "1MiB"));
+        fixture = BackendFixture.start(backend);
+        try {
+            record = BenchSupport.record(recordBytes);
+            wal = Lifeboat.openWriteAheadLog(fixture.uri("wal"), fixture.options(options(durability)));
+        } catch (IOException | RuntimeException e) {
+            throw fixture.closeAfter(e);
+        }
+    }
+
+    /** The options every WAL suite opens logs with: 64 MiB segments, records up to 1 MiB. */
+    static Map<String, String> options(String durability) {
+        return Map.of("durability", durability, "segment-bytes", "64MiB", "max-record-bytes", "1MiB");
     }
 
     /** Keep the disk footprint bounded: drop the segments of the finished iteration. */
@@ -71,8 +82,13 @@ public class WalAppendBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        wal.close();
-        BenchSupport.deleteRecursively(dir);
+        try {
+            if (wal != null) {
+                wal.close();
+            }
+        } finally {
+            fixture.close();
+        }
     }
 
     @Benchmark
@@ -91,13 +107,5 @@ public class WalAppendBenchmark {
     @Threads(16)
     public RecordHandle writers16() throws IOException {
         return wal.write(record.duplicate(), 0);
-    }
-
-    static URI uri(String backend, Path dir) {
-        return switch (backend) {
-            case "local" -> dir.toUri();
-            case "chronicle" -> URI.create("chronicle://" + dir.toUri().getPath());
-            default -> throw new IllegalArgumentException("unknown backend '" + backend + "': local or chronicle");
-        };
     }
 }
