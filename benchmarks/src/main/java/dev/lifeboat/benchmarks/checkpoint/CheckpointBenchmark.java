@@ -71,7 +71,8 @@ public class CheckpointBenchmark {
                 chunk = BenchSupport.bytes(CHUNK);
                 store = Lifeboat.openCheckpointStore(fixture.uri("checkpoints"), fixture.options());
             } catch (IOException | RuntimeException e) {
-                throw fixture.closeAfter(e);
+                fixture.closeAfter(e);
+                throw e;
             }
         }
 
@@ -115,7 +116,8 @@ public class CheckpointBenchmark {
                 store = Lifeboat.openCheckpointStore(fixture.uri("checkpoints"), fixture.options());
                 write(store, id, BenchSupport.bytes(CHUNK), sizeMiB, parts);
             } catch (IOException | RuntimeException e) {
-                throw fixture.closeAfter(e);
+                fixture.closeAfter(e);
+                throw e;
             }
         }
 

@@ -87,7 +87,8 @@ public class ElectionBenchmark {
             // Fails here, not in a child JVM, if the backend serves no elections.
             Lifeboat.leaderElectionProvider(fixture.uri("probe"));
         } catch (RuntimeException e) {
-            throw fixture.closeAfter(e);
+            fixture.closeAfter(e);
+            throw e;
         }
     }
 

@@ -80,7 +80,8 @@ public class EngineBenchmark {
                 input = Files.createDirectories(work.resolve("input"));
                 expected = generateText(input, lines);
             } catch (IOException | RuntimeException e) {
-                throw fixture.closeAfter(e);
+                fixture.closeAfter(e);
+                throw e;
             }
         }
 

@@ -109,16 +109,15 @@ public final class BackendFixture implements AutoCloseable {
     }
 
     /**
-     * Closes this fixture after {@code failure} (a set-up step that failed: JMH calls no tear-down
-     * then), keeping {@code failure} as the error to throw.
+     * Closes this fixture after {@code failure} of a set-up step (JMH calls no tear-down then); a
+     * failure to close is added to {@code failure}, which the caller throws.
      */
-    public <E extends Exception> E closeAfter(E failure) {
+    public void closeAfter(Exception failure) {
         try {
             close();
         } catch (IOException | RuntimeException e) {
             failure.addSuppressed(e);
         }
-        return failure;
     }
 
     /** Stops the server and deletes the trial's directory. */

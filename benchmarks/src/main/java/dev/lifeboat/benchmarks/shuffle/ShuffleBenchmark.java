@@ -69,7 +69,8 @@ public class ShuffleBenchmark {
                 block = BenchSupport.bytes(blockKiB * 1024);
                 store = Lifeboat.openShuffleBlockStore(fixture.uri("shuffle"), fixture.options());
             } catch (IOException | RuntimeException e) {
-                throw fixture.closeAfter(e);
+                fixture.closeAfter(e);
+                throw e;
             }
         }
 

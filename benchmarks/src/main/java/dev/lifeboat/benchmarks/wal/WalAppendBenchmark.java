@@ -62,7 +62,8 @@ public class WalAppendBenchmark {
             record = BenchSupport.record(recordBytes);
             wal = Lifeboat.openWriteAheadLog(fixture.uri("wal"), fixture.options(options(durability)));
         } catch (IOException | RuntimeException e) {
-            throw fixture.closeAfter(e);
+            fixture.closeAfter(e);
+            throw e;
         }
     }
 

@@ -61,7 +61,8 @@ public class WalLatencyBenchmark {
                 wal = Lifeboat.openWriteAheadLog(fixture.uri("wal"),
                         fixture.options(WalAppendBenchmark.options("sync")));
             } catch (IOException | RuntimeException e) {
-                throw fixture.closeAfter(e);
+                fixture.closeAfter(e);
+                throw e;
             }
         }
 

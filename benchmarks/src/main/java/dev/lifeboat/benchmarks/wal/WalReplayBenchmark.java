@@ -73,7 +73,8 @@ public class WalReplayBenchmark {
                 }
                 wal.sync();
             } catch (IOException | RuntimeException e) {
-                throw fixture.closeAfter(e);
+                fixture.closeAfter(e);
+                throw e;
             }
         }
 
