@@ -1,0 +1,147 @@
+package dev.lifeboat.runtime.streaming.internal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A driver JVM started from this JVM's class path, with its standard output delivered line by
+ * line, so the demo and tests can kill ({@code SIGKILL}), pause ({@code SIGSTOP}) and resume it.
+ * Not API.
+ */
+public final class DriverProcess implements AutoCloseable {
+    private final Process process;
+    private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final StringBuffer stderr = new StringBuffer();
+    private final List<String> all = new ArrayList<>();
+
+    private DriverProcess(Process process) {
+        this.process = process;
+        Thread out = new Thread(() -> pump(true), "driver-stdout-" + process.pid());
+        Thread err = new Thread(() -> pump(false), "driver-stderr-" + process.pid());
+        out.setDaemon(true);
+        err.setDaemon(true);
+        out.start();
+        err.start();
+    }
+
+    /** Starts {@code mainClass} with {@code args} in a new JVM. */
+    public static DriverProcess start(Class<?> mainClass, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx128m");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-Xshare:auto");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass.getName());
+        cmd.addAll(args);
+        return new DriverProcess(new ProcessBuilder(cmd).start());
+    }
+
+    private void pump(boolean stdout) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                stdout ? process.getInputStream() : process.getErrorStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (stdout) {
+                    synchronized (all) {
+                        all.add(line);
+                    }
+                    lines.add(line);
+                } else if (stderr.length() < 64 * 1024) {
+                    stderr.append(line).append('\n');
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone
+        }
+    }
+
+    /** Waits for a line starting with {@code prefix}, skipping others; empty on timeout or exit. */
+    public Optional<String> await(String prefix, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(20, TimeUnit.MILLISECONDS);
+            if (line != null && line.startsWith(prefix)) {
+                return Optional.of(line);
+            }
+            if (line == null && !process.isAlive() && lines.isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every line printed so far. */
+    public List<String> output() {
+        synchronized (all) {
+            return List.copyOf(all);
+        }
+    }
+
+    public String stderr() {
+        return stderr.toString();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL, and wait for the exit. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Sends {@code SIGSTOP} ({@code pause = true}) or {@code SIGCONT}. */
+    public void signal(boolean pause) throws IOException, InterruptedException {
+        Process k = new ProcessBuilder("kill", pause ? "-STOP" : "-CONT", Long.toString(process.pid()))
+                .redirectErrorStream(true).start();
+        if (k.waitFor() != 0) {
+            throw new IOException("kill " + (pause ? "-STOP" : "-CONT") + " " + process.pid() + " failed");
+        }
+    }
+
+    /** Waits for the exit; the exit code, or empty on timeout. */
+    public Optional<Integer> waitFor(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? Optional.of(process.exitValue()) : Optional.empty();
+    }
+
+    /** Kills the process if alive. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            try {
+                signal(false);
+            } catch (IOException | InterruptedException e) {
+                // best effort: SIGKILL below ends a stopped process too
+            }
+            process.destroyForcibly();
+        }
+    }
+
+    /** The process' description for failures. */
+    @Override
+    public String toString() {
+        return "driver pid " + process.pid() + (process.isAlive() ? " running" : " exited " + process.exitValue())
+                + "\nstdout tail: " + tail(output()) + "\nstderr: " + stderr();
+    }
+
+    private static List<String> tail(List<String> l) {
+        return l.subList(Math.max(0, l.size() - 15), l.size());
+    }
+}
