@@ -149,10 +149,34 @@ public final class ChronicleLogStorage implements LogStorage {
         Files.createDirectories(settings.directory());
         WriterLock lock = WriterLock.acquire(settings.directory());
         try {
+            removeUninitialisedCycleFiles(settings.directory());
             return new ChronicleLogStorage(settings, true, lock);
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
+        }
+    }
+
+    /**
+     * Deletes cycle files whose Chronicle header was never completed: a writer killed while it
+     * created a new cycle file leaves one, which holds no record, and every reader of the queue
+     * would wait Chronicle's timeout for its header. Runs under the writer lock, before the queue
+     * is opened.
+     */
+    private static void removeUninitialisedCycleFiles(Path directory) throws IOException {
+        List<Path> files;
+        try (var list = Files.list(directory)) {
+            files = list.filter(p -> p.getFileName().toString().endsWith(SingleChronicleQueue.SUFFIX)).toList();
+        }
+        for (Path file : files) {
+            int header;
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+                header = ch.read(b, 0) < 4 ? 0 : b.getInt(0);
+            }
+            if (header == 0 || (header & Wires.NOT_COMPLETE) != 0) {
+                Files.delete(file);
+            }
         }
     }
 
@@ -188,13 +212,6 @@ public final class ChronicleLogStorage implements LogStorage {
             writeLock.forceUnlockIfProcessIsDead();
         }
     }
-
-    /** The process holding Chronicle's write lock of this queue, or empty if it is free. */
-    OptionalLong chronicleWriteLockHolder() {
-        try (TableStoreWriteLock writeLock = new TableStoreWriteLock(queue.metaStore(), Pauser::balanced, 0L)) {
-            long pid = writeLock.lockedBy();
-            return pid == TableStoreWriteLock.UNLOCKED ? OptionalLong.empty() : OptionalLong.of(pid);
-        }
     }
 
     private RecoveryReport recover() throws IOException {
@@ -436,7 +453,19 @@ public final class ChronicleLogStorage implements LogStorage {
         newFileSinceSync = true;
         dirty.putIfAbsent(file(cycle), null);
         clock.raiseFloor(cycleStart(cycle));
-        refreshCycles();
+        addCycle(cycle);
+    }
+
+    /** Adds a cycle the writer created; cheaper than listing the directory again. */
+    private void addCycle(int cycle) {
+        int[] cs = cycles;
+        if (cs.length == 0 || cs[cs.length - 1] < cycle) {
+            int[] more = java.util.Arrays.copyOf(cs, cs.length + 1);
+            more[cs.length] = cycle;
+            cycles = more;
+        } else if (java.util.Arrays.binarySearch(cs, cycle) < 0) {
+            refreshCycles();
+        }
     }
 
     /** Moves the writer to a new cycle file after {@code cycle}, created at once. */
@@ -457,7 +486,7 @@ public final class ChronicleLogStorage implements LogStorage {
         force(directory);
         writeCycle = next;
         cycleBytes = 0;
-        refreshCycles();
+        addCycle(next);
     }
 
     // ------------------------------------------------------------------ reading
@@ -969,11 +998,6 @@ public final class ChronicleLogStorage implements LogStorage {
     /** The cycle file of {@code cycle}. */
     public Path file(int cycle) {
         return names.resourceFor(cycle).path.toPath();
-    }
-
-    /** The cycles whose files exist, oldest first. */
-    int[] cycles() {
-        return cycles;
     }
 
     private void refreshCycles() {
