@@ -50,6 +50,9 @@ public final class StreamingDriver {
 
                 @Override
                 public void lost(Leadership leadership, LossReason reason) {
+                    if (reason == LossReason.CLOSED || reason == LossReason.RESIGNED) {
+                        return; // this driver left on its own
+                    }
                     listener.on(Phase.FENCED, -1, "leadership of epoch " + leadership.epoch() + " lost: " + reason);
                 }
             });

@@ -22,6 +22,7 @@ public final class DriverProcess implements AutoCloseable {
     private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final StringBuffer stderr = new StringBuffer();
     private final List<String> all = new ArrayList<>();
+    private final List<Long> arrivals = new ArrayList<>();
 
     private DriverProcess(Process process) {
         this.process = process;
@@ -56,6 +57,7 @@ public final class DriverProcess implements AutoCloseable {
                 if (stdout) {
                     synchronized (all) {
                         all.add(line);
+                        arrivals.add(System.currentTimeMillis());
                     }
                     lines.add(line);
                 } else if (stderr.length() < 64 * 1024) {
@@ -86,6 +88,13 @@ public final class DriverProcess implements AutoCloseable {
     public List<String> output() {
         synchronized (all) {
             return List.copyOf(all);
+        }
+    }
+
+    /** When each line of {@link #output()} arrived, by this JVM's clock (epoch millis). */
+    public List<Long> arrivals() {
+        synchronized (all) {
+            return List.copyOf(arrivals);
         }
     }
 
