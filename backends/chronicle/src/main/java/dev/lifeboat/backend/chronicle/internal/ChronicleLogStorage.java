@@ -212,7 +212,6 @@ public final class ChronicleLogStorage implements LogStorage {
             writeLock.forceUnlockIfProcessIsDead();
         }
     }
-    }
 
     private RecoveryReport recover() throws IOException {
         int[] cs = cycles;
