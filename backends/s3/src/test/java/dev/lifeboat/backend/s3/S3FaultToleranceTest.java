@@ -87,7 +87,7 @@ class S3FaultToleranceTest {
 
     private static Map<String, String> walOptions() {
         Map<String, String> o = options();
-        o.put("lease-duration", "1500ms");
+        o.put("lease-duration", "2s");
         o.put("renew-interval", "250ms");
         return o;
     }
@@ -332,7 +332,7 @@ class S3FaultToleranceTest {
             assertThat(first.write(ByteBuffer.wrap(payload("first-0")), 0)).isEqualTo(RecordHandle.of(0));
             proxy.inject(Fault.RESPOND_503, 1_000_000, r -> r.is("PUT") && r.path().endsWith("/wal/head"));
             Map<String, String> direct = server.options(); // the second writer does not go through the proxy
-            direct.put("lease-duration", "1500ms");
+            direct.put("lease-duration", "2s");
             direct.put("renew-interval", "250ms");
             try (WriteAheadLog second = Lifeboat.openWriteAheadLog(root, direct)) {
                 Throwable fenced = catchThrowable(() -> first.write(ByteBuffer.wrap(payload("first-1")), 1));

@@ -35,7 +35,7 @@ class S3LeaderElectionCompatibilityTest extends LeaderElectionContract {
     protected Map<String, String> options() {
         // Short leases keep fail-over tests quick; the kit waits failoverTimeout() plus its margin.
         Map<String, String> o = server.options();
-        o.put("lease-duration", "1500ms");
+        o.put("lease-duration", "2s");
         o.put("renew-interval", "250ms");
         return o;
     }

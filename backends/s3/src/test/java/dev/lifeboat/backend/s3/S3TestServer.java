@@ -75,9 +75,15 @@ final class S3TestServer implements AutoCloseable {
         return URI.create("s3://" + BUCKET + "/" + UUID.randomUUID());
     }
 
-    /** The options a store needs to reach this server directly. */
+    /**
+     * The options a store needs to reach this server directly. Five attempts per call rather than
+     * three: the kit's child JVMs and several builds share two loaded cores, and a connection the
+     * machine drops now and then must not fail a test about something else.
+     */
     Map<String, String> options() {
-        return options(endpoint);
+        Map<String, String> o = options(endpoint);
+        o.put("max-attempts", "5");
+        return o;
     }
 
     /** The options a store needs to reach this server at {@code at} (a fault proxy in front of it). */

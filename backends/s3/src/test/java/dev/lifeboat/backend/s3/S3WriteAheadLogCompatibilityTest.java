@@ -41,7 +41,7 @@ class S3WriteAheadLogCompatibilityTest extends WriteAheadLogContract {
     protected Map<String, String> options() {
         Map<String, String> o = server.options();
         // A killed writer's lease runs out quickly, so the crash tests reopen without a long wait.
-        o.put("lease-duration", "1500ms");
+        o.put("lease-duration", "2s");
         o.put("renew-interval", "250ms");
         return o;
     }

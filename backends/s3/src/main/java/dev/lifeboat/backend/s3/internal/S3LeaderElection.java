@@ -189,16 +189,13 @@ public final class S3LeaderElection implements LeaderElection {
                 return;
             }
             try {
-                if (leadership != null && System.nanoTime() - validUntilNanos >= 0) {
-                    lose(LossReason.SESSION_LOST);
-                }
                 if (leadership != null) {
                     renew();
                 } else {
                     tryAcquire();
                 }
             } catch (IOException | RuntimeException e) {
-                // A storage error: a leader keeps trying until its lease runs out (checked above).
+                // A storage error: a leader keeps trying while its lease lasts (renew() checks).
             }
         }
 
@@ -210,7 +207,13 @@ public final class S3LeaderElection implements LeaderElection {
             try {
                 written = store.putIfMatch(key, next.encode(), etag, Map.of());
             } catch (IOException e) {
-                return; // unknown or failed: try again next tick while the lease lasts
+                // Unknown or failed: try again next tick while the lease lasts. (A renewal that
+                // succeeds after isLeader() turned false by time keeps the leadership: the
+                // compare-and-set proves nobody took the lease meanwhile.)
+                if (System.nanoTime() - validUntilNanos >= 0) {
+                    lose(LossReason.SESSION_LOST);
+                }
+                return;
             }
             if (written.isEmpty()) {
                 Optional<ObjectStore.Blob> back = store.get(key);
