@@ -1,5 +1,6 @@
 package dev.lifeboat.cli;
 
+import dev.lifeboat.runtime.demo.StreamingDemo;
 import dev.lifeboat.runtime.demo.WordCountDemo;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -37,6 +38,9 @@ public final class Main {
     }
 
     private static int demo(String[] args, PrintStream out) {
+        if (args.length > 0 && args[0].equals("streaming")) {
+            return StreamingDemo.run(out, Arrays.copyOfRange(args, 1, args.length));
+        }
         if (args.length > 0 && args[0].equals("batch")) {
             args = Arrays.copyOfRange(args, 1, args.length);
         }
@@ -53,6 +57,10 @@ public final class Main {
                       with an executor loss, a lost shuffle block, a twice-failing task and a
                       straggler injected; prints the recovery timeline and checks the result
                       against a fault-free run (exit code 1 if they differ).
+                  demo streaming
+                      Two driver processes under leader election, a receiver stream written
+                      to a WAL, the leader killed with SIGKILL, the standby taking over; prints
+                      the timeline and checks the counts are exactly once (exit code 1 if not).
                   inspect [--kind wal|checkpoints|shuffle] [--option key=value]... <uri>
                       List what is stored at <uri> (WAL segments, checkpoints, shuffle outputs),
                       verify every checksum, and report torn tails and corruption with their
