@@ -106,6 +106,23 @@ class ChronicleWriteAheadLogTest {
     }
 
     @Test
+    void truncatingCycleFilesWrittenSinceTheLastSyncLeavesTheNextSyncWorking() throws IOException {
+        Path dir = tmp.resolve("truncate-unsynced");
+        try (WriteAheadLog wal = provider.open(uri(dir), Map.of("segment-bytes", "4KiB", "durability", "flush"))) {
+            for (int i = 0; i < 300; i++) {
+                wal.write(ByteBuffer.wrap(payload(i)), TS + i);
+            }
+            int before = cycleFiles(dir).size();
+            wal.truncateBefore(RecordHandle.of(250));
+            assertThat(cycleFiles(dir)).as("cycle files after truncation").hasSizeLessThan(before);
+            wal.sync();
+            assertThat(wal.write(ByteBuffer.wrap(payload(300)), TS + 300)).isEqualTo(RecordHandle.of(300));
+            wal.sync();
+            assertThat(countFrom(wal, 0)).isEqualTo(301 - wal.first().orElseThrow().lsn());
+        }
+    }
+
+    @Test
     void aCycleFileWhoseCreationWasCutShortIsRemovedByTheNextWriter() throws IOException {
         Path dir = tmp.resolve("half-created");
         AtomicLong clock = new AtomicLong(TS);

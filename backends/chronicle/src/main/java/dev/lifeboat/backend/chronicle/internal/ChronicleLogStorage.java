@@ -23,6 +23,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -403,10 +404,18 @@ public final class ChronicleLogStorage implements LogStorage {
         if (level != Durability.SYNC) {
             return;
         }
+        Path current = writeCycle == Integer.MIN_VALUE ? null : file(writeCycle);
         for (Map.Entry<Path, FileChannel> e : dirty.entrySet()) {
             FileChannel channel = e.getValue();
             if (channel == null) {
-                channel = FileChannel.open(e.getKey(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                try {
+                    channel = FileChannel.open(e.getKey(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                } catch (NoSuchFileException gone) {
+                    if (e.getKey().equals(current)) {
+                        throw gone;
+                    }
+                    continue; // an older cycle truncated since it was written: nothing to keep
+                }
                 e.setValue(channel);
             }
             // fdatasync writes back every dirty page of the file, those changed through the
@@ -418,7 +427,6 @@ public final class ChronicleLogStorage implements LogStorage {
             force(directory);
             newFileSinceSync = false;
         }
-        Path current = writeCycle == Integer.MIN_VALUE ? null : file(writeCycle);
         for (var it = dirty.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Path, FileChannel> e = it.next();
             if (!e.getKey().equals(current)) {
@@ -459,10 +467,10 @@ public final class ChronicleLogStorage implements LogStorage {
     private void addCycle(int cycle) {
         int[] cs = cycles;
         if (cs.length == 0 || cs[cs.length - 1] < cycle) {
-            int[] more = java.util.Arrays.copyOf(cs, cs.length + 1);
+            int[] more = Arrays.copyOf(cs, cs.length + 1);
             more[cs.length] = cycle;
             cycles = more;
-        } else if (java.util.Arrays.binarySearch(cs, cycle) < 0) {
+        } else if (Arrays.binarySearch(cs, cycle) < 0) {
             refreshCycles();
         }
     }

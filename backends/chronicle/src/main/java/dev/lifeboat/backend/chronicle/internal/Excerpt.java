@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lifeboat.backend.common.wal.SegmentSource;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * One Chronicle excerpt copied out of its cycle file: the bytes of one framed record, and where
@@ -33,7 +34,7 @@ record Excerpt(int cycle, long index, Path file, long dataPosition, byte[] data)
         while (n > 0 && data[n - 1] == 0) {
             n--;
         }
-        return n == data.length ? this : new Excerpt(cycle, index, file, dataPosition, java.util.Arrays.copyOf(data, n));
+        return n == data.length ? this : new Excerpt(cycle, index, file, dataPosition, Arrays.copyOf(data, n));
     }
 
     /** The file offset of the excerpt's Chronicle header. */
