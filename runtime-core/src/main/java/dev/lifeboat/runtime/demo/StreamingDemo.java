@@ -87,7 +87,7 @@ public final class StreamingDemo {
             second = DriverProcess.start(StreamingDemoDriver.class, with(common, "id=driver-2"));
             expect(second, "EVENT JOINED");
             expect(first, "EVENT COMMITTED 3");
-            expect(first, "ACK " + (records / 3));
+            awaitAck(first, records / 3);
             first.kill();
             long killedAt = System.currentTimeMillis();
             timeline.add(new String[] {Long.toString(killedAt), "demo", "SIGKILL driver-1 (pid " + first.pid() + ")"});
@@ -153,6 +153,17 @@ public final class StreamingDemo {
             } else if (l.equals("DONE")) {
                 timeline.add(new String[] {Long.toString(times.get(i)), who, "done"});
             }
+        }
+    }
+
+    /** Waits until {@code d} acknowledged offset {@code min} or later (the line may be consumed already). */
+    private static void awaitAck(DriverProcess d, long min) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (d.output().stream().noneMatch(l -> l.startsWith("ACK ") && Long.parseLong(l.substring(4)) >= min)) {
+            if (System.nanoTime() > deadline || !d.isAlive()) {
+                throw new IllegalStateException("no acknowledgement of offset " + min + " or later from " + d);
+            }
+            Thread.sleep(5);
         }
     }
 

@@ -51,6 +51,7 @@ public final class StreamingQuery implements AutoCloseable {
     static final String OFFSETS = "offsets";
     static final String COMMITS = "commits";
     private static final String PART = "batch";
+    private static final Duration ABANDONED_ATTEMPT_AGE = Duration.ofMinutes(10);
 
     private final CheckpointStore store;
     private final StateStore stateStore;
@@ -84,6 +85,8 @@ public final class StreamingQuery implements AutoCloseable {
         this.committedEnd = lastCommitted < 0 ? source.initialOffset() : readOffsets(lastCommitted)
                 .orElseThrow(() -> new CorruptDataException(CheckpointId.of(OFFSETS, lastCommitted).value(), 0,
                         "committed batch " + lastCommitted + " has no offsets"))[1];
+        // attempts of crashed drivers (killed between begin and commit) are removed once surely dead
+        store.collectGarbage(ABANDONED_ATTEMPT_AGE);
         this.state = stateStore.load(lastCommitted, why -> listener.on(Phase.SNAPSHOT_FALLBACK, -1, why));
         listener.on(Phase.RECOVERED, lastCommitted, "last committed batch " + lastCommitted + ", source offset "
                 + committedEnd + ", " + state.size() + " keys in state, epoch " + epoch);
