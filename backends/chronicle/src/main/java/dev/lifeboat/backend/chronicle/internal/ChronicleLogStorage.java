@@ -1003,7 +1003,7 @@ public final class ChronicleLogStorage implements LogStorage {
     // ------------------------------------------------------------------ files and cycles
 
     /** The cycle file of {@code cycle}. */
-    public Path file(int cycle) {
+    private Path file(int cycle) {
         return names.resourceFor(cycle).path.toPath();
     }
 
