@@ -147,6 +147,65 @@ class ChronicleWriteAheadLogTest {
         }
     }
 
+    /**
+     * A writer killed in mid-append, as Chronicle leaves it: the excerpt's bytes are in the file
+     * but its length header is still 0, and Chronicle's write lock is held by a dead process. The
+     * next writer reports those bytes as the torn tail, continues at the next LSN without waiting
+     * for Chronicle's lock timeout, and the reopened log is clean.
+     */
+    @Test
+    void aWriterKilledInMidAppendLeavesATornTailThatIsReportedAndCut() throws Exception {
+        Path dir = tmp.resolve("killed-mid-append");
+        try (WriteAheadLog wal = provider.open(uri(dir), Map.of())) {
+            for (int i = 0; i < 3; i++) {
+                wal.write(ByteBuffer.wrap(payload(i)), TS + i);
+            }
+        }
+        Process child = java(true, HaltInMidAppend.class, dir.toString());
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            assertThat(readLineStartingWith(out, "WRITING")).isEqualTo("WRITING");
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            child.destroyForcibly();
+        }
+        long torn;
+        try (WriteAheadLogReader reader = provider.openReader(uri(dir), Map.of())) {
+            assertThat(reader.recovery().tornTail()).as("a reader sees the unfinished excerpt's bytes").isPresent();
+            assertThat(countFrom(reader, 0)).isEqualTo(3);
+        }
+        try (WriteAheadLog wal = provider.open(uri(dir), Map.of())) {
+            var tail = wal.recovery().tornTail().orElseThrow();
+            torn = tail.discardedBytes();
+            assertThat(torn).as("bytes of the unfinished excerpt").isGreaterThanOrEqualTo(HaltInMidAppend.BYTES);
+            assertThat(tail.segment()).endsWith(".cq4");
+            assertThat(wal.recovery().nextLsn()).isEqualTo(3);
+            assertThat(wal.write(ByteBuffer.wrap(payload(3)), TS + 3)).isEqualTo(RecordHandle.of(3));
+        }
+        try (WriteAheadLog wal = provider.open(uri(dir), Map.of())) {
+            assertThat(wal.recovery().tornTail()).as("reopening after the cut").isEmpty();
+            assertThat(countFrom(wal, 0)).isEqualTo(4);
+        }
+    }
+
+    /** Starts a Chronicle excerpt on a queue, writes part of a frame into it, and halts. */
+    public static final class HaltInMidAppend {
+        static final int BYTES = 20;
+
+        public static void main(String[] args) {
+            net.openhft.chronicle.queue.impl.single.SingleChronicleQueue queue =
+                    net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(Path.of(args[0])).build();
+            net.openhft.chronicle.queue.ExcerptAppender appender = queue.createAppender();
+            net.openhft.chronicle.wire.DocumentContext dc = appender.writingDocument();
+            byte[] partial = new byte[BYTES];
+            java.util.Arrays.fill(partial, (byte) 0x5A);
+            dc.wire().bytes().write(partial);
+            System.out.println("WRITING");
+            System.out.flush();
+            Runtime.getRuntime().halt(9);
+        }
+    }
+
     // ---------------------------------------------------------------- options
 
     @Test
