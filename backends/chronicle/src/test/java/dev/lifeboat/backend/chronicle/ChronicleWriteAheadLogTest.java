@@ -206,6 +206,40 @@ class ChronicleWriteAheadLogTest {
         }
     }
 
+    /**
+     * Chronicle closes a cycle with an end-of-file marker before it creates the next one; a writer
+     * killed in between leaves the newest cycle closed (and the next file, if any, without a
+     * header). The next writer must append in a new cycle instead of failing on the closed one.
+     */
+    @Test
+    void aCycleClosedByAWriterThatDiedBeforeTheNextFileExistedIsRolledPast() throws IOException {
+        Path dir = tmp.resolve("sealed");
+        AtomicLong clock = new AtomicLong(TS);
+        ChronicleWalSettings settings = settings(dir, Map.of("roll-cycle", "test-secondly")).withWallClock(clock::get);
+        try (WriteAheadLog wal = ChronicleWriteAheadLogProvider.open(settings)) {
+            for (int i = 0; i < 3; i++) {
+                wal.write(ByteBuffer.wrap(payload(i)), TS + i);
+            }
+            clock.addAndGet(1000);
+            wal.write(ByteBuffer.wrap(payload(99)), TS + 99); // rolls: closes the first cycle
+        }
+        List<Path> files = cycleFiles(dir);
+        assertThat(files).hasSize(2);
+        // The second file as it is before Chronicle wrote its header: zeros.
+        Files.write(files.get(1), new byte[1 << 16]);
+        clock.set(TS); // the wall clock is still in the closed cycle
+        try (WriteAheadLog wal = ChronicleWriteAheadLogProvider.open(settings)) {
+            assertThat(wal.recovery().nextLsn()).isEqualTo(3);
+            assertThat(wal.recovery().tornTail()).isEmpty();
+            assertThat(wal.write(ByteBuffer.wrap(payload(3)), TS + 3)).isEqualTo(RecordHandle.of(3));
+            assertThat(countFrom(wal, 0)).isEqualTo(4);
+        }
+        try (WriteAheadLog wal = ChronicleWriteAheadLogProvider.open(settings)) {
+            assertThat(wal.write(ByteBuffer.wrap(payload(4)), TS + 4)).isEqualTo(RecordHandle.of(4));
+            assertThat(countFrom(wal, 0)).isEqualTo(5);
+        }
+    }
+
     // ---------------------------------------------------------------- options
 
     @Test

@@ -47,6 +47,7 @@ import net.openhft.chronicle.queue.impl.single.TableStoreWriteLock;
 import net.openhft.chronicle.threads.Pauser;
 import net.openhft.chronicle.wire.DocumentContext;
 import net.openhft.chronicle.wire.Wires;
+import net.openhft.chronicle.wire.WriteAfterEOFException;
 
 /**
  * A {@link LogStorage} on a Chronicle Queue directory: one excerpt per record, each excerpt one
@@ -227,6 +228,7 @@ public final class ChronicleLogStorage implements LogStorage {
         Optional<Excerpt> newest = newestExcerpt();
         Optional<TornTail> torn = Optional.empty();
         long lastHeader = 0;
+        boolean sealed = false;
         if (newest.isPresent()) {
             int newestCycle = newest.get().cycle();
             Tail tail = scanCycle(newestCycle);
@@ -235,6 +237,7 @@ public final class ChronicleLogStorage implements LogStorage {
             if (newestCycle == last) {
                 torn = tail.torn();
                 lastHeader = tail.lastHeader();
+                sealed = tail.sealed();
                 if (writable) {
                     writeCycle = last;
                     cycleBytes = tail.bytes();
@@ -248,6 +251,12 @@ public final class ChronicleLogStorage implements LogStorage {
         // an earlier writer cut it off already.
         if (torn.isPresent() && writable) {
             rollPast(last);
+        } else if (sealed && writable) {
+            // Chronicle closed this cycle (a writer rolled, then died before the next cycle file
+            // existed): appends go to the next one.
+            clock.raiseFloor(cycleStart(last + 1));
+            writeCycle = Integer.MIN_VALUE;
+            cycleBytes = 0;
         }
         return new RecoveryReport(nextLsn, torn);
     }
@@ -283,7 +292,7 @@ public final class ChronicleLogStorage implements LogStorage {
     }
 
     /** What a full scan of one cycle found. */
-    private record Tail(long nextLsn, long bytes, long lastHeader, Optional<TornTail> torn) {}
+    private record Tail(long nextLsn, long bytes, long lastHeader, boolean sealed, Optional<TornTail> torn) {}
 
     /**
      * Verifies every excerpt of {@code cycle}, the newest cycle with excerpts: the next LSN after
@@ -298,7 +307,7 @@ public final class ChronicleLogStorage implements LogStorage {
         Optional<TornTail> torn = Optional.empty();
         try (ExcerptTailer t = queue.createTailer()) {
             if (!t.moveToIndex(rollCycle.toIndex(cycle, 0))) {
-                return new Tail(lastLsnBefore(cycle) + 1, 0, 0, Optional.empty());
+                return new Tail(lastLsnBefore(cycle) + 1, 0, 0, false, Optional.empty());
             }
             while (true) {
                 Optional<Excerpt> e = readNext(t);
@@ -325,11 +334,13 @@ public final class ChronicleLogStorage implements LogStorage {
         } catch (RuntimeException e) {
             throw chronicleFailure("scanning cycle " + cycle, e);
         }
+        boolean sealed = false;
         if (torn.isEmpty() && previous != null) {
+            sealed = headerAt(previous.file(), previous.nextHeaderPosition()) == Wires.END_OF_DATA;
             torn = invisibleTail(previous);
         }
         long bytes = start < 0 || end < 0 ? 0 : end - start;
-        return new Tail(expected, bytes, lastHeader, torn);
+        return new Tail(expected, bytes, lastHeader, sealed, torn);
     }
 
     /**
@@ -362,7 +373,7 @@ public final class ChronicleLogStorage implements LogStorage {
                 if (cycleBytes > 0 && cycleBytes + excerptBytes > segmentBytes) {
                     clock.raiseFloor(cycleStart(writeCycle + 1));
                 }
-                try (DocumentContext dc = a.writingDocument()) {
+                try (DocumentContext dc = writingDocument(a)) {
                     try {
                         Bytes<?> bytes = dc.wire().bytes();
                         if (frame.hasArray()) {
@@ -435,6 +446,23 @@ public final class ChronicleLogStorage implements LogStorage {
                 }
                 it.remove();
             }
+        }
+    }
+
+    /**
+     * Opens an excerpt. Chronicle 2026.4 refuses to write into a cycle it closed with an
+     * end-of-file marker, which happens when the clock still points at that cycle: a writer that
+     * rolled and died before the next cycle file existed, or a cycle closed while empty. The
+     * writer then moves to the next cycle, once.
+     */
+    private DocumentContext writingDocument(ExcerptAppender a) {
+        try {
+            return a.writingDocument();
+        } catch (WriteAfterEOFException sealed) {
+            int[] cs = cycles;
+            int newest = Math.max(writeCycle, cs.length == 0 ? Integer.MIN_VALUE : cs[cs.length - 1]);
+            clock.raiseFloor(cycleStart(newest + 1));
+            return a.writingDocument();
         }
     }
 
@@ -856,6 +884,19 @@ public final class ChronicleLogStorage implements LogStorage {
             return false;
         }
         return afterExcerpt(e.file(), e.nextHeaderPosition()) < 0;
+    }
+
+    /** The 4-byte Chronicle header at {@code position} of the file; 0 past its end. */
+    static int headerAt(Path file, long position) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer header = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            if (position + 4 > ch.size() || ch.read(header, position) < 4) {
+                return 0;
+            }
+            return header.getInt(0);
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
     }
 
     /**
