@@ -1,13 +1,13 @@
 package dev.lifeboat.benchmarks.report;
 
+import dev.lifeboat.benchmarks.report.Svg.Bar;
+import dev.lifeboat.benchmarks.report.Svg.Kind;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,248 +15,611 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns JMH JSON results into {@code docs/benchmarks.md} with SVG charts: throughput tables,
- * latency percentiles, and every target of the project as a ratio against a baseline measured
- * in the same run.
+ * Turns JMH JSON results into a Markdown report with SVG charts: every target of issue 9 as a
+ * ratio against a baseline of the same run (with the stack profile of each missed one), then one
+ * section per suite with its ratios to its raw baseline, then every result as JMH gave it.
  *
  * <pre>
  * java -cp benchmarks.jar dev.lifeboat.benchmarks.report.ReportGenerator \
- *     --out docs/benchmarks.md --command "./lifeboat bench --full" results.json [more.json...]
+ *     --out docs/benchmarks.md benchmarks/target/results/full
  * </pre>
+ *
+ * <p>Inputs are results directories written by {@code ./lifeboat bench} (JSON files,
+ * {@code meta.properties}, {@code profiles/}) or single JMH JSON files. Charts go to a folder named
+ * after the report beside it ({@code docs/benchmarks/} for {@code docs/benchmarks.md}).
  */
 public final class ReportGenerator {
+    static final List<String> BACKEND_ORDER = List.of("local", "chronicle", "hadoop", "s3", "zookeeper");
+    private static final double MB = 1e6;
+    private static final double MIB = 1 << 20;
+    private static final int PROFILE_LINES = 40;
+
+    private final RunData data;
     private final List<Result> results;
+    private final String chartDir;
     private final Map<String, String> charts = new LinkedHashMap<>();
 
-    ReportGenerator(List<Result> results) {
-        this.results = results;
+    private ReportGenerator(RunData data, String chartDir) {
+        this.data = data;
+        this.results = data.results();
+        this.chartDir = chartDir;
+    }
+
+    /** The Markdown text and the SVG charts (file name to content) of a report. */
+    public record Generated(String markdown, Map<String, String> charts) {
+        public Generated {
+            charts = Map.copyOf(charts);
+        }
     }
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of("docs/benchmarks.md");
-        String command = "./lifeboat bench";
-        String profile = "quick";
-        List<Result> results = new ArrayList<>();
+        String command = null;
+        String profile = null;
+        List<Path> inputs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--out" -> out = Path.of(args[++i]);
-                case "--command" -> command = args[++i];
-                case "--profile" -> profile = args[++i];
-                default -> results.addAll(Result.read(Files.readString(Path.of(args[i]))));
+                case "--out" -> out = Path.of(value(args, ++i));
+                case "--command" -> command = value(args, ++i);
+                case "--profile" -> profile = value(args, ++i);
+                case "--help", "-h" -> {
+                    System.out.println("usage: ReportGenerator [--out FILE.md] [--command TEXT] [--profile NAME]"
+                            + " RESULTS_DIR_OR_JSON...");
+                    return;
+                }
+                default -> inputs.add(Path.of(args[i]));
             }
         }
-        if (results.isEmpty()) {
-            throw new IllegalArgumentException("no results: pass one or more JMH JSON files");
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("no results: pass a results directory or JMH JSON files");
         }
-        ReportGenerator g = new ReportGenerator(results);
-        String markdown = g.markdown(command, profile, out.getParent() == null ? Path.of(".") : out.getParent());
-        Path svgDir = (out.getParent() == null ? Path.of(".") : out.getParent()).resolve("benchmarks");
-        Files.createDirectories(svgDir);
-        for (var chart : g.charts.entrySet()) {
-            Files.writeString(svgDir.resolve(chart.getKey()), chart.getValue(), StandardCharsets.UTF_8);
+        RunData data = RunData.load(inputs);
+        if (command != null) {
+            data = data.withMeta("command", command);
         }
-        Files.writeString(out, markdown, StandardCharsets.UTF_8);
-        System.out.println("wrote " + out + " and " + g.charts.size() + " charts in " + svgDir);
+        if (profile != null) {
+            data = data.withMeta("profile", profile);
+        }
+        write(out, data);
+        System.out.println("wrote " + out + " and its charts in " + chartsFolder(out));
     }
 
-    String markdown(String command, String profile, Path docsDir) throws IOException {
-        StringBuilder md = new StringBuilder();
-        md.append("# Benchmarks\n\n");
-        md.append("Every figure below is a ratio against a baseline measured **in the same run on the same disk**; ")
-                .append("absolute numbers are given for context only. The machine is shared and noisy, so read ")
-                .append("the error columns. Emulated servers (MiniDFSCluster, S3Proxy, TestingServer) measure the ")
-                .append("client path, not the cloud.\n\n");
-        md.append("| | |\n|---|---|\n");
-        md.append("| date | ").append(LocalDate.now()).append(" |\n");
-        md.append("| profile | ").append(profile).append(" |\n");
-        md.append("| command | `").append(command).append("` |\n");
-        md.append("| JDK | ").append(System.getProperty("java.vm.name")).append(' ')
-                .append(System.getProperty("java.version")).append(" |\n");
-        md.append("| cores | ").append(Runtime.getRuntime().availableProcessors()).append(" |\n");
-        md.append("| OS | ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
-                .append(" |\n");
-        md.append("| disk | ").append(disk()).append(" |\n");
-        md.append("| JVM args | `").append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()))
-                .append("` |\n\n");
+    /** Writes the report of {@code data} to {@code out} and its charts beside it. */
+    public static void write(Path out, RunData data) throws IOException {
+        Path folder = chartsFolder(out);
+        Generated g = generate(data, folder.getFileName().toString());
+        Files.createDirectories(folder);
+        for (var chart : g.charts().entrySet()) {
+            Files.writeString(folder.resolve(chart.getKey()), chart.getValue(), StandardCharsets.UTF_8);
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(out, g.markdown(), StandardCharsets.UTF_8);
+    }
 
+    /** The report of {@code data}, with charts referenced as {@code chartDir/name.svg}. */
+    public static Generated generate(RunData data, String chartDir) {
+        ReportGenerator g = new ReportGenerator(data, chartDir);
+        String md = g.markdown();
+        return new Generated(md, g.charts);
+    }
+
+    /** docs/benchmarks.md: docs/benchmarks/ */
+    static Path chartsFolder(Path report) {
+        String name = report.getFileName().toString().replaceFirst("\\.md$", "");
+        Path parent = report.toAbsolutePath().getParent();
+        return parent.resolve(name);
+    }
+
+    private String markdown() {
+        StringBuilder md = new StringBuilder("# Benchmarks\n\n");
+        String profile = data.meta().getOrDefault("profile", "unknown");
+        if (!profile.equals("full")) {
+            md.append("> **This is a `").append(profile).append("` run**: one short fork per case, meant to show that")
+                    .append(" every suite works end to end. Its numbers are indicative only; on a loaded or shared")
+                    .append(" machine they are noise. The real figures come from `./lifeboat bench --full` on a quiet")
+                    .append(" machine.\n\n");
+        }
+        md.append("Every figure that matters here is a **ratio against a baseline measured in the same run on the same")
+                .append(" disk**; absolute numbers are for context. The servers of the remote backends (MiniDFSCluster,")
+                .append(" S3Proxy, ZooKeeper's TestingServer) run inside the benchmark JVM on this machine: they measure")
+                .append(" Lifeboat's client path and the protocol's round trips, **not HDFS, S3 or ZooKeeper in")
+                .append(" production**.\n\n");
+        md.append(runTable());
         md.append(targets());
-        md.append(walThroughput());
-        md.append(latency());
-        md.append(others());
+        md.append(walAppend());
+        md.append(walLatency());
+        md.append(walReplay());
+        md.append(checkpoints());
+        md.append(shuffle());
+        md.append(chronicle());
+        md.append(election());
+        md.append(engine());
+        md.append(spark());
+        md.append(allResults());
         return md.toString();
     }
 
-    // ---------------------------------------------------------------- targets
+    // ------------------------------------------------------------------ run
 
-    private record Target(String name, String goal, Optional<Double> ratio, boolean higherIsBetter, double bound,
-            String basis) {
-        String verdict() {
-            if (ratio.isEmpty()) {
-                return "not measured";
-            }
-            boolean met = higherIsBetter ? ratio.get() >= bound : ratio.get() <= bound;
-            return met ? "met" : "**missed**";
+    private String runTable() {
+        Map<String, String> meta = data.meta();
+        StringBuilder md = new StringBuilder("| | |\n|---|---|\n");
+        row(md, "profile", meta.getOrDefault("profile", "unknown"));
+        if (meta.containsKey("command")) {
+            row(md, "command", "`" + meta.get("command") + "`");
         }
+        for (String key : List.of("started", "finished", "elapsed")) {
+            if (meta.containsKey(key)) {
+                row(md, key, meta.get(key));
+            }
+        }
+        Map<String, String> machine = data.machine();
+        if (machine.isEmpty()) {
+            machine = Machine.describe(Path.of(System.getProperty("lifeboat.bench.dir",
+                    System.getProperty("java.io.tmpdir"))));
+            machine.put("note", "machine described when the report was generated, not when it ran");
+        }
+        machine.forEach((k, v) -> row(md, k, v));
+        if (meta.containsKey("load average at end")) {
+            row(md, "load average at end", meta.get("load average at end"));
+        }
+        if (meta.containsKey("failed") && !meta.get("failed").isBlank()) {
+            row(md, "**failed runs**", meta.get("failed"));
+        }
+        return md.append('\n').toString();
     }
+
+    private static void row(StringBuilder md, String key, String value) {
+        md.append("| ").append(key).append(" | ").append(value.replace("|", "\\|")).append(" |\n");
+    }
+
+    // ------------------------------------------------------------------ targets
 
     private String targets() {
-        List<Target> t = new ArrayList<>();
-        for (String size : List.of("100", "1024", "65536")) {
-            t.add(new Target("Local WAL sync, 1 writer, " + size + " B", ">= 0.9 x raw force per record",
-                    ratio(find("WalAppendBenchmark.writers1", "backend", "local", "durability", "sync", "recordBytes", size),
-                            find("RawDiskBenchmark.forcePerRecord", "recordBytes", size)),
-                    true, 0.9, "records/s vs raw write+force(false) per record"));
-        }
-        t.add(new Target("Local WAL sync, 16 writers vs 1, 1 KiB", ">= 10 x", ratio(
-                find("WalAppendBenchmark.writers16", "backend", "local", "durability", "sync", "recordBytes", "1024"),
-                find("WalAppendBenchmark.writers1", "backend", "local", "durability", "sync", "recordBytes", "1024")),
-                true, 10, "group commit: records/s with 16 writers over 1 writer"));
-        t.add(new Target("Local WAL sync, 64 KiB, 16 writers", ">= 0.8 x raw sequential write", ratio(
-                find("WalAppendBenchmark.writers16", "backend", "local", "durability", "sync", "recordBytes", "65536"),
-                find("RawDiskBenchmark.forcePerMiB", "recordBytes", "65536")),
-                true, 0.8, "MB/s vs raw writes with one force per MiB"));
-        t.add(new Target("Local WAL vs Spark FileBasedWriteAheadLog, 16 writers", ">= 5 x", ratio(
-                find("SparkWalBenchmark.writers16", "log", "lifeboat-local"),
-                find("SparkWalBenchmark.writers16", "log", "spark-file")),
-                true, 5, "records/s, same directory, record size and durability (hflush + close semantics of Spark)"));
-        t.add(new Target("WAL replay", ">= 0.7 x raw sequential read", inverseRatio(
-                find("WalReplayBenchmark.replay", "backend", "local"),
-                find("WalReplayBenchmark.rawSequentialRead", "backend", "local")),
-                true, 0.7, "time of a raw read over time of a verified replay of the same files"));
-        t.add(new Target("Checkpoint commit, 256 MiB", ">= 0.8 x raw write + force", inverseRatio(
-                find("CheckpointBenchmark.commit", "backend", "local", "sizeMiB", "256", "parts", "1"),
-                find("CheckpointBenchmark.rawWriteForce", "backend", "local", "sizeMiB", "256", "parts", "1")),
-                true, 0.8, "time of a raw write+force over time of a verified commit"));
-        t.add(new Target("Chronicle backend append latency", "<= 1.2 x raw Chronicle append", ratio(
-                find("ChronicleBenchmark.backendAppend"), find("ChronicleBenchmark.rawAppend")),
-                false, 1.2, "average time per append (durability none) over the raw appender's"));
-
-        StringBuilder md = new StringBuilder("## Targets\n\n| target | goal | ratio | verdict | basis |\n|---|---|---|---|---|\n");
-        for (Target x : t) {
-            md.append("| ").append(x.name()).append(" | ").append(x.goal()).append(" | ")
-                    .append(x.ratio().map(r -> String.format(Locale.ROOT, "%.2f", r)).orElse("–")).append(" | ")
-                    .append(x.verdict()).append(" | ").append(x.basis()).append(" |\n");
-        }
-        md.append("\n![ratios to baselines](benchmarks/targets.svg)\n\n");
+        StringBuilder md = new StringBuilder("## Targets\n\n");
+        md.append("| target | goal | ratio | verdict | what is compared |\n|---|---|---|---|---|\n");
         List<Bar> bars = new ArrayList<>();
-        for (Target x : t) {
-            x.ratio().ifPresent(r -> bars.add(new Bar(x.name(), r, x.bound())));
+        List<Target> missed = new ArrayList<>();
+        for (Target t : Targets.all()) {
+            Optional<Double> ratio = t.ratio(results);
+            Target.Verdict verdict = t.verdict(results);
+            String v = switch (verdict) {
+                case MET -> "met";
+                case MISSED -> "**missed**";
+                case NOT_MEASURED -> "not measured in this run";
+            };
+            md.append("| ").append(t.name()).append(" | ").append(t.goal()).append(" | ")
+                    .append(ratio.map(Format::ratio).orElse("–")).append(" | ").append(v).append(" | ")
+                    .append(t.basis()).append(" |\n");
+            if (verdict == Target.Verdict.MISSED) {
+                missed.add(t);
+            }
+            ratio.ifPresent(r -> {
+                double attainment = t.atLeast() ? r / t.bound() : t.bound() / r;
+                bars.add(new Bar(t.name(), attainment, 1.0, attainment >= 1 ? Kind.RESULT : Kind.MISSED,
+                        Format.ratio(r) + " (goal " + t.goal() + ")"));
+            });
         }
-        charts.put("targets.svg", Svg.bars("Ratio to baseline (line: target)", bars, "x"));
-        return md.toString();
+        if (!bars.isEmpty()) {
+            md.append('\n').append(chart("targets.svg", "Targets: ratio relative to its goal (line = goal met)", bars,
+                    "", false));
+        }
+        if (!missed.isEmpty()) {
+            md.append("\n### Why targets were missed\n\n");
+            for (Target t : missed) {
+                md.append("**").append(t.name()).append("**: ").append(t.ratio(results).map(Format::ratio).orElse("–"))
+                        .append(", goal ").append(t.goal()).append(". ").append(t.limit()).append("\n\n");
+                String profile = data.profiles().get(t.id());
+                if (profile == null) {
+                    md.append("No profile for this run (profiles are taken by `./lifeboat bench` after the"
+                            + " measurements, unless `--no-profiling`).\n\n");
+                } else {
+                    md.append("Stack profile of `").append(t.subject()).append("` (JMH `-prof stack`, a short extra")
+                            .append(" run after the measurements; thread states, then the top frames of each):\n\n```\n")
+                            .append(stackExcerpt(profile)).append("```\n\n");
+                }
+            }
+        }
+        return md.append('\n').toString();
     }
 
-    // ---------------------------------------------------------------- tables
+    /** The last stack profile in a JMH output, at most {@value #PROFILE_LINES} lines. */
+    static String stackExcerpt(String jmhOutput) {
+        int start = jmhOutput.lastIndexOf("Stack profile:");
+        if (start < 0) {
+            return "(the profiled run printed no stack profile)\n";
+        }
+        StringBuilder out = new StringBuilder();
+        int lines = 0;
+        for (String line : jmhOutput.substring(start).split("\n")) {
+            if (lines > 0 && (line.startsWith("# ") || line.startsWith("Secondary result") || line.startsWith("Result ")
+                    || line.startsWith("REMEMBER") || line.startsWith("Benchmark "))) {
+                break;
+            }
+            if (lines++ >= PROFILE_LINES) {
+                out.append("...\n");
+                break;
+            }
+            out.append(line.replace("`", "'")).append('\n');
+        }
+        return out.toString().stripTrailing() + "\n";
+    }
 
-    private String walThroughput() {
-        StringBuilder md = new StringBuilder("## WAL append throughput\n\n");
-        md.append("One op is one record acknowledged at the given durability. MB/s = records/s x record size.\n\n");
-        md.append("| log | durability | record | writers | records/s | MB/s | ratio to raw force/record |\n");
-        md.append("|---|---|---|---|---|---|---|\n");
+    // ------------------------------------------------------------------ WAL
+
+    private String walAppend() {
+        List<Result> wal = sorted(of("WalAppendBenchmark"), "backend", "durability", "recordBytes");
+        List<Result> raw = sorted(of("RawDiskBenchmark"), "recordBytes");
+        if (wal.isEmpty() && raw.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("## Write-ahead log: append throughput\n\n");
+        md.append("One op is one record acknowledged at the log's durability (`write`, which waits for it), with 1, 4")
+                .append(" or 16 threads sharing one log (group commit). MB/s = records/s × record size. The raw")
+                .append(" baselines append to a plain file with `FileChannel.write` and `force(false)` after every")
+                .append(" record (the most a log that syncs each record can do) or once per MiB (the device's")
+                .append(" sequential bandwidth). Ratios compare with the raw loop of the same record size.\n\n");
+        md.append("| log | durability | record | writers | records/s | MB/s | × raw force/record | × raw force/MiB |\n");
+        md.append("|---|---|---|---|---|---|---|---|\n");
+        for (Result r : raw) {
+            md.append(String.format(Locale.ROOT, "| raw file, %s | sync | %s B | 1 | %s | %s | | |%n",
+                    r.method().equals("forcePerRecord") ? "force/record" : "force/MiB", r.param("recordBytes"),
+                    Format.score(r.score(), r.error()), Format.number(mbPerSecond(r))));
+        }
         List<Bar> bars = new ArrayList<>();
-        for (Result r : results) {
-            if (r.benchmark().startsWith("RawDiskBenchmark.")) {
-                double mbs = r.score() * Integer.parseInt(r.param("recordBytes")) / 1e6;
-                md.append(String.format(Locale.ROOT, "| raw %s | sync | %s B | 1 | %s | %.1f | 1.00 (baseline) |%n",
-                        r.benchmark().substring("RawDiskBenchmark.".length()), r.param("recordBytes"),
-                        fmt(r.score(), r.error()), mbs));
-            }
+        for (Result r : raw) {
+            bars.add(Bar.of("raw " + (r.method().equals("forcePerRecord") ? "force/record " : "force/MiB ")
+                    + r.param("recordBytes") + " B", mbPerSecond(r), Kind.BASELINE));
         }
-        for (Result r : results) {
-            if (!r.benchmark().startsWith("WalAppendBenchmark.")) {
-                continue;
-            }
-            int size = Integer.parseInt(r.param("recordBytes"));
-            Optional<Double> vsRaw = ratio(Optional.of(r), find("RawDiskBenchmark.forcePerRecord", "recordBytes",
-                    r.param("recordBytes")));
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d B | %d | %s | %.1f | %s |%n", r.param("backend"),
-                    r.param("durability"), size, r.threads(), fmt(r.score(), r.error()), r.score() * size / 1e6,
-                    vsRaw.map(v -> String.format(Locale.ROOT, "%.2f", v)).orElse("–")));
+        for (Result r : wal) {
+            Optional<Result> perRecord = Query.of("RawDiskBenchmark.forcePerRecord").findLike(results, r);
+            Optional<Result> perMiB = Query.of("RawDiskBenchmark.forcePerMiB").findLike(results, r);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s B | %d | %s | %s | %s | %s |%n", r.param("backend"),
+                    r.param("durability"), r.param("recordBytes"), r.threads(), Format.score(r.score(), r.error()),
+                    Format.number(mbPerSecond(r)), ratio(Optional.of(r), perRecord), ratio(Optional.of(r), perMiB)));
             if (r.param("durability").equals("sync")) {
-                bars.add(new Bar(r.param("backend") + " " + size + "B x" + r.threads(), r.score() * size / 1e6, Double.NaN));
+                bars.add(Bar.of(r.param("backend") + " " + r.param("recordBytes") + " B × " + r.threads(),
+                        mbPerSecond(r), Kind.RESULT));
             }
         }
-        for (Result r : results) {
-            if (r.benchmark().equals("RawDiskBenchmark.forcePerRecord")) {
-                int size = Integer.parseInt(r.param("recordBytes"));
-                bars.add(new Bar("raw force/record " + size + "B", r.score() * size / 1e6, Double.NaN));
+        md.append('\n').append(chart("wal-append-sync.svg", "WAL append at durability=sync, MB/s", bars, "MB/s", true));
+        return md.append('\n').toString();
+    }
+
+    private String walLatency() {
+        List<Result> lat = sorted(of("WalLatencyBenchmark"), "backend");
+        if (lat.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("## Write-ahead log: latency under sync\n\n");
+        md.append("JMH sample time of one `write` at `durability=sync` (1 KiB unless said), with 1 or 16 writers,")
+                .append(" beside one raw `write` + `force(false)`. Times in microseconds.\n\n");
+        md.append("| log | record | writers | p50 | p99 | p99.9 | mean | p50 × raw p50 |\n|---|---|---|---|---|---|---|---|\n");
+        Optional<Result> raw = lat.stream().filter(r -> r.method().equals("rawWriteForce")).findFirst();
+        List<Bar> bars = new ArrayList<>();
+        for (Result r : lat) {
+            boolean isRaw = r.method().equals("rawWriteForce");
+            double toMicros = Result.millisPer(r.unit()) * 1000;
+            String ratio = isRaw || raw.isEmpty() ? "" : Format.ratio(r.percentile("50.0") / raw.get().percentile("50.0"));
+            md.append(String.format(Locale.ROOT, "| %s | %s B | %d | %s | %s | %s | %s | %s |%n",
+                    isRaw ? "raw file" : r.param("backend"), r.param("recordBytes"), r.threads(),
+                    Format.number(r.percentile("50.0") * toMicros), Format.number(r.percentile("99.0") * toMicros),
+                    Format.number(r.percentile("99.9") * toMicros), Format.number(r.score() * toMicros), ratio));
+            String label = (isRaw ? "raw" : r.param("backend")) + " × " + r.threads();
+            bars.add(Bar.of(label + " p50", r.percentile("50.0") * toMicros, isRaw ? Kind.BASELINE : Kind.RESULT));
+            bars.add(Bar.of(label + " p99", r.percentile("99.0") * toMicros, isRaw ? Kind.BASELINE : Kind.RESULT));
+        }
+        md.append('\n').append(chart("wal-latency.svg", "Sync append latency, p50 and p99", bars, "µs", true));
+        return md.append('\n').toString();
+    }
+
+    private String walReplay() {
+        List<Result> replay = sorted(of("WalReplayBenchmark"), "backend");
+        if (replay.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("## Write-ahead log: replay\n\n");
+        md.append("One op reads a whole log back with `replayAll()` (every record's CRC32C verified), beside a raw")
+                .append(" sequential read (1 MiB `FileChannel.read`s) of a plain file of the same size. Both were just")
+                .append(" written, so both come from the page cache: the ratio is the log's own cost.\n\n");
+        md.append("| log | size | ms per pass | MB/s | × raw read |\n|---|---|---|---|---|\n");
+        List<Bar> bars = new ArrayList<>();
+        for (Result r : replay) {
+            boolean isRaw = r.method().equals("rawSequentialRead");
+            double mbs = r.intParam("logMiB") * MIB / MB / (r.millis() / 1000);
+            Optional<Result> raw = Query.of("WalReplayBenchmark.rawSequentialRead").findLike(results, r);
+            md.append(String.format(Locale.ROOT, "| %s | %s MiB | %s | %s | %s |%n", isRaw ? "raw file" : r.param("backend"),
+                    r.param("logMiB"), Format.score(r.millis(), r.errorMillis()), Format.number(mbs),
+                    isRaw ? "" : inverseRatio(Optional.of(r), raw)));
+            bars.add(Bar.of((isRaw ? "raw read" : r.param("backend")) + " " + r.param("logMiB") + " MiB", mbs,
+                    isRaw ? Kind.BASELINE : Kind.RESULT));
+        }
+        md.append('\n').append(chart("wal-replay.svg", "WAL replay, MB/s", bars, "MB/s", true));
+        return md.append('\n').toString();
+    }
+
+    // ------------------------------------------------------------------ checkpoints, shuffle
+
+    private String checkpoints() {
+        List<Result> cp = sorted(of("CheckpointBenchmark"), "backend", "sizeMiB", "parts");
+        if (cp.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("## Checkpoints\n\n");
+        md.append("`commit`: `begin`, every part written in 1 MiB chunks, `commit` (durable and visible when it")
+                .append(" returns). `readBack`: `open` and every part read to its end, where length and CRC32C are")
+                .append(" verified. Baselines: the same bytes as plain files, one per part, each forced once; and")
+                .append(" read back unverified.\n\n");
+        md.append("| store | operation | size | parts | ms | MB/s | × raw |\n|---|---|---|---|---|---|---|\n");
+        List<Bar> bars = new ArrayList<>();
+        for (String method : List.of("rawWriteForce", "commit", "rawRead", "readBack")) {
+            for (Result r : cp) {
+                if (!r.method().equals(method)) {
+                    continue;
+                }
+                boolean isRaw = method.startsWith("raw");
+                String baseline = method.equals("commit") ? "CheckpointBenchmark.rawWriteForce"
+                        : "CheckpointBenchmark.rawRead";
+                double mbs = r.intParam("sizeMiB") * MIB / MB / (r.millis() / 1000);
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s MiB | %s | %s | %s | %s |%n",
+                        isRaw ? "raw files" : r.param("backend"), label(method), r.param("sizeMiB"), r.param("parts"),
+                        Format.score(r.millis(), r.errorMillis()), Format.number(mbs),
+                        isRaw ? "" : inverseRatio(Optional.of(r), Query.of(baseline).findLike(results, r))));
+                if (method.contains("rite") || method.equals("commit")) {
+                    bars.add(Bar.of((isRaw ? "raw" : r.param("backend")) + " " + r.param("sizeMiB") + " MiB / "
+                            + r.param("parts"), mbs, isRaw ? Kind.BASELINE : Kind.RESULT));
+                }
+            }
+        }
+        md.append('\n').append(chart("checkpoint-commit.svg", "Checkpoint commit (size / parts), MB/s", bars, "MB/s",
+                true));
+        return md.append('\n').toString();
+    }
+
+    private static String label(String method) {
+        return switch (method) {
+            case "rawWriteForce" -> "write + force";
+            case "rawRead" -> "read";
+            case "readBack" -> "read back, verified";
+            default -> method;
+        };
+    }
+
+    private String shuffle() {
+        List<Result> sh = sorted(of("ShuffleBenchmark"), "backend");
+        if (sh.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("## Shuffle\n\n");
+        md.append("One op is a whole shuffle: 16 map outputs of 64 partitions written and committed, then all 1024")
+                .append(" blocks read back reducer by reducer and verified. The raw baseline writes one plain file per")
+                .append(" map output (not forced, as local map outputs are not) and reads each block with a positional")
+                .append(" read.\n\n");
+        md.append("| store | block | ms per shuffle | MB/s | × raw |\n|---|---|---|---|---|\n");
+        List<Bar> bars = new ArrayList<>();
+        for (Result r : sh) {
+            boolean isRaw = r.method().startsWith("raw");
+            double mbs = 16 * 64 * r.intParam("blockKiB") * 1024.0 / MB / (r.millis() / 1000);
+            md.append(String.format(Locale.ROOT, "| %s | %s KiB | %s | %s | %s |%n", isRaw ? "raw files" : r.param("backend"),
+                    r.param("blockKiB"), Format.score(r.millis(), r.errorMillis()), Format.number(mbs),
+                    isRaw ? "" : inverseRatio(Optional.of(r),
+                            Query.of("ShuffleBenchmark.rawWriteThenReadAll").findLike(results, r))));
+            bars.add(Bar.of(isRaw ? "raw files" : r.param("backend"), mbs, isRaw ? Kind.BASELINE : Kind.RESULT));
+        }
+        md.append('\n').append(chart("shuffle.svg", "Shuffle write + read, MB/s", bars, "MB/s", true));
+        return md.append('\n').toString();
+    }
+
+    // ------------------------------------------------------------------ chronicle, election, engine
+
+    private String chronicle() {
+        List<Result> ch = sorted(of("ChronicleBenchmark"), "recordBytes");
+        if (ch.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("## Chronicle backend over Chronicle Queue\n\n");
+        md.append("Average time per record, one thread. `rawAppend`: Chronicle's own appender, one excerpt per record,")
+                .append(" the backend's roll cycle and block size. `backendWrite`: the backend's `write` at")
+                .append(" `durability=none`, acknowledged once the record's excerpt is in the mapped file (the same")
+                .append(" guarantee). `backendAppend`: `append`, which returns once the record is queued for the")
+                .append(" group-commit thread (pipelined). `rawTail` / `backendReplay`: reading one record.\n\n");
+        md.append("| operation | record | ns per record | × raw |\n|---|---|---|---|\n");
+        List<Bar> bars = new ArrayList<>();
+        for (Result r : ch) {
+            boolean isRaw = r.method().startsWith("raw");
+            String baseline = r.method().contains("Replay") || r.method().contains("Tail") ? "ChronicleBenchmark.rawTail"
+                    : "ChronicleBenchmark.rawAppend";
+            double ns = r.millis() * 1e6;
+            md.append(String.format(Locale.ROOT, "| %s | %s B | %s | %s |%n", r.method(), r.param("recordBytes"),
+                    Format.score(ns, r.errorMillis() * 1e6),
+                    isRaw ? "" : ratio(Optional.of(r), Query.of(baseline).findLike(results, r))));
+            bars.add(Bar.of(r.method() + " " + r.param("recordBytes") + " B", ns, isRaw ? Kind.BASELINE : Kind.RESULT));
+        }
+        md.append('\n').append(chart("chronicle.svg", "Chronicle: time per record", bars, "ns", true));
+        return md.append('\n').toString();
+    }
+
+    private String election() {
+        List<Result> el = sorted(of("ElectionBenchmark"), "backend");
+        if (el.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("## Leader election: fail-over\n\n");
+        md.append("Single shots. The leader runs in a child JVM and a standby in the benchmark's JVM; each shot is")
+                .append(" timed from the leader's resignation (`afterResign`) or its SIGKILL (`afterCrash`) to the")
+                .append(" standby's `elected()`. A crash is noticed when the lease or session runs out, so `afterCrash`")
+                .append(" measures configuration as much as the backend: local candidates poll the lock every 100 ms")
+                .append(" (default); ZooKeeper runs with a 2 s session timeout and S3 with a 3 s lease renewed every")
+                .append(" second (their defaults are 15 s).\n\n");
+        md.append("| backend | after resign (ms) | after crash (ms) |\n|---|---|---|\n");
+        List<Bar> bars = new ArrayList<>();
+        for (String backend : backends(el)) {
+            Optional<Result> resign = Query.of("ElectionBenchmark.afterResign", "backend", backend).find(results);
+            Optional<Result> crash = Query.of("ElectionBenchmark.afterCrash", "backend", backend).find(results);
+            md.append("| ").append(backend).append(" | ")
+                    .append(resign.map(r -> Format.score(r.millis(), r.errorMillis())).orElse("–")).append(" | ")
+                    .append(crash.map(r -> Format.score(r.millis(), r.errorMillis())).orElse("–")).append(" |\n");
+            resign.ifPresent(r -> bars.add(Bar.of(backend + " after resign", r.millis(), Kind.RESULT)));
+            crash.ifPresent(r -> bars.add(Bar.of(backend + " after crash", r.millis(), Kind.RESULT)));
+        }
+        md.append('\n').append(chart("election.svg", "Leader fail-over time", bars, "ms", true));
+        return md.append('\n').toString();
+    }
+
+    private String engine() {
+        List<Result> en = of("EngineBenchmark");
+        if (en.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("## Engine: recovery from an executor loss\n\n");
+        md.append("The runtime-core word count of `lifeboat demo` (8 map partitions, 4 executors, 4 reduce")
+                .append(" partitions) without faults, and with the executor running map task 5 lost as the task")
+                .append(" starts (reported loss: the driver hears of it at once). The ratio is the recovery overhead.")
+                .append(" Blocks on hadoop and s3 outlive executors, so less is recomputed there.\n\n");
+        md.append("| shuffle store | lines | without loss (ms) | with one executor lost (ms) | overhead |\n")
+                .append("|---|---|---|---|---|\n");
+        List<Bar> bars = new ArrayList<>();
+        List<String> stores = en.stream().map(r -> r.param("shuffle")).distinct()
+                .sorted(Comparator.comparingInt(ReportGenerator::backendRank)).toList();
+        for (String store : stores) {
+            Optional<Result> clean = Query.of("EngineBenchmark.wordCount", "shuffle", store).find(results);
+            Optional<Result> loss = Query.of("EngineBenchmark.wordCountWithExecutorLoss", "shuffle", store)
+                    .find(results);
+            md.append("| ").append(store).append(" | ")
+                    .append(clean.or(() -> loss).map(r -> r.param("lines")).orElse("–")).append(" | ")
+                    .append(clean.map(r -> Format.score(r.millis(), r.errorMillis())).orElse("–")).append(" | ")
+                    .append(loss.map(r -> Format.score(r.millis(), r.errorMillis())).orElse("–")).append(" | ")
+                    .append(ratio(loss, clean)).append(" |\n");
+            clean.ifPresent(r -> bars.add(Bar.of(store + " without loss", r.millis(), Kind.BASELINE)));
+            loss.ifPresent(r -> bars.add(Bar.of(store + " with executor loss", r.millis(), Kind.RESULT)));
+        }
+        md.append('\n').append(chart("engine.svg", "Word count time", bars, "ms", false));
+        return md.append('\n').toString();
+    }
+
+    // ------------------------------------------------------------------ Spark
+
+    private String spark() {
+        List<Result> sp = sorted(of("SparkWalBenchmark"), "recordBytes");
+        if (sp.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("## Spark's write-ahead logs\n\n");
+        md.append("Spark Streaming 3.5's `FileBasedWriteAheadLog` (what a receiver writes through; one `hflush` per")
+                .append(" record, writers serialised) and `BatchedWriteAheadLog` (the driver's group commit, wrapping")
+                .append(" the former) beside the local Lifeboat log through the same call, `write(record, time)`,")
+                .append(" durable when it returns, in the same directory. Spark's `hflush` on the local file system")
+                .append(" hands bytes to the OS without `fsync`, so the Lifeboat log runs at the same level,")
+                .append(" `durability=flush`. Measured in their own JVM, from their own jar, so Spark's dependencies")
+                .append(" never meet the backends.\n\n");
+        md.append("| log | record | writers | records/s | MB/s | × spark-file |\n|---|---|---|---|---|---|\n");
+        List<Bar> bars = new ArrayList<>();
+        List<Result> rows = new ArrayList<>(sp);
+        rows.sort(Comparator.comparingInt((Result r) -> r.intParam("recordBytes")).thenComparingInt(Result::threads)
+                .thenComparing(r -> r.param("log")));
+        for (Result r : rows) {
+            Optional<Result> peer = Query.of(r.benchmark(), "log", "spark-file").findLike(results, r);
+            boolean isPeer = r.param("log").equals("spark-file");
+            md.append(String.format(Locale.ROOT, "| %s | %s B | %d | %s | %s | %s |%n", r.param("log"),
+                    r.param("recordBytes"), r.threads(), Format.score(r.score(), r.error()),
+                    Format.number(mbPerSecond(r)), isPeer ? "" : ratio(Optional.of(r), peer)));
+            if (r.param("recordBytes").equals("1024")) {
+                bars.add(Bar.of(r.param("log") + " × " + r.threads(), r.score(),
+                        r.param("log").startsWith("spark") ? Kind.BASELINE : Kind.RESULT));
             }
         }
         if (!bars.isEmpty()) {
-            charts.put("wal-sync-throughput.svg", Svg.bars("WAL sync throughput by backend, record size and writers",
-                    bars, "MB/s"));
-            md.append("\n![WAL sync throughput](benchmarks/wal-sync-throughput.svg)\n");
+            md.append('\n').append(chart("spark.svg", "1 KiB records/s, Spark's logs and Lifeboat's", bars, "records/s",
+                    true));
         }
         return md.append('\n').toString();
     }
 
-    private String latency() {
-        StringBuilder md = new StringBuilder("## Latency under sync\n\n| benchmark | params | threads | p50 | p99 | p99.9 | unit |\n|---|---|---|---|---|---|---|\n");
-        boolean any = false;
-        for (Result r : results) {
-            if (!r.mode().equals("sample")) {
-                continue;
-            }
-            any = true;
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.1f | %.1f | %s |%n", r.benchmark(),
-                    r.params(), r.threads(), r.percentiles().getOrDefault("50.0", Double.NaN),
-                    r.percentiles().getOrDefault("99.0", Double.NaN), r.percentiles().getOrDefault("99.9", Double.NaN),
-                    r.unit()));
-        }
-        return any ? md.append('\n').toString() : "";
-    }
+    // ------------------------------------------------------------------ all
 
-    private String others() {
-        StringBuilder md = new StringBuilder("## All results\n\n| benchmark | mode | params | threads | score | unit |\n|---|---|---|---|---|---|\n");
+    private String allResults() {
+        StringBuilder md = new StringBuilder("## All results\n\n<details><summary>Every JMH result of the run")
+                .append(" (score ± 99.9% confidence half-width)</summary>\n\n");
+        md.append("| benchmark | mode | params | threads | score | unit |\n|---|---|---|---|---|---|\n");
         for (Result r : results) {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s |%n", r.benchmark(), r.mode(),
-                    r.params(), r.threads(), fmt(r.score(), r.error()), r.unit()));
+                    r.params().isEmpty() ? "" : new java.util.TreeMap<>(r.params()).toString(), r.threads(),
+                    Format.score(r.score(), r.error()), r.unit()));
         }
-        return md.append('\n').toString();
+        return md.append("\n</details>\n").toString();
     }
 
-    // ---------------------------------------------------------------- helpers
+    // ------------------------------------------------------------------ helpers
 
-    Optional<Result> find(String benchmark, String... kv) {
-        Map<String, String> where = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            where.put(kv[i], kv[i + 1]);
-        }
-        return results.stream().filter(r -> r.is(benchmark, where)).findFirst();
+    private String chart(String name, String title, List<Bar> bars, String unit, boolean log) {
+        charts.put(name, Svg.bars(title, bars, unit, log));
+        return "![" + title + "](" + chartDir + "/" + name + ")\n";
     }
 
-    /** a / b for throughput (higher is better) or latency. */
-    static Optional<Double> ratio(Optional<Result> a, Optional<Result> b) {
-        if (a.isEmpty() || b.isEmpty() || b.get().score() == 0) {
-            return Optional.empty();
-        }
-        return Optional.of(a.get().score() / b.get().score());
+    private List<Result> of(String suite) {
+        return results.stream().filter(r -> r.suite().equals(suite)).toList();
     }
 
-    /** b / a for times (lower is better), so that higher still means better. */
-    static Optional<Double> inverseRatio(Optional<Result> time, Optional<Result> baselineTime) {
-        if (time.isEmpty() || baselineTime.isEmpty() || time.get().score() == 0) {
-            return Optional.empty();
+    /** Raw baselines first, then by backend in {@link #BACKEND_ORDER}, then by the given parameters (numbers numerically), then threads. */
+    private static List<Result> sorted(List<Result> rs, String... keys) {
+        Comparator<Result> c = Comparator.comparing((Result r) -> !r.method().startsWith("raw"));
+        for (String key : keys) {
+            if (key.equals("backend")) {
+                c = c.thenComparingInt(r -> backendRank(r.param("backend")));
+            } else if (key.equals("durability")) {
+                c = c.thenComparingInt(r -> List.of("none", "flush", "sync").indexOf(r.param("durability")));
+            } else {
+                c = c.thenComparingLong(r -> numeric(r.param(key)));
+            }
         }
-        return Optional.of(baselineTime.get().score() / time.get().score());
+        c = c.thenComparing(Result::method).thenComparingInt(Result::threads);
+        List<Result> copy = new ArrayList<>(rs);
+        copy.sort(c);
+        return copy;
     }
 
-    private static String fmt(double score, double error) {
-        if (Double.isNaN(error)) {
-            return String.format(Locale.ROOT, "%.1f", score);
-        }
-        return String.format(Locale.ROOT, "%.1f ± %.1f", score, error);
-    }
-
-    private static String disk() {
+    private static long numeric(String v) {
         try {
-            Path tmp = Path.of(System.getProperty("lifeboat.bench.dir", System.getProperty("java.io.tmpdir")));
-            FileStore store = Files.getFileStore(tmp);
-            return store.name() + " (" + store.type() + ") at " + tmp;
-        } catch (IOException e) {
-            return "unknown";
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
         }
     }
 
-    record Bar(String label, double value, double target) {}
+    private static int backendRank(String backend) {
+        int i = BACKEND_ORDER.indexOf(backend);
+        return i < 0 ? BACKEND_ORDER.size() : i;
+    }
+
+    private static List<String> backends(List<Result> rs) {
+        return rs.stream().map(r -> r.param("backend")).distinct()
+                .sorted(Comparator.comparingInt(ReportGenerator::backendRank)).toList();
+    }
+
+    private static double mbPerSecond(Result r) {
+        return r.score() * r.intParam("recordBytes") / MB;
+    }
+
+    /** a / b as text, or a dash. */
+    private static String ratio(Optional<Result> a, Optional<Result> b) {
+        if (a.isEmpty() || b.isEmpty() || !(b.get().score() > 0)) {
+            return "–";
+        }
+        return Format.ratio(a.get().score() / b.get().score());
+    }
+
+    /** b / a (times: higher still means better), or a dash. */
+    private static String inverseRatio(Optional<Result> time, Optional<Result> baselineTime) {
+        return ratio(baselineTime, time);
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
 }

@@ -2,6 +2,7 @@ package dev.lifeboat.benchmarks.report;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -12,42 +13,81 @@ import java.util.TreeMap;
  * @param threads JMH threads
  * @param params benchmark parameters
  * @param score the primary score
- * @param error its error (99.9% CI half-width), NaN if unknown
- * @param unit its unit, e.g. ops/s or us/op
+ * @param error its error (99.9% confidence half-width), NaN if unknown
+ * @param unit its unit, e.g. ops/s, ms/op or us/op
  * @param percentiles for sample mode: "50.0", "99.0", "99.9" to values
  */
-record Result(String benchmark, String mode, int threads, Map<String, String> params, double score, double error,
-        String unit, Map<String, Double> percentiles) {
+public record Result(String benchmark, String mode, int threads, Map<String, String> params, double score,
+        double error, String unit, Map<String, Double> percentiles) {
 
+    public Result {
+        Objects.requireNonNull(benchmark, "benchmark is null");
+        Objects.requireNonNull(mode, "mode is null");
+        Objects.requireNonNull(unit, "unit is null");
+        params = Map.copyOf(params);
+        percentiles = Map.copyOf(percentiles);
+    }
+
+    /** Reads JMH's JSON result format ({@code -rf json}). */
     @SuppressWarnings("unchecked")
-    static List<Result> read(String json) {
-        List<Object> rows = (List<Object>) Json.parse(json);
-        return rows.stream().map(o -> {
+    public static List<Result> read(String json) {
+        Object parsed = Json.parse(json);
+        if (!(parsed instanceof List<?>)) {
+            throw new IllegalArgumentException("not a JMH JSON result file: the top level is not an array");
+        }
+        return ((List<Object>) parsed).stream().map(o -> {
             Map<String, Object> m = (Map<String, Object>) o;
             String full = (String) m.get("benchmark");
             String[] parts = full.split("\\.");
             String name = parts[parts.length - 2] + "." + parts[parts.length - 1];
             Map<String, String> params = new TreeMap<>();
-            Object p = m.get("params");
-            if (p instanceof Map<?, ?> pm) {
+            if (m.get("params") instanceof Map<?, ?> pm) {
                 pm.forEach((k, v) -> params.put((String) k, String.valueOf(v)));
             }
             Map<String, Object> primary = (Map<String, Object>) m.get("primaryMetric");
             Map<String, Double> percentiles = new TreeMap<>();
-            Object pc = primary.get("scorePercentiles");
-            if (pc instanceof Map<?, ?> pcm) {
-                pcm.forEach((k, v) -> percentiles.put((String) k, ((Number) v).doubleValue()));
+            if (primary.get("scorePercentiles") instanceof Map<?, ?> pcm) {
+                pcm.forEach((k, v) -> percentiles.put((String) k, number(v)));
             }
-            Object err = primary.get("scoreError");
-            return new Result(name, (String) m.get("mode"), ((Number) m.get("threads")).intValue(), params,
-                    ((Number) primary.get("score")).doubleValue(),
-                    err instanceof Number n ? n.doubleValue() : Double.NaN, (String) primary.get("scoreUnit"),
-                    percentiles);
+            return new Result(name, (String) m.get("mode"), (int) number(m.get("threads")), params,
+                    number(primary.get("score")), number(primary.get("scoreError")),
+                    (String) primary.get("scoreUnit"), percentiles);
         }).toList();
     }
 
-    String param(String key) {
+    /** JMH writes NaN and infinities as strings. */
+    private static double number(Object v) {
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (v instanceof String s) {
+            try {
+                return Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                return Double.NaN;
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** A parameter's value, or "" if the result has no such parameter. */
+    public String param(String key) {
         return params.getOrDefault(key, "");
+    }
+
+    /** The parameter as an int. */
+    int intParam(String key) {
+        return Integer.parseInt(param(key));
+    }
+
+    /** The class part of {@link #benchmark}. */
+    String suite() {
+        return benchmark.substring(0, benchmark.indexOf('.'));
+    }
+
+    /** The method part of {@link #benchmark}. */
+    String method() {
+        return benchmark.substring(benchmark.indexOf('.') + 1);
     }
 
     boolean is(String bench, Map<String, String> where) {
@@ -60,5 +100,30 @@ record Result(String benchmark, String mode, int threads, Map<String, String> pa
             }
         }
         return true;
+    }
+
+    /** The score in milliseconds per op, for time units. */
+    double millis() {
+        return score * millisPer(unit);
+    }
+
+    /** The error in milliseconds per op, for time units. */
+    double errorMillis() {
+        return error * millisPer(unit);
+    }
+
+    /** A percentile ("50.0", "99.0", "99.9") in the result's unit, NaN if absent. */
+    double percentile(String p) {
+        return percentiles.getOrDefault(p, Double.NaN);
+    }
+
+    static double millisPer(String unit) {
+        return switch (unit) {
+            case "s/op" -> 1000;
+            case "ms/op" -> 1;
+            case "us/op" -> 1e-3;
+            case "ns/op" -> 1e-6;
+            default -> throw new IllegalArgumentException("not a time per op: " + unit);
+        };
     }
 }

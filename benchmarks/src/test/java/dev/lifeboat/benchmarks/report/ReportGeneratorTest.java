@@ -1,54 +1,260 @@
 package dev.lifeboat.benchmarks.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ReportGeneratorTest {
-    private static final String JSON = """
-            [
-              {"benchmark":"dev.lifeboat.benchmarks.wal.RawDiskBenchmark.forcePerRecord","mode":"thrpt","threads":1,
-               "params":{"recordBytes":"1024"},
-               "primaryMetric":{"score":1000.0,"scoreError":50.0,"scoreUnit":"ops/s"}},
-              {"benchmark":"dev.lifeboat.benchmarks.wal.WalAppendBenchmark.writers1","mode":"thrpt","threads":1,
-               "params":{"backend":"local","durability":"sync","recordBytes":"1024"},
-               "primaryMetric":{"score":950.0,"scoreError":40.0,"scoreUnit":"ops/s"}},
-              {"benchmark":"dev.lifeboat.benchmarks.wal.WalAppendBenchmark.writers16","mode":"thrpt","threads":16,
-               "params":{"backend":"local","durability":"sync","recordBytes":"1024"},
-               "primaryMetric":{"score":8000.0,"scoreError":400.0,"scoreUnit":"ops/s"}},
-              {"benchmark":"dev.lifeboat.benchmarks.wal.WalLatencyBenchmark.syncAppend1","mode":"sample","threads":1,
-               "params":{"backend":"local","recordBytes":"1024"},
-               "primaryMetric":{"score":1000.0,"scoreError":"NaN","scoreUnit":"us/op",
-                 "scorePercentiles":{"50.0":900.0,"99.0":2000.0,"99.9":5000.0}}}
-            ]
-            """;
+    private static final String PKG = "dev.lifeboat.benchmarks.";
 
-    @Test
-    void parsesJmhJson() {
-        List<Result> results = Result.read(JSON);
-        assertThat(results).hasSize(4);
-        assertThat(results.get(1).benchmark()).isEqualTo("WalAppendBenchmark.writers1");
-        assertThat(results.get(1).param("durability")).isEqualTo("sync");
-        assertThat(results.get(3).percentiles()).containsEntry("99.9", 5000.0);
-        assertThat(results.get(3).error()).as("JMH writes NaN errors as a string").isNaN();
+    /** A JMH JSON row. */
+    private static String row(String benchmark, String mode, int threads, Map<String, String> params, double score,
+            String unit) {
+        StringBuilder p = new StringBuilder();
+        params.forEach((k, v) -> p.append(p.length() == 0 ? "" : ",").append('"').append(k).append("\":\"").append(v)
+                .append('"'));
+        return String.format(Locale.ROOT, "{\"benchmark\":\"%s\",\"mode\":\"%s\",\"threads\":%d,\"params\":{%s},"
+                + "\"primaryMetric\":{\"score\":%s,\"scoreError\":\"NaN\",\"scoreUnit\":\"%s\"}}", PKG + benchmark,
+                mode, threads, p, score, unit);
+    }
+
+    private static Map<String, String> p(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    /** One result for every target and every suite; each target's verdict is stated beside it. */
+    private static String everySuite() {
+        List<String> rows = new ArrayList<>();
+        // 1 writer vs raw per record, 1 KiB: 950 / 1000 = 0.95 >= 0.9, met.
+        rows.add(row("wal.RawDiskBenchmark.forcePerRecord", "thrpt", 1, p("recordBytes", "1024"), 1000, "ops/s"));
+        rows.add(row("wal.WalAppendBenchmark.writers1", "thrpt", 1,
+                p("backend", "local", "durability", "sync", "recordBytes", "1024"), 950, "ops/s"));
+        // 16 writers vs 1: 8000 / 950 = 8.42 < 10, missed.
+        rows.add(row("wal.WalAppendBenchmark.writers16", "thrpt", 16,
+                p("backend", "local", "durability", "sync", "recordBytes", "1024"), 8000, "ops/s"));
+        rows.add(row("wal.WalAppendBenchmark.writers16", "thrpt", 16,
+                p("backend", "s3", "durability", "sync", "recordBytes", "1024"), 80, "ops/s"));
+        // 64 KiB, 16 writers vs raw per MiB: 900 / 1000 = 0.9 >= 0.8, met.
+        rows.add(row("wal.RawDiskBenchmark.forcePerMiB", "thrpt", 1, p("recordBytes", "65536"), 1000, "ops/s"));
+        rows.add(row("wal.WalAppendBenchmark.writers16", "thrpt", 16,
+                p("backend", "local", "durability", "sync", "recordBytes", "65536"), 900, "ops/s"));
+        // Replay: raw 100 ms, replay 200 ms at the same size: 0.5 < 0.7, missed. A raw read of another
+        // size comes first and must not be taken as the baseline.
+        rows.add(row("wal.WalReplayBenchmark.rawSequentialRead", "ss", 1, p("logMiB", "64"), 5, "ms/op"));
+        rows.add(row("wal.WalReplayBenchmark.rawSequentialRead", "ss", 1, p("logMiB", "1024"), 100, "ms/op"));
+        rows.add(row("wal.WalReplayBenchmark.replay", "ss", 1,
+                p("backend", "local", "logMiB", "1024", "recordBytes", "4096"), 200, "ms/op"));
+        // Checkpoint 256 MiB: raw 1000 ms, commit 1100 ms: 0.91 >= 0.8, met.
+        rows.add(row("checkpoint.CheckpointBenchmark.rawWriteForce", "ss", 1, p("sizeMiB", "256", "parts", "1"), 1000,
+                "ms/op"));
+        rows.add(row("checkpoint.CheckpointBenchmark.commit", "ss", 1,
+                p("backend", "local", "sizeMiB", "256", "parts", "1"), 1100, "ms/op"));
+        rows.add(row("checkpoint.CheckpointBenchmark.readBack", "ss", 1,
+                p("backend", "local", "sizeMiB", "256", "parts", "1"), 300, "ms/op"));
+        rows.add(row("checkpoint.CheckpointBenchmark.rawRead", "ss", 1, p("sizeMiB", "256", "parts", "1"), 150,
+                "ms/op"));
+        // Chronicle: 3000 ns / 2000 ns = 1.5 > 1.2, missed (lower is better).
+        rows.add(row("chronicle.ChronicleBenchmark.rawAppend", "avgt", 1, p("recordBytes", "1024"), 2000, "ns/op"));
+        rows.add(row("chronicle.ChronicleBenchmark.backendWrite", "avgt", 1, p("recordBytes", "1024"), 3000, "ns/op"));
+        rows.add(row("chronicle.ChronicleBenchmark.rawTail", "avgt", 1, p("recordBytes", "1024"), 300, "ns/op"));
+        rows.add(row("chronicle.ChronicleBenchmark.backendReplay", "avgt", 1, p("recordBytes", "1024"), 600,
+                "ns/op"));
+        // Spark: 60000 / 10000 = 6 >= 5, met.
+        rows.add(row("spark.SparkWalBenchmark.writers16", "thrpt", 16, p("log", "spark-file", "recordBytes", "1024"),
+                10000, "ops/s"));
+        rows.add(row("spark.SparkWalBenchmark.writers16", "thrpt", 16,
+                p("log", "lifeboat-local", "recordBytes", "1024"), 60000, "ops/s"));
+        rows.add(row("shuffle.ShuffleBenchmark.rawWriteThenReadAll", "ss", 1, p("blockKiB", "16"), 100, "ms/op"));
+        rows.add(row("shuffle.ShuffleBenchmark.writeThenReadAll", "ss", 1, p("backend", "local", "blockKiB", "16"),
+                400, "ms/op"));
+        rows.add(row("election.ElectionBenchmark.afterResign", "ss", 1, p("backend", "zookeeper"), 25, "ms/op"));
+        rows.add(row("election.ElectionBenchmark.afterCrash", "ss", 1, p("backend", "zookeeper"), 2100, "ms/op"));
+        rows.add(row("engine.EngineBenchmark.wordCount", "ss", 1, p("shuffle", "local", "lines", "200000"), 500,
+                "ms/op"));
+        rows.add(row("engine.EngineBenchmark.wordCountWithExecutorLoss", "ss", 1,
+                p("shuffle", "local", "lines", "200000"), 750, "ms/op"));
+        rows.add("""
+                {"benchmark":"dev.lifeboat.benchmarks.wal.WalLatencyBenchmark.syncAppend1","mode":"sample","threads":1,
+                 "params":{"backend":"local","recordBytes":"1024"},
+                 "primaryMetric":{"score":1.0,"scoreError":0.1,"scoreUnit":"ms/op",
+                   "scorePercentiles":{"50.0":0.9,"99.0":2.0,"99.9":5.0}}}""");
+        rows.add("""
+                {"benchmark":"dev.lifeboat.benchmarks.wal.WalLatencyBenchmark.rawWriteForce","mode":"sample","threads":1,
+                 "params":{"recordBytes":"1024"},
+                 "primaryMetric":{"score":0.5,"scoreError":0.1,"scoreUnit":"ms/op",
+                   "scorePercentiles":{"50.0":0.45,"99.0":1.0,"99.9":3.0}}}""");
+        return "[" + String.join(",\n", rows) + "]";
     }
 
     @Test
-    void reportsTargetsAsRatiosAndMarksMisses(@TempDir Path dir) throws Exception {
-        Path json = dir.resolve("results.json");
-        Files.writeString(json, JSON);
-        Path out = dir.resolve("benchmarks.md");
-        ReportGenerator.main(new String[] {"--out", out.toString(), "--command", "test", json.toString()});
+    void parsesJmhJsonWithNaNErrorsAndPercentiles() {
+        List<Result> results = Result.read(everySuite());
+        Result writers1 = results.get(1);
+        assertThat(writers1.benchmark()).isEqualTo("WalAppendBenchmark.writers1");
+        assertThat(writers1.param("durability")).isEqualTo("sync");
+        assertThat(writers1.error()).as("JMH writes NaN errors as a string").isNaN();
+        Result latency = results.stream().filter(r -> r.mode().equals("sample")).findFirst().orElseThrow();
+        assertThat(latency.percentile("99.9")).isEqualTo(5.0);
+        assertThat(latency.millis()).isEqualTo(1.0);
+    }
+
+    @Test
+    void rejectsWhatIsNotAResultFile() {
+        assertThatThrownBy(() -> Result.read("{\"a\":1}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a JMH JSON result file");
+        assertThatThrownBy(() -> Result.read("[1,")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("JSON");
+    }
+
+    @Test
+    void everyTargetIsARatioOfTheSameRunWithTheRightVerdict() {
+        List<Result> results = Result.read(everySuite());
+        Map<String, Target.Verdict> verdicts = new LinkedHashMap<>();
+        Map<String, Double> ratios = new LinkedHashMap<>();
+        for (Target t : Targets.all()) {
+            verdicts.put(t.id(), t.verdict(results));
+            t.ratio(results).ifPresent(r -> ratios.put(t.id(), r));
+        }
+        assertThat(verdicts).containsEntry("wal-sync-1-writer-1024", Target.Verdict.MET)
+                .containsEntry("wal-sync-1-writer-100", Target.Verdict.NOT_MEASURED)
+                .containsEntry("wal-sync-16-writers", Target.Verdict.MISSED)
+                .containsEntry("wal-sync-64k-bandwidth", Target.Verdict.MET)
+                .containsEntry("wal-vs-spark", Target.Verdict.MET)
+                .containsEntry("wal-replay", Target.Verdict.MISSED)
+                .containsEntry("checkpoint-256m", Target.Verdict.MET)
+                .containsEntry("chronicle-append", Target.Verdict.MISSED);
+        assertThat(ratios.get("wal-sync-16-writers")).isCloseTo(8000 / 950.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(ratios.get("wal-replay")).as("the raw read of the same size, not the first one").isEqualTo(0.5);
+        assertThat(ratios.get("checkpoint-256m")).isCloseTo(1000 / 1100.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(ratios.get("chronicle-append")).isEqualTo(1.5);
+    }
+
+    @Test
+    void writesEverySuiteWithItsRatiosChartsAndTheProfilesOfMissedTargets(@TempDir Path dir) throws Exception {
+        Path results = Files.createDirectories(dir.resolve("results"));
+        Files.writeString(results.resolve("all.json"), everySuite());
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("profile", "quick");
+        meta.put("command", "./lifeboat bench");
+        meta.put("machine.cores", "2");
+        meta.put("machine.disk", "/dev/vda, ext4, SSD");
+        RunData.writeMeta(results, meta);
+        Path profiles = Files.createDirectories(results.resolve(RunData.PROFILES));
+        Files.writeString(profiles.resolve("wal-replay.txt"), """
+                # Benchmark: dev.lifeboat.benchmarks.wal.WalReplayBenchmark.replay
+                Secondary result "dev.lifeboat.benchmarks.wal.WalReplayBenchmark.replay:·stack":
+                Stack profile:
+
+                ....[Thread state distributions]....
+                 90.0%         RUNNABLE
+                 10.0%         WAITING
+
+                ....[Thread state: RUNNABLE]....
+                 60.0%  66.7% dev.lifeboat.backend.common.wal.RecordFrame.payloadCrc
+
+                # Run complete. Total time: 00:00:12
+                """);
+        Path out = dir.resolve("docs").resolve("benchmarks.md");
+
+        ReportGenerator.main(new String[] {"--out", out.toString(), results.toString()});
+
         String md = Files.readString(out);
-        // 950 / 1000 = 0.95 >= 0.9: met; 8000 / 950 = 8.42 < 10: missed.
-        assertThat(md).contains("| Local WAL sync, 1 writer, 1024 B | >= 0.9 x raw force per record | 0.95 | met |");
-        assertThat(md).contains("| Local WAL sync, 16 writers vs 1, 1 KiB | >= 10 x | 8.42 | **missed** |");
-        assertThat(md).contains("not measured", "p99.9", "5000.0");
-        assertThat(dir.resolve("benchmarks/targets.svg")).exists();
-        assertThat(Files.readString(dir.resolve("benchmarks/targets.svg"))).startsWith("<svg");
+        assertThat(md).contains("This is a `quick` run", "| command | `./lifeboat bench` |", "| cores | 2 |",
+                "| disk | /dev/vda, ext4, SSD |");
+        assertThat(md).contains("| Local WAL sync, 1 writer, 1024 B | >= 0.9 x | 0.95 x | met |",
+                "| Local WAL sync, 16 writers over 1, 1 KiB | >= 10 x | 8.42 x | **missed** |",
+                "| Local WAL sync, 1 writer, 100 B | >= 0.9 x | – | not measured in this run |",
+                "| Chronicle backend append, 1 KiB | <= 1.2 x | 1.50 x | **missed** |");
+        // Missed targets explain themselves, with the profile where one was taken.
+        assertThat(md).contains("### Why targets were missed", "RecordFrame.payloadCrc",
+                "Stack profile of `WalReplayBenchmark.replay {backend=local}`");
+        assertThat(md).doesNotContain("# Run complete");
+        assertThat(md).contains("No profile for this run");
+        // One section per suite, each with its ratio to its baseline.
+        assertThat(md).contains("## Write-ahead log: append throughput", "## Write-ahead log: latency under sync",
+                "## Write-ahead log: replay", "## Checkpoints", "## Shuffle", "## Chronicle backend over Chronicle Queue",
+                "## Leader election: fail-over", "## Engine: recovery from an executor loss",
+                "## Spark's write-ahead logs", "## All results");
+        assertThat(md).as("WAL 1 writer vs raw per record").contains("| local | sync | 1024 B | 1 | 950 | 0.97 | 0.95 x |");
+        assertThat(md).as("latency p50 vs raw p50 in µs").contains("| local | 1024 B | 1 | 900 | 2,000 | 5,000 | 1,000 | 2.00 x |");
+        assertThat(md).as("replay MB/s and ratio").contains("| local | 1024 MiB | 200 | 5,369 | 0.50 x |");
+        assertThat(md).as("checkpoint read vs raw read").contains("| local | read back, verified | 256 MiB | 1 | 300 | 895 | 0.50 x |");
+        assertThat(md).as("shuffle vs raw").contains("| local | 16 KiB | 400 | 41.9 | 0.25 x |");
+        assertThat(md).as("chronicle replay vs raw tail").contains("| backendReplay | 1024 B | 600 | 2.00 x |");
+        assertThat(md).as("election").contains("| zookeeper | 25.0 | 2,100 |");
+        assertThat(md).as("engine overhead").contains("| local | 200000 | 500 | 750 | 1.50 x |");
+        assertThat(md).as("spark ratio").contains("| lifeboat-local | 1024 B | 16 | 60,000 | 61.4 | 6.00 x |");
+
+        Path charts = dir.resolve("docs").resolve("benchmarks");
+        for (String chart : List.of("targets.svg", "wal-append-sync.svg", "wal-latency.svg", "wal-replay.svg",
+                "checkpoint-commit.svg", "shuffle.svg", "chronicle.svg", "election.svg", "engine.svg", "spark.svg")) {
+            assertThat(charts.resolve(chart)).exists();
+            assertThat(md).contains("(benchmarks/" + chart + ")");
+            assertThat(Files.readString(charts.resolve(chart))).startsWith("<svg").endsWith("</svg>\n");
+        }
+        // A missed target's bar is red; the others blue.
+        String targets = Files.readString(charts.resolve("targets.svg"));
+        assertThat(targets).contains("#d9534f", "#4a7ebb", "8.42 x (goal &gt;= 10 x)");
+    }
+
+    @Test
+    void aFullRunIsNotLabelledQuickAndSuitesWithoutResultsAreLeftOut(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        Files.writeString(json, "[" + row("wal.RawDiskBenchmark.forcePerRecord", "thrpt", 1, p("recordBytes", "1024"),
+                1000, "ops/s") + "]");
+        RunData data = RunData.load(List.of(json)).withMeta("profile", "full");
+        String md = ReportGenerator.generate(data, "charts").markdown();
+        assertThat(md).doesNotContain("This is a").contains("## Write-ahead log: append throughput")
+                .doesNotContain("## Checkpoints", "## Spark's write-ahead logs", "### Why targets were missed");
+    }
+
+    @Test
+    void stackExcerptKeepsTheLastProfileAndStopsAtTheNextSection() {
+        String out = """
+                Stack profile:
+                old
+                # Run progress
+                Secondary result "x:·stack":
+                Stack profile:
+
+                ....[Thread state distributions]....
+                 100.0%         RUNNABLE
+                Secondary result "x:·gc.alloc.rate":
+                """;
+        assertThat(ReportGenerator.stackExcerpt(out)).isEqualTo("""
+                Stack profile:
+
+                ....[Thread state distributions]....
+                 100.0%         RUNNABLE
+                """).doesNotContain("old");
+        assertThat(ReportGenerator.stackExcerpt("nothing")).contains("no stack profile");
+    }
+
+    @Test
+    void metaSurvivesAWriteAndReadInOrderWithOddCharacters(@TempDir Path dir) throws Exception {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("profile", "full");
+        meta.put("command", "./lifeboat bench --full");
+        meta.put("machine.cpu", "Intel(R) Xeon(R) @ 2.20GHz: µ=1");
+        meta.put("machine.load average", "15.9 16.1 13.9 (at start)");
+        RunData.writeMeta(dir, meta);
+        Files.writeString(dir.resolve("x.json"), "[" + row("wal.RawDiskBenchmark.forcePerMiB", "thrpt", 1,
+                p("recordBytes", "1024"), 1, "ops/s") + "]");
+        RunData data = RunData.load(List.of(dir));
+        assertThat(data.meta()).containsExactlyEntriesOf(meta);
+        assertThat(data.machine()).containsOnlyKeys("cpu", "load average");
     }
 }

@@ -1,0 +1,67 @@
+package dev.lifeboat.benchmarks.report;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The targets of issue 9, each a ratio of two results measured in the same run on the same disk. */
+public final class Targets {
+    private Targets() {}
+
+    public static List<Target> all() {
+        List<Target> t = new ArrayList<>();
+        for (String size : List.of("100", "1024", "65536")) {
+            t.add(new Target("wal-sync-1-writer-" + size, "Local WAL sync, 1 writer, " + size + " B",
+                    Query.of("WalAppendBenchmark.writers1", "backend", "local", "durability", "sync",
+                            "recordBytes", size),
+                    Query.of("RawDiskBenchmark.forcePerRecord", "recordBytes", size), false, true, 0.9,
+                    "records/s over a raw loop of write + force(false) per record",
+                    "One writer waits for its own fsync on every record, like the raw loop; the log adds its"
+                            + " framing (CRC32C), the hand-off to the group-commit thread and back, and a"
+                            + " directory fsync at each new segment."));
+        }
+        t.add(new Target("wal-sync-16-writers", "Local WAL sync, 16 writers over 1, 1 KiB",
+                Query.of("WalAppendBenchmark.writers16", "backend", "local", "durability", "sync", "recordBytes",
+                        "1024"),
+                Query.of("WalAppendBenchmark.writers1", "backend", "local", "durability", "sync", "recordBytes",
+                        "1024"),
+                false, true, 10, "records/s with 16 writers over records/s with 1 (group commit)",
+                "Group commit shares one fsync among the records that queued while the previous one ran: at"
+                        + " most 16 here. The ratio falls short when an fsync is shorter than it takes 16"
+                        + " threads to be scheduled again, which on 2 shared cores is often."));
+        t.add(new Target("wal-sync-64k-bandwidth", "Local WAL sync, 64 KiB, 16 writers",
+                Query.of("WalAppendBenchmark.writers16", "backend", "local", "durability", "sync", "recordBytes",
+                        "65536"),
+                Query.of("RawDiskBenchmark.forcePerMiB", "recordBytes", "65536"), false, true, 0.8,
+                "MB/s over raw 64 KiB writes with one force(false) per MiB",
+                "A batch is at most group-commit.max-batch-bytes (1 MiB) and is synced before the next one"
+                        + " is written, as the raw loop does; the log also copies each record once into its"
+                        + " frame and checksums it."));
+        t.add(new Target("wal-vs-spark", "Local WAL vs Spark FileBasedWriteAheadLog, 16 writers, 1 KiB",
+                Query.of("SparkWalBenchmark.writers16", "log", "lifeboat-local", "recordBytes", "1024"),
+                Query.of("SparkWalBenchmark.writers16", "log", "spark-file", "recordBytes", "1024"), false, true, 5,
+                "records/s at the same durability (flush: in the OS, no fsync), same directory",
+                "Spark's log serialises writers (a synchronized write with one flush each); the local log"
+                        + " batches them, so the ratio grows with how many writers wait at once."));
+        t.add(new Target("wal-replay", "Local WAL replay",
+                Query.of("WalReplayBenchmark.replay", "backend", "local"),
+                Query.of("WalReplayBenchmark.rawSequentialRead"), true, true, 0.7,
+                "MB/s of a verified replay over a raw sequential read of as many bytes, both from the page cache",
+                "Both read from the page cache, so this is CPU: replay checks every record's CRC32C and"
+                        + " hands each payload out as its own buffer; the raw read does neither."));
+        t.add(new Target("checkpoint-256m", "Checkpoint commit, 256 MiB, 1 part",
+                Query.of("CheckpointBenchmark.commit", "backend", "local", "sizeMiB", "256", "parts", "1"),
+                Query.of("CheckpointBenchmark.rawWriteForce", "sizeMiB", "256", "parts", "1"), true, true, 0.8,
+                "MB/s of begin + write + commit over a raw write + force of the same bytes",
+                "A commit streams the part through a checksumming stream, forces it, then writes and forces"
+                        + " the manifest and fsyncs each directory it created; the raw baseline forces one"
+                        + " file."));
+        t.add(new Target("chronicle-append", "Chronicle backend append, 1 KiB",
+                Query.of("ChronicleBenchmark.backendWrite", "recordBytes", "1024"),
+                Query.of("ChronicleBenchmark.rawAppend", "recordBytes", "1024"), false, false, 1.2,
+                "time per acknowledged append (durability none) over Chronicle's appender's",
+                "An acknowledged write hands the record to the group-commit thread and waits to hear back:"
+                        + " two thread wake-ups per record that a raw appender in the caller's thread does"
+                        + " not pay. The pipelined append (backendAppend) shows the cost without them."));
+        return List.copyOf(t);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.lifeboat.benchmarks.runner;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lifeboat.benchmarks.runner.Run.Iterations;
+import dev.lifeboat.benchmarks.runner.Run.Jar;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code ./lifeboat bench} runs: the {@link #quick()} profile (minutes, the headline cases
+ * of every suite, each backend at least once) or the {@link #full()} one (every suite's matrix,
+ * under an hour on 2 cores). Each profile is a list of JMH {@link Run runs}; one fork per
+ * parameter combination, always.
+ *
+ * <p>The matrices follow what distinguishes a backend: Chronicle's {@code flush} is its
+ * {@code none} (both leave the record in the mapped file), S3's {@code flush} is its {@code sync}
+ * (both are a completed PUT) and its {@code none} only buffers, so those combinations are left out.
+ */
+public record Profile(String name, List<Run> runs) {
+    public Profile {
+        requireNonNull(name, "name is null");
+        runs = List.copyOf(runs);
+        if (runs.stream().map(Run::name).distinct().count() != runs.size()) {
+            throw new IllegalArgumentException("profile " + name + " has two runs with one name");
+        }
+    }
+
+    /** The profile called {@code name}: quick or full. */
+    public static Profile named(String name) {
+        return switch (name) {
+            case "quick" -> quick();
+            case "full" -> full();
+            default -> throw new IllegalArgumentException("unknown profile '" + name + "': quick or full");
+        };
+    }
+
+    /** The runs whose name matches {@code regex}, for re-running a part of a profile. */
+    public Profile only(String regex) {
+        return new Profile(name, runs.stream().filter(r -> r.name().matches(regex)).toList());
+    }
+
+    /**
+     * Minutes: one fork, 1 s iterations, the cases the targets need, and every backend once per
+     * suite. A smoke test of the whole pipeline; its numbers are indicative only.
+     */
+    public static Profile quick() {
+        Iterations timed = Iterations.timed(1, 2, 1);
+        List<Run> runs = new ArrayList<>();
+        runs.add(main("raw-disk", "\\.RawDiskBenchmark\\.", timed, 3).p("recordBytes", "1024", "65536").build());
+        runs.add(main("wal-local", "\\.WalAppendBenchmark\\.", timed, 3)
+                .p("backend", "local").p("durability", "sync").p("recordBytes", "1024").build());
+        runs.add(main("wal-local-64k", "\\.WalAppendBenchmark\\.writers(1|16)$", timed, 3)
+                .p("backend", "local").p("durability", "sync").p("recordBytes", "65536").build());
+        runs.add(main("wal-backends", "\\.WalAppendBenchmark\\.writers16$", timed, 7)
+                .p("backend", "chronicle", "hadoop", "s3").p("durability", "sync").p("recordBytes", "1024").build());
+        runs.add(main("wal-latency", "\\.WalLatencyBenchmark\\.", timed, 3)
+                .p("backend", "local").p("recordBytes", "1024").build());
+        runs.add(main("wal-replay", "\\.WalReplayBenchmark\\.", Iterations.shots(1, 3), 8).shot(1)
+                .p("backend", "local", "chronicle", "hadoop", "s3").p("logMiB", "64").build());
+        runs.add(main("checkpoint-local", "\\.CheckpointBenchmark\\.", Iterations.shots(1, 3), 4).shot(2)
+                .p("backend", "local").p("sizeMiB", "256").p("parts", "1").build());
+        runs.add(main("checkpoint-remote", "\\.CheckpointBenchmark\\.commit$", Iterations.shots(1, 3), 8).shot(2)
+                .p("backend", "hadoop", "s3").p("sizeMiB", "16").p("parts", "1").build());
+        runs.add(main("shuffle", "\\.ShuffleBenchmark\\.", Iterations.shots(1, 2), 6).shot(5)
+                .p("backend", "local", "hadoop", "s3").build());
+        runs.add(main("chronicle", "\\.ChronicleBenchmark\\.", timed, 3).p("recordBytes", "1024").build());
+        runs.add(main("election", "\\.ElectionBenchmark\\.", Iterations.shots(0, 3), 4).shot(3)
+                .p("backend", "local", "zookeeper").build());
+        runs.add(main("engine", "\\.EngineBenchmark\\.", Iterations.shots(1, 3), 4).shot(2)
+                .p("shuffle", "local").build());
+        runs.add(spark("spark", "\\.SparkWalBenchmark\\.writers(1|16)$", timed, 5).p("recordBytes", "1024").build());
+        return new Profile("quick", runs);
+    }
+
+    /** Every suite's matrix; about 40 minutes on an idle 2-core machine. */
+    public static Profile full() {
+        Iterations timed = Iterations.timed(1, 3, 2);
+        String[] sizes = {"100", "1024", "65536"};
+        List<Run> runs = new ArrayList<>();
+        runs.add(main("raw-disk", "\\.RawDiskBenchmark\\.", timed, 3).p("recordBytes", sizes).build());
+        runs.add(main("wal-local", "\\.WalAppendBenchmark\\.", timed, 3)
+                .p("backend", "local").p("durability", "none", "flush", "sync").p("recordBytes", sizes).build());
+        runs.add(main("wal-chronicle", "\\.WalAppendBenchmark\\.writers(1|16)$", timed, 3)
+                .p("backend", "chronicle").p("durability", "none", "sync").p("recordBytes", sizes).build());
+        runs.add(main("wal-hadoop", "\\.WalAppendBenchmark\\.writers(1|16)$", timed, 10)
+                .p("backend", "hadoop").p("durability", "sync").p("recordBytes", sizes).build());
+        runs.add(main("wal-hadoop-flush", "\\.WalAppendBenchmark\\.writers(1|16)$", timed, 10)
+                .p("backend", "hadoop").p("durability", "flush").p("recordBytes", "1024").build());
+        runs.add(main("wal-s3", "\\.WalAppendBenchmark\\.writers(1|16)$", timed, 5)
+                .p("backend", "s3").p("durability", "sync").p("recordBytes", sizes).build());
+        runs.add(main("wal-latency", "\\.WalLatencyBenchmark\\.", timed, 6)
+                .p("backend", "local", "chronicle", "hadoop", "s3").p("recordBytes", "1024").build());
+        runs.add(main("wal-replay", "\\.WalReplayBenchmark\\.", Iterations.shots(1, 5), 30).shot(3)
+                .p("backend", "local", "chronicle", "hadoop", "s3").p("logMiB", "1024").build());
+        runs.add(main("checkpoint-1m", "\\.CheckpointBenchmark\\.", Iterations.shots(2, 8), 6).shotMillis(500)
+                .p("backend", "local", "hadoop", "s3").p("sizeMiB", "1").p("parts", "1", "16").build());
+        runs.add(main("checkpoint-256m", "\\.CheckpointBenchmark\\.", Iterations.shots(1, 3), 12).shot(4)
+                .p("backend", "local", "hadoop", "s3").p("sizeMiB", "256").p("parts", "1", "16").build());
+        runs.add(main("shuffle", "\\.ShuffleBenchmark\\.", Iterations.shots(1, 4), 6).shot(6)
+                .p("backend", "local", "hadoop", "s3").build());
+        runs.add(main("chronicle", "\\.ChronicleBenchmark\\.", Iterations.timed(1, 3, 1), 3)
+                .p("recordBytes", sizes).build());
+        runs.add(main("election", "\\.ElectionBenchmark\\.", Iterations.shots(1, 4), 4).shot(4)
+                .p("backend", "local", "zookeeper", "s3").build());
+        runs.add(main("engine", "\\.EngineBenchmark\\.", Iterations.shots(2, 5), 6).shot(3)
+                .p("shuffle", "local", "hadoop", "s3").build());
+        runs.add(spark("spark", "\\.SparkWalBenchmark\\.writers(1|16)$", timed, 5).p("recordBytes", sizes).build());
+        return new Profile("full", runs);
+    }
+
+    private static Builder main(String name, String include, Iterations iterations, int overheadSeconds) {
+        return new Builder(name, Jar.MAIN, include, iterations, overheadSeconds);
+    }
+
+    private static Builder spark(String name, String include, Iterations iterations, int overheadSeconds) {
+        return new Builder(name, Jar.SPARK, include, iterations, overheadSeconds);
+    }
+
+    private static final class Builder {
+        private final String name;
+        private final Jar jar;
+        private final String include;
+        private final Iterations iterations;
+        private final Duration overhead;
+        private final Map<String, List<String>> params = new LinkedHashMap<>();
+        private Duration shot = Duration.ZERO;
+
+        Builder(String name, Jar jar, String include, Iterations iterations, int overheadSeconds) {
+            this.name = name;
+            this.jar = jar;
+            this.include = include;
+            this.iterations = iterations;
+            this.overhead = Duration.ofSeconds(overheadSeconds);
+        }
+
+        Builder p(String key, String... values) {
+            params.put(key, List.of(values));
+            return this;
+        }
+
+        Builder shot(int seconds) {
+            return shotMillis(seconds * 1000);
+        }
+
+        Builder shotMillis(int millis) {
+            shot = Duration.ofMillis(millis);
+            return this;
+        }
+
+        Run build() {
+            return new Run(name, jar, include, params, iterations, overhead, shot);
+        }
+    }
+}
