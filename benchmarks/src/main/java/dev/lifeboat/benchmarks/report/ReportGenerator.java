@@ -84,7 +84,12 @@ public final class ReportGenerator {
         System.out.println("wrote " + out + " and its charts in " + chartsFolder(out));
     }
 
-    /** Writes the report of {@code data} to {@code out} and its charts beside it. */
+    /**
+     * Writes the report of {@code data} to {@code out} and its charts beside it. If {@code out}
+     * exists and holds the lines {@value #BEGIN} and {@value #END}, only what is between them is
+     * replaced (so a hand-written guide around the report is kept); otherwise the whole file is the
+     * report.
+     */
     public static void write(Path out, RunData data) throws IOException {
         Path folder = chartsFolder(out);
         Generated g = generate(data, folder.getFileName().toString());
@@ -96,7 +101,30 @@ public final class ReportGenerator {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.writeString(out, g.markdown(), StandardCharsets.UTF_8);
+        String text = g.markdown();
+        if (Files.isRegularFile(out)) {
+            text = embed(Files.readString(out), text);
+        }
+        Files.writeString(out, text, StandardCharsets.UTF_8);
+    }
+
+    /** The marker line before a generated report inside a hand-written file. */
+    public static final String BEGIN = "<!-- benchmark report: generated from JMH results by ReportGenerator; edits here are lost -->";
+    /** The marker line after it. */
+    public static final String END = "<!-- end of benchmark report -->";
+
+    /** {@code report} between the markers of {@code existing}, or {@code report} alone if it has none. */
+    static String embed(String existing, String report) {
+        int begin = existing.indexOf(BEGIN);
+        int end = existing.indexOf(END);
+        if (begin < 0 || end < begin) {
+            return report;
+        }
+        // The guide around the report has the document's title: the report's own becomes a section.
+        String body = report.startsWith("# Benchmarks\n") ? "## Latest results\n" + report.substring(
+                "# Benchmarks\n".length()).replace("\n### ", "\n#### ").replace("\n## ", "\n### ") : report;
+        return existing.substring(0, begin + BEGIN.length()) + "\n\n" + body.stripTrailing() + "\n\n"
+                + existing.substring(end);
     }
 
     /** The report of {@code data}, with charts referenced as {@code chartDir/name.svg}. */
@@ -228,7 +256,7 @@ public final class ReportGenerator {
 
     /** The last stack profile in a JMH output, at most {@value #PROFILE_LINES} lines. */
     static String stackExcerpt(String jmhOutput) {
-        int start = jmhOutput.lastIndexOf("Stack profile:");
+        int start = jmhOutput.lastIndexOf("Stack profile"); // "Stack profiler:" in JMH 1.37
         if (start < 0) {
             return "(the profiled run printed no stack profile)\n";
         }

@@ -155,8 +155,8 @@ class ReportGeneratorTest {
         Path profiles = Files.createDirectories(results.resolve(RunData.PROFILES));
         Files.writeString(profiles.resolve("wal-replay.txt"), """
                 # Benchmark: dev.lifeboat.benchmarks.wal.WalReplayBenchmark.replay
-                Secondary result "dev.lifeboat.benchmarks.wal.WalReplayBenchmark.replay:·stack":
-                Stack profile:
+                Secondary result "dev.lifeboat.benchmarks.wal.WalReplayBenchmark.replay:stack":
+                Stack profiler:
 
                 ....[Thread state distributions]....
                  90.0%         RUNNABLE
@@ -224,18 +224,18 @@ class ReportGeneratorTest {
     @Test
     void stackExcerptKeepsTheLastProfileAndStopsAtTheNextSection() {
         String out = """
-                Stack profile:
+                Stack profiler:
                 old
                 # Run progress
-                Secondary result "x:·stack":
-                Stack profile:
+                Secondary result "x:stack":
+                Stack profiler:
 
                 ....[Thread state distributions]....
                  100.0%         RUNNABLE
                 Secondary result "x:·gc.alloc.rate":
                 """;
         assertThat(ReportGenerator.stackExcerpt(out)).isEqualTo("""
-                Stack profile:
+                Stack profiler:
 
                 ....[Thread state distributions]....
                  100.0%         RUNNABLE
@@ -256,5 +256,25 @@ class ReportGeneratorTest {
         RunData data = RunData.load(List.of(dir));
         assertThat(data.meta()).containsExactlyEntriesOf(meta);
         assertThat(data.machine()).containsOnlyKeys("cpu", "load average");
+    }
+
+    @Test
+    void replacesOnlyTheReportInsideAHandWrittenGuide(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        Files.writeString(json, everySuite());
+        Path out = dir.resolve("benchmarks.md");
+        Files.writeString(out, "# Benchmarks\n\nHow to run.\n\n" + ReportGenerator.BEGIN + "\nold report\n"
+                + ReportGenerator.END + "\n\n## Afterword\n");
+        ReportGenerator.write(out, RunData.load(List.of(json)).withMeta("profile", "full"));
+        String md = Files.readString(out);
+        assertThat(md).startsWith("# Benchmarks\n\nHow to run.\n\n" + ReportGenerator.BEGIN + "\n\n## Latest results\n")
+                .endsWith(ReportGenerator.END + "\n\n## Afterword\n").doesNotContain("old report")
+                .contains("\n### Targets\n", "\n#### Why targets were missed\n", "\n### Shuffle\n");
+        assertThat(md.indexOf("# Benchmarks")).isEqualTo(md.lastIndexOf("# Benchmarks"));
+        // Without markers, the file is the report.
+        Path plain = dir.resolve("plain.md");
+        Files.writeString(plain, "anything");
+        ReportGenerator.write(plain, RunData.load(List.of(json)));
+        assertThat(Files.readString(plain)).startsWith("# Benchmarks\n").doesNotContain("anything");
     }
 }
