@@ -123,6 +123,47 @@ public final class DriverProcess implements AutoCloseable {
         if (k.waitFor() != 0) {
             throw new IOException("kill " + (pause ? "-STOP" : "-CONT") + " " + process.pid() + " failed");
         }
+        if (pause) {
+            awaitStopped();
+        }
+    }
+
+    /**
+     * Waits until every thread of the process is stopped: {@code kill -STOP} returns before the
+     * kernel has stopped them all, and a thread still running could act after the caller
+     * believes the process paused (on Linux, read from {@code /proc/<pid>/task/<tid>/stat}).
+     */
+    private void awaitStopped() throws IOException, InterruptedException {
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        if (!java.nio.file.Files.isDirectory(tasks)) {
+            Thread.sleep(200); // no procfs: give the signal time to land
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            boolean allStopped = true;
+            try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(tasks)) {
+                for (Path t : s.toList()) {
+                    String stat;
+                    try {
+                        stat = java.nio.file.Files.readString(t.resolve("stat"));
+                    } catch (IOException gone) {
+                        continue; // the thread ended
+                    }
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    if (state != 'T' && state != 't') {
+                        allStopped = false;
+                    }
+                }
+            }
+            if (allStopped) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("process " + process.pid() + " did not stop within 10 s of SIGSTOP");
+            }
+            Thread.sleep(5);
+        }
     }
 
     /** Waits for the exit; the exit code, or empty on timeout. */
