@@ -33,10 +33,12 @@ class S3LeaderElectionCompatibilityTest extends LeaderElectionContract {
 
     @Override
     protected Map<String, String> options() {
-        // Short leases keep fail-over tests quick; the kit waits failoverTimeout() plus its margin.
+        // Leases short enough to keep fail-over tests quick, long enough that a renewal starved
+        // of CPU on a loaded 2-core build machine (seen with 2 s) does not depose a healthy leader.
+        // The kit waits failoverTimeout() plus its margin.
         Map<String, String> o = server.options();
-        o.put("lease-duration", "2s");
-        o.put("renew-interval", "250ms");
+        o.put("lease-duration", "6s");
+        o.put("renew-interval", "500ms");
         return o;
     }
 }

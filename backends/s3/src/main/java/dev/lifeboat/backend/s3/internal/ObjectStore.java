@@ -77,6 +77,15 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  * Messages name buckets and keys, never credentials. Thread-safe.
  */
 public final class ObjectStore implements Closeable {
+    /** Striped locks for {@link #conditionalWriteLock}: bounded, whatever the number of keys. */
+    private static final Object[] CONDITIONAL_WRITE_LOCKS = new Object[64];
+
+    static {
+        for (int i = 0; i < CONDITIONAL_WRITE_LOCKS.length; i++) {
+            CONDITIONAL_WRITE_LOCKS[i] = new Object();
+        }
+    }
+
     private final S3Client client;
     private final S3Location location;
     private final S3Settings settings;
@@ -343,8 +352,22 @@ public final class ObjectStore implements Closeable {
      * @throws OutcomeUnknownException if the request may or may not have taken effect
      */
     public Optional<String> putIfAbsent(String key, byte[] bytes, Map<String, String> metadata) throws IOException {
-        return putRequest(PutObjectRequest.builder().bucket(location.bucket()).key(key).metadata(metadata)
-                .ifNoneMatch("*"), key, bytes);
+        synchronized (conditionalWriteLock(key)) {
+            return putRequest(PutObjectRequest.builder().bucket(location.bucket()).key(key).metadata(metadata)
+                    .ifNoneMatch("*"), key, bytes);
+        }
+    }
+
+    /**
+     * Conditional writes to one object from this JVM are made one at a time. On AWS S3 a
+     * conditional PUT is atomic and this costs nothing; some S3-compatible servers (S3Proxy among
+     * them) check the condition and then write, so two writers in one process could both pass
+     * the same {@code If-Match} and both believe they won (seen: two leaderships with one epoch).
+     * Writers in different processes still rely on the server, as they must.
+     */
+    private Object conditionalWriteLock(String key) {
+        return CONDITIONAL_WRITE_LOCKS[Math.floorMod((location.bucket() + "/" + key).hashCode(),
+                CONDITIONAL_WRITE_LOCKS.length)];
     }
 
     /**
@@ -356,8 +379,10 @@ public final class ObjectStore implements Closeable {
     public Optional<String> putIfMatch(String key, byte[] bytes, String etag, Map<String, String> metadata)
             throws IOException {
         requireNonNull(etag, "etag is null");
-        return putRequest(PutObjectRequest.builder().bucket(location.bucket()).key(key).metadata(metadata)
-                .ifMatch(etag), key, bytes);
+        synchronized (conditionalWriteLock(key)) {
+            return putRequest(PutObjectRequest.builder().bucket(location.bucket()).key(key).metadata(metadata)
+                    .ifMatch(etag), key, bytes);
+        }
     }
 
     private Optional<String> putRequest(PutObjectRequest.Builder request, String key, byte[] bytes)
