@@ -541,8 +541,9 @@ public final class ReportGenerator {
                 .append(" the former) beside the local Lifeboat log through the same call, `write(record, time)`,")
                 .append(" durable when it returns, in the same directory. Spark's `hflush` on the local file system")
                 .append(" hands bytes to the OS without `fsync`, so the Lifeboat log runs at the same level,")
-                .append(" `durability=flush`. Measured in their own JVM, from their own jar, so Spark's dependencies")
-                .append(" never meet the backends.\n\n");
+                .append(" `durability=flush`; `lifeboat-local-sync` is the same log at `durability=sync` (every")
+                .append(" record fsynced, which Spark's log cannot offer), for reference. Measured in their own JVM, from")
+                .append(" their own jar, so Spark's dependencies never meet the backends.\n\n");
         md.append("| log | record | writers | records/s | MB/s | × spark-file |\n|---|---|---|---|---|---|\n");
         List<Bar> bars = new ArrayList<>();
         List<Result> rows = new ArrayList<>(sp);
@@ -591,7 +592,10 @@ public final class ReportGenerator {
         return results.stream().filter(r -> r.suite().equals(suite)).toList();
     }
 
-    /** Raw baselines first, then by backend in {@link #BACKEND_ORDER}, then by the given parameters (numbers numerically), then threads. */
+    /**
+     * Raw baselines first, then by backend in {@link #BACKEND_ORDER}, then by the given parameters
+     * (numbers numerically), then threads, then method.
+     */
     private static List<Result> sorted(List<Result> rs, String... keys) {
         Comparator<Result> c = Comparator.comparing((Result r) -> !r.method().startsWith("raw"));
         for (String key : keys) {
@@ -603,7 +607,7 @@ public final class ReportGenerator {
                 c = c.thenComparingLong(r -> numeric(r.param(key)));
             }
         }
-        c = c.thenComparing(Result::method).thenComparingInt(Result::threads);
+        c = c.thenComparingInt(Result::threads).thenComparing(Result::method);
         List<Result> copy = new ArrayList<>(rs);
         copy.sort(c);
         return copy;
