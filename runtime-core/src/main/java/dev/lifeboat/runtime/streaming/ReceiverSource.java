@@ -28,12 +28,14 @@ import java.util.Map;
 public final class ReceiverSource implements Source {
     private final WriteAheadLog wal;
     private final URI uri;
+    private final long nextLsnAtOpen;
     private long nextLsn;
 
     private ReceiverSource(URI uri, WriteAheadLog wal) {
         this.uri = uri;
         this.wal = wal;
-        this.nextLsn = wal.recovery().nextLsn();
+        this.nextLsnAtOpen = wal.recovery().nextLsn();
+        this.nextLsn = nextLsnAtOpen;
     }
 
     /**
@@ -66,9 +68,14 @@ public final class ReceiverSource implements Source {
         return "receiver " + uri;
     }
 
+    /**
+     * The oldest record in the log, or where the log stood when opened: never past a record
+     * received after opening (a new query must not skip the first records pushed in while it
+     * starts).
+     */
     @Override
     public long initialOffset() throws IOException {
-        return wal.first().map(RecordHandle::lsn).orElse(latestOffset());
+        return Math.min(nextLsnAtOpen, wal.first().map(RecordHandle::lsn).orElse(nextLsnAtOpen));
     }
 
     @Override
