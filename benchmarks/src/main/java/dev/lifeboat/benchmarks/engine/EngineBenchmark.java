@@ -142,6 +142,9 @@ public class EngineBenchmark {
     public Map<String, Integer> wordCountWithExecutorLoss(Job job) {
         job.engine.faults().killExecutorDuringTask(Target.stage(0).partition(5), KillMode.REPORTED);
         job.run();
+        if (job.engine.faults().injected().isEmpty()) {
+            throw new IllegalStateException("the executor loss was not injected: the shot measured a clean run");
+        }
         return job.result;
     }
 

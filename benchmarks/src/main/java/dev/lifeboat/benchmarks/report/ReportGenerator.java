@@ -148,7 +148,13 @@ public final class ReportGenerator {
             md.append("> **This is a `").append(profile).append("` run**: one short fork per case, meant to show that")
                     .append(" every suite works end to end. Its numbers are indicative only; on a loaded or shared")
                     .append(" machine they are noise. The real figures come from `./lifeboat bench --full` on a quiet")
-                    .append(" machine.\n\n");
+                    .append(" machine.");
+            String load = data.machine().get("load average");
+            if (load != null) {
+                md.append(" This one started at a load average of ").append(load).append(" on ")
+                        .append(data.machine().getOrDefault("cores", "?")).append(" cores.");
+            }
+            md.append("\n\n");
         }
         md.append("Every figure that matters here is a **ratio against a baseline measured in the same run on the same")
                 .append(" disk**; absolute numbers are for context. The servers of the remote backends (MiniDFSCluster,")

@@ -70,7 +70,7 @@ public record Profile(String name, List<Run> runs) {
         runs.add(main("chronicle", "\\.ChronicleBenchmark\\.", timed, 2).p("recordBytes", "1024").build());
         runs.add(main("election", "\\.ElectionBenchmark\\.", Iterations.shots(0, 3), 2).shot(1)
                 .p("backend", "local", "zookeeper").build());
-        runs.add(main("engine", "\\.EngineBenchmark\\.", Iterations.shots(1, 3), 2).shotMillis(600)
+        runs.add(main("engine", "\\.EngineBenchmark\\.", Iterations.shots(2, 3), 2).shotMillis(600)
                 .p("shuffle", "local").build());
         runs.add(spark("spark", "\\.SparkWalBenchmark\\.writers(1|16)$", timed, 4)
                 .p("log", "spark-file", "spark-batched", "lifeboat-local").p("recordBytes", "1024").build());
