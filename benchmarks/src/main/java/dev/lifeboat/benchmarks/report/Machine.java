@@ -5,6 +5,7 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,8 @@ public final class Machine {
     /** Best-effort facts, keyed by what the report prints; anything unknown says so. */
     public static Map<String, String> describe(Path benchDir) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        m.put("date", ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS)
+                .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         m.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         m.put("cpu", firstValue(Path.of("/proc/cpuinfo"), "model name").orElse("unknown"));
         m.put("memory", firstValue(Path.of("/proc/meminfo"), "MemTotal").map(Machine::kibToGib).orElse("unknown"));

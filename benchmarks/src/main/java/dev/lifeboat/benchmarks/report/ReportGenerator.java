@@ -32,7 +32,7 @@ public final class ReportGenerator {
     static final List<String> BACKEND_ORDER = List.of("local", "chronicle", "hadoop", "s3", "zookeeper");
     private static final double MB = 1e6;
     private static final double MIB = 1 << 20;
-    private static final int PROFILE_LINES = 40;
+    private static final int PROFILE_LINES = 30;
 
     private final RunData data;
     private final List<Result> results;
@@ -150,9 +150,19 @@ public final class ReportGenerator {
                     .append(" machine they are noise. The real figures come from `./lifeboat bench --full` on a quiet")
                     .append(" machine.");
             String load = data.machine().get("load average");
-            if (load != null) {
-                md.append(" This one started at a load average of ").append(load).append(" on ")
-                        .append(data.machine().getOrDefault("cores", "?")).append(" cores.");
+            String cores = data.machine().get("cores");
+            if (load != null && cores != null) {
+                String figures = load.replace(" (at start)", "");
+                md.append(" This one started at a load average of ").append(figures).append(" on ").append(cores)
+                        .append(" cores");
+                try {
+                    if (Double.parseDouble(figures.split(" ")[0]) > Integer.parseInt(cores)) {
+                        md.append(": **a loaded machine**, more runnable threads than cores");
+                    }
+                } catch (RuntimeException e) {
+                    // an unreadable load average says nothing more
+                }
+                md.append('.');
             }
             md.append("\n\n");
         }

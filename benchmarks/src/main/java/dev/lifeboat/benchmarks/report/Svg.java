@@ -8,9 +8,10 @@ import java.util.Locale;
 /** Horizontal bar charts as standalone SVG, no dependencies. */
 final class Svg {
     private static final int ROW = 22;
-    private static final int LABEL = 330;
-    private static final int WIDTH = 860;
-    private static final int RIGHT = 130;
+    private static final int TOP = 52;
+    private static final int LABEL = 400;
+    private static final int WIDTH = 980;
+    private static final int RIGHT = 190;
 
     /** How a bar is drawn. */
     enum Kind {
@@ -58,7 +59,7 @@ final class Svg {
         double min = bars.stream().mapToDouble(Bar::value).filter(v -> v > 0).min().orElse(1);
         double lo = log ? Math.pow(10, Math.floor(Math.log10(min))) : 0;
         double hi = log ? Math.pow(10, Math.ceil(Math.log10(max <= lo ? lo * 10 : max))) : (max <= 0 ? 1 : max);
-        int height = 44 + bars.size() * ROW + 10;
+        int height = TOP + bars.size() * ROW + 10;
         int plot = WIDTH - LABEL - RIGHT;
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT,
@@ -67,9 +68,21 @@ final class Svg {
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         s.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">%s</text>%n",
                 escape(title + (log ? " (log scale)" : ""))));
+        if (log) {
+            // A light line and a label at every power of ten, so that the scale can be read.
+            for (double tick = lo; tick <= hi * 1.0001; tick *= 10) {
+                int x = LABEL + (int) Math.round(plot * position(tick, lo, hi, log));
+                s.append(String.format(Locale.ROOT,
+                        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#dddddd\" stroke-width=\"1\"/>%n", x,
+                        TOP - 10, x, height - 8));
+                s.append(String.format(Locale.ROOT,
+                        "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\" fill=\"#777777\">%s</text>%n", x,
+                        TOP - 14, escape(Format.number(tick))));
+            }
+        }
         for (int i = 0; i < bars.size(); i++) {
             Bar b = bars.get(i);
-            int y = 34 + i * ROW;
+            int y = TOP - 10 + i * ROW;
             int w = (int) Math.round(plot * position(b.value(), lo, hi, log));
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n", LABEL - 6,
                     y + 14, escape(b.label())));

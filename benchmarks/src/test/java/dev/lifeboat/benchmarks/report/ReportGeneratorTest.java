@@ -151,6 +151,7 @@ class ReportGeneratorTest {
         meta.put("command", "./lifeboat bench");
         meta.put("machine.cores", "2");
         meta.put("machine.disk", "/dev/vda, ext4, SSD");
+        meta.put("machine.load average", "3.77 4.66 7.24 (at start)");
         RunData.writeMeta(results, meta);
         Path profiles = Files.createDirectories(results.resolve(RunData.PROFILES));
         Files.writeString(profiles.resolve("wal-replay.txt"), """
@@ -172,6 +173,7 @@ class ReportGeneratorTest {
         ReportGenerator.main(new String[] {"--out", out.toString(), results.toString()});
 
         String md = Files.readString(out);
+        assertThat(md).contains("started at a load average of 3.77 4.66 7.24 on 2 cores: **a loaded machine**");
         assertThat(md).contains("This is a `quick` run", "| command | `./lifeboat bench` |", "| cores | 2 |",
                 "| disk | /dev/vda, ext4, SSD |");
         assertThat(md).contains("| Local WAL sync, 1 writer, 1024 B | >= 0.9 x | 0.95 x | met |",
