@@ -112,7 +112,7 @@ public record Profile(String name, List<Run> runs) {
                 .p("backend", "local", "zookeeper", "s3").build());
         runs.add(main("engine", "\\.EngineBenchmark\\.", Iterations.shots(2, 5), 8).shot(3)
                 .p("shuffle", "local", "hadoop", "s3").build());
-        runs.add(spark("spark", "\\.SparkWalBenchmark\\.writers(1|16)$", timed, 4)
+        runs.add(spark("spark", "\\.SparkWalBenchmark\\.writers(1|4|16)$", timed, 4)
                 .p("log", "spark-file", "spark-batched", "lifeboat-local").p("recordBytes", sizes).build());
         runs.add(spark("spark-sync", "\\.SparkWalBenchmark\\.writers(1|16)$", timed, 4)
                 .p("log", "lifeboat-local-sync").p("recordBytes", "1024").build());
