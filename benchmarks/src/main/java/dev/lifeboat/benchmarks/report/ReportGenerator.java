@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns JMH JSON results into a Markdown report with SVG charts: every target of issue 9 as a
+ * Turns JMH JSON results into a Markdown report with SVG charts: every benchmark target as a
  * ratio against a baseline of the same run (with the stack profile of each missed one), then one
  * section per suite with its ratios to its raw baseline, then every result as JMH gave it.
  *

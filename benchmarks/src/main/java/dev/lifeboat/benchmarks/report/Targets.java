@@ -3,7 +3,7 @@ package dev.lifeboat.benchmarks.report;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The targets of issue 9, each a ratio of two results measured in the same run on the same disk. */
+/** The benchmark targets, each a ratio of two results measured in the same run on the same disk. */
 public final class Targets {
     private Targets() {}
 

@@ -1,0 +1,2 @@
+/** The hadoop backend's implementation; reached through the providers of the parent package. Not API: may change in any release. */
+package dev.lifeboat.backend.hadoop.internal;

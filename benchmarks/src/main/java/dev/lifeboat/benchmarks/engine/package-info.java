@@ -1,0 +1,2 @@
+/** Engine suites: jobs of the execution core with and without injected failures. */
+package dev.lifeboat.benchmarks.engine;
