@@ -112,11 +112,17 @@ public final class S3LogStorage implements LogStorage {
      * One persisted segment.
      *
      * @param first the LSN of its first record (its name)
-     * @param count its records, or -1 if not known yet (the last segment's count is always known)
+     * @param count its records: known (written or read), or LIST's hint until it is read
      * @param newest the newest record timestamp, or {@code Long.MIN_VALUE} if not known yet
      * @param offsets frame offsets ({@code count + 1} entries, the last is the size), or null if not known
+     * @param counted whether {@code count} is known rather than a hint
      */
-    private record Segment(long first, String key, long count, long newest, int[] offsets) {
+    private record Segment(long first, String key, long count, long newest, int[] offsets, boolean counted) {
+        /** A segment whose count is known if its offsets are. */
+        Segment(long first, String key, long count, long newest, int[] offsets) {
+            this(first, key, count, newest, offsets, offsets != null);
+        }
+
         long end() {
             return first + count;
         }
@@ -635,7 +641,7 @@ public final class S3LogStorage implements LogStorage {
                 seg = e == null ? null : e.getValue();
                 if (seg == null) {
                     gap = lowLsn; // the chain starts at the low LSN
-                } else if (lsn >= seg.end() && seg.offsets() != null) {
+                } else if (lsn >= seg.end() && seg.counted()) {
                     gap = seg.end(); // the segment after a verified one is named by its end
                 }
             }
@@ -660,7 +666,7 @@ public final class S3LogStorage implements LogStorage {
         }
         Scan scan = scan(seg.key(), blob.get().bytes(), seg.first(), 0, isLast(seg), null);
         checkWritten(seg.key(), blob.get().metadata(), seg.first(), scan.result);
-        return settle(seg, scan);
+        return settle(seg, scan, true);
     }
 
     private synchronized boolean isLast(Segment seg) {
@@ -672,11 +678,15 @@ public final class S3LogStorage implements LogStorage {
      * or scanning must hold; a count that is only LIST's hint (the distance to the next listed
      * name) may be wrong — a listing with a gap, or a stale name — so where the records end
      * elsewhere, the object named by the LSN after the last one is looked up by name: only a
-     * missing object (not truncated) means lost records.
+     * missing object (not truncated) means lost records. A replay ({@code keepOffsets} false) leaves
+     * the frame offsets of segments it read out of the index, so a long replay holds no per-record state.
      */
-    private Segment settle(Segment seg, Scan scan) throws IOException {
+    private Segment settle(Segment seg, Scan scan, boolean keepOffsets) throws IOException {
         Segment loaded = scan.segment(seg.first(), seg.key());
-        if (seg.offsets() != null && loaded.count() != seg.count()) {
+        if (!keepOffsets && seg.offsets() == null) { // a replay: the index keeps counts, not every frame's offset
+            loaded = new Segment(loaded.first(), loaded.key(), loaded.count(), loaded.newest(), null, true);
+        }
+        if (seg.counted() && loaded.count() != seg.count()) {
             throw new CorruptDataException(seg.key(), scan.result.validBytes(), "the segment holds "
                     + loaded.count() + " records but the next segment starts at LSN " + seg.end() + " ("
                     + (seg.count() - loaded.count()) + " records missing)");
@@ -688,7 +698,7 @@ public final class S3LogStorage implements LogStorage {
             }
             if (loaded.end() != seg.end()) {
                 // Names listed inside its records were no segments (a stale listing): forget them.
-                segments.subMap(seg.first(), false, loaded.end(), false).values().removeIf(s -> s.offsets() == null);
+                segments.subMap(seg.first(), false, loaded.end(), false).values().removeIf(s -> !s.counted());
                 if (loaded.end() < endLsn && !segments.containsKey(loaded.end())) {
                     successor = loaded.end();
                 }
@@ -891,7 +901,7 @@ public final class S3LogStorage implements LogStorage {
                 if (newLow <= lowLsn) {
                     return;
                 }
-                hinted = segments.get(newLow) == null || segments.get(newLow).offsets() == null;
+                hinted = segments.get(newLow) == null || !segments.get(newLow).counted();
             }
             if (hinted && newLow < persistedEnd() && !segmentStartsAt(newLow)) {
                 // Nothing is deleted on the word of a listing: the new low must name a batch object.
@@ -1155,7 +1165,7 @@ public final class S3LogStorage implements LogStorage {
                     }
                 });
                 checkWritten(seg.key(), blob.get().metadata(), seg.first(), scan.result);
-                settle(seg, scan);
+                settle(seg, scan, false);
                 ready.addAll(records);
                 advance(scan.result);
                 return;
