@@ -646,7 +646,7 @@ public final class S3LogStorage implements LogStorage {
                 }
             }
             if (gap >= 0) {
-                probe(gap);
+                probe(gap, seg == null ? "the log's low LSN" : "the end of " + store.describe(seg.key()));
             } else if (seg.offsets() != null) {
                 return seg;
             } else {
@@ -705,7 +705,7 @@ public final class S3LogStorage implements LogStorage {
             }
         }
         if (successor >= 0) {
-            probe(successor);
+            probe(successor, "the end of " + store.describe(seg.key()));
         }
         return loaded;
     }
@@ -714,8 +714,10 @@ public final class S3LogStorage implements LogStorage {
      * Looks up the segment starting at {@code lsn} by name (a HEAD, which also gives its record
      * count) and adds it to the index. A missing object is lost records — {@link
      * CorruptDataException} naming it — unless truncation removed it meanwhile.
+     *
+     * @param why where the LSN comes from, for the error
      */
-    private void probe(long lsn) throws IOException {
+    private void probe(long lsn, String why) throws IOException {
         String key = key(lsn);
         Optional<ObjectStore.ObjectInfo> info = store.head(key);
         if (info.isPresent()) {
@@ -730,17 +732,18 @@ public final class S3LogStorage implements LogStorage {
             return;
         }
         long low = currentLowLsn();
-        Long after;
+        long to;
         synchronized (this) {
             if (lsn < low) { // truncation removes whole segments below the low LSN
                 lowLsn = Math.max(lowLsn, low);
                 segments.headMap(lowLsn).clear();
                 return;
             }
-            after = segments.higherKey(lsn);
+            Long after = segments.higherKey(lsn);
+            to = (after != null ? after : endLsn) - 1;
         }
         throw new CorruptDataException(store.describe(key), -1, "batch object missing: records from LSN " + lsn
-                + " to " + ((after != null ? after : endLsn) - 1) + " are lost");
+                + " to " + to + " are lost (the object is named by " + why + ", LSN " + lsn + ")");
     }
 
     /** A segment the index knows is gone: truncated meanwhile (fine) or lost (corruption). */
@@ -1131,7 +1134,7 @@ public final class S3LogStorage implements LogStorage {
                 last = seg != null && segments.higherKey(seg.first()) == null;
             }
             if (seg == null) { // not listed: look it up by name (or learn it is lost)
-                probe(next);
+                probe(next, "the end of the segment before it");
                 return;
             }
             long startLsn = Math.max(from, seg.first());
