@@ -39,7 +39,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 
 /**
  * Write-ahead log storage on S3 for {@link dev.lifeboat.backend.common.wal.GroupCommitWriteAheadLog}:
@@ -94,6 +93,7 @@ public final class S3LogStorage implements LogStorage {
     private long epoch;
     private RecoveryReport recovery;
 
+    private final WalObjects objects;
     private final WalLease lease; // the writer's lease in the head; null for a reader
     private ExecutorService readAhead; // guarded by this
 
@@ -128,11 +128,17 @@ public final class S3LogStorage implements LogStorage {
         }
     }
 
+    /** The segment a scan of a whole object found, with its frame offsets. */
+    private static Segment segment(WalObjects.Scan scan, long first, String key) {
+        return new Segment(first, key, scan.result().records(), scan.newest(), scan.frameOffsets());
+    }
+
     private S3LogStorage(ObjectStore store, WalSettings settings, boolean writer, Duration leaseDuration,
             Duration renewInterval) {
         this.store = requireNonNull(store, "store is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.writer = writer;
+        this.objects = new WalObjects(store, settings.maxRecordBytes());
         this.lease = writer ? new WalLease(store, writerId, leaseDuration, renewInterval) : null;
     }
 
@@ -146,7 +152,7 @@ public final class S3LogStorage implements LogStorage {
     public static S3LogStorage openWriter(ObjectStore store, WalSettings settings, Duration leaseDuration,
             Duration renewInterval) throws IOException {
         S3LogStorage s = new S3LogStorage(store, settings, true, leaseDuration, renewInterval);
-        WalHead h = s.lease.acquire(s::segmentStartsAt);
+        WalHead h = s.lease.acquire(s.objects::startsAt);
         s.epoch = h.epoch();
         s.lowLsn = h.lowLsn();
         try {
@@ -180,22 +186,12 @@ public final class S3LogStorage implements LogStorage {
     private Optional<WalHead> readHead() throws IOException {
         Optional<WalHead> h = WalLease.read(store);
         if (h.isPresent() && !h.get().checked() && h.get().lowLsn() > 0 && h.get().lowLsn() != lowLsn
-                && !segmentStartsAt(h.get().lowLsn())) {
+                && !objects.startsAt(h.get().lowLsn())) {
             throw new CorruptDataException(store.describe(store.key(WalLayout.HEAD)), 0, "the head (earlier format,"
                     + " without a checksum) names low LSN " + h.get().lowLsn() + " but no batch object starts there:"
                     + " it cannot be verified, so it is not acted on");
         }
         return h;
-    }
-
-    /** Whether a batch object (not a claim marker) starts at {@code lsn}: one ranged GET of its first frame header. */
-    private boolean segmentStartsAt(long lsn) throws IOException {
-        Optional<byte[]> first = store.getRange(store.location().bucket(), key(lsn), 0, RecordFrame.HEADER_BYTES);
-        if (first.isEmpty()) {
-            return false;
-        }
-        RecordFrame.Header header = RecordFrame.decodeHeader(ByteBuffer.wrap(first.get()));
-        return header != null && header.lsn() == lsn;
     }
 
     /** How far the log is persisted (recorded in the head by the lease's renewals). */
@@ -223,7 +219,7 @@ public final class S3LogStorage implements LogStorage {
             }
         }
         // The head's low LSN is verified (checksum); deleting also needs the object it names.
-        if (writer && !garbage.isEmpty() && segmentStartsAt(lowLsn)) {
+        if (writer && !garbage.isEmpty() && objects.startsAt(lowLsn)) {
             for (String key : garbage) {
                 store.delete(key);
             }
@@ -252,28 +248,28 @@ public final class S3LogStorage implements LogStorage {
             if (WalLayout.Claim.decode(blob.get().bytes()).isPresent()) {
                 break; // a claim marker: the log ends here
             }
-            Scan scan = scan(key, blob.get().bytes(), cursor, 0, true, null);
-            checkWritten(key, blob.get().metadata(), cursor, scan.result);
-            if (scan.result.tornTail().isPresent()) {
-                torn = scan.result.tornTail();
+            WalObjects.Scan scan = objects.scan(key, blob.get().bytes(), cursor, true, null);
+            objects.checkWritten(key, blob.get().metadata(), cursor, scan.result());
+            if (scan.result().tornTail().isPresent()) {
+                torn = scan.result().tornTail();
                 if (writer) {
-                    long end = scan.result.nextLsn();
+                    long end = scan.result().nextLsn();
                     if (lease.head().endLsn() > end) { // lowered before the records go
                         lease.update(x -> x.cutTo(end), "cut of a torn tail");
                     }
-                    cutTornTail(key, blob.get(), scan);
+                    objects.cutTornTail(key, blob.get(), scan);
                 }
-                if (scan.result.records() > 0) {
-                    segments.put(cursor, scan.segment(cursor, key));
+                if (scan.result().records() > 0) {
+                    segments.put(cursor, segment(scan, cursor, key));
                 }
-                cursor = scan.result.nextLsn();
+                cursor = scan.result().nextLsn();
                 break;
             }
-            if (scan.result.records() == 0) {
+            if (scan.result().records() == 0) {
                 break; // an empty object ends the log, like a claim
             }
-            segments.put(cursor, scan.segment(cursor, key));
-            cursor = scan.result.nextLsn();
+            segments.put(cursor, segment(scan, cursor, key));
+            cursor = scan.result().nextLsn();
         }
         endLsn = Math.max(cursor, lowLsn);
         if (torn.isEmpty() && endLsn < h.endLsn()) {
@@ -309,7 +305,7 @@ public final class S3LogStorage implements LogStorage {
         }
         if (last != null && last.getValue().end() == end) {
             Optional<ObjectStore.ObjectInfo> info = store.head(last.getValue().key());
-            if (info.isPresent() && writtenCount(info.get().metadata()).isEmpty()) {
+            if (info.isPresent() && WalObjects.writtenCount(info.get().metadata()).isEmpty()) {
                 return new CorruptDataException(store.describe(last.getValue().key()), -1, "the batch object ends"
                         + " the log at LSN " + end + " but the log's head records that it was persisted up to LSN "
                         + (recorded - 1) + ", and the object has lost its writer's record count: it was cut or"
@@ -319,54 +315,6 @@ public final class S3LogStorage implements LogStorage {
         return new CorruptDataException(store.describe(key(end)), -1, "batch object missing: the log's head"
                 + " records that it was persisted up to LSN " + (recorded - 1) + " but it ends at LSN " + end
                 + "; records from LSN " + end + " to " + (recorded - 1) + " are lost");
-    }
-
-    /** The record count a batch object's writer stored with it, if it is there. */
-    private static OptionalLong writtenCount(Map<String, String> metadata) {
-        String n = metadata.get(META_RECORDS);
-        if (n == null) {
-            return OptionalLong.empty();
-        }
-        try {
-            return OptionalLong.of(Long.parseLong(n));
-        } catch (NumberFormatException e) {
-            return OptionalLong.empty();
-        }
-    }
-
-    /**
-     * Checks a whole object's records against the count its writer stored with it: fewer without
-     * a torn frame (cut at a frame boundary), or more, is {@link CorruptDataException} naming it.
-     */
-    private void checkWritten(String key, Map<String, String> metadata, long first, SegmentScanner.Result r)
-            throws CorruptDataException {
-        OptionalLong written = writtenCount(metadata);
-        if (written.isEmpty()) {
-            return;
-        }
-        long m = written.getAsLong();
-        if (r.records() > m || (r.records() < m && r.tornTail().isEmpty())) {
-            throw new CorruptDataException(store.describe(key), r.validBytes(), "the batch object holds " + r.records()
-                    + " records but was written with " + m + ": records from LSN " + (first + Math.min(m, r.records()))
-                    + " to " + (first + Math.max(m, r.records()) - 1) + " are lost or foreign (the object was cut"
-                    + " at a frame boundary or replaced)");
-        }
-    }
-
-    /** Rewrites a segment with its complete records (and their count), or deletes it if it has none. */
-    private void cutTornTail(String key, ObjectStore.Blob blob, Scan scan) throws IOException {
-        long validBytes = scan.result.validBytes();
-        if (validBytes == 0) {
-            store.delete(key);
-            return;
-        }
-        byte[] valid = Arrays.copyOf(blob.bytes(), (int) validBytes);
-        Map<String, String> meta = Map.of(META_RECORDS, String.valueOf(scan.result.records()), META_NEWEST,
-                String.valueOf(scan.newest()));
-        if (store.putIfMatch(key, valid, blob.etag(), meta).isEmpty()) {
-            throw new ConcurrentWriterException("segment " + store.describe(key)
-                    + " changed while its torn tail was being cut: another writer is active");
-        }
     }
 
     /** Puts the claim marker at the end of the log, fencing the previous writer. */
@@ -415,19 +363,19 @@ public final class S3LogStorage implements LogStorage {
                 continue;
             }
             // The previous writer persisted one more segment after recovery read the log.
-            Scan scan = scan(key, blob.get().bytes(), at, 0, true, null);
-            checkWritten(key, blob.get().metadata(), at, scan.result);
+            WalObjects.Scan scan = objects.scan(key, blob.get().bytes(), at, true, null);
+            objects.checkWritten(key, blob.get().metadata(), at, scan.result());
             synchronized (this) {
-                if (scan.result.records() > 0) {
-                    segments.put(at, scan.segment(at, key));
+                if (scan.result().records() > 0) {
+                    segments.put(at, segment(scan, at, key));
                 }
-                endLsn = scan.result.nextLsn();
+                endLsn = scan.result().nextLsn();
             }
-            if (scan.result.records() == 0 || scan.result.tornTail().isPresent()) {
-                throw new CorruptDataException(store.describe(key), scan.result.validBytes(),
+            if (scan.result().records() == 0 || scan.result().tornTail().isPresent()) {
+                throw new CorruptDataException(store.describe(key), scan.result().validBytes(),
                         "a segment written during recovery is damaged");
             }
-            recovery = new RecoveryReport(scan.result.nextLsn(), recovery.tornTail());
+            recovery = new RecoveryReport(scan.result().nextLsn(), recovery.tornTail());
         }
         throw new ConcurrentWriterException("could not claim the end of the write-ahead log " + store.location()
                 + ": another writer keeps appending");
@@ -615,7 +563,7 @@ public final class S3LogStorage implements LogStorage {
             return Optional.empty();
         }
         List<LogRecord> out = new ArrayList<>(1);
-        SegmentSource source = new OffsetSource(seg.key(), bytes.get(), from);
+        SegmentSource source = new WalObjects.OffsetSource(seg.key(), bytes.get(), from);
         SegmentScanner.Result r = new SegmentScanner(source, lsn, false, settings.maxRecordBytes())
                 .scan(from, lsn, out::add);
         if (r.records() != 1 || out.isEmpty()) {
@@ -664,8 +612,8 @@ public final class S3LogStorage implements LogStorage {
             missing(seg);
             return null;
         }
-        Scan scan = scan(seg.key(), blob.get().bytes(), seg.first(), 0, isLast(seg), null);
-        checkWritten(seg.key(), blob.get().metadata(), seg.first(), scan.result);
+        WalObjects.Scan scan = objects.scan(seg.key(), blob.get().bytes(), seg.first(), isLast(seg), null);
+        objects.checkWritten(seg.key(), blob.get().metadata(), seg.first(), scan.result());
         return settle(seg, scan, true);
     }
 
@@ -681,13 +629,13 @@ public final class S3LogStorage implements LogStorage {
      * missing object (not truncated) means lost records. A replay ({@code keepOffsets} false) leaves
      * the frame offsets of segments it read out of the index, so a long replay holds no per-record state.
      */
-    private Segment settle(Segment seg, Scan scan, boolean keepOffsets) throws IOException {
-        Segment loaded = scan.segment(seg.first(), seg.key());
+    private Segment settle(Segment seg, WalObjects.Scan scan, boolean keepOffsets) throws IOException {
+        Segment loaded = segment(scan, seg.first(), seg.key());
         if (!keepOffsets && seg.offsets() == null) { // a replay: the index keeps counts, not every frame's offset
             loaded = new Segment(loaded.first(), loaded.key(), loaded.count(), loaded.newest(), null, true);
         }
         if (seg.counted() && loaded.count() != seg.count()) {
-            throw new CorruptDataException(seg.key(), scan.result.validBytes(), "the segment holds "
+            throw new CorruptDataException(seg.key(), scan.result().validBytes(), "the segment holds "
                     + loaded.count() + " records but the next segment starts at LSN " + seg.end() + " ("
                     + (seg.count() - loaded.count()) + " records missing)");
         }
@@ -721,7 +669,7 @@ public final class S3LogStorage implements LogStorage {
         String key = key(lsn);
         Optional<ObjectStore.ObjectInfo> info = store.head(key);
         if (info.isPresent()) {
-            OptionalLong written = writtenCount(info.get().metadata());
+            OptionalLong written = WalObjects.writtenCount(info.get().metadata());
             synchronized (this) {
                 Long after = segments.higherKey(lsn);
                 long bound = after != null ? after : endLsn;
@@ -797,22 +745,22 @@ public final class S3LogStorage implements LogStorage {
             if (blob.isEmpty() || WalLayout.Claim.decode(blob.get().bytes()).isPresent()) {
                 break;
             }
-            Scan scan = scan(key, blob.get().bytes(), at, 0, true, null);
-            checkWritten(key, blob.get().metadata(), at, scan.result);
-            torn = scan.result.tornTail().isPresent();
-            if (scan.result.records() == 0) {
+            WalObjects.Scan scan = objects.scan(key, blob.get().bytes(), at, true, null);
+            objects.checkWritten(key, blob.get().metadata(), at, scan.result());
+            torn = scan.result().tornTail().isPresent();
+            if (scan.result().records() == 0) {
                 break;
             }
             synchronized (this) {
-                segments.put(at, scan.segment(at, key));
-                endLsn = scan.result.nextLsn();
+                segments.put(at, segment(scan, at, key));
+                endLsn = scan.result().nextLsn();
             }
             if (torn) {
                 break;
             }
             if (!listed) {
                 listed = true;
-                skipAheadByListing(scan.result.nextLsn());
+                skipAheadByListing(scan.result().nextLsn());
             }
         }
         long end = persistedEnd();
@@ -906,7 +854,7 @@ public final class S3LogStorage implements LogStorage {
                 }
                 hinted = segments.get(newLow) == null || !segments.get(newLow).counted();
             }
-            if (hinted && newLow < persistedEnd() && !segmentStartsAt(newLow)) {
+            if (hinted && newLow < persistedEnd() && !objects.startsAt(newLow)) {
                 // Nothing is deleted on the word of a listing: the new low must name a batch object.
                 throw new CorruptDataException(store.describe(key(newLow)), -1, "batch object missing: truncation"
                         + " would move the log's start to LSN " + newLow + ", where no batch object starts");
@@ -1014,70 +962,6 @@ public final class S3LogStorage implements LogStorage {
         return store.key(WalLayout.segmentName(firstLsn));
     }
 
-    /** Scans a segment's bytes from {@code startOffset}, recording frame offsets; each record also goes to {@code sink} (may be null). */
-    private Scan scan(String key, byte[] bytes, long firstLsn, long startOffset, boolean last,
-            Consumer<LogRecord> sink) throws IOException {
-        SegmentSource source = SegmentSource.of(key, ByteBuffer.wrap(bytes));
-        List<Integer> offsets = new ArrayList<>();
-        long[] newest = {Long.MIN_VALUE};
-        long[] position = {startOffset};
-        SegmentScanner.Result result = new SegmentScanner(source, firstLsn, last, settings.maxRecordBytes())
-                .scan(startOffset, firstLsn, rec -> {
-                    offsets.add((int) position[0]);
-                    position[0] += RecordFrame.HEADER_BYTES + rec.payload().remaining();
-                    newest[0] = Math.max(newest[0], rec.timestampMillis());
-                    if (sink != null) {
-                        sink.accept(rec);
-                    }
-                });
-        return new Scan(result, offsets, newest[0]);
-    }
-
-    /** What a scan of a whole segment found. */
-    private record Scan(SegmentScanner.Result result, List<Integer> offsets, long newest) {
-        Segment segment(long first, String key) {
-            int[] o = new int[offsets.size() + 1];
-            for (int i = 0; i < offsets.size(); i++) {
-                o[i] = offsets.get(i);
-            }
-            o[offsets.size()] = (int) result.validBytes();
-            return new Segment(first, key, result.records(), newest, o);
-        }
-    }
-
-    /** Bytes of a ranged GET, addressed by their offsets in the whole object. */
-    private static final class OffsetSource implements SegmentSource {
-        private final String name;
-        private final byte[] bytes;
-        private final long base;
-
-        OffsetSource(String name, byte[] bytes, long base) {
-            this.name = name;
-            this.bytes = bytes;
-            this.base = base;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public long size() {
-            return base + bytes.length;
-        }
-
-        @Override
-        public void read(long position, ByteBuffer dst) {
-            long at = position - base;
-            if (at < 0 || at >= bytes.length) {
-                return;
-            }
-            int n = (int) Math.min(dst.remaining(), bytes.length - at);
-            dst.put(bytes, (int) at, n);
-        }
-    }
-
     /** Streams records segment by segment, one GET (ranged for the first) per segment. */
     private final class Replay implements CloseableIterator<LogRecord> {
         private final ArrayDeque<LogRecord> ready = new ArrayDeque<>();
@@ -1162,20 +1046,20 @@ public final class S3LogStorage implements LogStorage {
                 // The whole object: check it against its writer's count and settle the index.
                 long filterFrom = from;
                 List<LogRecord> records = new ArrayList<>();
-                Scan scan = scan(seg.key(), blob.get().bytes(), seg.first(), 0, last, rec -> {
+                WalObjects.Scan scan = objects.scan(seg.key(), blob.get().bytes(), seg.first(), last, rec -> {
                     if (rec.handle().lsn() >= filterFrom) {
                         records.add(rec);
                     }
                 });
-                checkWritten(seg.key(), blob.get().metadata(), seg.first(), scan.result);
+                objects.checkWritten(seg.key(), blob.get().metadata(), seg.first(), scan.result());
                 settle(seg, scan, false);
                 ready.addAll(records);
-                advance(scan.result);
+                advance(scan.result());
                 return;
             }
             long filterFrom = from;
             List<LogRecord> records = new ArrayList<>();
-            SegmentScanner.Result r = new SegmentScanner(new OffsetSource(seg.key(), bytes, base), startLsn,
+            SegmentScanner.Result r = new SegmentScanner(new WalObjects.OffsetSource(seg.key(), bytes, base), startLsn,
                     last, settings.maxRecordBytes()).scan(base, startLsn, rec -> {
                         if (rec.handle().lsn() >= filterFrom) {
                             records.add(rec);
