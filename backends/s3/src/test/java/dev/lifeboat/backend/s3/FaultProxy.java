@@ -1,6 +1,7 @@
 package dev.lifeboat.backend.s3;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,14 +24,17 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * A small HTTP/1.1 proxy between an S3 client and S3Proxy that records every request and injects
  * faults into the ones a rule matches: answer 500 or 503 without forwarding, drop the connection
- * before forwarding, drop it after the server applied the request (the answer is lost), or hold
- * the answer past the client's deadline. Loopback only; each client connection gets its own
- * upstream connection and thread.
+ * before forwarding, drop it after the server applied the request (the answer is lost), hold the
+ * answer past the client's deadline, or change the answer's body (a LIST with gaps, as some
+ * S3-compatible servers return under concurrent writes). Loopback only; each client connection
+ * gets its own upstream connection and thread.
  */
 final class FaultProxy implements AutoCloseable {
     /** What to do to a matching request. */
@@ -45,6 +49,8 @@ final class FaultProxy implements AutoCloseable {
         DROP_AFTER_FORWARD,
         /** Forward, then hold the answer for the rule's delay (past the client's deadline). */
         DELAY_RESPONSE,
+        /** Forward, then hand the client the answer with its body changed by the rule's function. */
+        REWRITE_RESPONSE,
     }
 
     /**
@@ -83,7 +89,8 @@ final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private record Rule(Fault fault, Predicate<Request> match, AtomicInteger remaining, Duration delay) {}
+    private record Rule(Fault fault, Predicate<Request> match, AtomicInteger remaining, Duration delay,
+            UnaryOperator<byte[]> rewrite) {}
 
     private final int upstreamPort;
     private final ServerSocket server;
@@ -108,12 +115,49 @@ final class FaultProxy implements AutoCloseable {
 
     /** Applies {@code fault} to the next {@code times} requests that {@code match}. */
     void inject(Fault fault, int times, Predicate<Request> match) {
-        rules.add(new Rule(fault, match, new AtomicInteger(times), Duration.ZERO));
+        rules.add(new Rule(fault, match, new AtomicInteger(times), Duration.ZERO, UnaryOperator.identity()));
     }
 
     /** Holds the answers of the next {@code times} matching requests for {@code delay}. */
     void delay(Duration delay, int times, Predicate<Request> match) {
-        rules.add(new Rule(Fault.DELAY_RESPONSE, match, new AtomicInteger(times), delay));
+        rules.add(new Rule(Fault.DELAY_RESPONSE, match, new AtomicInteger(times), delay, UnaryOperator.identity()));
+    }
+
+    /**
+     * Hands the client the answers of the next {@code times} matching requests with their bodies
+     * changed by {@code body} (the server applied the request as usual).
+     */
+    void rewrite(int times, Predicate<Request> match, UnaryOperator<byte[]> body) {
+        rules.add(new Rule(Fault.REWRITE_RESPONSE, match, new AtomicInteger(times), Duration.ZERO, body));
+    }
+
+    /** A ListObjects request. */
+    static boolean isList(Request r) {
+        return r.is("GET") && (r.query().contains("list-type=2") || r.query().contains("prefix="));
+    }
+
+    /**
+     * A LIST answer body without the {@code <Contents>} entries whose keys contain {@code keyPart} and
+     * {@code drop} chooses by their position among those entries (0-based) and their count.
+     */
+    static UnaryOperator<byte[]> dropListed(String keyPart, BiPredicate<Integer, Integer> drop) {
+        return body -> {
+            String xml = new String(body, StandardCharsets.UTF_8);
+            List<int[]> entries = new ArrayList<>();
+            for (int at = xml.indexOf("<Contents>"); at >= 0; at = xml.indexOf("<Contents>", at + 1)) {
+                int end = xml.indexOf("</Contents>", at) + "</Contents>".length();
+                if (java.net.URLDecoder.decode(xml.substring(at, end), StandardCharsets.UTF_8).contains(keyPart)) {
+                    entries.add(new int[] {at, end});
+                }
+            }
+            StringBuilder out = new StringBuilder(xml);
+            for (int i = entries.size() - 1; i >= 0; i--) {
+                if (drop.test(i, entries.size())) {
+                    out.delete(entries.get(i)[0], entries.get(i)[1]);
+                }
+            }
+            return out.toString().getBytes(StandardCharsets.UTF_8);
+        };
     }
 
     void clearFaults() {
@@ -227,6 +271,13 @@ final class FaultProxy implements AutoCloseable {
                 if (rule != null && rule.fault() == Fault.DELAY_RESPONSE) {
                     Thread.sleep(rule.delay().toMillis());
                 }
+                if (rule != null && rule.fault() == Fault.REWRITE_RESPONSE) {
+                    boolean chunked = "chunked".equalsIgnoreCase(responseHeaders.get("transfer-encoding"));
+                    responseBody = rule.rewrite().apply(chunked ? dechunk(responseBody) : responseBody);
+                    responseHeaderLines.removeIf(h -> h.toLowerCase(Locale.ROOT).startsWith("content-length:")
+                            || h.toLowerCase(Locale.ROOT).startsWith("transfer-encoding:"));
+                    responseHeaderLines.add("Content-Length: " + responseBody.length);
+                }
                 ByteArrayOutputStream response = new ByteArrayOutputStream();
                 response.write((statusLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 for (String h : responseHeaderLines) {
@@ -337,6 +388,21 @@ final class FaultProxy implements AutoCloseable {
             return body;
         }
         return response ? in.readAllBytes() : new byte[0];
+    }
+
+    /** The data of a chunked body kept with its framing by {@link #readBody}. */
+    private static byte[] dechunk(byte[] raw) throws IOException {
+        InputStream in = new ByteArrayInputStream(raw);
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        while (true) {
+            String sizeLine = readLine(in);
+            int size = sizeLine == null ? 0 : Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+            if (size == 0) {
+                return data.toByteArray();
+            }
+            data.write(in.readNBytes(size));
+            in.readNBytes(2);
+        }
     }
 
     private static String readLine(InputStream in) throws IOException {

@@ -31,13 +31,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -54,17 +53,27 @@ import java.util.concurrent.locks.ReentrantLock;
  * PUT is refused by the marker and it fails with {@link FencedException}. A new writer that finds
  * the claim of a still newer one fails with {@link ConcurrentWriterException}.
  *
- * <p><b>Recovery</b> reads the head (the low LSN after truncation), takes LIST as a hint of the
- * segments, and verifies the tail with GETs: the last listed segment is scanned and its
- * successors are probed by name until one is missing, so a LIST that lags behind does not hide
- * records. A torn tail (only fault injection makes one: PUTs are atomic) is cut by rewriting the
- * object with its complete records.
+ * <p><b>Recovery</b> reads the head ({@link WalHead}, checksummed: the low LSN after truncation
+ * and how far the log was persisted), takes LIST as a hint of the segments, and verifies the tail
+ * with GETs: the last listed segment is scanned and its successors are probed by name until one
+ * is missing, so a LIST that lags behind does not hide records. The log must reach the end the
+ * head records, and every object must hold the record count its writer stored with it: a deleted
+ * newest object or one cut at a frame boundary is {@link CorruptDataException} naming it. A torn
+ * tail (only fault injection makes one: PUTs are atomic) is cut by rewriting the object with its
+ * complete records.
+ *
+ * <p><b>LIST is a hint.</b> A listed name gives a segment's first LSN, and the distance to the
+ * next listed name its record count, until the segment is read. Where its records end elsewhere
+ * (a listing with a gap, as S3-compatible servers return under concurrent writes), the next
+ * segment is looked up by name; only a missing object, not truncated, means lost records.
  *
  * <p><b>Reads</b> are ranged GETs of exactly the frames wanted where the segment's frame offsets
  * are known (segments this process wrote or scanned), else a GET of the segment.
  */
 public final class S3LogStorage implements LogStorage {
     private static final int MAX_ROUNDS = 64;
+    /** Bound of the segments one lookup follows by name (a listing with gaps makes the index sparse). */
+    private static final int MAX_CHAIN = 1_000_000;
     private static final int READ_AHEAD = 4;
     static final String META_RECORDS = "lifeboat-records";
     static final String META_NEWEST = "lifeboat-newest-timestamp";
@@ -84,13 +93,8 @@ public final class S3LogStorage implements LogStorage {
     private long epoch;
     private RecoveryReport recovery;
 
-    // The writer's lease: the head as this writer last wrote it, renewed by a heartbeat.
-    private final Object headLock = new Object();
-    private WalLayout.Head head; // guarded by headLock
-    private String headEtag; // guarded by headLock
-    private final Duration leaseDuration;
-    private final Duration renewInterval;
-    private ScheduledExecutorService heartbeat;
+    private final WalObjects objects;
+    private final WalLease lease; // the writer's lease in the head; null for a reader
     private ExecutorService readAhead; // guarded by this
 
     // The committer's buffer (write and persist run on one thread at a time).
@@ -108,14 +112,25 @@ public final class S3LogStorage implements LogStorage {
      * One persisted segment.
      *
      * @param first the LSN of its first record (its name)
-     * @param count its records, or -1 if not known yet (the last segment's count is always known)
+     * @param count its records: known (written or read), or LIST's hint until it is read
      * @param newest the newest record timestamp, or {@code Long.MIN_VALUE} if not known yet
      * @param offsets frame offsets ({@code count + 1} entries, the last is the size), or null if not known
+     * @param counted whether {@code count} is known rather than a hint
      */
-    private record Segment(long first, String key, long count, long newest, int[] offsets) {
+    private record Segment(long first, String key, long count, long newest, int[] offsets, boolean counted) {
+        /** A segment whose count is known if its offsets are. */
+        Segment(long first, String key, long count, long newest, int[] offsets) {
+            this(first, key, count, newest, offsets, offsets != null);
+        }
+
         long end() {
             return first + count;
         }
+    }
+
+    /** The segment a scan of a whole object found, with its frame offsets. */
+    private static Segment segment(WalObjects.Scan scan, long first, String key) {
+        return new Segment(first, key, scan.result().records(), scan.newest(), scan.frameOffsets());
     }
 
     private S3LogStorage(ObjectStore store, WalSettings settings, boolean writer, Duration leaseDuration,
@@ -123,8 +138,8 @@ public final class S3LogStorage implements LogStorage {
         this.store = requireNonNull(store, "store is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.writer = writer;
-        this.leaseDuration = requireNonNull(leaseDuration, "leaseDuration is null");
-        this.renewInterval = requireNonNull(renewInterval, "renewInterval is null");
+        this.objects = new WalObjects(store, settings.maxRecordBytes());
+        this.lease = writer ? new WalLease(store, writerId, leaseDuration, renewInterval) : null;
     }
 
     /**
@@ -137,186 +152,58 @@ public final class S3LogStorage implements LogStorage {
     public static S3LogStorage openWriter(ObjectStore store, WalSettings settings, Duration leaseDuration,
             Duration renewInterval) throws IOException {
         S3LogStorage s = new S3LogStorage(store, settings, true, leaseDuration, renewInterval);
-        s.acquireHead();
+        WalHead h = s.lease.acquire(s.objects::startsAt);
+        s.epoch = h.epoch();
+        s.lowLsn = h.lowLsn();
         try {
-            s.discover();
+            s.discover(h);
             s.claim();
         } catch (IOException | RuntimeException | Error e) {
-            s.releaseHead();
+            s.lease.release(0);
             throw e;
         }
-        s.startHeartbeat();
+        s.lease.startRenewing(s::persistedEnd, () -> !s.closed && s.failure == null, e -> s.failure = e);
         return s;
     }
 
     /** Opens a read-only view; changes nothing in storage. */
     public static S3LogStorage openReader(ObjectStore store, WalSettings settings) throws IOException {
         S3LogStorage s = new S3LogStorage(store, settings, false, Duration.ZERO, Duration.ZERO);
-        String key = store.key(WalLayout.HEAD);
-        ObjectStore.Blob head = store.get(key).orElseThrow(() -> new NoSuchFileException(
-                store.location().toString(), null, "no write-ahead log here (" + store.describe(key) + " is missing)"));
-        WalLayout.Head h = WalLayout.Head.decode(head.bytes(), store.describe(key));
+        WalHead h = s.readHead().orElseThrow(() -> new NoSuchFileException(store.location().toString(), null,
+                "no write-ahead log here (" + store.describe(store.key(WalLayout.HEAD)) + " is missing)"));
         s.epoch = h.epoch();
-        s.lowLsn = h.lowLsn(); // a reader holds no lease: its head stays null
-        s.discover();
+        s.lowLsn = h.lowLsn();
+        s.discover(h);
         return s;
     }
 
     // ------------------------------------------------------------------ opening
 
     /**
-     * Takes the writer lease in the head: at once if the log is new or its last writer closed it;
-     * after {@code leaseDuration} without a renewal if that writer died; never while it renews.
-     * Clock assumption: only this process' monotonic clock is used, so clock rates must agree
-     * (within the margin between renew interval and lease duration), not wall clocks.
+     * A reader's view of the head, verified: its checksum, or (earlier format) its low LSN
+     * against the batch objects. Empty if there is no head.
      */
-    private void acquireHead() throws IOException, InterruptedIOException {
-        String key = store.key(WalLayout.HEAD);
-        String observedEtag = null;
-        long observedAt = 0;
-        for (int round = 0; round < 100_000; round++) {
-            Optional<ObjectStore.Blob> blob = store.get(key);
-            WalLayout.Head next;
-            if (blob.isPresent()) {
-                WalLayout.Head current = WalLayout.Head.decode(blob.get().bytes(), store.describe(key));
-                if (current.writerId().equals(writerId)) { // our own write whose answer was lost
-                    adoptHead(current, blob.get().etag());
-                    return;
-                }
-                if (current.open()) {
-                    String etag = blob.get().etag();
-                    if (observedEtag == null) {
-                        observedEtag = etag;
-                        observedAt = System.nanoTime();
-                    } else if (!observedEtag.equals(etag)) {
-                        throw new ConcurrentWriterException("the write-ahead log " + store.location()
-                                + " has a live writer (epoch " + current.epoch() + " renewed its lease while this"
-                                + " writer waited for it to expire)");
-                    }
-                    long left = leaseDuration.toNanos() - (System.nanoTime() - observedAt);
-                    if (left > 0) {
-                        sleep(Math.min(left, Math.max(1, renewInterval.toNanos() / 2)));
-                        continue;
-                    }
-                    // The lease ran out: its writer died or is cut off; fence it with a new epoch.
-                }
-                next = new WalLayout.Head(current.epoch() + 1, writerId, current.lowLsn(), 0, true);
-            } else {
-                next = new WalLayout.Head(1, writerId, 0, 0, true);
-            }
-            try {
-                Optional<String> etag = blob.isPresent()
-                        ? store.putIfMatch(key, next.encode(), blob.get().etag(), Map.of())
-                        : store.putIfAbsent(key, next.encode(), Map.of());
-                if (etag.isPresent()) {
-                    adoptHead(next, etag.get());
-                    return;
-                }
-            } catch (OutcomeUnknownException e) {
-                // read back in the next round
-            }
+    private Optional<WalHead> readHead() throws IOException {
+        Optional<WalHead> h = WalLease.read(store);
+        if (h.isPresent() && !h.get().checked() && h.get().lowLsn() > 0 && h.get().lowLsn() != lowLsn
+                && !objects.startsAt(h.get().lowLsn())) {
+            throw new CorruptDataException(store.describe(store.key(WalLayout.HEAD)), 0, "the head (earlier format,"
+                    + " without a checksum) names low LSN " + h.get().lowLsn() + " but no batch object starts there:"
+                    + " it cannot be verified, so it is not acted on");
         }
-        throw new ConcurrentWriterException("could not open the write-ahead log " + store.location()
-                + ": its head kept changing (writers opening at the same time)");
+        return h;
     }
 
-    private static void sleep(long nanos) throws InterruptedIOException {
-        try {
-            TimeUnit.NANOSECONDS.sleep(nanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the lease of a write-ahead log writer");
-        }
+    /** How far the log is persisted (recorded in the head by the lease's renewals). */
+    private synchronized long persistedEnd() {
+        return endLsn;
     }
 
-    private void adoptHead(WalLayout.Head h, String etag) {
-        synchronized (headLock) {
-            head = h;
-            headEtag = etag;
-        }
-        epoch = h.epoch();
-        lowLsn = h.lowLsn();
-    }
-
-    private void startHeartbeat() {
-        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lifeboat-s3-wal-lease-" + store.location());
-            t.setDaemon(true);
-            return t;
-        });
-        heartbeat.scheduleWithFixedDelay(this::renewLease, renewInterval.toNanos(), renewInterval.toNanos(),
-                TimeUnit.NANOSECONDS);
-    }
-
-    /** Renews the writer lease; finding another writer's head means this one was fenced. */
-    private void renewLease() {
-        try {
-            synchronized (headLock) {
-                if (closed || failure != null) {
-                    return;
-                }
-                updateHead(head.renewed(), "renewal of the writer lease");
-            }
-        } catch (FencedException e) {
-            failure = e;
-        } catch (IOException | RuntimeException e) {
-            // try again at the next renewal; the lease lasts several intervals
-        }
-    }
-
-    /** Writes {@code next} over the head this writer holds (under {@code headLock}). */
-    private void updateHead(WalLayout.Head next, String what) throws IOException {
-        String key = store.key(WalLayout.HEAD);
-        for (int round = 0; round < MAX_ROUNDS; round++) {
-            try {
-                Optional<String> etag = store.putIfMatch(key, next.encode(), headEtag, Map.of());
-                if (etag.isPresent()) {
-                    head = next;
-                    headEtag = etag.get();
-                    return;
-                }
-            } catch (OutcomeUnknownException e) {
-                // read back
-            }
-            Optional<ObjectStore.Blob> blob = store.get(key);
-            if (blob.isEmpty()) {
-                throw new NoSuchFileException(store.describe(key), null, "the write-ahead log's head vanished");
-            }
-            WalLayout.Head current = WalLayout.Head.decode(blob.get().bytes(), store.describe(key));
-            if (!current.writerId().equals(writerId) || current.epoch() != epoch) {
-                throw new FencedException(what + " of the write-ahead log " + store.location(), epoch,
-                        current.epoch());
-            }
-            head = current;
-            headEtag = blob.get().etag();
-            if (current.equals(next)) {
-                return; // our own update, whose answer was lost
-            }
-        }
-        throw new IOException("could not update the head of the write-ahead log " + store.location());
-    }
-
-    /** Marks the log closed so the next writer need not wait for the lease; best effort. */
-    private void releaseHead() {
-        synchronized (headLock) {
-            if (head == null || !head.open()) {
-                return;
-            }
-            try {
-                Optional<String> etag = store.putIfMatch(store.key(WalLayout.HEAD), head.released().encode(), headEtag,
-                        Map.of());
-                if (etag.isPresent()) {
-                    head = head.released();
-                    headEtag = etag.get();
-                }
-            } catch (IOException | RuntimeException e) {
-                // the next writer waits for the lease to run out instead
-            }
-        }
-    }
-
-    /** Finds the segments: LIST as a hint, then the tail verified and extended with GETs. */
-    private void discover() throws IOException {
+    /**
+     * Finds the segments: LIST as a hint, then the tail verified and extended with GETs. The log
+     * must reach the end the head records, unless the tail is torn (reported).
+     */
+    private void discover(WalHead h) throws IOException {
         String prefix = store.key(WalLayout.SEGMENTS);
         TreeMap<Long, Long> listed = new TreeMap<>(); // first LSN -> size
         List<String> garbage = new ArrayList<>();
@@ -331,7 +218,8 @@ public final class S3LogStorage implements LogStorage {
                 listed.put(lsn.get(), o.size());
             }
         }
-        if (writer) {
+        // The head's low LSN is verified (checksum); deleting also needs the object it names.
+        if (writer && !garbage.isEmpty() && objects.startsAt(lowLsn)) {
             for (String key : garbage) {
                 store.delete(key);
             }
@@ -360,38 +248,73 @@ public final class S3LogStorage implements LogStorage {
             if (WalLayout.Claim.decode(blob.get().bytes()).isPresent()) {
                 break; // a claim marker: the log ends here
             }
-            Scan scan = scan(key, blob.get().bytes(), cursor, 0, true);
-            if (scan.result.tornTail().isPresent()) {
-                torn = scan.result.tornTail();
+            WalObjects.Scan scan = objects.scan(key, blob.get().bytes(), cursor, true, null);
+            objects.checkWritten(key, blob.get().metadata(), cursor, scan.result());
+            if (scan.result().tornTail().isPresent()) {
+                torn = scan.result().tornTail();
                 if (writer) {
-                    cutTornTail(key, blob.get(), scan.result.validBytes());
+                    long end = scan.result().nextLsn();
+                    if (lease.head().endLsn() > end) { // lowered before the records go
+                        lease.update(x -> x.cutTo(end), "cut of a torn tail");
+                    }
+                    objects.cutTornTail(key, blob.get(), scan);
                 }
-                if (scan.result.records() > 0) {
-                    segments.put(cursor, scan.segment(cursor, key));
+                if (scan.result().records() > 0) {
+                    segments.put(cursor, segment(scan, cursor, key));
                 }
-                cursor = scan.result.nextLsn();
+                cursor = scan.result().nextLsn();
                 break;
             }
-            if (scan.result.records() == 0) {
+            if (scan.result().records() == 0) {
                 break; // an empty object ends the log, like a claim
             }
-            segments.put(cursor, scan.segment(cursor, key));
-            cursor = scan.result.nextLsn();
+            segments.put(cursor, segment(scan, cursor, key));
+            cursor = scan.result().nextLsn();
         }
         endLsn = Math.max(cursor, lowLsn);
+        if (torn.isEmpty() && endLsn < h.endLsn()) {
+            checkReaches(endLsn, h.endLsn());
+        }
         recovery = new RecoveryReport(endLsn, torn);
     }
 
-    private void cutTornTail(String key, ObjectStore.Blob blob, long validBytes) throws IOException {
-        if (validBytes == 0) {
-            store.delete(key);
-            return;
+    /**
+     * The log ends at {@code end} but the head said it reaches {@code recorded}: lost records,
+     * unless (for a reader) the head has been lowered since, by a writer that cut a torn tail.
+     */
+    private void checkReaches(long end, long recorded) throws IOException {
+        if (!writer) {
+            Optional<WalHead> now = readHead();
+            if (now.isEmpty() || now.get().endLsn() <= end) {
+                return;
+            }
+            recorded = now.get().endLsn();
         }
-        byte[] valid = Arrays.copyOf(blob.bytes(), (int) validBytes);
-        if (store.putIfMatch(key, valid, blob.etag(), Map.of()).isEmpty()) {
-            throw new ConcurrentWriterException("segment " + store.describe(key)
-                    + " changed while its torn tail was being cut: another writer is active");
+        throw shortfall(end, recorded);
+    }
+
+    /**
+     * The error for a log that ends at {@code end} although the head records records up to
+     * {@code recorded}: the object at {@code end} is missing, unless the segment before it carries
+     * no record count of its writer (then it was replaced, cut at a frame boundary).
+     */
+    private CorruptDataException shortfall(long end, long recorded) throws IOException {
+        Map.Entry<Long, Segment> last;
+        synchronized (this) {
+            last = segments.lowerEntry(end);
         }
+        if (last != null && last.getValue().end() == end) {
+            Optional<ObjectStore.ObjectInfo> info = store.head(last.getValue().key());
+            if (info.isPresent() && WalObjects.writtenCount(info.get().metadata()).isEmpty()) {
+                return new CorruptDataException(store.describe(last.getValue().key()), -1, "the batch object ends"
+                        + " the log at LSN " + end + " but the log's head records that it was persisted up to LSN "
+                        + (recorded - 1) + ", and the object has lost its writer's record count: it was cut or"
+                        + " replaced; records from LSN " + end + " are lost");
+            }
+        }
+        return new CorruptDataException(store.describe(key(end)), -1, "batch object missing: the log's head"
+                + " records that it was persisted up to LSN " + (recorded - 1) + " but it ends at LSN " + end
+                + "; records from LSN " + end + " to " + (recorded - 1) + " are lost");
     }
 
     /** Puts the claim marker at the end of the log, fencing the previous writer. */
@@ -440,18 +363,19 @@ public final class S3LogStorage implements LogStorage {
                 continue;
             }
             // The previous writer persisted one more segment after recovery read the log.
-            Scan scan = scan(key, blob.get().bytes(), at, 0, true);
+            WalObjects.Scan scan = objects.scan(key, blob.get().bytes(), at, true, null);
+            objects.checkWritten(key, blob.get().metadata(), at, scan.result());
             synchronized (this) {
-                if (scan.result.records() > 0) {
-                    segments.put(at, scan.segment(at, key));
+                if (scan.result().records() > 0) {
+                    segments.put(at, segment(scan, at, key));
                 }
-                endLsn = scan.result.nextLsn();
+                endLsn = scan.result().nextLsn();
             }
-            if (scan.result.records() == 0 || scan.result.tornTail().isPresent()) {
-                throw new CorruptDataException(store.describe(key), scan.result.validBytes(),
+            if (scan.result().records() == 0 || scan.result().tornTail().isPresent()) {
+                throw new CorruptDataException(store.describe(key), scan.result().validBytes(),
                         "a segment written during recovery is damaged");
             }
-            recovery = new RecoveryReport(scan.result.nextLsn(), recovery.tornTail());
+            recovery = new RecoveryReport(scan.result().nextLsn(), recovery.tornTail());
         }
         throw new ConcurrentWriterException("could not claim the end of the write-ahead log " + store.location()
                 + ": another writer keeps appending");
@@ -607,7 +531,7 @@ public final class S3LogStorage implements LogStorage {
             try {
                 Optional<ObjectStore.Blob> head = store.get(store.key(WalLayout.HEAD));
                 if (head.isPresent()) {
-                    current = WalLayout.Head.decode(head.get().bytes(), WalLayout.HEAD).epoch();
+                    current = WalHead.decode(head.get().bytes(), WalLayout.HEAD).epoch();
                 }
             } catch (IOException e) {
                 current = -1;
@@ -622,19 +546,13 @@ public final class S3LogStorage implements LogStorage {
     @Override
     public Optional<LogRecord> read(long lsn) throws IOException {
         checkOpen();
-        Segment seg = segmentFor(lsn);
+        Segment seg = locate(lsn);
         if (seg == null && !writer) {
             refreshTail();
-            seg = segmentFor(lsn);
+            seg = locate(lsn);
         }
         if (seg == null) {
             return Optional.empty();
-        }
-        if (seg.offsets() == null) {
-            seg = load(seg);
-            if (seg == null) {
-                return Optional.empty();
-            }
         }
         int k = (int) (lsn - seg.first());
         int from = seg.offsets()[k];
@@ -645,7 +563,7 @@ public final class S3LogStorage implements LogStorage {
             return Optional.empty();
         }
         List<LogRecord> out = new ArrayList<>(1);
-        SegmentSource source = new OffsetSource(seg.key(), bytes.get(), from);
+        SegmentSource source = new WalObjects.OffsetSource(seg.key(), bytes.get(), from);
         SegmentScanner.Result r = new SegmentScanner(source, lsn, false, settings.maxRecordBytes())
                 .scan(from, lsn, out::add);
         if (r.records() != 1 || out.isEmpty()) {
@@ -654,43 +572,126 @@ public final class S3LogStorage implements LogStorage {
         return Optional.of(out.get(0));
     }
 
-    private synchronized Segment segmentFor(long lsn) {
-        if (lsn < lowLsn || lsn >= endLsn) {
-            return null;
+    /**
+     * The segment holding {@code lsn}, with its frame offsets: segments whose counts are only
+     * LIST's hint are read and settled, and where no known segment covers the LSN the chain is
+     * followed by name. Null if {@code lsn} is outside the log (or was truncated meanwhile).
+     */
+    private Segment locate(long lsn) throws IOException {
+        for (int round = 0; round < MAX_CHAIN; round++) {
+            Segment seg;
+            long gap = -1;
+            synchronized (this) {
+                if (lsn < lowLsn || lsn >= endLsn) {
+                    return null;
+                }
+                Map.Entry<Long, Segment> e = segments.floorEntry(lsn);
+                seg = e == null ? null : e.getValue();
+                if (seg == null) {
+                    gap = lowLsn; // the chain starts at the low LSN
+                } else if (lsn >= seg.end() && seg.counted()) {
+                    gap = seg.end(); // the segment after a verified one is named by its end
+                }
+            }
+            if (gap >= 0) {
+                probe(gap, seg == null ? "the log's low LSN" : "the end of " + store.describe(seg.key()));
+            } else if (seg.offsets() != null) {
+                return seg;
+            } else {
+                load(seg);
+            }
         }
-        Map.Entry<Long, Segment> e = segments.floorEntry(lsn);
-        if (e == null || lsn >= e.getValue().end()) {
-            return null;
-        }
-        return e.getValue();
+        throw new IOException("could not find the segment of LSN " + lsn + " in the write-ahead log "
+                + store.location() + " (more than " + MAX_CHAIN + " segments followed)");
     }
 
-    /** GETs a whole segment and records its frame offsets; null if it was truncated meanwhile. */
+    /** GETs a whole segment, settles its count and records its frame offsets; null if it was truncated meanwhile. */
     private Segment load(Segment seg) throws IOException {
         Optional<ObjectStore.Blob> blob = store.get(seg.key());
         if (blob.isEmpty()) {
             missing(seg);
             return null;
         }
-        Scan scan = scan(seg.key(), blob.get().bytes(), seg.first(), 0, isLast(seg));
-        checkCount(seg, scan);
-        Segment loaded = scan.segment(seg.first(), seg.key());
-        synchronized (this) {
-            segments.replace(seg.first(), loaded);
-        }
-        return loaded;
+        WalObjects.Scan scan = objects.scan(seg.key(), blob.get().bytes(), seg.first(), isLast(seg), null);
+        objects.checkWritten(seg.key(), blob.get().metadata(), seg.first(), scan.result());
+        return settle(seg, scan, true);
     }
 
     private synchronized boolean isLast(Segment seg) {
         return segments.higherKey(seg.first()) == null;
     }
 
-    private void checkCount(Segment seg, Scan scan) throws CorruptDataException {
-        if (seg.count() >= 0 && scan.result.records() != seg.count()) {
-            throw new CorruptDataException(seg.key(), scan.result.validBytes(), "the segment holds "
-                    + scan.result.records() + " records but the next segment starts at LSN " + seg.end()
-                    + " (" + (seg.count() - scan.result.records()) + " records missing)");
+    /**
+     * Makes the index agree with a segment read whole from its start. A count known from writing
+     * or scanning must hold; a count that is only LIST's hint (the distance to the next listed
+     * name) may be wrong — a listing with a gap, or a stale name — so where the records end
+     * elsewhere, the object named by the LSN after the last one is looked up by name: only a
+     * missing object (not truncated) means lost records. A replay ({@code keepOffsets} false) leaves
+     * the frame offsets of segments it read out of the index, so a long replay holds no per-record state.
+     */
+    private Segment settle(Segment seg, WalObjects.Scan scan, boolean keepOffsets) throws IOException {
+        Segment loaded = segment(scan, seg.first(), seg.key());
+        if (!keepOffsets && seg.offsets() == null) { // a replay: the index keeps counts, not every frame's offset
+            loaded = new Segment(loaded.first(), loaded.key(), loaded.count(), loaded.newest(), null, true);
         }
+        if (seg.counted() && loaded.count() != seg.count()) {
+            throw new CorruptDataException(seg.key(), scan.result().validBytes(), "the segment holds "
+                    + loaded.count() + " records but the next segment starts at LSN " + seg.end() + " ("
+                    + (seg.count() - loaded.count()) + " records missing)");
+        }
+        long successor = -1;
+        synchronized (this) {
+            if (segments.replace(seg.first(), loaded) == null) {
+                return loaded; // truncated meanwhile
+            }
+            if (loaded.end() != seg.end()) {
+                // Names listed inside its records were no segments (a stale listing): forget them.
+                segments.subMap(seg.first(), false, loaded.end(), false).values().removeIf(s -> !s.counted());
+                if (loaded.end() < endLsn && !segments.containsKey(loaded.end())) {
+                    successor = loaded.end();
+                }
+            }
+        }
+        if (successor >= 0) {
+            probe(successor, "the end of " + store.describe(seg.key()));
+        }
+        return loaded;
+    }
+
+    /**
+     * Looks up the segment starting at {@code lsn} by name (a HEAD, which also gives its record
+     * count) and adds it to the index. A missing object is lost records — {@link
+     * CorruptDataException} naming it — unless truncation removed it meanwhile.
+     *
+     * @param why where the LSN comes from, for the error
+     */
+    private void probe(long lsn, String why) throws IOException {
+        String key = key(lsn);
+        Optional<ObjectStore.ObjectInfo> info = store.head(key);
+        if (info.isPresent()) {
+            OptionalLong written = WalObjects.writtenCount(info.get().metadata());
+            synchronized (this) {
+                Long after = segments.higherKey(lsn);
+                long bound = after != null ? after : endLsn;
+                long count = written.isPresent() && written.getAsLong() > 0 && lsn + written.getAsLong() <= bound
+                        ? written.getAsLong() : bound - lsn;
+                segments.putIfAbsent(lsn, new Segment(lsn, key, count, Long.MIN_VALUE, null));
+            }
+            return;
+        }
+        long low = currentLowLsn();
+        long to;
+        synchronized (this) {
+            if (lsn < low) { // truncation removes whole segments below the low LSN
+                lowLsn = Math.max(lowLsn, low);
+                segments.headMap(lowLsn).clear();
+                return;
+            }
+            Long after = segments.higherKey(lsn);
+            to = (after != null ? after : endLsn) - 1;
+        }
+        throw new CorruptDataException(store.describe(key), -1, "batch object missing: records from LSN " + lsn
+                + " to " + to + " are lost (the object is named by " + why + ", LSN " + lsn + ")");
     }
 
     /** A segment the index knows is gone: truncated meanwhile (fine) or lost (corruption). */
@@ -713,21 +714,18 @@ public final class S3LogStorage implements LogStorage {
                 return lowLsn;
             }
         }
-        String key = store.key(WalLayout.HEAD);
-        Optional<ObjectStore.Blob> head = store.get(key);
-        if (head.isEmpty()) {
-            return Long.MAX_VALUE; // the whole log was removed
-        }
-        return WalLayout.Head.decode(head.get().bytes(), store.describe(key)).lowLsn();
+        return readHead().map(WalHead::lowLsn).orElse(Long.MAX_VALUE); // no head: the whole log was removed
     }
 
     /**
      * A reader's view of the end of the log: a GET of the segment after the known end; if the log
      * grew, a LIST of what follows (a hint: the segments' names give their record counts) and GETs
-     * that verify the last one and probe past it, so a lagging LIST hides nothing.
+     * that verify the last one and probe past it, so a lagging LIST hides nothing. The log must
+     * reach the end the head records, unless its tail is torn.
      */
     private void refreshTail() throws IOException {
-        long low = currentLowLsn();
+        Optional<WalHead> h = readHead();
+        long low = h.map(WalHead::lowLsn).orElse(Long.MAX_VALUE); // no head: the whole log was removed
         synchronized (this) {
             lowLsn = Math.max(lowLsn, low);
             segments.headMap(lowLsn).clear();
@@ -736,7 +734,8 @@ public final class S3LogStorage implements LogStorage {
             }
         }
         boolean listed = false;
-        for (int i = 0; i < 1_000_000; i++) {
+        boolean torn = false;
+        for (int i = 0; i < MAX_CHAIN; i++) {
             long at;
             synchronized (this) {
                 at = endLsn;
@@ -744,23 +743,29 @@ public final class S3LogStorage implements LogStorage {
             String key = key(at);
             Optional<ObjectStore.Blob> blob = store.get(key);
             if (blob.isEmpty() || WalLayout.Claim.decode(blob.get().bytes()).isPresent()) {
-                return;
+                break;
             }
-            Scan scan = scan(key, blob.get().bytes(), at, 0, true);
-            if (scan.result.records() == 0) {
-                return;
+            WalObjects.Scan scan = objects.scan(key, blob.get().bytes(), at, true, null);
+            objects.checkWritten(key, blob.get().metadata(), at, scan.result());
+            torn = scan.result().tornTail().isPresent();
+            if (scan.result().records() == 0) {
+                break;
             }
             synchronized (this) {
-                segments.put(at, scan.segment(at, key));
-                endLsn = scan.result.nextLsn();
+                segments.put(at, segment(scan, at, key));
+                endLsn = scan.result().nextLsn();
             }
-            if (scan.result.tornTail().isPresent()) {
-                return;
+            if (torn) {
+                break;
             }
             if (!listed) {
                 listed = true;
-                skipAheadByListing(scan.result.nextLsn());
+                skipAheadByListing(scan.result().nextLsn());
             }
+        }
+        long end = persistedEnd();
+        if (!torn && h.isPresent() && end < h.get().endLsn()) {
+            checkReaches(end, h.get().endLsn());
         }
     }
 
@@ -831,6 +836,7 @@ public final class S3LogStorage implements LogStorage {
         truncation.lock();
         try {
             long newLow;
+            boolean hinted;
             List<Segment> victims = new ArrayList<>();
             synchronized (this) {
                 newLow = endLsn;
@@ -846,8 +852,15 @@ public final class S3LogStorage implements LogStorage {
                 if (newLow <= lowLsn) {
                     return;
                 }
+                hinted = segments.get(newLow) == null || !segments.get(newLow).counted();
             }
-            moveLow(newLow);
+            if (hinted && newLow < persistedEnd() && !objects.startsAt(newLow)) {
+                // Nothing is deleted on the word of a listing: the new low must name a batch object.
+                throw new CorruptDataException(store.describe(key(newLow)), -1, "batch object missing: truncation"
+                        + " would move the log's start to LSN " + newLow + ", where no batch object starts");
+            }
+            long low = newLow;
+            lease.update(h -> h.lowLsn() < low ? h.withLow(low) : h, "truncation");
             synchronized (this) {
                 segments.headMap(newLow).clear();
                 lowLsn = newLow;
@@ -857,14 +870,6 @@ public final class S3LogStorage implements LogStorage {
             }
         } finally {
             truncation.unlock();
-        }
-    }
-
-    private void moveLow(long newLow) throws IOException {
-        synchronized (headLock) {
-            if (head.lowLsn() < newLow) {
-                updateHead(head.withLow(newLow), "truncation");
-            }
         }
     }
 
@@ -920,16 +925,13 @@ public final class S3LogStorage implements LogStorage {
             }
         } finally {
             closed = true;
-            if (heartbeat != null) {
-                heartbeat.shutdownNow();
-            }
             synchronized (this) {
                 if (readAhead != null) {
                     readAhead.shutdownNow();
                 }
             }
             if (writer) {
-                releaseHead();
+                lease.release(failure == null ? persistedEnd() : 0);
             }
             store.close();
         }
@@ -960,65 +962,6 @@ public final class S3LogStorage implements LogStorage {
         return store.key(WalLayout.segmentName(firstLsn));
     }
 
-    private Scan scan(String key, byte[] bytes, long firstLsn, long startOffset, boolean last) throws IOException {
-        SegmentSource source = SegmentSource.of(key, ByteBuffer.wrap(bytes));
-        List<Integer> offsets = new ArrayList<>();
-        long[] newest = {Long.MIN_VALUE};
-        long[] position = {startOffset};
-        SegmentScanner.Result result = new SegmentScanner(source, firstLsn, last, settings.maxRecordBytes())
-                .scan(startOffset, firstLsn, rec -> {
-                    offsets.add((int) position[0]);
-                    position[0] += RecordFrame.HEADER_BYTES + rec.payload().remaining();
-                    newest[0] = Math.max(newest[0], rec.timestampMillis());
-                });
-        return new Scan(result, offsets, newest[0]);
-    }
-
-    /** What a scan of a whole segment found. */
-    private record Scan(SegmentScanner.Result result, List<Integer> offsets, long newest) {
-        Segment segment(long first, String key) {
-            int[] o = new int[offsets.size() + 1];
-            for (int i = 0; i < offsets.size(); i++) {
-                o[i] = offsets.get(i);
-            }
-            o[offsets.size()] = (int) result.validBytes();
-            return new Segment(first, key, result.records(), newest, o);
-        }
-    }
-
-    /** Bytes of a ranged GET, addressed by their offsets in the whole object. */
-    private static final class OffsetSource implements SegmentSource {
-        private final String name;
-        private final byte[] bytes;
-        private final long base;
-
-        OffsetSource(String name, byte[] bytes, long base) {
-            this.name = name;
-            this.bytes = bytes;
-            this.base = base;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public long size() {
-            return base + bytes.length;
-        }
-
-        @Override
-        public void read(long position, ByteBuffer dst) {
-            long at = position - base;
-            if (at < 0 || at >= bytes.length) {
-                return;
-            }
-            int n = (int) Math.min(dst.remaining(), bytes.length - at);
-            dst.put(bytes, (int) at, n);
-        }
-    }
-
     /** Streams records segment by segment, one GET (ranged for the first) per segment. */
     private final class Replay implements CloseableIterator<LogRecord> {
         private final ArrayDeque<LogRecord> ready = new ArrayDeque<>();
@@ -1032,7 +975,7 @@ public final class S3LogStorage implements LogStorage {
             synchronized (S3LogStorage.this) {
                 from = Math.max(fromLsn, lowLsn);
                 Long floor = segments.floorKey(from);
-                next = floor != null ? floor : from; // no floor: loadNext reports the missing records
+                next = floor != null ? floor : lowLsn; // no floor (a listing with gaps): the chain starts at the low LSN
             }
         }
 
@@ -1067,19 +1010,16 @@ public final class S3LogStorage implements LogStorage {
                     done = true;
                     return;
                 }
-                seg = segments.get(next);
-                if (seg == null) {
-                    Map.Entry<Long, Segment> after = segments.ceilingEntry(next);
-                    String where = after != null ? after.getValue().key() : key(next);
-                    if (next < lowLsn) { // truncated while replaying
-                        next = lowLsn;
-                        return;
-                    }
-                    throw new CorruptDataException(where, 0, "records from LSN " + next + " to "
-                            + (after != null ? after.getKey() - 1 : endLsn - 1) + " are missing (no segment "
-                            + key(next) + ")");
+                if (next < lowLsn) { // truncated while replaying
+                    next = lowLsn;
+                    return;
                 }
-                last = segments.higherKey(seg.first()) == null;
+                seg = segments.get(next);
+                last = seg != null && segments.higherKey(seg.first()) == null;
+            }
+            if (seg == null) { // not listed: look it up by name (or learn it is lost)
+                probe(next, "the end of the segment before it");
+                return;
             }
             long startLsn = Math.max(from, seg.first());
             int k = (int) (startLsn - seg.first());
@@ -1103,21 +1043,37 @@ public final class S3LogStorage implements LogStorage {
                     skipTruncated();
                     return;
                 }
-                bytes = blob.get().bytes();
-                base = 0;
-                startLsn = seg.first();
+                // The whole object: check it against its writer's count and settle the index.
+                long filterFrom = from;
+                List<LogRecord> records = new ArrayList<>();
+                WalObjects.Scan scan = objects.scan(seg.key(), blob.get().bytes(), seg.first(), last, rec -> {
+                    if (rec.handle().lsn() >= filterFrom) {
+                        records.add(rec);
+                    }
+                });
+                objects.checkWritten(seg.key(), blob.get().metadata(), seg.first(), scan.result());
+                settle(seg, scan, false);
+                ready.addAll(records);
+                advance(scan.result());
+                return;
             }
             long filterFrom = from;
-            SegmentScanner.Result r = new SegmentScanner(new OffsetSource(seg.key(), bytes, base), startLsn,
+            List<LogRecord> records = new ArrayList<>();
+            SegmentScanner.Result r = new SegmentScanner(new WalObjects.OffsetSource(seg.key(), bytes, base), startLsn,
                     last, settings.maxRecordBytes()).scan(base, startLsn, rec -> {
                         if (rec.handle().lsn() >= filterFrom) {
-                            ready.add(rec);
+                            records.add(rec);
                         }
                     });
-            if (seg.count() >= 0 && r.nextLsn() != seg.end()) {
+            if (r.nextLsn() != seg.end()) { // a count known from writing or scanning
                 throw new CorruptDataException(seg.key(), r.validBytes(), "the segment ends at LSN " + r.nextLsn()
                         + " but the next segment starts at LSN " + seg.end() + " (records missing)");
             }
+            ready.addAll(records);
+            advance(r);
+        }
+
+        private void advance(SegmentScanner.Result r) {
             next = r.nextLsn();
             if (r.tornTail().isPresent() || r.records() == 0) {
                 done = true;

@@ -11,13 +11,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@link StorageFaults} over the objects below a store's prefix, bypassing the store: a flipped
- * byte is a GET, a change and an unconditional PUT; a truncation a GET and a PUT of the prefix; a
- * delete a DELETE. Object names are their keys, as the stores name them in errors.
+ * byte (or bit) is a GET, a change and an unconditional PUT; a truncation a GET and a PUT of the
+ * prefix; a delete a DELETE. Damage hits the bytes only: the rewritten object keeps the user
+ * metadata its writer gave it, as damage in a server's storage would. Object names are their keys,
+ * as the stores name them in errors.
  */
 public final class S3StorageFaults implements StorageFaults {
     private final S3Settings settings;
@@ -96,26 +97,39 @@ public final class S3StorageFaults implements StorageFaults {
 
     @Override
     public void flipByte(StoredObject object, long offset) throws IOException {
+        flip(object, offset, 0xFF);
+    }
+
+    /** Inverts bit {@code bit} (0 = least significant) of the byte at {@code offset}: the smallest damage. */
+    public void flipBit(StoredObject object, long offset, int bit) throws IOException {
+        if (bit < 0 || bit > 7) {
+            throw new IllegalArgumentException("bit " + bit + " is not 0..7");
+        }
+        flip(object, offset, 1 << bit);
+    }
+
+    private void flip(StoredObject object, long offset, int mask) throws IOException {
         try (ObjectStore store = ObjectStore.open(settings)) {
-            byte[] bytes = read(store, object);
+            ObjectStore.Blob blob = read(store, object);
+            byte[] bytes = blob.bytes().clone();
             if (offset < 0 || offset >= bytes.length) {
                 throw new IllegalArgumentException("offset " + offset + " is outside " + object.name() + " ("
                         + bytes.length + " bytes)");
             }
-            bytes[(int) offset] = (byte) ~bytes[(int) offset];
-            store.put(object.name(), bytes, Map.of());
+            bytes[(int) offset] = (byte) (bytes[(int) offset] ^ mask);
+            store.put(object.name(), bytes, blob.metadata());
         }
     }
 
     @Override
     public void truncate(StoredObject object, long length) throws IOException {
         try (ObjectStore store = ObjectStore.open(settings)) {
-            byte[] bytes = read(store, object);
-            if (length < 0 || length > bytes.length) {
+            ObjectStore.Blob blob = read(store, object);
+            if (length < 0 || length > blob.bytes().length) {
                 throw new IllegalArgumentException("length " + length + " is outside " + object.name() + " ("
-                        + bytes.length + " bytes)");
+                        + blob.bytes().length + " bytes)");
             }
-            store.put(object.name(), Arrays.copyOf(bytes, (int) length), Map.of());
+            store.put(object.name(), Arrays.copyOf(blob.bytes(), (int) length), blob.metadata());
         }
     }
 
@@ -126,8 +140,7 @@ public final class S3StorageFaults implements StorageFaults {
         }
     }
 
-    private static byte[] read(ObjectStore store, StoredObject object) throws IOException {
-        return store.get(object.name()).orElseThrow(() -> new NoSuchFileException(store.describe(object.name())))
-                .bytes();
+    private static ObjectStore.Blob read(ObjectStore store, StoredObject object) throws IOException {
+        return store.get(object.name()).orElseThrow(() -> new NoSuchFileException(store.describe(object.name())));
     }
 }

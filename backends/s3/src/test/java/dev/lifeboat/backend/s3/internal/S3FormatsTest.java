@@ -12,14 +12,46 @@ import org.junit.jupiter.api.Test;
 class S3FormatsTest {
     @Test
     void walHeadRoundTripsAndRejectsDamage() throws Exception {
-        WalLayout.Head head = new WalLayout.Head(7, "00ff00ff00ff00ff", 1234, 9, true);
-        assertThat(WalLayout.Head.decode(head.encode(), "head")).isEqualTo(head);
-        assertThat(WalLayout.Head.decode(head.released().encode(), "head").open()).isFalse();
-        assertThat(head.renewed().encode()).as("a renewal changes the bytes, so the ETag").isNotEqualTo(head.encode());
+        WalHead head = WalHead.opened(7, "00ff00ff00ff00ff", 1234, 2000);
+        assertThat(WalHead.decode(head.encode(), "head")).isEqualTo(head);
+        assertThat(WalHead.decode(head.released(2500).encode(), "head").open()).isFalse();
+        assertThat(WalHead.decode(head.released(2500).encode(), "head").endLsn()).isEqualTo(2500);
+        assertThat(head.renewed(1000).endLsn()).as("the recorded end never goes back by renewal").isEqualTo(2000);
+        assertThat(head.cutTo(1990).endLsn()).isEqualTo(1990);
+        assertThat(head.renewed(2000).encode()).as("a renewal changes the bytes, so the ETag").isNotEqualTo(head.encode());
+        assertThat(new String(head.encode(), StandardCharsets.UTF_8)).startsWith("lifeboat-s3-wal v2\n")
+                .contains("\nlow-lsn 1234\n").containsPattern("\ncrc [0-9a-f]{8}\n$");
         byte[] damaged = head.encode();
         damaged[25] = 'x';
-        assertThatThrownBy(() -> WalLayout.Head.decode(damaged, "s3://b/wal/head"))
+        assertThatThrownBy(() -> WalHead.decode(damaged, "s3://b/wal/head"))
                 .isInstanceOf(CorruptDataException.class).hasMessageContaining("s3://b/wal/head");
+    }
+
+    @Test
+    void everySingleBitFlipInTheWalHeadIsRefused() {
+        byte[] good = WalHead.opened(3, "0123456789abcdef", 152, 900).renewed(950).encode();
+        for (int i = 0; i < good.length; i++) {
+            for (int bit = 0; bit < 8; bit++) {
+                byte[] bad = good.clone();
+                bad[i] ^= (byte) (1 << bit);
+                int at = i;
+                int b = bit;
+                assertThatThrownBy(() -> WalHead.decode(bad, "s3://b/wal/head"))
+                        .as("bit %d of byte %d flipped", b, at).isInstanceOf(CorruptDataException.class);
+            }
+        }
+    }
+
+    @Test
+    void walHeadOfTheEarlierFormatIsReadAsUnchecked() throws Exception {
+        byte[] v1 = "lifeboat-s3-wal v1\nepoch 4\nwriter 0011223344556677\nlow-lsn 3\nheartbeat 9\nstate closed\n"
+                .getBytes(StandardCharsets.UTF_8);
+        WalHead head = WalHead.decode(v1, "head");
+        assertThat(head).isEqualTo(new WalHead(4, "0011223344556677", 3, 0, 9, false, false));
+        assertThat(head.checked()).isFalse();
+        assertThat(WalHead.decode(head.renewed(5).encode(), "head").checked()).as("rewritten checked").isTrue();
+        assertThatThrownBy(() -> WalHead.decode("lifeboat-s3-wal v3\nepoch 1\n".getBytes(StandardCharsets.UTF_8),
+                "s3://b/wal/head")).isInstanceOf(CorruptDataException.class).hasMessageContaining("'3'");
     }
 
     @Test
