@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
 
 /**
  * The one implementation of group commit, shared by every write-ahead log backend, with no thread
@@ -54,6 +55,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * (a {@code FileChannel} closes itself) retries them after reopening, or the log fails.
  */
 public final class GroupCommitWriteAheadLog extends StorageLogReader implements WriteAheadLog {
+    /** Where a frame keeps its payload's CRC32C: its own slot in the header. */
+    private static final int PAYLOAD_CRC_AT = 28;
+    private static final ThreadLocal<CRC32C> PAYLOAD_CRC = ThreadLocal.withInitial(CRC32C::new);
     private static final int PENDING = 0;
     private static final int DONE = 1;
     private static final int FAILED = 2;
@@ -92,9 +96,14 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     private boolean helperLeads;
     private boolean helperStop;
 
+    private final CRC32C headerCrc = new CRC32C();
+
     // ---- used by the leader only (exclusive through `leading`)
     private final List<Entry> batch = new ArrayList<>();
-    private final List<ByteBuffer> frames = new ArrayList<>();
+    private final List<ByteBuffer> batchFrames = new ArrayList<>();
+
+    /** Frames written by earlier batches, reused by appenders. */
+    private final FramePool frames = new FramePool();
 
     /** One queued record, or a barrier ({@code frame == null}) for {@code sync} and {@code close}. */
     private static final class Entry {
@@ -165,7 +174,8 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
             if (level == Durability.NONE) {
                 Entry e = enqueueLocked(frame, timestampMillis, level, null, null);
                 leadIfIdle();
-                return CompletableFuture.completedFuture(RecordHandle.of(e.lsn));
+                return e.state == FAILED ? CompletableFuture.failedFuture(e.error)
+                        : CompletableFuture.completedFuture(RecordHandle.of(e.lsn));
             }
             Entry e = enqueueLocked(frame, timestampMillis, level, new CompletableFuture<>(), null);
             if (!leading) {
@@ -191,6 +201,9 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
             if (level == Durability.NONE) {
                 e = enqueueLocked(frame, timestampMillis, level, null, null);
                 leadIfIdle();
+                if (e.state == FAILED) {
+                    throw e.error; // the batch this writer led failed
+                }
                 return RecordHandle.of(e.lsn);
             }
             e = enqueueLocked(frame, timestampMillis, level, null, Thread.currentThread());
@@ -318,7 +331,11 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
 
     // ---------------------------------------------------------------- appending
 
-    /** Copies and checksums the payload outside the lock; only the header needs the LSN. */
+    /**
+     * Copies and checksums the payload outside the lock, into a frame reused from an earlier
+     * batch where one of its size is free; only the header needs the LSN. The frame's header
+     * CRC slot carries the payload's CRC32C until the header is written.
+     */
     private ByteBuffer frame(ByteBuffer record) {
         requireNonNull(record, "record is null");
         int length = record.remaining();
@@ -329,9 +346,14 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         if (closing) {
             throw new IllegalStateException("the write-ahead log is closed");
         }
-        ByteBuffer frame = ByteBuffer.allocate(RecordFrame.HEADER_BYTES + length);
-        frame.position(RecordFrame.HEADER_BYTES);
-        frame.put(record.duplicate());
+        ByteBuffer frame = frames.take(RecordFrame.HEADER_BYTES + length);
+        byte[] bytes = frame.array();
+        int payload = frame.arrayOffset() + RecordFrame.HEADER_BYTES;
+        record.get(record.position(), bytes, payload, length);
+        CRC32C crc = PAYLOAD_CRC.get();
+        crc.reset();
+        crc.update(bytes, payload, length);
+        frame.putInt(PAYLOAD_CRC_AT, (int) crc.getValue());
         return frame;
     }
 
@@ -339,7 +361,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     private Entry enqueueLocked(ByteBuffer frame, long timestamp, Durability wanted,
             CompletableFuture<RecordHandle> future, Thread waiter) throws IOException {
         checkAccepting();
-        long size = frame.capacity();
+        long size = frame.remaining();
         while (inFlightBytes > 0 && inFlightBytes + size > settings.maxInFlightBytes()) {
             if (!leading && queuedBytes > 0) {
                 leading = true;
@@ -358,10 +380,8 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
             checkAccepting();
         }
         int length = (int) size - RecordFrame.HEADER_BYTES;
-        int crc = RecordFrame.payloadCrc(frame.duplicate().position(RecordFrame.HEADER_BYTES));
         long lsn = nextLsn++;
-        RecordFrame.writeHeader(frame.clear(), lsn, timestamp, length, crc);
-        frame.position(0).limit((int) size);
+        RecordFrame.writeHeaderAt(frame, 0, lsn, timestamp, length, frame.getInt(PAYLOAD_CRC_AT), headerCrc);
         Entry e = new Entry(frame, lsn, timestamp, wanted, future, waiter);
         add(e, size);
         return e;
@@ -586,13 +606,14 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
             it.remove();
         }
         if (error == null) {
-            if (!frames.isEmpty()) {
+            if (!batchFrames.isEmpty()) {
                 reached = level;
             } else if (level.compareTo(reached) > 0) {
                 reached = level;
             }
+            frames.recycle(batchFrames); // storage keeps no frame once write returns
         }
-        frames.clear();
+        batchFrames.clear();
         batch.clear();
         if (roomWaiters > 0) {
             hasRoom.signalAll();
@@ -612,15 +633,15 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
                 if (firstLsn < 0) {
                     firstLsn = e.lsn;
                 }
-                frames.add(e.frame);
+                batchFrames.add(e.frame);
                 newest = Math.max(newest, e.timestamp);
             }
         }
         // Storage calls run with the interrupt status cleared: the batch belongs to every writer in it.
         boolean interrupted = Thread.interrupted();
         try {
-            if (!frames.isEmpty()) {
-                storage.write(frames, firstLsn, newest);
+            if (!batchFrames.isEmpty()) {
+                storage.write(batchFrames, firstLsn, newest);
             }
             if (level != Durability.NONE) {
                 storage.persist(level);
@@ -731,6 +752,57 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Heap frames by size class (powers of two from 64 B to 128 KiB), reused so that an
+     * acknowledged record allocates no frame in steady state. Holds at most {@link #MAX_BYTES}.
+     */
+    private static final class FramePool {
+        private static final int MIN_SHIFT = 6;
+        private static final int MAX_SHIFT = 17;
+        private static final long MAX_BYTES = 8L << 20;
+        private final List<ArrayDeque<ByteBuffer>> free = new ArrayList<>();
+        private long bytes;
+
+        FramePool() {
+            for (int s = MIN_SHIFT; s <= MAX_SHIFT; s++) {
+                free.add(new ArrayDeque<>());
+            }
+        }
+
+        /** A heap buffer with position 0 and limit {@code size}. */
+        ByteBuffer take(int size) {
+            int shift = Math.max(MIN_SHIFT, 32 - Integer.numberOfLeadingZeros(size - 1));
+            if (shift > MAX_SHIFT) {
+                return ByteBuffer.allocate(size);
+            }
+            ByteBuffer b;
+            synchronized (this) {
+                b = free.get(shift - MIN_SHIFT).pollLast();
+                if (b != null) {
+                    bytes -= b.capacity();
+                }
+            }
+            if (b == null) {
+                b = ByteBuffer.allocate(1 << shift);
+            }
+            b.clear().limit(size);
+            return b;
+        }
+
+        synchronized void recycle(List<ByteBuffer> frames) {
+            for (int i = 0; i < frames.size(); i++) {
+                ByteBuffer b = frames.get(i);
+                int capacity = b.capacity();
+                if (Integer.bitCount(capacity) != 1 || capacity < (1 << MIN_SHIFT) || capacity > (1 << MAX_SHIFT)
+                        || bytes + capacity > MAX_BYTES) {
+                    continue;
+                }
+                free.get(Integer.numberOfTrailingZeros(capacity) - MIN_SHIFT).addLast(b);
+                bytes += capacity;
+            }
         }
     }
 }

@@ -33,7 +33,8 @@ public interface LogStorage extends Closeable {
      * storage's next LSN. May roll to a new segment before or between frames; never splits a
      * frame across segments.
      *
-     * @param frames encoded frames, each a whole record
+     * @param frames encoded frames, each a whole record; their buffers are reused for later
+     *     records once this returns, so an implementation copies what it keeps
      * @param firstLsn the LSN of the first frame
      * @param newestTimestamp the newest timestamp among the frames (for time-based truncation)
      */

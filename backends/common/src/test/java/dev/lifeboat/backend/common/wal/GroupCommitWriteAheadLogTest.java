@@ -383,6 +383,18 @@ class GroupCommitWriteAheadLogTest {
         assertThat(storage.closed).isTrue();
     }
 
+    @Test
+    void aWriterAtNoneThatLedAFailedBatchSeesTheFailure() throws Exception {
+        MemoryStorage storage = new MemoryStorage(0);
+        IOException disk = new IOException("disk on fire");
+        storage.failWrites = disk;
+        GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage,
+                settings(Map.of(WalSettings.DURABILITY, "none")), Set.of(), "t");
+        assertThatThrownBy(() -> wal.write(ByteBuffer.allocate(1), TS)).isSameAs(disk);
+        assertThat(wal.appendAsync(ByteBuffer.allocate(1), TS)).isCompletedExceptionally();
+        assertThatThrownBy(wal::close).isInstanceOf(IOException.class);
+    }
+
     private static Thread writeInBackground(GroupCommitWriteAheadLog wal, ByteBuffer record) {
         Thread t = new Thread(() -> {
             try {

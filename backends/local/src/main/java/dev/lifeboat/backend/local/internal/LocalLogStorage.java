@@ -296,7 +296,7 @@ public final class LocalLogStorage implements LogStorage {
                     size += n;
                     staged = i + 1;
                 } else {
-                    staging.put(frame.duplicate());
+                    staging.put(staging.position(), frame, frame.position(), n).position(staging.position() + n);
                 }
             }
             flush(frames, staged, frames.size());
