@@ -106,6 +106,8 @@ public final class ChronicleLogStorage implements LogStorage {
     private int writeCycle = Integer.MIN_VALUE;
     private long cycleBytes;
     private final Map<Path, FileChannel> dirty = new LinkedHashMap<>();
+    /** The cycle whose file {@link #dirty} holds for certain (sync keeps the current cycle's entry). */
+    private int dirtyCycle = Integer.MIN_VALUE;
     private boolean newFileSinceSync;
 
     private ChronicleLogStorage(ChronicleWalSettings settings, boolean writable, WriterLock lock) throws IOException {
@@ -407,7 +409,11 @@ public final class ChronicleLogStorage implements LogStorage {
         } finally {
             lastLsn = nextLsn - 1;
         }
-        dirty.putIfAbsent(file(writeCycle), null);
+        if (dirtyCycle != writeCycle) {
+            // Resolving the cycle's path costs more than appending a small excerpt: once per cycle.
+            dirty.putIfAbsent(file(writeCycle), null);
+            dirtyCycle = writeCycle;
+        }
     }
 
     @Override
@@ -509,6 +515,7 @@ public final class ChronicleLogStorage implements LogStorage {
         cycleBytes = 0;
         newFileSinceSync = true;
         dirty.putIfAbsent(file(cycle), null);
+        dirtyCycle = cycle;
         clock.raiseFloor(cycleStart(cycle));
         addCycle(cycle);
     }
