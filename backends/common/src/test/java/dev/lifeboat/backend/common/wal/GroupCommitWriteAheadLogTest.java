@@ -395,6 +395,32 @@ class GroupCommitWriteAheadLogTest {
         assertThatThrownBy(wal::close).isInstanceOf(IOException.class);
     }
 
+    @Test
+    void withADelayTheLeaderWaitsForAFullBatchAndASyncCutsTheWaitShort() throws Exception {
+        MemoryStorage storage = new MemoryStorage(0);
+        // 10-byte records make 42-byte frames: four fill a batch long before the delay ends.
+        WalSettings s = settings(Map.of(WalSettings.BATCH_DELAY, "10s", WalSettings.MAX_BATCH_BYTES, "168"));
+        try (GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage, s, Set.of(), "t")) {
+            List<Thread> writers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                writers.add(writeInBackground(wal, ByteBuffer.allocate(10)));
+            }
+            for (Thread w : writers) {
+                w.join(TimeUnit.SECONDS.toMillis(5));
+                assertThat(w.isAlive()).as("a full batch does not wait for the delay").isFalse();
+            }
+            assertThat(storage.batchFrames).containsExactly(4);
+            Thread lone = writeInBackground(wal, ByteBuffer.allocate(10));
+            awaitParked(lone); // the leader waits for its batch to fill
+            long start = System.nanoTime();
+            wal.sync(Durability.FLUSH);
+            lone.join();
+            assertThat(System.nanoTime() - start).as("sync does not wait for the delay")
+                    .isLessThan(TimeUnit.SECONDS.toNanos(5));
+            assertThat(storage.headers()).hasSize(5);
+        }
+    }
+
     private static Thread writeInBackground(GroupCommitWriteAheadLog wal, ByteBuffer record) {
         Thread t = new Thread(() -> {
             try {
