@@ -468,8 +468,9 @@ public final class ReportGenerator {
         md.append("Average time per record, one thread. `rawAppend`: Chronicle's own appender, one excerpt per record,")
                 .append(" the backend's roll cycle and block size. `backendWrite`: the backend's `write` at")
                 .append(" `durability=none`, acknowledged once the record's excerpt is in the mapped file (the same")
-                .append(" guarantee). `backendAppend`: `append`, which returns once the record is queued for the")
-                .append(" group-commit thread (pipelined). `rawTail` / `backendReplay`: reading one record.\n\n");
+                .append(" guarantee). `backendAppend`: `append`, which returns once the record is queued; every")
+                .append(" `group-commit.max-batch-bytes` of them the appender writes the batch itself. `rawTail` /")
+                .append(" `backendReplay`: reading one record.\n\n");
         md.append("| operation | record | ns per record | × raw |\n|---|---|---|---|\n");
         List<Bar> bars = new ArrayList<>();
         for (Result r : ch) {

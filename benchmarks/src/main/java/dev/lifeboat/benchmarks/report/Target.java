@@ -18,10 +18,22 @@ import java.util.Optional;
  * @param bound the bound
  * @param basis what the two numbers are
  * @param limit what usually bounds the ratio, printed beside the profile when the target is missed
+ * @param statistic what is compared of each result: {@link #SCORE}, or a percentile of a
+ *     sample-time result ("99.0")
  */
 public record Target(String id, String name, Query subject, Query baseline, boolean inverse, boolean atLeast,
-        double bound, String basis, String limit) {
+        double bound, String basis, String limit, String statistic) {
+    /** The result's score (its mean, for times). */
+    public static final String SCORE = "score";
+
+    /** A target comparing the two results' scores. */
+    public Target(String id, String name, Query subject, Query baseline, boolean inverse, boolean atLeast,
+            double bound, String basis, String limit) {
+        this(id, name, subject, baseline, inverse, atLeast, bound, basis, limit, SCORE);
+    }
+
     public Target {
+        requireNonNull(statistic, "statistic is null");
         requireNonNull(id, "id is null");
         requireNonNull(name, "name is null");
         requireNonNull(subject, "subject is null");
@@ -56,9 +68,13 @@ public record Target(String id, String name, Query subject, Query baseline, bool
         if (b.isEmpty()) {
             return Optional.empty();
         }
-        double num = inverse ? b.get().score() : s.get().score();
-        double den = inverse ? s.get().score() : b.get().score();
+        double num = value(inverse ? b.get() : s.get());
+        double den = value(inverse ? s.get() : b.get());
         return den > 0 && num > 0 ? Optional.of(num / den) : Optional.empty();
+    }
+
+    private double value(Result r) {
+        return statistic.equals(SCORE) ? r.score() : r.percentile(statistic);
     }
 
     public Verdict verdict(List<Result> results) {

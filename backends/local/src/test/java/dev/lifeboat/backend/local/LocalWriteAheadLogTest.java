@@ -424,6 +424,68 @@ class LocalWriteAheadLogTest {
 
     // ---------------------------------------------------------------- URIs and options
 
+    // ---------------------------------------------------------------- interrupts
+
+    /**
+     * Writers lead group-commit batches in their own threads, so an interrupt can land inside a
+     * {@code FileChannel} call, which closes the channel. The log reopens the segment and repeats
+     * the call: interrupting writers never fails the log, and every acknowledged record is kept.
+     */
+    @Test
+    void interruptingWritersNeverFailsTheLogAndKeepsEveryAcknowledgedRecord() throws Exception {
+        Path dir = tmp.resolve("log");
+        int threads = 4;
+        int perThread = 300;
+        List<List<Long>> acked = new ArrayList<>();
+        try (WriteAheadLog wal = provider.open(dir.toUri(), Map.of("durability", "sync", "segment-bytes", "64KiB"))) {
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<Thread> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                List<Long> mine = new ArrayList<>();
+                acked.add(mine);
+                int thread = t;
+                Thread writer = new Thread(() -> {
+                    for (int s = 0; s < perThread; s++) {
+                        try {
+                            mine.add(wal.write(ByteBuffer.wrap(payload(thread * perThread + s, 300)), TS).lsn());
+                        } catch (java.io.InterruptedIOException e) {
+                            Thread.interrupted(); // stopped waiting for another thread's batch: not acknowledged
+                        } catch (Throwable e) {
+                            failure.compareAndSet(null, e);
+                            return;
+                        }
+                        Thread.interrupted();
+                    }
+                });
+                writers.add(writer);
+                writer.start();
+            }
+            Random random = new Random(7);
+            while (writers.stream().anyMatch(Thread::isAlive)) {
+                writers.get(random.nextInt(threads)).interrupt();
+                Thread.sleep(0, 200_000);
+            }
+            for (Thread writer : writers) {
+                writer.join();
+            }
+            assertThat(failure.get()).as("a writer failed").isNull();
+            assertThat(wal.write(ByteBuffer.wrap(payload(0, 300)), TS)).as("the log still writes").isNotNull();
+        }
+        List<Long> all = acked.stream().flatMap(List::stream).toList();
+        assertThat(all).as("acknowledged records").isNotEmpty();
+        try (WriteAheadLogReader reader = provider.openReader(dir.toUri(), Map.of());
+                CloseableIterator<LogRecord> it = reader.replayAll()) {
+            Map<Long, Integer> found = new HashMap<>();
+            long expected = 0;
+            while (it.hasNext()) {
+                LogRecord r = it.next();
+                assertThat(r.handle().lsn()).isEqualTo(expected++);
+                found.put(r.handle().lsn(), r.payload().remaining());
+            }
+            assertThat(found.keySet()).containsAll(all);
+        }
+    }
+
     @Test
     void uriMustBeAnAbsoluteLocalPathWithoutHostQueryOrFragment() {
         for (String bad : List.of("file:relative/dir", "file://host/dir", "file:///dir?x=1", "file:///dir#frag",

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -75,6 +76,8 @@ import net.openhft.chronicle.wire.WriteAfterEOFException;
 public final class ChronicleLogStorage implements LogStorage {
     /** Bytes after a damaged last excerpt that must be zero for it to be a torn tail. */
     static final int ZERO_WINDOW = 1 << 20;
+    /** Times an fsync is repeated after an interrupt of the writing thread closed its channel. */
+    private static final int MAX_INTERRUPT_RETRIES = 16;
     private static final String QUEUE_METADATA = "metadata.cq4t";
 
     private final ChronicleWalSettings settings;
@@ -97,12 +100,14 @@ public final class ChronicleLogStorage implements LogStorage {
     private volatile boolean closed;
     private ExcerptTailer readTailer;
 
-    // Writer state, touched by the committer thread only (and close, after it stopped).
+    // Writer state, touched by the group-commit leader only (one thread at a time; close after the last).
     private ExcerptAppender appender;
     private long nextLsn;
     private int writeCycle = Integer.MIN_VALUE;
     private long cycleBytes;
     private final Map<Path, FileChannel> dirty = new LinkedHashMap<>();
+    /** The cycle whose file {@link #dirty} holds for certain (sync keeps the current cycle's entry). */
+    private int dirtyCycle = Integer.MIN_VALUE;
     private boolean newFileSinceSync;
 
     private ChronicleLogStorage(ChronicleWalSettings settings, boolean writable, WriterLock lock) throws IOException {
@@ -404,7 +409,11 @@ public final class ChronicleLogStorage implements LogStorage {
         } finally {
             lastLsn = nextLsn - 1;
         }
-        dirty.putIfAbsent(file(writeCycle), null);
+        if (dirtyCycle != writeCycle) {
+            // Resolving the cycle's path costs more than appending a small excerpt: once per cycle.
+            dirty.putIfAbsent(file(writeCycle), null);
+            dirtyCycle = writeCycle;
+        }
     }
 
     @Override
@@ -416,6 +425,7 @@ public final class ChronicleLogStorage implements LogStorage {
             return;
         }
         Path current = writeCycle == Integer.MIN_VALUE ? null : file(writeCycle);
+        boolean reinterrupt = false;
         for (Map.Entry<Path, FileChannel> e : dirty.entrySet()) {
             FileChannel channel = e.getValue();
             if (channel == null) {
@@ -431,7 +441,25 @@ public final class ChronicleLogStorage implements LogStorage {
             }
             // fdatasync writes back every dirty page of the file, those changed through the
             // mapping included; unlike Chronicle's own msync it reports failure.
-            channel.force(false);
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    channel.force(false);
+                    break;
+                } catch (ClosedByInterruptException interrupted) {
+                    // The writer leading this batch was interrupted, which closed the channel: a
+                    // new descriptor's fdatasync covers the same pages.
+                    Thread.interrupted();
+                    reinterrupt = true;
+                    if (attempt >= MAX_INTERRUPT_RETRIES) {
+                        throw interrupted;
+                    }
+                    channel = FileChannel.open(e.getKey(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    e.setValue(channel);
+                }
+            }
+        }
+        if (reinterrupt) {
+            Thread.currentThread().interrupt();
         }
         if (newFileSinceSync) {
             force(directory.resolve(QUEUE_METADATA));
@@ -487,6 +515,7 @@ public final class ChronicleLogStorage implements LogStorage {
         cycleBytes = 0;
         newFileSinceSync = true;
         dirty.putIfAbsent(file(cycle), null);
+        dirtyCycle = cycle;
         clock.raiseFloor(cycleStart(cycle));
         addCycle(cycle);
     }
@@ -1091,7 +1120,30 @@ public final class ChronicleLogStorage implements LogStorage {
         return (n + 3) & ~3L;
     }
 
+    /** fsync of a file or directory; an interrupt of the calling thread retries it rather than failing. */
     private static void force(Path path) throws IOException {
+        boolean interrupted = false;
+        try {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    forceOnce(path);
+                    return;
+                } catch (ClosedByInterruptException e) {
+                    interrupted = true;
+                    Thread.interrupted();
+                    if (attempt >= MAX_INTERRUPT_RETRIES) {
+                        throw e;
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void forceOnce(Path path) throws IOException {
         if (Files.isDirectory(path)) {
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
                 ch.force(true);

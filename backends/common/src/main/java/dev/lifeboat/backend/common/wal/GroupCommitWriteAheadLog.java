@@ -11,88 +11,232 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
 
 /**
- * The one implementation of group commit, shared by every write-ahead log backend: appenders
- * from any number of threads are ordered and given LSNs under a short lock, and a single
- * committer thread writes what has queued up as one batch and makes it durable with one storage
- * operation ({@code fsync}, {@code hsync}, one PUT), so concurrent writers share the cost.
+ * The one implementation of group commit, shared by every write-ahead log backend, with no thread
+ * hand-off on the fast path (a leader/follower scheme, as in RocksDB's write groups).
  *
- * <p>Batches hold at most {@link WalSettings#maxBatchBytes()} (a larger record goes alone). With
- * a {@link WalSettings#batchDelay()} the committer waits that long for a batch to fill before
- * writing it. Appenders block while {@link WalSettings#maxInFlightBytes()} bytes wait for
- * storage. A storage failure fails the batch being written and every record queued behind it,
- * and every later call, because what reached storage is unknown until the log is reopened.
+ * <p>Appenders from any number of threads are ordered and given LSNs under a short lock and
+ * queue their frames. A writer that must see its record stored ({@code write}, {@code appendAsync}
+ * and {@code sync} at {@code flush} or {@code sync}, and at {@code none} the first two write what
+ * is queued) and finds no batch in flight <b>leads</b>: it takes every queued frame (at most
+ * {@link WalSettings#maxBatchBytes()}, a larger record alone), writes them with one storage
+ * call, makes them durable with one storage operation ({@code fsync}, {@code hsync}, one PUT) at
+ * the highest level anyone in the batch asked for, and completes every record of the batch.
+ * Writers that arrive meanwhile queue behind it and park; when the batch is done the leader wakes
+ * the first of them to lead the next batch, which holds everything that queued up. A lone writer
+ * therefore writes its own record in its own thread and never waits for another thread.
+ *
+ * <p>{@code appendAsync} leads in the calling thread when no batch is in flight (its future is
+ * then complete when it returns) and otherwise returns at once. When a batch ends with records
+ * queued whose futures wait and no parked thread to lead them, a helper thread of this log leads
+ * until the queue is empty, so that no caller leads for longer than its own record needs. Plain
+ * {@code append} (durability {@code none}, no future) only queues; its records are written by the
+ * next batch, or by the appender itself once a batch's worth ({@code max-batch-bytes}) has queued.
+ *
+ * <p>With a {@link WalSettings#batchDelay()} the leader waits that long for a batch to fill before
+ * writing it, unless a {@code sync} or {@code close} waits. Appenders block while
+ * {@link WalSettings#maxInFlightBytes()} bytes wait for storage, and write them themselves when no
+ * batch is in flight. A storage failure fails the batch being written, every record queued behind
+ * it, and every later call, because what reached storage is unknown until the log is reopened.
+ *
+ * <p><b>Interrupts.</b> A thread interrupted while it waits for another thread's batch stops
+ * waiting with an {@link InterruptedIOException}; its record stays ordered and is written by the
+ * next batch. A leader finishes its batch regardless, with its interrupt status cleared during
+ * storage calls and restored afterwards; a backend whose storage calls an interrupt can break
+ * (a {@code FileChannel} closes itself) retries them after reopening, or the log fails.
  */
 public final class GroupCommitWriteAheadLog extends StorageLogReader implements WriteAheadLog {
+    /** Where a frame keeps its payload's CRC32C: its own slot in the header. */
+    private static final int PAYLOAD_CRC_AT = 28;
+    private static final ThreadLocal<CRC32C> PAYLOAD_CRC = ThreadLocal.withInitial(CRC32C::new);
+    private static final int PENDING = 0;
+    private static final int DONE = 1;
+    private static final int FAILED = 2;
+    /** A parked waiter was handed the lead of the next batch. */
+    private static final int LEAD = 3;
+
     private final WalSettings settings;
+    private final String name;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition hasWork = lock.newCondition();
+    /** Appenders wait here while too many bytes are in flight. */
     private final Condition hasRoom = lock.newCondition();
+    /** A leader waiting for its batch to fill ({@code group-commit.delay}) waits here. */
+    private final Condition filled = lock.newCondition();
+    /** The helper thread waits here to be handed the lead. */
+    private final Condition helperCalled = lock.newCondition();
+
+    // ---- guarded by lock
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
-    private final Thread committer;
+    /** Queued entries whose threads are parked, in LSN order: the next leaders. */
+    private final ArrayDeque<Entry> parked = new ArrayDeque<>();
     private long nextLsn;
     private long queuedBytes;
     private long inFlightBytes;
+    /** Queued entries that someone waits for (futures, parked threads, barriers). */
+    private int waitedFor;
+    private int barriers;
+    private int roomWaiters;
+    private boolean fillWaiting;
+    /** A leader holds the batch; nobody else may start one. */
+    private boolean leading;
+    /** The level everything written so far is durable at. */
+    private Durability reached = Durability.SYNC;
     private IOException failure;
     private boolean closing;
+    private Thread helper;
+    private boolean helperLeads;
+    private boolean helperStop;
 
-    private sealed interface Entry permits Append, Barrier {}
+    private final CRC32C headerCrc = new CRC32C();
 
-    private record Append(ByteBuffer frame, long lsn, long timestamp, Durability wanted,
-            CompletableFuture<RecordHandle> future) implements Entry {}
+    // ---- used by the leader only (exclusive through `leading`)
+    private final List<Entry> batch = new ArrayList<>();
+    private final List<ByteBuffer> batchFrames = new ArrayList<>();
 
-    private record Barrier(Durability level, CompletableFuture<Void> future) implements Entry {}
+    /** Frames written by earlier batches, reused by appenders. */
+    private final FramePool frames = new FramePool();
+
+    /** One queued record, or a barrier ({@code frame == null}) for {@code sync} and {@code close}. */
+    private static final class Entry {
+        final ByteBuffer frame;
+        final long lsn;
+        final long timestamp;
+        final Durability wanted;
+        final CompletableFuture<RecordHandle> future;
+        /** Counted in {@code waitedFor} while queued. */
+        final boolean waited;
+        /** The thread parked on this entry, or null once it stopped waiting. Written under the lock. */
+        volatile Thread waiter;
+        volatile int state;
+        /** Set before {@code state} becomes {@link #FAILED}. */
+        IOException error;
+
+        Entry(ByteBuffer frame, long lsn, long timestamp, Durability wanted, CompletableFuture<RecordHandle> future,
+                Thread waiter) {
+            this.frame = frame;
+            this.lsn = lsn;
+            this.timestamp = timestamp;
+            this.wanted = wanted;
+            this.future = future;
+            this.waiter = waiter;
+            this.waited = frame == null || future != null || waiter != null;
+        }
+
+        boolean isDone() {
+            int s = state;
+            return s == DONE || s == FAILED;
+        }
+    }
 
     /**
      * @param storage recovered storage; appends continue at its {@code recovery().nextLsn()}
-     * @param name names the committer thread, for thread dumps
+     * @param name names the helper thread, for thread dumps
      */
     public GroupCommitWriteAheadLog(LogStorage storage, WalSettings settings, Set<Capability> capabilities,
             String name) {
         super(storage, capabilities);
         this.settings = requireNonNull(settings, "settings is null");
+        this.name = requireNonNull(name, "name is null");
         this.nextLsn = storage.recovery().nextLsn();
-        this.committer = new Thread(this::commitLoop, "lifeboat-wal-committer-" + name);
-        this.committer.setDaemon(true);
-        this.committer.start();
     }
 
     @Override
     public RecordHandle append(ByteBuffer record, long timestampMillis) throws IOException {
-        return enqueue(record, timestampMillis, Durability.NONE, null);
+        ByteBuffer frame = frame(record);
+        lock.lock();
+        try {
+            Entry e = enqueueLocked(frame, timestampMillis, Durability.NONE, null, null);
+            if (!leading && queuedBytes >= settings.maxBatchBytes()) {
+                leading = true;
+                lead(null);
+            }
+            return RecordHandle.of(e.lsn);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public CompletableFuture<RecordHandle> appendAsync(ByteBuffer record, long timestampMillis) {
-        CompletableFuture<RecordHandle> future = new CompletableFuture<>();
+        ByteBuffer frame = frame(record);
+        Durability level = settings.durability();
+        lock.lock();
         try {
-            enqueue(record, timestampMillis, settings.durability(), future);
+            if (level == Durability.NONE) {
+                Entry e = enqueueLocked(frame, timestampMillis, level, null, null);
+                leadIfIdle();
+                return e.state == FAILED ? CompletableFuture.failedFuture(e.error)
+                        : CompletableFuture.completedFuture(RecordHandle.of(e.lsn));
+            }
+            Entry e = enqueueLocked(frame, timestampMillis, level, new CompletableFuture<>(), null);
+            if (!leading) {
+                leading = true;
+                lead(e);
+            }
+            return e.future;
         } catch (IOException e) {
-            future.completeExceptionally(e);
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            lock.unlock();
         }
-        return future;
+    }
+
+    /** Appends and waits in this thread (leading or parked), without a future. */
+    @Override
+    public RecordHandle write(ByteBuffer record, long timestampMillis) throws IOException {
+        ByteBuffer frame = frame(record);
+        Durability level = settings.durability();
+        Entry e;
+        lock.lock();
+        try {
+            if (level == Durability.NONE) {
+                e = enqueueLocked(frame, timestampMillis, level, null, null);
+                leadIfIdle();
+                if (e.state == FAILED) {
+                    throw e.error; // the batch this writer led failed
+                }
+                return RecordHandle.of(e.lsn);
+            }
+            e = enqueueLocked(frame, timestampMillis, level, null, Thread.currentThread());
+            if (!leading) {
+                leading = true;
+                lead(e);
+            }
+        } finally {
+            lock.unlock();
+        }
+        awaitEntry(e);
+        return RecordHandle.of(e.lsn);
     }
 
     @Override
     public void sync(Durability level) throws IOException {
         requireNonNull(level, "level is null");
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        Entry barrier;
         lock.lock();
         try {
             checkAccepting();
-            queue.add(new Barrier(level, done));
-            hasWork.signal();
+            if (!leading && queue.isEmpty() && reached.atLeast(level)) {
+                return; // nothing appended since the storage reached this level
+            }
+            barrier = enqueueBarrierLocked(level);
+            if (!leading) {
+                leading = true;
+                lead(barrier);
+            }
         } finally {
             lock.unlock();
         }
-        await(done);
+        awaitEntry(barrier);
     }
 
     @Override
@@ -115,29 +259,61 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
 
     @Override
     public void close() throws IOException {
-        CompletableFuture<Void> drained = new CompletableFuture<>();
+        IOException pending = null;
+        Entry barrier = null;
+        Thread stopHelper;
         lock.lock();
         try {
             if (closing) {
                 return;
             }
             closing = true;
-            queue.add(new Barrier(settings.durability(), drained));
-            hasWork.signal();
+            if (failure != null) {
+                pending = failedError();
+            } else if (leading || !queue.isEmpty() || !reached.atLeast(settings.durability())) {
+                barrier = enqueueBarrierLocked(settings.durability());
+                if (!leading) {
+                    leading = true;
+                    lead(barrier);
+                }
+            }
         } finally {
             lock.unlock();
         }
-        IOException pending = null;
-        try {
-            await(drained);
-        } catch (IOException e) {
-            pending = e;
+        if (barrier != null) {
+            try {
+                awaitEntry(barrier);
+            } catch (InterruptedIOException e) {
+                // Still release the storage; the records queued before close are written by the
+                // batch in flight or the helper, which the join below waits for.
+                pending = e;
+            } catch (IOException e) {
+                pending = e;
+            }
         }
+        lock.lock();
         try {
-            committer.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            helperStop = true;
+            helperCalled.signal();
+            stopHelper = helper;
+        } finally {
+            lock.unlock();
         }
+        if (stopHelper != null) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    stopHelper.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        waitForLeaderToFinish();
         markClosed();
         try {
             storage.close();
@@ -153,8 +329,14 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         }
     }
 
-    private RecordHandle enqueue(ByteBuffer record, long timestamp, Durability wanted,
-            CompletableFuture<RecordHandle> future) throws IOException {
+    // ---------------------------------------------------------------- appending
+
+    /**
+     * Copies and checksums the payload outside the lock, into a frame reused from an earlier
+     * batch where one of its size is free; only the header needs the LSN. The frame's header
+     * CRC slot carries the payload's CRC32C until the header is written.
+     */
+    private ByteBuffer frame(ByteBuffer record) {
         requireNonNull(record, "record is null");
         int length = record.remaining();
         if (length > settings.maxRecordBytes()) {
@@ -164,34 +346,77 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         if (closing) {
             throw new IllegalStateException("the write-ahead log is closed");
         }
-        // Copy and checksum the payload outside the lock; only the header needs the LSN.
-        int crc = RecordFrame.payloadCrc(record);
-        ByteBuffer frame = ByteBuffer.allocate(RecordFrame.HEADER_BYTES + length);
-        frame.position(RecordFrame.HEADER_BYTES);
-        frame.put(record.duplicate());
-        long size = frame.capacity();
-        lock.lock();
-        try {
-            checkAccepting();
-            while (inFlightBytes > 0 && inFlightBytes + size > settings.maxInFlightBytes()) {
+        ByteBuffer frame = frames.take(RecordFrame.HEADER_BYTES + length);
+        byte[] bytes = frame.array();
+        int payload = frame.arrayOffset() + RecordFrame.HEADER_BYTES;
+        record.get(record.position(), bytes, payload, length);
+        CRC32C crc = PAYLOAD_CRC.get();
+        crc.reset();
+        crc.update(bytes, payload, length);
+        frame.putInt(PAYLOAD_CRC_AT, (int) crc.getValue());
+        return frame;
+    }
+
+    /** Under the lock: waits for room, assigns the LSN, writes the header and queues the frame. */
+    private Entry enqueueLocked(ByteBuffer frame, long timestamp, Durability wanted,
+            CompletableFuture<RecordHandle> future, Thread waiter) throws IOException {
+        checkAccepting();
+        long size = frame.remaining();
+        while (inFlightBytes > 0 && inFlightBytes + size > settings.maxInFlightBytes()) {
+            if (!leading && queuedBytes > 0) {
+                leading = true;
+                lead(null); // write what is queued ourselves: nobody else is
+            } else {
+                roomWaiters++;
                 try {
                     hasRoom.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("interrupted while waiting for group commit to make room");
+                } finally {
+                    roomWaiters--;
                 }
-                checkAccepting();
             }
-            long lsn = nextLsn++;
-            RecordFrame.writeHeader(frame.clear(), lsn, timestamp, length, crc);
-            frame.position(0).limit((int) size);
-            queue.add(new Append(frame, lsn, timestamp, wanted, future));
-            queuedBytes += size;
-            inFlightBytes += size;
-            hasWork.signal();
-            return RecordHandle.of(lsn);
-        } finally {
-            lock.unlock();
+            checkAccepting();
+        }
+        int length = (int) size - RecordFrame.HEADER_BYTES;
+        long lsn = nextLsn++;
+        RecordFrame.writeHeaderAt(frame, 0, lsn, timestamp, length, frame.getInt(PAYLOAD_CRC_AT), headerCrc);
+        Entry e = new Entry(frame, lsn, timestamp, wanted, future, waiter);
+        add(e, size);
+        return e;
+    }
+
+    private Entry enqueueBarrierLocked(Durability level) {
+        Entry e = new Entry(null, -1, 0, level, null, Thread.currentThread());
+        barriers++;
+        add(e, 0);
+        if (fillWaiting) {
+            filled.signal();
+        }
+        return e;
+    }
+
+    private void add(Entry e, long size) {
+        queue.add(e);
+        queuedBytes += size;
+        inFlightBytes += size;
+        if (e.waited) {
+            waitedFor++;
+        }
+        if (e.waiter != null) {
+            parked.add(e);
+        }
+        if (fillWaiting && queuedBytes >= settings.maxBatchBytes()) {
+            filled.signal();
+        }
+    }
+
+    /** Under the lock: a writer at {@code none} writes what is queued if no batch is in flight. */
+    private void leadIfIdle() {
+        if (!leading) {
+            leading = true;
+            lead(null);
         }
     }
 
@@ -201,49 +426,280 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
             throw new IllegalStateException("the write-ahead log is closed");
         }
         if (failure != null) {
-            throw new IOException("the write-ahead log failed earlier and must be reopened: " + failure.getMessage(),
-                    failure);
+            throw failedError();
         }
     }
 
-    private void commitLoop() {
-        List<Entry> batch = new ArrayList<>();
+    private IOException failedError() {
+        return new IOException("the write-ahead log failed earlier and must be reopened: " + failure.getMessage(),
+                failure);
+    }
+
+    // ---------------------------------------------------------------- waiting
+
+    /**
+     * Waits, parked, until {@code e} is done, leading a batch when handed the lead. Called
+     * without the lock.
+     */
+    private void awaitEntry(Entry e) throws IOException {
         while (true) {
-            batch.clear();
-            long batchBytes = 0;
-            lock.lock();
-            try {
-                while (queue.isEmpty()) {
-                    if (closing) {
-                        return;
-                    }
-                    hasWork.awaitUninterruptibly();
-                }
-                waitToFill();
-                while (!queue.isEmpty()) {
-                    Entry e = queue.peek();
-                    if (e instanceof Append a) {
-                        long size = a.frame().remaining();
-                        if (batchBytes > 0 && batchBytes + size > settings.maxBatchBytes()) {
-                            break;
-                        }
-                        batchBytes += size;
-                        queuedBytes -= size;
-                    }
-                    batch.add(queue.poll());
-                }
-            } finally {
-                lock.unlock();
+            int s = e.state;
+            if (s == DONE) {
+                return;
             }
-            process(batch);
-            lock.lock();
-            try {
-                inFlightBytes -= batchBytes;
-                hasRoom.signalAll();
-            } finally {
-                lock.unlock();
+            if (s == FAILED) {
+                // A record's own failure is the storage's exception, so that callers can branch on
+                // its type (fenced, outcome unknown), as appendAsync's future carries it.
+                throw e.frame != null ? e.error : new IOException(e.error.getMessage(), e.error);
+            }
+            if (s == LEAD) {
+                lock.lock();
+                try {
+                    e.state = PENDING;
+                    lead(e);
+                } finally {
+                    lock.unlock();
+                }
+                continue;
+            }
+            LockSupport.park(this);
+            if (Thread.interrupted()) {
+                lock.lock();
+                try {
+                    if (e.isDone()) {
+                        Thread.currentThread().interrupt();
+                        continue;
+                    }
+                    // Stop waiting; the record stays queued for the next batch.
+                    e.waiter = null;
+                    parked.remove(e);
+                    if (e.state == LEAD) {
+                        e.state = PENDING;
+                        passLead();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the write-ahead log");
             }
         }
+    }
+
+    /** Waits until no batch is in flight (close, after the helper has stopped). */
+    private void waitForLeaderToFinish() {
+        lock.lock();
+        try {
+            while (leading) {
+                roomWaiters++;
+                try {
+                    hasRoom.awaitUninterruptibly();
+                } finally {
+                    roomWaiters--;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- leading
+
+    /**
+     * Leads batches until {@code mine} (if any) is done, then hands the lead on: to the first
+     * parked waiter, to the helper thread when records wait with nobody parked, or to nobody.
+     * Entered and left holding the lock, with {@code leading} set by the caller.
+     */
+    private void lead(Entry mine) {
+        while (true) {
+            if (failure == null) {
+                runBatch();
+            }
+            if (failure != null) {
+                // fail() completed everything queued, mine included
+                leading = false;
+                hasRoom.signalAll();
+                return;
+            }
+            if (mine != null && !mine.isDone()) {
+                continue; // my record is in a later batch
+            }
+            if (Thread.currentThread() == helper && needsLeader()) {
+                if (parked.isEmpty()) {
+                    continue;
+                }
+            }
+            passLead();
+            return;
+        }
+    }
+
+    /** Under the lock, holding the lead: gives it to whoever needs it next, or releases it. */
+    private void passLead() {
+        if (needsLeader()) {
+            Entry next = parked.peekFirst();
+            if (next != null) {
+                next.state = LEAD;
+                LockSupport.unpark(next.waiter);
+                return;
+            }
+            if (Thread.currentThread() != helper) {
+                helperLeads = true;
+                startHelper();
+                helperCalled.signal();
+                return;
+            }
+        }
+        leading = false;
+        if (roomWaiters > 0) {
+            hasRoom.signalAll();
+        }
+    }
+
+    private boolean needsLeader() {
+        return !queue.isEmpty() && (waitedFor > 0 || queuedBytes >= settings.maxBatchBytes());
+    }
+
+    /**
+     * Under the lock, holding the lead: takes one batch off the queue, writes and persists it
+     * without the lock, and completes its records. Leaves the lock held.
+     */
+    private void runBatch() {
+        waitToFill();
+        long batchBytes = 0;
+        Durability level = Durability.NONE;
+        while (!queue.isEmpty()) {
+            Entry e = queue.peek();
+            if (e.frame != null) {
+                long size = e.frame.remaining();
+                if (batchBytes > 0 && batchBytes + size > settings.maxBatchBytes()) {
+                    break;
+                }
+                batchBytes += size;
+            } else {
+                barriers--;
+            }
+            queue.poll();
+            if (e.waited) {
+                waitedFor--;
+            }
+            if (e.wanted.compareTo(level) > 0) {
+                level = e.wanted;
+            }
+            batch.add(e);
+        }
+        queuedBytes -= batchBytes;
+        lock.unlock();
+        IOException error = null;
+        try {
+            error = writeBatch(level);
+            complete(error);
+        } finally {
+            lock.lock();
+        }
+        inFlightBytes -= batchBytes;
+        for (Iterator<Entry> it = parked.iterator(); it.hasNext(); ) {
+            Entry p = it.next();
+            if (!p.isDone()) {
+                break;
+            }
+            it.remove();
+        }
+        if (error == null) {
+            if (!batchFrames.isEmpty()) {
+                reached = level;
+            } else if (level.compareTo(reached) > 0) {
+                reached = level;
+            }
+            frames.recycle(batchFrames); // storage keeps no frame once write returns
+        }
+        batchFrames.clear();
+        batch.clear();
+        if (roomWaiters > 0) {
+            hasRoom.signalAll();
+        }
+        if (error != null) {
+            fail(error);
+        }
+    }
+
+    /** Without the lock: one write of the batch's frames and one persist at {@code level}. */
+    private IOException writeBatch(Durability level) {
+        long firstLsn = -1;
+        long newest = Long.MIN_VALUE;
+        for (int i = 0; i < batch.size(); i++) {
+            Entry e = batch.get(i);
+            if (e.frame != null) {
+                if (firstLsn < 0) {
+                    firstLsn = e.lsn;
+                }
+                batchFrames.add(e.frame);
+                newest = Math.max(newest, e.timestamp);
+            }
+        }
+        // Storage calls run with the interrupt status cleared: the batch belongs to every writer in it.
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (!batchFrames.isEmpty()) {
+                storage.write(batchFrames, firstLsn, newest);
+            }
+            if (level != Durability.NONE) {
+                storage.persist(level);
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return e instanceof IOException io ? io : new IOException("storage failed: " + e, e);
+        } finally {
+            if (interrupted || Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Without the lock: completes the batch's futures and wakes its parked waiters. */
+    private void complete(IOException error) {
+        for (int i = 0; i < batch.size(); i++) {
+            Entry e = batch.get(i);
+            settle(e, error);
+        }
+    }
+
+    private static void settle(Entry e, IOException error) {
+        if (error == null) {
+            e.state = DONE;
+            if (e.future != null) {
+                e.future.complete(RecordHandle.of(e.lsn));
+            }
+        } else {
+            e.error = error;
+            e.state = FAILED;
+            if (e.future != null) {
+                e.future.completeExceptionally(error);
+            }
+        }
+        Thread waiter = e.waiter;
+        if (waiter != null && waiter != Thread.currentThread()) {
+            LockSupport.unpark(waiter);
+        }
+    }
+
+    /** Under the lock: the log has failed; everything queued fails with the error. */
+    private void fail(IOException error) {
+        if (failure == null) {
+            failure = error;
+        }
+        for (Entry e : queue) {
+            settle(e, error);
+            if (e.frame != null) {
+                inFlightBytes -= e.frame.remaining();
+            }
+        }
+        queue.clear();
+        parked.clear();
+        queuedBytes = 0;
+        waitedFor = 0;
+        barriers = 0;
+        hasRoom.signalAll();
     }
 
     /** Under the lock: with a batch delay, waits for a batch to fill unless someone waits on a barrier. */
@@ -253,121 +709,100 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
             return;
         }
         long deadline = System.nanoTime() + delay;
-        while (queuedBytes < settings.maxBatchBytes() && !closing && !hasBarrier()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            try {
-                hasWork.await(left, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
-    private boolean hasBarrier() {
-        for (Entry e : queue) {
-            if (e instanceof Barrier) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void process(List<Entry> batch) {
-        IOException error;
-        lock.lock();
+        fillWaiting = true;
         try {
-            error = failure;
-        } finally {
-            lock.unlock();
-        }
-        if (error == null) {
-            try {
-                List<ByteBuffer> frames = new ArrayList<>(batch.size());
-                long firstLsn = -1;
-                long newest = Long.MIN_VALUE;
-                Durability level = Durability.NONE;
-                for (Entry e : batch) {
-                    if (e instanceof Append a) {
-                        if (firstLsn < 0) {
-                            firstLsn = a.lsn();
-                        }
-                        frames.add(a.frame());
-                        newest = Math.max(newest, a.timestamp());
-                        level = max(level, a.wanted());
-                    } else if (e instanceof Barrier b) {
-                        level = max(level, b.level());
-                    }
+            while (queuedBytes < settings.maxBatchBytes() && barriers == 0 && !closing) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
                 }
-                if (!frames.isEmpty()) {
-                    storage.write(frames, firstLsn, newest);
-                }
-                if (level != Durability.NONE) {
-                    storage.persist(level);
-                }
-            } catch (IOException | RuntimeException e) {
-                error = e instanceof IOException io ? io : new IOException("storage failed: " + e, e);
-                fail(error);
+                filled.awaitNanos(left);
             }
-        }
-        for (Entry e : batch) {
-            if (e instanceof Append a && a.future() != null) {
-                if (error == null) {
-                    a.future().complete(RecordHandle.of(a.lsn()));
-                } else {
-                    a.future().completeExceptionally(error);
-                }
-            } else if (e instanceof Barrier b) {
-                if (error == null) {
-                    b.future().complete(null);
-                } else {
-                    b.future().completeExceptionally(error);
-                }
-            }
-        }
-    }
-
-    private void fail(IOException error) {
-        List<Entry> dropped;
-        lock.lock();
-        try {
-            if (failure == null) {
-                failure = error;
-            }
-            dropped = new ArrayList<>(queue);
-            queue.clear();
-            queuedBytes = 0;
-            hasRoom.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        for (Entry e : dropped) {
-            if (e instanceof Append a && a.future() != null) {
-                a.future().completeExceptionally(error);
-            } else if (e instanceof Barrier b) {
-                b.future().completeExceptionally(error);
-            }
-        }
-    }
-
-    private static Durability max(Durability a, Durability b) {
-        return a.atLeast(b) ? a : b;
-    }
-
-    private static void await(CompletableFuture<Void> future) throws IOException {
-        try {
-            future.get();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the write-ahead log");
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw new IOException(io.getMessage(), io);
+            Thread.currentThread().interrupt(); // keep leading; the caller sees its status
+        } finally {
+            fillWaiting = false;
+        }
+    }
+
+    // ---------------------------------------------------------------- helper
+
+    /** Under the lock. */
+    private void startHelper() {
+        if (helper == null) {
+            helper = new Thread(this::helperLoop, "lifeboat-wal-group-commit-" + name);
+            helper.setDaemon(true);
+            helper.start();
+        }
+    }
+
+    /** Leads when handed the lead with records whose futures wait and nobody parked to lead them. */
+    private void helperLoop() {
+        lock.lock();
+        try {
+            while (true) {
+                while (!helperLeads && !helperStop) {
+                    helperCalled.awaitUninterruptibly();
+                }
+                if (!helperLeads) {
+                    return;
+                }
+                helperLeads = false;
+                lead(null);
             }
-            throw new IOException(cause);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Heap frames by size class (powers of two from 64 B to 128 KiB), reused so that an
+     * acknowledged record allocates no frame in steady state. Holds at most {@link #MAX_BYTES}.
+     */
+    private static final class FramePool {
+        private static final int MIN_SHIFT = 6;
+        private static final int MAX_SHIFT = 17;
+        private static final long MAX_BYTES = 8L << 20;
+        private final List<ArrayDeque<ByteBuffer>> free = new ArrayList<>();
+        private long bytes;
+
+        FramePool() {
+            for (int s = MIN_SHIFT; s <= MAX_SHIFT; s++) {
+                free.add(new ArrayDeque<>());
+            }
+        }
+
+        /** A heap buffer with position 0 and limit {@code size}. */
+        ByteBuffer take(int size) {
+            int shift = Math.max(MIN_SHIFT, 32 - Integer.numberOfLeadingZeros(size - 1));
+            if (shift > MAX_SHIFT) {
+                return ByteBuffer.allocate(size);
+            }
+            ByteBuffer b;
+            synchronized (this) {
+                b = free.get(shift - MIN_SHIFT).pollLast();
+                if (b != null) {
+                    bytes -= b.capacity();
+                }
+            }
+            if (b == null) {
+                b = ByteBuffer.allocate(1 << shift);
+            }
+            b.clear().limit(size);
+            return b;
+        }
+
+        synchronized void recycle(List<ByteBuffer> frames) {
+            for (int i = 0; i < frames.size(); i++) {
+                ByteBuffer b = frames.get(i);
+                int capacity = b.capacity();
+                if (Integer.bitCount(capacity) != 1 || capacity < (1 << MIN_SHIFT) || capacity > (1 << MAX_SHIFT)
+                        || bytes + capacity > MAX_BYTES) {
+                    continue;
+                }
+                free.get(Integer.numberOfTrailingZeros(capacity) - MIN_SHIFT).addLast(b);
+                bytes += capacity;
+            }
         }
     }
 }

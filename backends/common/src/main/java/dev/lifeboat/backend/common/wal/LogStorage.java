@@ -16,8 +16,13 @@ import java.util.Optional;
  * {@link GroupCommitWriteAheadLog}: storage of framed records in segments. Group commit, LSN
  * assignment, futures, back-pressure and the closed state are handled once, in common code.
  *
- * <p>Threading: {@link #write} and {@link #persist} are called by one thread at a time (the
- * committer); reads and truncation may be called from any thread concurrently with them.
+ * <p>Threading: {@link #write} and {@link #persist} are called by one thread at a time, the writer
+ * leading the current group-commit batch, which may be a different application thread each time
+ * (hand-offs between them go through a lock, so plain fields are safely published). That thread
+ * may be interrupted during the call: its interrupt status is cleared before the call, and an
+ * implementation whose calls an interrupt breaks (a {@code FileChannel} closes itself) should
+ * reopen and repeat them rather than fail the log. Reads and truncation may be called from any
+ * thread concurrently with them.
  */
 public interface LogStorage extends Closeable {
     /** What opening the storage found: the next LSN and any torn tail cut off. */
@@ -28,7 +33,8 @@ public interface LogStorage extends Closeable {
      * storage's next LSN. May roll to a new segment before or between frames; never splits a
      * frame across segments.
      *
-     * @param frames encoded frames, each a whole record
+     * @param frames encoded frames, each a whole record; their buffers are reused for later
+     *     records once this returns, so an implementation copies what it keeps
      * @param firstLsn the LSN of the first frame
      * @param newestTimestamp the newest timestamp among the frames (for time-based truncation)
      */

@@ -61,6 +61,22 @@ public final class RecordFrame {
     }
 
     /**
+     * Writes the 32 header bytes at {@code index} of a heap buffer without moving its position
+     * or allocating: for writers that reuse their frames.
+     *
+     * @param scratch a checksum to reuse (reset here); not shared between threads
+     */
+    public static void writeHeaderAt(ByteBuffer frame, int index, long lsn, long timestampMillis, int length,
+            int payloadCrc, CRC32C scratch) {
+        ByteBuffer b = frame.order() == ByteOrder.BIG_ENDIAN ? frame : frame.duplicate().order(ByteOrder.BIG_ENDIAN);
+        b.putShort(index, MAGIC).put(index + 2, VERSION).put(index + 3, (byte) 0).putInt(index + 4, length)
+                .putLong(index + 8, lsn).putLong(index + 16, timestampMillis);
+        scratch.reset();
+        scratch.update(frame.array(), frame.arrayOffset() + index, 24);
+        b.putInt(index + 24, (int) scratch.getValue()).putInt(index + 28, payloadCrc);
+    }
+
+    /**
      * A decoded header.
      *
      * @param length payload length

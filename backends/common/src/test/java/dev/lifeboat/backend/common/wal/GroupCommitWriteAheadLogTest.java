@@ -32,6 +32,8 @@ class GroupCommitWriteAheadLogTest {
         final List<Integer> batchFrames = new ArrayList<>();
         final List<Long> batchBytes = new ArrayList<>();
         final List<Durability> persists = new ArrayList<>();
+        final List<String> writerThreads = new ArrayList<>();
+        volatile boolean sawInterrupt;
         final long firstLsn;
         volatile CountDownLatch gate = new CountDownLatch(0);
         final CountDownLatch writing = new CountDownLatch(1);
@@ -50,6 +52,10 @@ class GroupCommitWriteAheadLogTest {
 
         @Override
         public synchronized void write(List<ByteBuffer> batch, long lsn, long newestTimestamp) throws IOException {
+            writerThreads.add(Thread.currentThread().getName());
+            if (Thread.currentThread().isInterrupted()) {
+                sawInterrupt = true;
+            }
             writing.countDown();
             try {
                 gate.await();
@@ -176,12 +182,13 @@ class GroupCommitWriteAheadLogTest {
         storage.gate = new CountDownLatch(1);
         WalSettings s = settings(Map.of(WalSettings.MAX_BATCH_BYTES, "1000"));
         try (GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage, s, Set.of(), "t")) {
-            wal.append(ByteBuffer.allocate(10), TS); // taken by the committer, which then waits at the gate
+            Thread leader = writeInBackground(wal, ByteBuffer.allocate(10)); // leads, then waits at the gate
             assertThat(storage.writing.await(30, TimeUnit.SECONDS)).isTrue();
             for (int i = 0; i < 50; i++) {
                 wal.append(ByteBuffer.allocate(i == 25 ? 5000 : 68), TS); // 100-byte frames, one of 5032
             }
             storage.gate.countDown();
+            leader.join();
             wal.sync(Durability.FLUSH);
         }
         assertThat(storage.headers()).hasSize(51);
@@ -192,6 +199,247 @@ class GroupCommitWriteAheadLogTest {
         }
         assertThat(storage.batchBytes).contains(5032L);
         assertThat(storage.batchFrames).as("queued records are batched").contains(10);
+    }
+
+    @Test
+    void aLoneWriterWritesInItsOwnThreadAtEveryLevel() throws Exception {
+        for (Durability level : Durability.values()) {
+            MemoryStorage storage = new MemoryStorage(0);
+            WalSettings s = settings(Map.of(WalSettings.DURABILITY, level.name().toLowerCase(java.util.Locale.ROOT)));
+            try (GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage, s, Set.of(), "t")) {
+                for (int i = 0; i < 5; i++) {
+                    wal.write(ByteBuffer.allocate(10), TS);
+                    assertThat(wal.appendAsync(ByteBuffer.allocate(10), TS)).as("appendAsync at %s", level).isDone();
+                }
+                assertThat(storage.headers()).as("records stored when write returns at %s", level).hasSize(10);
+            }
+            assertThat(storage.writerThreads).as("threads that wrote at %s", level)
+                    .containsOnly(Thread.currentThread().getName());
+            if (level != Durability.NONE) {
+                assertThat(storage.persists).as("one persist per record at %s", level).hasSize(10).containsOnly(level);
+            }
+        }
+    }
+
+    @Test
+    void writersArrivingDuringABatchJoinTheNextOneLedByOneOfThem() throws Exception {
+        MemoryStorage storage = new MemoryStorage(0);
+        storage.gate = new CountDownLatch(1);
+        try (GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage, settings(Map.of()), Set.of(), "t")) {
+            Thread first = writeInBackground(wal, ByteBuffer.allocate(10));
+            assertThat(storage.writing.await(30, TimeUnit.SECONDS)).isTrue();
+            List<Thread> followers = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                followers.add(writeInBackground(wal, ByteBuffer.allocate(10)));
+            }
+            for (Thread f : followers) {
+                awaitParked(f);
+            }
+            storage.gate.countDown();
+            first.join();
+            for (Thread f : followers) {
+                f.join();
+            }
+            assertThat(storage.batchFrames).containsExactly(1, 6);
+            assertThat(storage.persists).containsExactly(Durability.SYNC, Durability.SYNC);
+            assertThat(followers.stream().map(Thread::getName)).as("the second batch is led by a follower")
+                    .contains(storage.writerThreads.get(1));
+        }
+    }
+
+    @Test
+    void futuresQueuedBehindABatchWithNobodyWaitingAreCompletedByTheHelper() throws Exception {
+        MemoryStorage storage = new MemoryStorage(0);
+        storage.gate = new CountDownLatch(1);
+        try (GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage, settings(Map.of()), Set.of(), "t")) {
+            Thread first = writeInBackground(wal, ByteBuffer.allocate(10));
+            assertThat(storage.writing.await(30, TimeUnit.SECONDS)).isTrue();
+            List<CompletableFuture<RecordHandle>> futures = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                futures.add(wal.appendAsync(ByteBuffer.allocate(10), TS));
+            }
+            assertThat(futures).as("appendAsync does not wait for a batch in flight").noneMatch(CompletableFuture::isDone);
+            storage.gate.countDown();
+            for (int i = 0; i < 5; i++) {
+                assertThat(futures.get(i).get(30, TimeUnit.SECONDS)).isEqualTo(RecordHandle.of(i + 1));
+            }
+            first.join();
+            assertThat(storage.writerThreads.get(1)).isEqualTo("lifeboat-wal-group-commit-t");
+        }
+    }
+
+    @Test
+    void anInterruptedFollowerStopsWaitingAndItsRecordIsStillWritten() throws Exception {
+        MemoryStorage storage = new MemoryStorage(0);
+        storage.gate = new CountDownLatch(1);
+        try (GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage, settings(Map.of()), Set.of(), "t")) {
+            Thread first = writeInBackground(wal, ByteBuffer.allocate(10));
+            assertThat(storage.writing.await(30, TimeUnit.SECONDS)).isTrue();
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread follower = new Thread(() -> {
+                try {
+                    wal.write(ByteBuffer.allocate(20), TS);
+                } catch (Throwable e) {
+                    thrown.set(e);
+                }
+            });
+            follower.start();
+            awaitParked(follower);
+            follower.interrupt();
+            follower.join();
+            assertThat(thrown.get()).isInstanceOf(java.io.InterruptedIOException.class);
+            storage.gate.countDown();
+            first.join();
+            wal.sync();
+        }
+        assertThat(storage.headers()).extracting(RecordFrame.Header::length).containsExactly(10, 20);
+    }
+
+    @Test
+    void aLeaderWritesWithItsInterruptStatusClearedAndGetsItBack() throws Exception {
+        MemoryStorage storage = new MemoryStorage(0);
+        try (GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage, settings(Map.of()), Set.of(), "t")) {
+            Thread.currentThread().interrupt();
+            try {
+                assertThat(wal.write(ByteBuffer.allocate(10), TS)).isEqualTo(RecordHandle.of(0));
+                assertThat(Thread.currentThread().isInterrupted()).isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+        }
+        assertThat(storage.sawInterrupt).as("storage called with the interrupt status set").isFalse();
+    }
+
+    @Test
+    void closeWhileWritersWaitWritesTheirRecordsFirst() throws Exception {
+        MemoryStorage storage = new MemoryStorage(0);
+        storage.gate = new CountDownLatch(1);
+        GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage, settings(Map.of()), Set.of(), "t");
+        Thread first = writeInBackground(wal, ByteBuffer.allocate(10));
+        assertThat(storage.writing.await(30, TimeUnit.SECONDS)).isTrue();
+        List<Thread> followers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            followers.add(writeInBackground(wal, ByteBuffer.allocate(10)));
+        }
+        for (Thread f : followers) {
+            awaitParked(f);
+        }
+        AtomicReference<Throwable> closeFailure = new AtomicReference<>();
+        Thread closer = new Thread(() -> {
+            try {
+                wal.close();
+            } catch (Throwable e) {
+                closeFailure.set(e);
+            }
+        });
+        closer.start();
+        awaitParked(closer);
+        assertThatThrownBy(() -> wal.append(ByteBuffer.allocate(1), TS)).isInstanceOf(IllegalStateException.class);
+        storage.gate.countDown();
+        closer.join();
+        first.join();
+        for (Thread f : followers) {
+            f.join();
+        }
+        assertThat(closeFailure.get()).isNull();
+        assertThat(storage.headers()).hasSize(4);
+        assertThat(storage.closed).isTrue();
+    }
+
+    @Test
+    void aFailedBatchFailsTheWritersQueuedBehindIt() throws Exception {
+        MemoryStorage storage = new MemoryStorage(0);
+        storage.gate = new CountDownLatch(1);
+        IOException disk = new IOException("disk on fire");
+        storage.failWrites = disk;
+        GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage, settings(Map.of()), Set.of(), "t");
+        CompletableFuture<RecordHandle> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return wal.write(ByteBuffer.allocate(10), TS);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThat(storage.writing.await(30, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<RecordHandle> queued = wal.appendAsync(ByteBuffer.allocate(10), TS);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread follower = new Thread(() -> {
+            try {
+                wal.write(ByteBuffer.allocate(10), TS);
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        follower.start();
+        awaitParked(follower);
+        storage.gate.countDown();
+        assertThatThrownBy(() -> first.get(30, TimeUnit.SECONDS)).hasRootCause(disk);
+        assertThatThrownBy(() -> queued.get(30, TimeUnit.SECONDS)).hasRootCause(disk);
+        follower.join();
+        assertThat(thrown.get()).as("the storage's own exception").isSameAs(disk);
+        assertThatThrownBy(() -> wal.write(ByteBuffer.allocate(1), TS)).isInstanceOf(IOException.class)
+                .hasRootCause(disk);
+        assertThatThrownBy(wal::close).isInstanceOf(IOException.class);
+        assertThat(storage.closed).isTrue();
+    }
+
+    @Test
+    void aWriterAtNoneThatLedAFailedBatchSeesTheFailure() throws Exception {
+        MemoryStorage storage = new MemoryStorage(0);
+        IOException disk = new IOException("disk on fire");
+        storage.failWrites = disk;
+        GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage,
+                settings(Map.of(WalSettings.DURABILITY, "none")), Set.of(), "t");
+        assertThatThrownBy(() -> wal.write(ByteBuffer.allocate(1), TS)).isSameAs(disk);
+        assertThat(wal.appendAsync(ByteBuffer.allocate(1), TS)).isCompletedExceptionally();
+        assertThatThrownBy(wal::close).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void withADelayTheLeaderWaitsForAFullBatchAndASyncCutsTheWaitShort() throws Exception {
+        MemoryStorage storage = new MemoryStorage(0);
+        // 10-byte records make 42-byte frames: four fill a batch long before the delay ends.
+        WalSettings s = settings(Map.of(WalSettings.BATCH_DELAY, "10s", WalSettings.MAX_BATCH_BYTES, "168"));
+        try (GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage, s, Set.of(), "t")) {
+            List<Thread> writers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                writers.add(writeInBackground(wal, ByteBuffer.allocate(10)));
+            }
+            for (Thread w : writers) {
+                w.join(TimeUnit.SECONDS.toMillis(5));
+                assertThat(w.isAlive()).as("a full batch does not wait for the delay").isFalse();
+            }
+            assertThat(storage.batchFrames).containsExactly(4);
+            Thread lone = writeInBackground(wal, ByteBuffer.allocate(10));
+            awaitParked(lone); // the leader waits for its batch to fill
+            long start = System.nanoTime();
+            wal.sync(Durability.FLUSH);
+            lone.join();
+            assertThat(System.nanoTime() - start).as("sync does not wait for the delay")
+                    .isLessThan(TimeUnit.SECONDS.toNanos(5));
+            assertThat(storage.headers()).hasSize(5);
+        }
+    }
+
+    private static Thread writeInBackground(GroupCommitWriteAheadLog wal, ByteBuffer record) {
+        Thread t = new Thread(() -> {
+            try {
+                wal.write(record, TS);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    /** Waits until {@code t} is parked (waiting for a batch, or for the lock). */
+    private static void awaitParked(Thread t) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
+            assertThat(System.nanoTime()).as("%s parks", t.getName()).isLessThan(deadline);
+            Thread.sleep(1);
+        }
     }
 
     @Test

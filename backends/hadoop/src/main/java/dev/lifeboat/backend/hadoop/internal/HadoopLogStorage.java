@@ -60,7 +60,7 @@ public final class HadoopLogStorage implements LogStorage {
     private final Map<SegmentName, SegmentMeta> metas = new ConcurrentHashMap<>();
     private final long session;
 
-    // Written by the committer thread only; read by others where volatile.
+    // Written by the group-commit leader only (one thread at a time); read by others where volatile.
     private volatile SegmentName current;
     private FSDataOutputStream out;
     private long currentBytes;
@@ -237,7 +237,7 @@ public final class HadoopLogStorage implements LogStorage {
         return recovery;
     }
 
-    // ---------------------------------------------------------------- writing (committer thread)
+    // ---------------------------------------------------------------- writing (group-commit leader)
 
     @Override
     public void write(List<ByteBuffer> frames, long firstLsn, long newestTimestamp) throws IOException {

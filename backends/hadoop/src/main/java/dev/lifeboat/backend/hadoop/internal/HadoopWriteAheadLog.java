@@ -40,6 +40,11 @@ public final class HadoopWriteAheadLog implements WriteAheadLog {
         return log.appendAsync(record, timestampMillis);
     }
 
+    @Override
+    public RecordHandle write(ByteBuffer record, long timestampMillis) throws IOException {
+        return log.write(record, timestampMillis);
+    }
+
     /**
      * @throws UnsupportedOperationException if the file system's output streams do not support
      *     {@code hflush} ({@code FLUSH}) or {@code hsync} ({@code SYNC})

@@ -17,6 +17,7 @@ import dev.lifeboat.spi.wal.RecoveryReport.TornTail;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -80,6 +81,8 @@ public final class LocalLogStorage implements LogStorage {
     private static final int MAX_STAGING_BYTES = 8 * 1024 * 1024;
     /** Bytes read at a time by replay. */
     private static final long REPLAY_WINDOW_BYTES = 256 * 1024;
+    /** Times a write or force is repeated after an interrupt closed the channel under it. */
+    private static final int MAX_INTERRUPT_RETRIES = 16;
 
     private final Path dir;
     private final ConcurrentSkipListMap<Long, LocalSegment> segments = new ConcurrentSkipListMap<>();
@@ -245,7 +248,7 @@ public final class LocalLogStorage implements LogStorage {
         return appender;
     }
 
-    /** The writer's state. Used by the committer thread only, except {@link #nextLsn}. */
+    /** The writer's state. Used by one leader of group commit at a time, except {@link #nextLsn}. */
     private final class Appender {
         private final FileChannel lockChannel;
         private final FileLock lock;
@@ -293,7 +296,7 @@ public final class LocalLogStorage implements LogStorage {
                     size += n;
                     staged = i + 1;
                 } else {
-                    staging.put(frame.duplicate());
+                    staging.put(staging.position(), frame, frame.position(), n).position(staging.position() + n);
                 }
             }
             flush(frames, staged, frames.size());
@@ -313,18 +316,69 @@ public final class LocalLogStorage implements LogStorage {
             size += n;
         }
 
+        /** Writes {@code bytes} at the end of the active segment ({@link #size}). */
         private void writeFully(ByteBuffer bytes) throws IOException {
-            while (bytes.hasRemaining()) {
-                out.write(bytes);
+            int start = bytes.position();
+            boolean interrupted = false;
+            try {
+                for (int attempt = 0; ; attempt++) {
+                    try {
+                        while (bytes.hasRemaining()) {
+                            out.write(bytes, size + (bytes.position() - start));
+                        }
+                        break;
+                    } catch (ClosedByInterruptException e) {
+                        interrupted = true;
+                        reopenAfterInterrupt(e, attempt);
+                        bytes.position(start); // positional writes of the same bytes: safe to repeat
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
             unforced = true;
+        }
+
+        /** {@code fdatasync} of the active segment. */
+        private void force() throws IOException {
+            boolean interrupted = false;
+            try {
+                for (int attempt = 0; ; attempt++) {
+                    try {
+                        out.force(false);
+                        break;
+                    } catch (ClosedByInterruptException e) {
+                        interrupted = true;
+                        reopenAfterInterrupt(e, attempt); // fsync of a new descriptor covers the file's pages
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            unforced = false;
+        }
+
+        /**
+         * The writing thread (whichever writer leads the batch) was interrupted during a channel
+         * call, which closed the channel: reopens the active segment so that an interrupted caller
+         * does not fail the log for every writer. The caller restores the interrupt status.
+         */
+        private void reopenAfterInterrupt(ClosedByInterruptException e, int attempt) throws IOException {
+            Thread.interrupted();
+            if (attempt >= MAX_INTERRUPT_RETRIES) {
+                throw e;
+            }
+            out = FileChannel.open(active.path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
         }
 
         /** Seals the active segment (forced, so every segment but the newest is durable) and starts the next. */
         private void roll(long firstLsn) throws IOException {
             if (unforced) {
-                out.force(false);
-                unforced = false;
+                force();
             }
             out.close();
             active.seal();
@@ -345,8 +399,7 @@ public final class LocalLogStorage implements LogStorage {
                 return; // FLUSH: every frame was handed to the OS by write()
             }
             if (unforced) {
-                out.force(false);
-                unforced = false;
+                force();
             }
             if (directoryUnsynced) {
                 syncDirectory(dir);
@@ -608,9 +661,26 @@ public final class LocalLogStorage implements LogStorage {
     }
 
     /** Forces a directory, so that files created or deleted in it survive a power loss. */
+    /** {@code fsync} of a directory; an interrupt of the calling thread retries it rather than failing. */
     static void syncDirectory(Path directory) throws IOException {
-        try (FileChannel ch = FileChannel.open(directory, StandardOpenOption.READ)) {
-            ch.force(true);
+        boolean interrupted = false;
+        try {
+            for (int attempt = 0; ; attempt++) {
+                try (FileChannel ch = FileChannel.open(directory, StandardOpenOption.READ)) {
+                    ch.force(true);
+                    return;
+                } catch (ClosedByInterruptException e) {
+                    interrupted = true;
+                    Thread.interrupted();
+                    if (attempt >= MAX_INTERRUPT_RETRIES) {
+                        throw e;
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
