@@ -52,6 +52,11 @@ public final class AzureStorageFaults implements StorageFaults {
         if (part.isPresent()) {
             return part;
         }
+        Optional<StoredObject> shuffle = AzureShuffleBlockStore.keyOf(n).map(key -> new StoredObject(
+                StoredKind.SHUFFLE_DATA, name, key, item.size()));
+        if (shuffle.isPresent()) {
+            return shuffle;
+        }
         return Optional.of(new StoredObject(StoredKind.OTHER, name, n, item.size()));
     }
 
