@@ -52,6 +52,9 @@ public final class AzureStorageFaults implements StorageFaults {
         if (part.isPresent()) {
             return part;
         }
+        if (n.equals(AzureLeaderElection.BLOB)) {
+            return Optional.of(new StoredObject(StoredKind.ELECTION_STATE, name, "leader", item.size()));
+        }
         Optional<StoredObject> shuffle = AzureShuffleBlockStore.keyOf(n).map(key -> new StoredObject(
                 StoredKind.SHUFFLE_DATA, name, key, item.size()));
         if (shuffle.isPresent()) {
