@@ -52,6 +52,11 @@ public final class AzureStorageFaults implements StorageFaults {
         if (part.isPresent()) {
             return part;
         }
+        Optional<StoredObject> segment = AzureLogStorage.parse(item).map(seg -> new StoredObject(
+                StoredKind.WAL_SEGMENT, name, Long.toString(seg.firstLsn()), item.size()));
+        if (segment.isPresent()) {
+            return segment;
+        }
         if (n.equals(AzureLeaderElection.BLOB)) {
             return Optional.of(new StoredObject(StoredKind.ELECTION_STATE, name, "leader", item.size()));
         }

@@ -53,7 +53,11 @@ public final class Blobs implements Closeable {
     public record Blob(byte[] bytes, String etag) {}
 
     /** One listed blob. */
-    public record Item(String name, long size) {}
+    public record Item(String name, long size, boolean sealed) {
+        public Item(String name, long size) {
+            this(name, size, false);
+        }
+    }
 
     private final AzureSettings settings;
     private final BlobServiceClient service;
@@ -229,7 +233,7 @@ public final class Blobs implements Closeable {
             List<Item> items = new ArrayList<>();
             for (BlobItem b : container.listBlobs(new ListBlobsOptions().setPrefix(full), callTimeout())) {
                 items.add(new Item(b.getName().substring(settings.prefix().length()),
-                        b.getProperties().getContentLength()));
+                        b.getProperties().getContentLength(), Boolean.TRUE.equals(b.getProperties().isSealed())));
             }
             return items;
         });
