@@ -55,6 +55,14 @@ class AzureOptionsTest {
     }
 
     @Test
+    void noCredentialOptionMeansTheDefaultChain() {
+        AzureSettings s = AzureSettings.from(URI.create("azblob://account/container/p"), Map.of());
+        assertThat(s.credentials()).isInstanceOf(AzureSettings.Credentials.DefaultChain.class);
+        assertThat(AzureSettings.from(URI.create("azblob://account/container/p"), Map.of("account-key", SECRET))
+                .credentials()).isInstanceOf(AzureSettings.Credentials.AccountKey.class);
+    }
+
+    @Test
     void everyProviderIsFoundForTheScheme() {
         URI root = URI.create("azblob://account/container/p");
         assertThat(Lifeboat.checkpointStoreProvider(root)).isInstanceOf(AzureCheckpointStoreProvider.class);

@@ -53,7 +53,7 @@ public record AzureSettings(String account, String container, String prefix, Opt
                     + " overrides its BlobEndpoint; never logged"),
             OptionSpec.withoutDefault(ACCOUNT_KEY, "the account's shared key; never logged"),
             OptionSpec.withoutDefault(SAS_TOKEN, "a shared access signature (without or with the leading '?');"
-                    + " never logged"),
+                    + " never logged. None of the three: the SDK's default credential chain"),
             OptionSpec.of(CALL_TIMEOUT, "30s", "deadline of one storage call including all its retries"),
             OptionSpec.of(TRY_TIMEOUT, "10s", "deadline of one attempt of a storage call"),
             OptionSpec.of(MAX_ATTEMPTS, "3", "attempts per storage call by the SDK's retry policy (1: no retry)"),
@@ -87,8 +87,8 @@ public record AzureSettings(String account, String container, String prefix, Opt
             }
         }
 
-        /** None given: requests are sent without authentication (public containers only). */
-        record Anonymous() implements Credentials {}
+        /** None given: the SDK's default chain ({@code DefaultAzureCredential}: environment, workload or managed identity, Azure CLI...). */
+        record DefaultChain() implements Credentials {}
     }
 
     public AzureSettings {
@@ -146,7 +146,7 @@ public record AzureSettings(String account, String container, String prefix, Opt
         Optional<String> key = o.optionalString(ACCOUNT_KEY);
         Optional<String> sas = o.optionalString(SAS_TOKEN);
         long given = List.of(connection, key, sas).stream().filter(Optional::isPresent).count();
-        Credentials credentials = new Credentials.Anonymous();
+        Credentials credentials = new Credentials.DefaultChain();
         if (given > 1) {
             // Never echo the values: they are secrets.
             o.error(CONNECTION_STRING, null, "give at most one of " + CONNECTION_STRING + ", " + ACCOUNT_KEY + " and "

@@ -7,6 +7,7 @@ import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
+import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
@@ -91,7 +92,8 @@ public final class Blobs implements Closeable {
         } else if (c instanceof AzureSettings.Credentials.Sas sas) {
             b.endpoint(s.endpointOrDefault().toString()).sasToken(sas.value());
         } else {
-            b.endpoint(s.endpointOrDefault().toString());
+            b.endpoint(s.endpointOrDefault().toString()).credential(new DefaultAzureCredentialBuilder()
+                    .httpClient(http).build());
         }
         return b.buildClient();
     }
