@@ -71,7 +71,7 @@ public final class AzureLogStorage implements LogStorage {
     /** Newest timestamp of sealed segments (immutable), by name. */
     private final Map<String, Long> newestOfSealed = new ConcurrentHashMap<>();
     // writer state, touched by the committer thread only (and read by last())
-    private String current;
+    private volatile String current;
     private long currentLength;
     private int currentBlocks;
     private volatile long nextLsn;
