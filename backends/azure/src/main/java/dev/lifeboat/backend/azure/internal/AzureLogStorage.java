@@ -1,0 +1,560 @@
+package dev.lifeboat.backend.azure.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import com.azure.core.util.Context;
+import com.azure.storage.blob.models.AppendBlobRequestConditions;
+import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.options.AppendBlobCreateOptions;
+import com.azure.storage.blob.options.AppendBlobSealOptions;
+import com.azure.storage.blob.specialized.AppendBlobClient;
+import dev.lifeboat.backend.common.wal.LogStorage;
+import dev.lifeboat.backend.common.wal.SegmentScanner;
+import dev.lifeboat.backend.common.wal.SegmentSource;
+import dev.lifeboat.backend.common.wal.WalSettings;
+import dev.lifeboat.spi.ConcurrentWriterException;
+import dev.lifeboat.spi.CorruptDataException;
+import dev.lifeboat.spi.FencedException;
+import dev.lifeboat.spi.OutcomeUnknownException;
+import dev.lifeboat.spi.wal.CloseableIterator;
+import dev.lifeboat.spi.wal.Durability;
+import dev.lifeboat.spi.wal.LogRecord;
+import dev.lifeboat.spi.wal.RecordHandle;
+import dev.lifeboat.spi.wal.RecoveryReport;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Write-ahead log storage on Azure append blobs. Each group-commit batch is one Append Block
+ * (split at {@link #MAX_APPEND} bytes) sent with the append-position condition, so it lands whole
+ * at the expected offset or not at all, and is durable when the call returns.
+ *
+ * <p>Layout under the log's prefix: {@code wal/head} holds the writer generation, advanced with
+ * {@code If-Match} by every writer that opens (two racing openers: one wins, the other is refused);
+ * {@code wal/segments/<first LSN, 20 digits>-<generation, 10 digits>} are the segments, in name
+ * order. An opening writer advances the generation, then <em>seals</em> every segment (a sealed
+ * append blob refuses appends, so the previous writer is fenced by storage at its next append),
+ * then scans the last one (a sealed blob no longer changes) and starts a segment of its own at the
+ * next LSN. A writer that rolls creates its next segment and then checks the generation, sealing
+ * the new segment and stopping if a newer writer opened in between.
+ *
+ * <p>A segment's records end where the next segment begins (its name carries its first LSN);
+ * bytes after that point are a torn tail that an earlier writer cut off, and are ignored. Empty
+ * segments (a writer that opened and wrote nothing) are skipped.
+ */
+public final class AzureLogStorage implements LogStorage {
+    static final String HEAD = "wal/head";
+    static final String SEGMENTS = "wal/segments/";
+    /** The largest Append Block every service version accepts. */
+    static final int MAX_APPEND = 4 << 20;
+    /** Append blobs hold at most 50,000 blocks; roll well before. */
+    static final int MAX_BLOCKS = 49_000;
+    private static final int CHUNK = 1 << 20;
+
+    private final Blobs blobs;
+    private final WalSettings settings;
+    private final boolean writer;
+    private final RecoveryReport recovery;
+    private final long generation;
+    /** Newest timestamp of sealed segments (immutable), by name. */
+    private final Map<String, Long> newestOfSealed = new ConcurrentHashMap<>();
+    // writer state, touched by the committer thread only (and read by last())
+    private volatile String current;
+    private long currentLength;
+    private int currentBlocks;
+    private volatile long nextLsn;
+    private volatile boolean closed;
+
+    /** One segment as listed. */
+    record Segment(String name, long firstLsn, long generation, long size, boolean sealed) {}
+
+    private AzureLogStorage(Blobs blobs, WalSettings settings, boolean writer, RecoveryReport recovery,
+            long generation) {
+        this.blobs = blobs;
+        this.settings = settings;
+        this.writer = writer;
+        this.recovery = recovery;
+        this.generation = generation;
+        this.nextLsn = recovery.nextLsn();
+    }
+
+    /** Opens the log for writing, creating it if absent; fences any earlier writer. */
+    public static AzureLogStorage openWriter(Blobs blobs, WalSettings settings) throws IOException {
+        requireNonNull(blobs, "blobs is null");
+        long generation = advanceGeneration(blobs);
+        // Seal everything: the previous writer's next append fails, and nothing changes under the scan.
+        List<Segment> segments = list(blobs);
+        boolean sealed = false;
+        for (Segment s : segments) {
+            if (!s.sealed()) {
+                seal(blobs, s.name());
+                sealed = true;
+            }
+        }
+        if (sealed) {
+            segments = list(blobs); // sizes after sealing
+        }
+        // Empty segments before the last (writers that opened and wrote nothing) start where the
+        // next one does, so they bound nothing: remove them.
+        List<Segment> kept = new ArrayList<>();
+        for (int i = 0; i < segments.size(); i++) {
+            if (i + 1 < segments.size() && segments.get(i).size() == 0) {
+                blobs.delete(segments.get(i).name());
+            } else {
+                kept.add(segments.get(i));
+            }
+        }
+        segments = kept;
+        RecoveryReport recovery = scanEnd(blobs, settings, segments);
+        AzureLogStorage storage = new AzureLogStorage(blobs, settings, true, recovery, generation);
+        storage.startSegment(recovery.nextLsn());
+        return storage;
+    }
+
+    /** Opens a read-only view of an existing log. */
+    public static AzureLogStorage openReader(Blobs blobs, WalSettings settings) throws IOException {
+        requireNonNull(blobs, "blobs is null");
+        if (blobs.head(HEAD).isEmpty()) {
+            throw new NoSuchFileException(blobs.describe(HEAD), null, "no write-ahead log here");
+        }
+        return new AzureLogStorage(blobs, settings, false, scanEnd(blobs, settings, list(blobs)), -1);
+    }
+
+    private static long advanceGeneration(Blobs blobs) throws IOException {
+        Optional<Blobs.Blob> head = blobs.get(HEAD);
+        long current = head.isEmpty() ? 0 : parseGeneration(head.get().bytes(), blobs.describe(HEAD));
+        byte[] next = ("lifeboat-wal generation " + (current + 1) + "\n").getBytes(StandardCharsets.UTF_8);
+        Optional<String> written;
+        try {
+            written = head.isEmpty() ? blobs.putIfAbsent(HEAD, next)
+                    : blobs.putIfMatch(HEAD, next, head.get().etag(), null);
+        } catch (OutcomeUnknownException e) {
+            Optional<Blobs.Blob> now = blobs.get(HEAD);
+            written = now.isPresent() && Arrays.equals(now.get().bytes(), next) ? Optional.of(now.get().etag())
+                    : Optional.empty();
+        }
+        if (written.isEmpty()) {
+            throw new ConcurrentWriterException("another writer opened the write-ahead log " + blobs.location()
+                    + " at the same moment");
+        }
+        return current + 1;
+    }
+
+    private static long parseGeneration(byte[] bytes, String where) throws CorruptDataException {
+        String s = new String(bytes, StandardCharsets.UTF_8).trim();
+        if (!s.startsWith("lifeboat-wal generation ")) {
+            throw new CorruptDataException(where, 0, "not a Lifeboat write-ahead log head");
+        }
+        try {
+            return Long.parseLong(s.substring("lifeboat-wal generation ".length()));
+        } catch (NumberFormatException e) {
+            throw new CorruptDataException(where, 0, "unreadable generation", e);
+        }
+    }
+
+    private long currentGeneration() throws IOException {
+        Blobs.Blob head = blobs.get(HEAD).orElseThrow(() -> new NoSuchFileException(blobs.describe(HEAD)));
+        return parseGeneration(head.bytes(), blobs.describe(HEAD));
+    }
+
+    static String segmentName(long firstLsn, long generation) {
+        return String.format("%s%020d-%010d", SEGMENTS, firstLsn, generation);
+    }
+
+    static Optional<Segment> parse(Blobs.Item item) {
+        String n = item.name();
+        if (!n.startsWith(SEGMENTS) || n.length() != SEGMENTS.length() + 31 || n.charAt(SEGMENTS.length() + 20) != '-') {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Segment(n, Long.parseLong(n.substring(SEGMENTS.length(), SEGMENTS.length() + 20)),
+                    Long.parseLong(n.substring(SEGMENTS.length() + 21)), item.size(), item.sealed()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The segments in order (by name: first LSN, then generation). */
+    private static List<Segment> list(Blobs blobs) throws IOException {
+        List<Segment> out = new ArrayList<>();
+        for (Blobs.Item item : blobs.list(SEGMENTS)) {
+            parse(item).ifPresent(out::add);
+        }
+        out.sort((a, b) -> a.name().compareTo(b.name()));
+        return out;
+    }
+
+    private static void seal(Blobs blobs, String name) throws IOException {
+        AppendBlobClient c = blobs.blob(name).getAppendBlobClient();
+        try {
+            blobs.call("seal", name, () -> c.sealWithResponse(new AppendBlobSealOptions(), blobs.callTimeout(),
+                    Context.NONE));
+        } catch (Blobs.NotFound e) {
+            // truncated away meanwhile
+        }
+    }
+
+    /** What the end of the log is: the last segment scanned (or, if empty, its name's first LSN). */
+    private static RecoveryReport scanEnd(Blobs blobs, WalSettings settings, List<Segment> segments)
+            throws IOException {
+        if (segments.isEmpty()) {
+            return RecoveryReport.clean(0);
+        }
+        Segment last = segments.get(segments.size() - 1);
+        if (last.size() == 0) {
+            return RecoveryReport.clean(last.firstLsn());
+        }
+        SegmentScanner.Result r = new SegmentScanner(new ChunkedSource(blobs, last.name(), last.size()),
+                last.firstLsn(), true, settings.maxRecordBytes()).scan(null);
+        return new RecoveryReport(r.nextLsn(), r.tornTail());
+    }
+
+    private void startSegment(long firstLsn) throws IOException {
+        String name = segmentName(firstLsn, generation);
+        AppendBlobClient c = blobs.blob(name).getAppendBlobClient();
+        try {
+            blobs.callWrite("create", name, () -> c.createWithResponse(new AppendBlobCreateOptions()
+                    .setRequestConditions(new com.azure.storage.blob.models.BlobRequestConditions().setIfNoneMatch("*")),
+                    blobs.callTimeout(), Context.NONE));
+        } catch (Blobs.ConditionFailed e) {
+            throw new ConcurrentWriterException("segment " + blobs.describe(name) + " already exists: another writer"
+                    + " of generation " + generation + " is active");
+        } catch (OutcomeUnknownException e) {
+            Optional<BlobProperties> p = blobs.head(name);
+            if (p.isEmpty() || p.get().getBlobSize() != 0) {
+                throw e;
+            }
+        }
+        current = name;
+        currentLength = 0;
+        currentBlocks = 0;
+        long now = currentGeneration();
+        if (now != generation) {
+            seal(blobs, name);
+            throw fenced(now);
+        }
+    }
+
+    private FencedException fenced(long newer) {
+        return new FencedException("write-ahead log " + blobs.location() + " (writer generation " + generation
+                + ")", generation, newer);
+    }
+
+    @Override
+    public RecoveryReport recovery() {
+        return recovery;
+    }
+
+    @Override
+    public void write(List<ByteBuffer> frames, long firstLsn, long newestTimestamp) throws IOException {
+        checkWriter();
+        long lsn = firstLsn;
+        ByteArrayOutputStream batch = new ByteArrayOutputStream();
+        for (ByteBuffer frame : frames) {
+            int len = frame.remaining();
+            boolean full = currentLength + batch.size() > 0
+                    && (currentLength + batch.size() + len > settings.segmentBytes() || currentBlocks >= MAX_BLOCKS);
+            if (full) {
+                flush(batch);
+                seal(blobs, current);
+                newestOfSealed.remove(current);
+                startSegment(lsn);
+            }
+            byte[] bytes = new byte[len];
+            frame.duplicate().get(bytes);
+            if (batch.size() + len > MAX_APPEND) {
+                flush(batch);
+            }
+            batch.write(bytes, 0, len);
+            lsn++;
+        }
+        flush(batch);
+        nextLsn = lsn;
+    }
+
+    /** Appends the batch (in blocks of at most MAX_APPEND bytes) at the current end, then clears it. */
+    private void flush(ByteArrayOutputStream batch) throws IOException {
+        byte[] all = batch.toByteArray();
+        batch.reset();
+        for (int off = 0; off < all.length; off += MAX_APPEND) {
+            byte[] block = Arrays.copyOfRange(all, off, Math.min(all.length, off + MAX_APPEND));
+            append(block);
+        }
+    }
+
+    private void append(byte[] block) throws IOException {
+        AppendBlobClient c = blobs.blob(current).getAppendBlobClient();
+        long position = currentLength;
+        try {
+            blobs.callWrite("append to", current, () -> c.appendBlockWithResponse(new ByteArrayInputStream(block),
+                    block.length, null, new AppendBlobRequestConditions().setAppendPosition(position),
+                    blobs.callTimeout(), Context.NONE));
+        } catch (Blobs.ConditionFailed | OutcomeUnknownException e) {
+            // 409 sealed: a newer writer fenced this one. 412 or no answer: an SDK retry of an
+            // append that landed is refused by its own success; tell by reading back.
+            if (!landed(position, block)) {
+                Optional<BlobProperties> p = blobs.head(current);
+                if (p.isPresent() && Boolean.TRUE.equals(p.get().isSealed())) {
+                    throw fenced(currentGeneration());
+                }
+                throw e;
+            }
+        }
+        currentLength += block.length;
+        currentBlocks++;
+    }
+
+    private boolean landed(long position, byte[] block) throws IOException {
+        Optional<BlobProperties> p = blobs.head(current);
+        if (p.isEmpty() || p.get().getBlobSize() < position + block.length) {
+            return false;
+        }
+        return Arrays.equals(blobs.getRange(current, position, block.length), block);
+    }
+
+    @Override
+    public void persist(Durability level) {
+        // Every Append Block is durable when it returns: nothing is buffered here.
+    }
+
+    private void checkWriter() {
+        if (!writer) {
+            throw new IllegalStateException("a reader of " + blobs.location() + " cannot write");
+        }
+        if (closed) {
+            throw new IllegalStateException("the write-ahead log " + blobs.location() + " is closed");
+        }
+    }
+
+    /** The end LSN a reader sees now (the writer knows its own). */
+    private long endLsn(List<Segment> segments) throws IOException {
+        if (writer) {
+            return nextLsn;
+        }
+        return scanEnd(blobs, settings, segments).nextLsn();
+    }
+
+    /** Reads the records of one segment in [from, bound) into {@code sink}; checks its extent. */
+    private void scanSegment(List<Segment> segments, int i, long bound, java.util.function.Consumer<LogRecord> sink)
+            throws IOException {
+        Segment s = segments.get(i);
+        if (s.size() == 0) {
+            return;
+        }
+        boolean last = i == segments.size() - 1;
+        long size = last ? currentSize(s) : s.size();
+        SegmentScanner.Result r = new SegmentScanner(new ChunkedSource(blobs, s.name(), size), s.firstLsn(), true,
+                settings.maxRecordBytes()).scan(rec -> {
+                    if (rec.handle().lsn() < bound) {
+                        sink.accept(rec);
+                    }
+                });
+        if (!last) {
+            long expectedEnd = nextNonEmptyStart(segments, i).orElse(r.nextLsn());
+            if (r.nextLsn() < expectedEnd) {
+                throw new CorruptDataException(blobs.describe(s.name()), r.validBytes(), "segment ends at LSN "
+                        + r.nextLsn() + " but the next segment starts at LSN " + expectedEnd + " (records missing)");
+            }
+        }
+    }
+
+    private long currentSize(Segment s) throws IOException {
+        return blobs.head(s.name()).map(BlobProperties::getBlobSize).orElse(0L);
+    }
+
+    private static Optional<Long> nextNonEmptyStart(List<Segment> segments, int i) {
+        return i + 1 < segments.size() ? Optional.of(segments.get(i + 1).firstLsn()) : Optional.empty();
+    }
+
+    /** The bound of segment i: the next segment's first LSN, or the end of the log. */
+    private static long boundOf(List<Segment> segments, int i, long end) {
+        return i + 1 < segments.size() ? segments.get(i + 1).firstLsn() : end;
+    }
+
+    @Override
+    public Optional<LogRecord> read(long lsn) throws IOException {
+        List<Segment> segments = list(blobs);
+        long end = endLsn(segments);
+        if (lsn < 0 || lsn >= end) {
+            return Optional.empty();
+        }
+        for (int i = segments.size() - 1; i >= 0; i--) {
+            Segment s = segments.get(i);
+            if (s.size() > 0 && s.firstLsn() <= lsn && lsn < boundOf(segments, i, end)) {
+                LogRecord[] found = new LogRecord[1];
+                scanSegment(segments, i, boundOf(segments, i, end), r -> {
+                    if (r.handle().lsn() == lsn) {
+                        found[0] = r;
+                    }
+                });
+                return Optional.ofNullable(found[0]);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public CloseableIterator<LogRecord> replay(long fromLsn) throws IOException {
+        List<Segment> segments = list(blobs);
+        long end = endLsn(segments);
+        return new CloseableIterator<>() {
+            private int index;
+            private Iterator<LogRecord> records = List.<LogRecord>of().iterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!records.hasNext() && index < segments.size()) {
+                    int i = index++;
+                    long bound = boundOf(segments, i, end);
+                    if (bound <= fromLsn) {
+                        continue;
+                    }
+                    List<LogRecord> out = new ArrayList<>();
+                    try {
+                        scanSegment(segments, i, bound, r -> {
+                            if (r.handle().lsn() >= fromLsn) {
+                                out.add(r);
+                            }
+                        });
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    records = out.iterator();
+                }
+                return records.hasNext();
+            }
+
+            @Override
+            public LogRecord next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return records.next();
+            }
+
+            @Override
+            public void close() {
+                index = segments.size();
+            }
+        };
+    }
+
+    @Override
+    public Optional<RecordHandle> first() throws IOException {
+        List<Segment> segments = list(blobs);
+        long end = endLsn(segments);
+        for (int i = 0; i < segments.size(); i++) {
+            Segment s = segments.get(i);
+            if (s.size() > 0 && s.firstLsn() < boundOf(segments, i, end)) {
+                return Optional.of(RecordHandle.of(s.firstLsn()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<RecordHandle> last() throws IOException {
+        long end = endLsn(list(blobs));
+        return end == 0 || first().isEmpty() ? Optional.empty() : Optional.of(RecordHandle.of(end - 1));
+    }
+
+    @Override
+    public void truncateBefore(long lsn) throws IOException {
+        List<Segment> segments = list(blobs);
+        // A segment goes when the next one starts at or below lsn; the last one always stays.
+        for (int i = 0; i + 1 < segments.size(); i++) {
+            if (segments.get(i + 1).firstLsn() <= lsn && !segments.get(i).name().equals(current)) {
+                blobs.delete(segments.get(i).name());
+                newestOfSealed.remove(segments.get(i).name());
+            }
+        }
+    }
+
+    @Override
+    public void truncateBeforeTime(long thresholdMillis) throws IOException {
+        List<Segment> segments = list(blobs);
+        long end = endLsn(segments);
+        for (int i = 0; i + 1 < segments.size(); i++) {
+            Segment s = segments.get(i);
+            if (s.name().equals(current)) {
+                break;
+            }
+            Long newest = newestOfSealed.get(s.name());
+            if (newest == null) {
+                long[] max = {Long.MIN_VALUE};
+                scanSegment(segments, i, boundOf(segments, i, end), r -> max[0] = Math.max(max[0], r.timestampMillis()));
+                newest = max[0];
+                newestOfSealed.put(s.name(), newest);
+            }
+            if (newest >= thresholdMillis) {
+                break; // segments are in LSN order; keep this one and every later one
+            }
+            blobs.delete(s.name());
+            newestOfSealed.remove(s.name());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            blobs.close();
+        }
+    }
+
+    /** Ranged reads of a segment in 1 MiB chunks, keeping the last chunk. */
+    private static final class ChunkedSource implements SegmentSource {
+        private final Blobs blobs;
+        private final String name;
+        private final long size;
+        private long chunkStart = -1;
+        private byte[] chunk = new byte[0];
+
+        ChunkedSource(Blobs blobs, String name, long size) {
+            this.blobs = blobs;
+            this.name = name;
+            this.size = size;
+        }
+
+        @Override
+        public String name() {
+            return blobs.describe(name);
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public void read(long position, ByteBuffer dst) throws IOException {
+            while (dst.hasRemaining() && position < size) {
+                if (position < chunkStart || position >= chunkStart + chunk.length) {
+                    long start = position;
+                    long want = Math.min(size - start, Math.max(CHUNK, dst.remaining()));
+                    chunk = blobs.getRange(name, start, want);
+                    chunkStart = start;
+                    if (chunk.length == 0) {
+                        return; // shrank (fault injection)
+                    }
+                }
+                int from = (int) (position - chunkStart);
+                int n = Math.min(dst.remaining(), chunk.length - from);
+                dst.put(chunk, from, n);
+                position += n;
+            }
+        }
+    }
+}
