@@ -13,6 +13,7 @@ import dev.lifeboat.spi.checkpoint.CheckpointWriter;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,7 +95,8 @@ public class LifeboatCheckpointFileManager implements CheckpointFileManager {
     private FSDataInputStream doOpen(Path path) throws IOException {
         String relative = relative(path);
         // An overwriting writer deletes older generations after committing a newer one: a reader
-        // that lost that race looks again and finds the newer one.
+        // that lost that race looks again and finds the newer one. Each version is read whole
+        // and verified, so a reader gets exactly one version.
         for (int attempt = 0; attempt < 10; attempt++) {
             List<Long> generations = generations(relative);
             if (generations.isEmpty()) {
@@ -103,7 +105,12 @@ public class LifeboatCheckpointFileManager implements CheckpointFileManager {
             CheckpointId id = CheckpointPaths.fileVersion(relative, generations.get(generations.size() - 1));
             Optional<Checkpoint> checkpoint = store.open(id);
             if (checkpoint.isPresent()) {
-                return new FSDataInputStream(new SeekableBytes(checkpoint.get().readPart(PART)));
+                try {
+                    return new FSDataInputStream(new SeekableBytes(checkpoint.get().readPart(PART)));
+                } catch (NoSuchFileException e) {
+                    // Deleted between its manifest and its bytes: a newer generation exists.
+                    continue;
+                }
             }
         }
         throw new FileNotFoundException("checkpoint file " + path + " does not exist");
