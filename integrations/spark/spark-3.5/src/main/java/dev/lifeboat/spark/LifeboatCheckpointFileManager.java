@@ -42,8 +42,9 @@ import org.apache.spark.sql.execution.streaming.CheckpointFileManager;
  *       first, {@code close()} throws Hadoop's {@link FileAlreadyExistsException} and nothing of
  *       this writer is visible.
  *   <li>{@code createAtomic(path, true)} (state store deltas and snapshots) commits the next
- *       generation put-if-absent and then deletes the older ones; readers open the newest
- *       committed generation, so they see one whole version, never a mix.
+ *       generation put-if-absent and then deletes the older ones but generation 0 (which keeps
+ *       a later non-overwriting create failing); readers open the newest committed generation,
+ *       so they see one whole version, never a mix.
  *   <li>{@code cancel()} aborts the attempt: nothing becomes visible.
  * </ul>
  *
@@ -314,8 +315,10 @@ public class LifeboatCheckpointFileManager implements CheckpointFileManager {
                 return;
             }
             if (overwrite) {
+                // Generation 0 stays while the file exists: it is what a later non-overwriting
+                // create of this path collides with, so that one fails as it must.
                 for (long older : generations(relative)) {
-                    if (older < generation) {
+                    if (older > 0 && older < generation) {
                         store.delete(CheckpointPaths.fileVersion(relative, older));
                     }
                 }

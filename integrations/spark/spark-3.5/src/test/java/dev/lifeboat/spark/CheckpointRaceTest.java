@@ -152,6 +152,27 @@ class CheckpointRaceTest {
         assertThat(reader.list(dir)).extracting(s -> s.getPath().getName()).containsExactly("1.delta");
     }
 
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void aFileThatWasOverwrittenStillRefusesANonOverwritingCreate(Store store) throws Exception {
+        Path dir = new Path(location(store), "state/0/1");
+        Path file = new Path(dir, "2.snapshot");
+        CheckpointFileManager fm = new LifeboatCheckpointFileManager(dir, conf(store));
+        for (int v = 0; v < 3; v++) {
+            write(fm, file, "w", v);
+        }
+        CheckpointFileManager.CancellableFSDataOutputStream out = fm.createAtomic(file, false);
+        out.write(1);
+        assertThatThrownBy(out::close).isInstanceOf(FileAlreadyExistsException.class);
+        assertThat(read(fm, file)).startsWith("w:2;");
+        fm.delete(file);
+        assertThat(fm.exists(file)).isFalse();
+        CheckpointFileManager.CancellableFSDataOutputStream again = fm.createAtomic(file, false);
+        again.write("new".getBytes(StandardCharsets.UTF_8));
+        again.close();
+        assertThat(read(fm, file)).isEqualTo("new");
+    }
+
     @Test
     void oneOffsetsEntryOnS3CostsTwoPutsAndNoCopyDeleteOrList() throws Exception {
         Path offsets = new Path(location(Store.S3), "offsets");
