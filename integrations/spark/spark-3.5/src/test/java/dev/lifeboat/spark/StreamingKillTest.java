@@ -1,0 +1,181 @@
+package dev.lifeboat.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.spark.internal.CheckpointSettings;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A real Structured Streaming query ({@link StreamingDriver}) with its checkpoint on a Lifeboat
+ * store: the driver JVM is SIGKILLed at random points and restarted from its checkpoint. The
+ * table the sink's updates build must equal that of a run without faults, every batch id must
+ * be written once, and a replayed batch must rewrite the very same bytes (the driver checks).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StreamingKillTest {
+    enum Store { LOCAL, S3 }
+
+    private static final int FILES = 6;
+    private static final int KILLS = Integer.getInteger("lifeboat.soak.rounds", 2);
+
+    private Path work;
+    private Path input;
+    private TestServers.S3 s3;
+    private Map<String, String> faultFree;
+
+    @BeforeAll
+    void start() throws Exception {
+        work = Files.createTempDirectory("lifeboat-spark-kill");
+        input = Files.createDirectories(work.resolve("input"));
+        for (int f = 0; f < FILES; f++) {
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < 200; i++) {
+                long v = f * 1000L + i;
+                lines.append("k").append(v % 7).append(',').append(v).append('\n');
+            }
+            Path file = input.resolve(String.format("part-%03d.txt", f));
+            Files.writeString(file, lines);
+            // The file source orders files by modification time: one file per batch, in order.
+            Files.setLastModifiedTime(file, FileTime.fromMillis(1_700_000_000_000L + f * 1000L));
+        }
+        s3 = TestServers.S3.start(work.resolve("s3"));
+        Files.createDirectories(work.resolve("s3"));
+        Path out = Files.createDirectories(work.resolve("fault-free-out"));
+        Path root = Files.createDirectories(work.resolve("fault-free-checkpoints"));
+        Process driver = driver(root.resolve("query").toUri().toString(), out,
+                Map.of(CheckpointSettings.ROOT, root.toUri().toString()), work.resolve("fault-free.log"));
+        assertThat(driver.waitFor(180, TimeUnit.SECONDS)).as("the fault-free run ends").isTrue();
+        assertThat(driver.exitValue()).as("fault-free run; see %s", work.resolve("fault-free.log")).isZero();
+        faultFree = outputs(out);
+        assertThat(faultFree).as("one output file per input file").hasSize(FILES);
+    }
+
+    @AfterAll
+    void stop() {
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void killedAndRestartedDriversProduceTheFaultFreeOutput(Store store) throws Exception {
+        Map<String, String> conf = new TreeMap<>();
+        String location;
+        if (store == Store.LOCAL) {
+            Path root = Files.createDirectories(work.resolve("local-checkpoints"));
+            conf.put(CheckpointSettings.ROOT, root.toUri().toString());
+            location = root.resolve("query").toUri().toString();
+        } else {
+            conf.put(CheckpointSettings.ROOT, "s3a://" + TestServers.S3.BUCKET + "/checkpoints");
+            conf.putAll(s3.sparkConf(s3.endpoint));
+            location = "s3a://" + TestServers.S3.BUCKET + "/checkpoints/query";
+        }
+        Path out = Files.createDirectories(work.resolve(store + "-out"));
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        int kills = 0;
+        for (int run = 0; ; run++) {
+            Path log = work.resolve(store + "-run-" + run + ".log");
+            int done = outputs(out).size();
+            Process driver = driver(location, out, conf, log);
+            if (kills < KILLS && done < FILES - 1) {
+                // Kill after a random number of further batches reached the sink, a random moment
+                // later: between batches, mid-batch, or between a batch's output and its commit.
+                int target = done + 1 + random.nextInt(FILES - 1 - done);
+                while (driver.isAlive() && outputs(out).size() < target) {
+                    Thread.sleep(10);
+                }
+                Thread.sleep(random.nextInt(300));
+                if (driver.isAlive()) {
+                    driver.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
+                    driver.waitFor();
+                    kills++;
+                    continue;
+                }
+            }
+            assertThat(driver.waitFor(180, TimeUnit.SECONDS)).as("run %d ends (seed %d)", run, seed).isTrue();
+            assertThat(driver.exitValue()).as("run %d (seed %d); see %s", run, seed, log).isZero();
+            break;
+        }
+        Map<String, String> outputs = outputs(out);
+        assertThat(batchIds(outputs)).as("batch ids written (seed %d)", seed)
+                .isEqualTo(java.util.stream.IntStream.range(0, outputs.size()).boxed().toList());
+        assertThat(table(outputs)).as("the sink's table after %d kills (seed %d)", kills, seed).isEqualTo(table(faultFree));
+        assertThat(kills).as("drivers killed").isPositive();
+    }
+
+    private Process driver(String location, Path out, Map<String, String> conf, Path log) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-") || arg.startsWith("-XX:") || arg.startsWith("-D") || arg.startsWith("-Xmx")) {
+                command.add(arg);
+            }
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(StreamingDriver.class.getName());
+        command.add(input.toUri().toString());
+        command.add(location);
+        command.add(out.toString());
+        conf.forEach((k, v) -> command.add(k + "=" + v));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /**
+     * The table the sink's updates build: the last row of each key, in batch order. Batch
+     * boundaries may differ from the fault-free run's (a restarted file source may put the files
+     * its predecessor had listed but not yet planned into one batch), the table may not.
+     */
+    private static Map<String, String> table(Map<String, String> outputs) {
+        Map<String, String> table = new TreeMap<>();
+        for (int id : batchIds(outputs)) {
+            for (String row : outputs.get("batch-" + id + ".csv").split("\n")) {
+                if (!row.isEmpty()) {
+                    table.put(row.substring(0, row.indexOf(',')), row);
+                }
+            }
+        }
+        return table;
+    }
+
+    private static List<Integer> batchIds(Map<String, String> outputs) {
+        List<Integer> ids = new ArrayList<>();
+        for (String name : outputs.keySet()) {
+            ids.add(Integer.parseInt(name.substring("batch-".length(), name.length() - ".csv".length())));
+        }
+        ids.sort(null);
+        return ids;
+    }
+
+    private static Map<String, String> outputs(Path out) throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> s = Files.list(out)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String name = p.getFileName().toString();
+                if (name.startsWith("batch-")) {
+                    files.put(name, Files.readString(p, StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return files;
+    }
+}
