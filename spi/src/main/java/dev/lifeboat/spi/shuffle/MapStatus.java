@@ -93,7 +93,11 @@ public final class MapStatus {
         return b.array();
     }
 
-    /** @throws IllegalArgumentException if the bytes are not a serialised status */
+    /**
+     * Reads a status written by {@link #toBytes()}.
+     *
+     * @throws IllegalArgumentException if the bytes are not a serialised status
+     */
     public static MapStatus fromBytes(byte[] bytes) {
         try {
             ByteBuffer b = ByteBuffer.wrap(bytes);

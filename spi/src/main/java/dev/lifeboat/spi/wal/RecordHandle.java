@@ -38,6 +38,8 @@ public record RecordHandle(long lsn) implements Comparable<RecordHandle> {
     }
 
     /**
+     * Reads a handle written by {@link #toBytes()}.
+     *
      * @throws IllegalArgumentException if {@code bytes} is not a serialised handle
      */
     public static RecordHandle fromBytes(byte[] bytes) {

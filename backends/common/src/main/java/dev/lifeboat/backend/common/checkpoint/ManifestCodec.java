@@ -54,6 +54,8 @@ public final class ManifestCodec {
     }
 
     /**
+     * Decodes and verifies a manifest written by {@link #encode}.
+     *
      * @param location where the manifest was read from, for messages
      * @throws CorruptDataException if the bytes are not an intact manifest
      */

@@ -33,6 +33,8 @@ public final class ShuffleIndexCodec {
     }
 
     /**
+     * Decodes and verifies an index written by {@link #encode}.
+     *
      * @param location where the index lives; becomes the status' location
      * @throws CorruptDataException if the bytes are not an intact index
      */
