@@ -50,6 +50,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -751,7 +752,7 @@ public abstract class WriteAheadLogContract {
      * reopens the log: every acknowledged record must be there, intact, with dense LSNs.
      */
     @ParameterizedTest(name = "round {0}")
-    @ValueSource(longs = {1, 2, 3})
+    @MethodSource("sigkillRounds")
     public void acknowledgedRecordsSurviveSigkill(long round) throws Exception {
         assumeCapability(Capability.WAL_SURVIVES_PROCESS_CRASH);
         long seed = Seeds.seed(round);
@@ -819,6 +820,11 @@ public abstract class WriteAheadLogContract {
             }
             child.kill();
         }
+    }
+
+    /** Three rounds of each SIGKILL test by default; {@code -Psoak} runs 200. */
+    protected static java.util.stream.LongStream sigkillRounds() {
+        return Kit.rounds(3);
     }
 
     // ---------------------------------------------------------------- helpers for subclasses

@@ -74,6 +74,10 @@ public final class ChildJvm implements AutoCloseable {
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
+        // The child's standard output carries its protocol lines only: the VM's own messages
+        // (warnings are printed to standard output, in several writes) would otherwise interleave
+        // with a line mid-way and hide it from the parent.
+        command.add("-XX:+DisplayVMOutputToStderr");
         String extra = System.getProperty(EXTRA_ARGS_PROPERTY, "").trim();
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
@@ -152,6 +156,55 @@ public final class ChildJvm implements AutoCloseable {
         List<String> rest = new ArrayList<>();
         lines.drainTo(rest);
         return rest;
+    }
+
+    /**
+     * Pauses ({@code SIGSTOP}, {@code pause = true}) or resumes ({@code SIGCONT}) the child. A
+     * pause returns once every thread of the child is stopped (on Linux, read from
+     * {@code /proc/<pid>/task}): {@code kill -STOP} returns before the kernel has stopped them all.
+     */
+    public void signal(boolean pause) throws IOException, InterruptedException {
+        String sig = pause ? "-STOP" : "-CONT";
+        Process k = new ProcessBuilder("kill", sig, Long.toString(process.pid())).redirectErrorStream(true).start();
+        if (k.waitFor() != 0) {
+            throw new IOException("kill " + sig + " " + process.pid() + " failed: " + describe());
+        }
+        if (pause) {
+            awaitStopped();
+        }
+    }
+
+    private void awaitStopped() throws IOException, InterruptedException {
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        if (!Files.isDirectory(tasks)) {
+            Thread.sleep(200); // no procfs: give the signal time to land
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            boolean allStopped = true;
+            try (java.util.stream.Stream<Path> s = Files.list(tasks)) {
+                for (Path t : s.toList()) {
+                    String stat;
+                    try {
+                        stat = Files.readString(t.resolve("stat"));
+                    } catch (IOException gone) {
+                        continue; // the thread ended
+                    }
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    if (state != 'T' && state != 't') {
+                        allStopped = false;
+                    }
+                }
+            }
+            if (allStopped) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("child " + process.pid() + " did not stop within 10 s of SIGSTOP");
+            }
+            Thread.sleep(2);
+        }
     }
 
     public boolean isAlive() {
