@@ -296,6 +296,26 @@ public abstract class CheckpointStoreContract {
     // ---------------------------------------------------------------- verification
 
     @Test
+    public void bytesAppendedToAPartAreReportedNamingCheckpointAndPart() throws IOException {
+        URI root = newRoot();
+        StorageFaults faults = faults(root);
+        CheckpointId id = CheckpointId.of("state/v-4");
+        try (CheckpointStore store = openStore(root)) {
+            commit(store, id, 0, Map.of("good", bytes(1, 10_000), "long", bytes(2, 10_000)));
+            try {
+                faults.append(part(faults, id, "long"), new byte[] {1, 2, 3});
+            } catch (UnsupportedOperationException e) {
+                org.junit.jupiter.api.Assumptions.abort("the backend's fault injection cannot append: " + e.getMessage());
+            }
+            Checkpoint checkpoint = store.open(id).orElseThrow();
+            assertThat(checkpoint.readPart("good")).isEqualTo(bytes(1, 10_000));
+            CorruptDataException e = catchThrowableOfType(() -> checkpoint.readPart("long"), CorruptDataException.class);
+            assertThat(e.getMessage()).as("the error names the checkpoint").contains(id.value());
+            assertThat(e.getMessage()).as("the error names the part").contains("long");
+        }
+    }
+
+    @Test
     public void flippedByteInAPartIsReportedNamingCheckpointAndPart() throws IOException {
         URI root = newRoot();
         StorageFaults faults = faults(root);
@@ -435,7 +455,7 @@ public abstract class CheckpointStoreContract {
 
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {"", "..", ".", "a/../b", "a/./b", "/abs", "a//b", "a/", "a\\b", "a\u0000b", "a\nb",
-            "tab\there", "del\u007f"})
+            "tab\there", "del\u007f", "x\uD800", "\uDC00y", "a/\uD83D", "long-\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"})
     public void invalidIdsAndPartNamesAreRejected(String bad) throws IOException {
         assertThatThrownBy(() -> CheckpointId.of(bad)).isInstanceOf(IllegalArgumentException.class);
         try (CheckpointStore store = openStore(newRoot()); CheckpointWriter writer = store.begin(CheckpointId.of("ok"))) {
@@ -447,7 +467,72 @@ public abstract class CheckpointStoreContract {
         }
     }
 
+    /**
+     * Ids and part names at the length limit ({@link dev.lifeboat.spi.Names#MAX_BYTES} bytes of
+     * UTF-8, {@link dev.lifeboat.spi.Names#MAX_SEGMENT_BYTES} per segment), with characters
+     * every backend must escape, commit, list and read back; distinct ids stay distinct; one byte
+     * more is refused up front.
+     */
+    @Test
+    public void idsAndPartNamesAtTheLengthLimitWork() throws IOException {
+        String seg = "\u00e9".repeat(dev.lifeboat.spi.Names.MAX_SEGMENT_BYTES / 2); // 80 bytes, 40 chars
+        String astral = "\uD83D\uDE00".repeat(dev.lifeboat.spi.Names.MAX_SEGMENT_BYTES / 4); // 80 bytes
+        String tail = "Z".repeat(dev.lifeboat.spi.Names.MAX_BYTES - 2 * dev.lifeboat.spi.Names.MAX_SEGMENT_BYTES - 2);
+        CheckpointId longest = CheckpointId.of(seg + "/" + astral + "/" + tail);
+        CheckpointId sibling = CheckpointId.of(seg + "/" + astral + "/" + tail.substring(1) + "z");
+        String part = astral + "/" + seg + "/" + "P".repeat(dev.lifeboat.spi.Names.MAX_BYTES - 162);
+        try (CheckpointStore store = openStore(newRoot())) {
+            commit(store, longest, 0, Map.of(part, bytes(1, 100)));
+            commit(store, sibling, 0, Map.of("p", bytes(2, 100)));
+            assertThat(store.list("")).containsExactlyInAnyOrder(longest, sibling);
+            assertThat(store.list(seg + "/" + astral)).containsExactlyInAnyOrder(longest, sibling);
+            assertThat(store.open(longest).orElseThrow().readPart(part)).isEqualTo(bytes(1, 100));
+            assertThat(store.open(sibling).orElseThrow().readPart("p")).isEqualTo(bytes(2, 100));
+            assertThatThrownBy(() -> CheckpointId.of(seg + "\u00e9")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> CheckpointId.of(longest.value() + "Z")).isInstanceOf(IllegalArgumentException.class);
+            assertThat(store.delete(longest)).isTrue();
+            assertThat(store.list("")).containsExactly(sibling);
+        }
+    }
+
     // ---------------------------------------------------------------- misuse
+
+    /** The null-argument rule of {@code dev.lifeboat.spi}: a NullPointerException naming the parameter. */
+    @Test
+    public void nullArgumentsAreNullPointerExceptionsNamingTheParameter() throws IOException {
+        Map<String, String> nullKey = new HashMap<>(optionsWith(Map.of()));
+        nullKey.put(null, "1");
+        nullKey.put("no-such-option", "2");
+        assertThatThrownBy(() -> Lifeboat.openCheckpointStore(newRoot(), nullKey).close())
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("null key");
+        assertThatThrownBy(() -> Lifeboat.openCheckpointStore(newRoot(), null).close())
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("options");
+        assertThatThrownBy(() -> Lifeboat.openCheckpointStore(null, options()).close())
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("uri");
+        assertThatThrownBy(() -> CheckpointId.of(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("null");
+        try (CheckpointStore store = openStore(newRoot())) {
+            assertThatThrownBy(() -> store.begin(null, 1)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("id");
+            assertThatThrownBy(() -> store.open(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("id");
+            assertThatThrownBy(() -> store.delete(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("id");
+            assertThatThrownBy(() -> store.list(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("prefix");
+            assertThatThrownBy(() -> store.collectGarbage(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("minAge");
+            try (CheckpointWriter writer = store.begin(CheckpointId.of("n"))) {
+                assertThatThrownBy(() -> writer.openPart(null)).isInstanceOf(NullPointerException.class)
+                        .hasMessageContaining("part name");
+                writer.writePart("p", bytes(1, 10));
+                writer.commit();
+            }
+            Checkpoint checkpoint = store.open(CheckpointId.of("n")).orElseThrow();
+            assertThatThrownBy(() -> checkpoint.openPart(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("name");
+        }
+    }
 
     @Test
     public void writerUseAfterCommitOrAbortIsIllegalState() throws IOException {

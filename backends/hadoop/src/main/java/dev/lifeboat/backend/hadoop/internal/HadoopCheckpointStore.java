@@ -329,7 +329,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                         "its bytes are gone (the checkpoint was deleted?)");
             }
             String where = "checkpoint '" + info.id() + "' part '" + name + "' (" + path + ")";
-            return new VerifyingInputStream(in, part.length(), part.crc32c(),
+            return VerifyingInputStream.ofWholeObject(in, part.length(), part.crc32c(),
                     detail -> new CorruptDataException(where, -1, detail));
         }
     }

@@ -120,7 +120,12 @@ public final class S3CheckpointStore implements CheckpointStore {
 
     private Optional<CheckpointInfo> readManifest(CheckpointId id) throws IOException {
         String key = layout.manifestKey(id);
-        Optional<ObjectStore.Blob> blob = store.get(key);
+        return manifestIn(id, store.get(key));
+    }
+
+    /** The manifest in {@code blob} (read from {@code id}'s manifest key); empty if absent or void. */
+    private Optional<CheckpointInfo> manifestIn(CheckpointId id, Optional<ObjectStore.Blob> blob) throws IOException {
+        String key = layout.manifestKey(id);
         if (blob.isEmpty() || isVoid(blob.get())) {
             return Optional.empty();
         }
@@ -504,11 +509,11 @@ public final class S3CheckpointStore implements CheckpointStore {
         private CheckpointInfo reconcile(CheckpointInfo info, OutcomeUnknownException unknown) throws IOException {
             Optional<CheckpointInfo> stored;
             try {
-                Optional<ObjectStore.Blob> marker = store.get(layout.manifestKey(id)).filter(S3CheckpointStore::isVoid);
-                if (marker.isPresent()) {
-                    return replaceVoid(info, marker.get());
+                Optional<ObjectStore.Blob> blob = store.get(layout.manifestKey(id)); // one read decides
+                if (blob.isPresent() && isVoid(blob.get())) {
+                    return replaceVoid(info, blob.get());
                 }
-                stored = readManifest(id);
+                stored = manifestIn(id, blob);
             } catch (FencedException e) {
                 throw e;
             } catch (IOException e) {
@@ -703,7 +708,7 @@ public final class S3CheckpointStore implements CheckpointStore {
             String where = "checkpoint '" + info.id() + "' part '" + name + "' (" + store.describe(key) + ")";
             InputStream in = store.openStream(store.location().bucket(), key, 0, -1)
                     .orElseThrow(() -> new NoSuchFileException(where, null, "the part's object is gone"));
-            return new VerifyingInputStream(in, part.length(), part.crc32c(),
+            return VerifyingInputStream.ofWholeObject(in, part.length(), part.crc32c(),
                     detail -> new CorruptDataException(where, -1, detail));
         }
     }

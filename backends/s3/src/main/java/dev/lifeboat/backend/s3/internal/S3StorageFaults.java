@@ -126,6 +126,16 @@ public final class S3StorageFaults implements StorageFaults {
         }
     }
 
+    @Override
+    public void append(StoredObject object, byte[] bytes) throws IOException {
+        try (ObjectStore store = ObjectStore.open(settings)) {
+            byte[] old = read(store, object);
+            byte[] longer = Arrays.copyOf(old, old.length + bytes.length);
+            System.arraycopy(bytes, 0, longer, old.length, bytes.length);
+            store.put(object.name(), longer, Map.of());
+        }
+    }
+
     private static byte[] read(ObjectStore store, StoredObject object) throws IOException {
         return store.get(object.name()).orElseThrow(() -> new NoSuchFileException(store.describe(object.name())))
                 .bytes();
