@@ -965,8 +965,8 @@ public final class S3LogStorage implements LogStorage {
         List<Integer> offsets = new ArrayList<>();
         long[] newest = {Long.MIN_VALUE};
         long[] position = {startOffset};
-        SegmentScanner.Result result = new SegmentScanner(source, firstLsn, last, settings.maxRecordBytes())
-                .scan(startOffset, firstLsn, rec -> {
+        SegmentScanner.Result result = new SegmentScanner(source, firstLsn, last, settings.maxRecordBytes(),
+                last && settings.cutCorruptLastRecord()).scan(startOffset, firstLsn, rec -> {
                     offsets.add((int) position[0]);
                     position[0] += RecordFrame.HEADER_BYTES + rec.payload().remaining();
                     newest[0] = Math.max(newest[0], rec.timestampMillis());
