@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A child JVM that runs one of the kit's crash-test mains, so a test can kill it with
- * {@code SIGKILL} ({@link Process#destroyForcibly()}) at a moment of its choosing. Not API.
+ * {@code SIGKILL} ({@link ProcessHandle#destroyForcibly()}) at a moment of its choosing. Not API.
  *
  * <p>The child is launched with the parent's own {@code java} binary, its class path
  * ({@code java.class.path}) and the module and system-property flags the parent was started with
@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * property {@value #EXTRA_ARGS_PROPERTY} (space-separated).
  *
  * <p>Only whole lines of the child's standard output are delivered: a line cut short by the
- * kill never was acknowledged. The child exits by itself when its standard input reaches end of
+ * kill never was acknowledged. Every whole line the child wrote before the kill is delivered. The child exits by itself when its standard input reaches end of
  * file, so a child never outlives a parent that died ({@link ChildSupport#exitWhenParentDies}).
  */
 public final class ChildJvm implements AutoCloseable {
@@ -147,7 +147,11 @@ public final class ChildJvm implements AutoCloseable {
      * @return the whole lines printed before the kill that were not yet taken with {@link #nextLine}
      */
     public List<String> kill() throws InterruptedException {
-        process.destroyForcibly();
+        // Through the process handle, not Process.destroyForcibly(): that also closes this side
+        // of the child's standard output at once, dropping every line the pump had not read yet
+        // (a committed checkpoint whose BEGIN the parent never saw). The handle only signals, and
+        // the pump reads the pipe to its end below.
+        process.toHandle().destroyForcibly();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             throw new AssertionError("the child did not exit within 60 s of SIGKILL: " + describe());
         }
