@@ -94,6 +94,27 @@ class InspectTest {
     }
 
     @Test
+    void checkpointPartWithAppendedBytesIsDamage() throws IOException {
+        try (CheckpointStore store = Lifeboat.openCheckpointStore(dir.toUri(), Map.of())) {
+            try (CheckpointWriter w = store.begin(CheckpointId.of("rdd-7"))) {
+                w.writePart("part-0", "seven".repeat(100).getBytes(StandardCharsets.UTF_8));
+                w.commit();
+            }
+        }
+        assertThat(inspect("--kind", "checkpoints", dir.toString())).isZero();
+        Path part;
+        try (Stream<Path> files = Files.walk(dir)) {
+            part = files.filter(p -> p.getFileName().toString().contains("part-0")).filter(Files::isRegularFile)
+                    .findFirst().orElseThrow();
+        }
+        Files.write(part, "garbage".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+        stdout.reset();
+        assertThat(inspect("--kind", "checkpoints", dir.toString())).as("exit code with a part longer than recorded")
+                .isEqualTo(1);
+        assertThat(out()).contains("DAMAGE FOUND", "rdd-7", "part-0", "7 bytes more than the 500 recorded");
+    }
+
+    @Test
     void badArgumentsAreUsageErrors() {
         assertThat(Main.run(new String[] {"inspect"}, new PrintStream(stdout), new PrintStream(stderr))).isEqualTo(2);
         assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("a URI to inspect is required");

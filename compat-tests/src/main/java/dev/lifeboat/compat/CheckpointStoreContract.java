@@ -42,12 +42,17 @@ import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -291,6 +296,26 @@ public abstract class CheckpointStoreContract {
     // ---------------------------------------------------------------- verification
 
     @Test
+    public void bytesAppendedToAPartAreReportedNamingCheckpointAndPart() throws IOException {
+        URI root = newRoot();
+        StorageFaults faults = faults(root);
+        CheckpointId id = CheckpointId.of("state/v-4");
+        try (CheckpointStore store = openStore(root)) {
+            commit(store, id, 0, Map.of("good", bytes(1, 10_000), "long", bytes(2, 10_000)));
+            try {
+                faults.append(part(faults, id, "long"), new byte[] {1, 2, 3});
+            } catch (UnsupportedOperationException e) {
+                org.junit.jupiter.api.Assumptions.abort("the backend's fault injection cannot append: " + e.getMessage());
+            }
+            Checkpoint checkpoint = store.open(id).orElseThrow();
+            assertThat(checkpoint.readPart("good")).isEqualTo(bytes(1, 10_000));
+            CorruptDataException e = catchThrowableOfType(() -> checkpoint.readPart("long"), CorruptDataException.class);
+            assertThat(e.getMessage()).as("the error names the checkpoint").contains(id.value());
+            assertThat(e.getMessage()).as("the error names the part").contains("long");
+        }
+    }
+
+    @Test
     public void flippedByteInAPartIsReportedNamingCheckpointAndPart() throws IOException {
         URI root = newRoot();
         StorageFaults faults = faults(root);
@@ -430,7 +455,7 @@ public abstract class CheckpointStoreContract {
 
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {"", "..", ".", "a/../b", "a/./b", "/abs", "a//b", "a/", "a\\b", "a\u0000b", "a\nb",
-            "tab\there", "del\u007f"})
+            "tab\there", "del\u007f", "x\uD800", "\uDC00y", "a/\uD83D", "long-\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"})
     public void invalidIdsAndPartNamesAreRejected(String bad) throws IOException {
         assertThatThrownBy(() -> CheckpointId.of(bad)).isInstanceOf(IllegalArgumentException.class);
         try (CheckpointStore store = openStore(newRoot()); CheckpointWriter writer = store.begin(CheckpointId.of("ok"))) {
@@ -442,7 +467,72 @@ public abstract class CheckpointStoreContract {
         }
     }
 
+    /**
+     * Ids and part names at the length limit ({@link dev.lifeboat.spi.Names#MAX_BYTES} bytes of
+     * UTF-8, {@link dev.lifeboat.spi.Names#MAX_SEGMENT_BYTES} per segment), with characters
+     * every backend must escape, commit, list and read back; distinct ids stay distinct; one byte
+     * more is refused up front.
+     */
+    @Test
+    public void idsAndPartNamesAtTheLengthLimitWork() throws IOException {
+        String seg = "\u00e9".repeat(dev.lifeboat.spi.Names.MAX_SEGMENT_BYTES / 2); // 80 bytes, 40 chars
+        String astral = "\uD83D\uDE00".repeat(dev.lifeboat.spi.Names.MAX_SEGMENT_BYTES / 4); // 80 bytes
+        String tail = "Z".repeat(dev.lifeboat.spi.Names.MAX_BYTES - 2 * dev.lifeboat.spi.Names.MAX_SEGMENT_BYTES - 2);
+        CheckpointId longest = CheckpointId.of(seg + "/" + astral + "/" + tail);
+        CheckpointId sibling = CheckpointId.of(seg + "/" + astral + "/" + tail.substring(1) + "z");
+        String part = astral + "/" + seg + "/" + "P".repeat(dev.lifeboat.spi.Names.MAX_BYTES - 162);
+        try (CheckpointStore store = openStore(newRoot())) {
+            commit(store, longest, 0, Map.of(part, bytes(1, 100)));
+            commit(store, sibling, 0, Map.of("p", bytes(2, 100)));
+            assertThat(store.list("")).containsExactlyInAnyOrder(longest, sibling);
+            assertThat(store.list(seg + "/" + astral)).containsExactlyInAnyOrder(longest, sibling);
+            assertThat(store.open(longest).orElseThrow().readPart(part)).isEqualTo(bytes(1, 100));
+            assertThat(store.open(sibling).orElseThrow().readPart("p")).isEqualTo(bytes(2, 100));
+            assertThatThrownBy(() -> CheckpointId.of(seg + "\u00e9")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> CheckpointId.of(longest.value() + "Z")).isInstanceOf(IllegalArgumentException.class);
+            assertThat(store.delete(longest)).isTrue();
+            assertThat(store.list("")).containsExactly(sibling);
+        }
+    }
+
     // ---------------------------------------------------------------- misuse
+
+    /** The null-argument rule of {@code dev.lifeboat.spi}: a NullPointerException naming the parameter. */
+    @Test
+    public void nullArgumentsAreNullPointerExceptionsNamingTheParameter() throws IOException {
+        Map<String, String> nullKey = new HashMap<>(optionsWith(Map.of()));
+        nullKey.put(null, "1");
+        nullKey.put("no-such-option", "2");
+        assertThatThrownBy(() -> Lifeboat.openCheckpointStore(newRoot(), nullKey).close())
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("null key");
+        assertThatThrownBy(() -> Lifeboat.openCheckpointStore(newRoot(), null).close())
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("options");
+        assertThatThrownBy(() -> Lifeboat.openCheckpointStore(null, options()).close())
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("uri");
+        assertThatThrownBy(() -> CheckpointId.of(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("null");
+        try (CheckpointStore store = openStore(newRoot())) {
+            assertThatThrownBy(() -> store.begin(null, 1)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("id");
+            assertThatThrownBy(() -> store.open(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("id");
+            assertThatThrownBy(() -> store.delete(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("id");
+            assertThatThrownBy(() -> store.list(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("prefix");
+            assertThatThrownBy(() -> store.collectGarbage(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("minAge");
+            try (CheckpointWriter writer = store.begin(CheckpointId.of("n"))) {
+                assertThatThrownBy(() -> writer.openPart(null)).isInstanceOf(NullPointerException.class)
+                        .hasMessageContaining("part name");
+                writer.writePart("p", bytes(1, 10));
+                writer.commit();
+            }
+            Checkpoint checkpoint = store.open(CheckpointId.of("n")).orElseThrow();
+            assertThatThrownBy(() -> checkpoint.openPart(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("name");
+        }
+    }
 
     @Test
     public void writerUseAfterCommitOrAbortIsIllegalState() throws IOException {
@@ -502,7 +592,8 @@ public abstract class CheckpointStoreContract {
     @Test
     public void commitWithAStaleEpochIsFenced() throws IOException {
         assumeCapability(Capability.CHECKPOINT_EPOCH_FENCING);
-        try (CheckpointStore store = openStore(newRoot())) {
+        URI root = newRoot();
+        try (CheckpointStore store = openStore(root)) {
             commit(store, CheckpointId.of("offsets/1"), 5, Map.of("p", bytes(1, 10)));
             try (CheckpointWriter stale = store.begin(CheckpointId.of("offsets/2"), 3)) {
                 stale.writePart("p", bytes(2, 10));
@@ -519,6 +610,114 @@ public abstract class CheckpointStoreContract {
             }
             assertThat(store.list("offsets")).extracting(CheckpointId::value)
                     .containsExactly("offsets/1", "offsets/3", "offsets/4");
+
+            // A writer of epoch 6 that began (and wrote its parts) before epoch 7's first commit,
+            // and commits after it, as a leader paused and then resumed would: refused.
+            CheckpointWriter paused = store.begin(CheckpointId.of("offsets/5"), 6);
+            paused.writePart("p", bytes(5, 10));
+            try (CheckpointStore successor = openStore(root)) {
+                assertThat(commit(successor, CheckpointId.of("state/7"), 7, Map.of("p", bytes(7, 10))).epoch())
+                        .isEqualTo(7);
+            }
+            FencedException e = catchThrowableOfType(paused::commit, FencedException.class);
+            assertThat(e.writerEpoch()).isEqualTo(6);
+            paused.close();
+            assertThat(store.open(CheckpointId.of("offsets/5"))).as("a commit of epoch 6 after epoch 7's").isEmpty();
+            assertThat(commit(store, CheckpointId.of("offsets/5"), 7, Map.of("p", bytes(8, 10))).epoch())
+                    .as("the id the fenced writer wanted, committed by the new epoch").isEqualTo(7);
+            assertThat(store.open(CheckpointId.of("offsets/5")).orElseThrow().readPart("p")).isEqualTo(bytes(8, 10));
+            assertThat(commit(store, CheckpointId.of("tools/1"), 0, Map.of("p", bytes(9, 10))).epoch())
+                    .as("a writer outside any election (epoch 0) is not fenced").isZero();
+        }
+    }
+
+    /**
+     * A leader paused in the middle of a commit and resumed after its successor's first commit:
+     * {@link CheckpointCrashChild} commits with epoch 3 in another JVM and is stopped with
+     * {@code SIGSTOP} just after it called {@code commit()}; this JVM then commits with epoch 4
+     * and lists what is visible; the child is resumed (earlier, if the commit of epoch 4 waits
+     * for it, as behind a lock the child holds). Storage must refuse every commit of epoch 3 that
+     * was not visible when epoch 4's commit returned: no checkpoint of epoch 3 appears afterwards,
+     * the child is fenced at its next commit at the latest, what it reported committed is
+     * visible, and the id it was fenced on can be committed by epoch 4.
+     */
+    @ParameterizedTest(name = "round {0}")
+    @MethodSource("sigkillRounds")
+    public void writerPausedInACommitAndResumedAfterANewerEpochCommittedIsFenced(long round) throws Exception {
+        assumeCapability(Capability.CHECKPOINT_EPOCH_FENCING);
+        long seed = Seeds.seed(round);
+        Random random = new Random(seed);
+        URI root = newRoot();
+        Map<String, String> opts = optionsWith(Map.of());
+        int pauseAfter = random.nextInt(3);
+        Set<CheckpointId> committed = new HashSet<>();
+        Set<CheckpointId> fenced = new HashSet<>();
+        List<String> transcript = new ArrayList<>();
+        List<CheckpointId> visibleAtFence;
+        boolean resumedEarly = false;
+        ExecutorService leader = Executors.newSingleThreadExecutor();
+        try (CheckpointStore store = Lifeboat.openCheckpointStore(root, opts);
+                ChildJvm child = ChildJvm.start(CheckpointCrashChild.class, List.of(ChildArgs.encodeUri(root),
+                        ChildArgs.encodeOptions(opts), Long.toString(seed), "3"))) {
+            child.awaitLine("READY", CHILD_START);
+            int committing = 0;
+            while (committing <= pauseAfter) {
+                String line = child.nextLine(CHILD_PROGRESS).orElseThrow(() -> new AssertionError(
+                        "the child stopped: " + transcript + " " + child.describe()));
+                transcript.add(line);
+                collectFencing(line, committed, fenced);
+                if (line.startsWith("COMMITTING ")) {
+                    committing++;
+                }
+            }
+            Thread.sleep(random.nextInt(3));
+            child.signal(true);
+            transcript.add("-- paused");
+            Future<CheckpointInfo> first = leader.submit(
+                    () -> commit(store, CheckpointId.of("leader/0"), 4, Map.of("p", bytes(40, 100))));
+            try {
+                first.get(2, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                resumedEarly = true; // the commit of epoch 4 waits for the paused child (a lock it holds)
+                transcript.add("-- resumed before epoch 4 committed");
+                child.signal(false);
+            }
+            assertThat(first.get(CHILD_PROGRESS.toSeconds(), TimeUnit.SECONDS).epoch()).isEqualTo(4);
+            visibleAtFence = store.list(CheckpointCrashChild.PREFIX);
+            transcript.add("-- epoch 4 committed; visible: " + visibleAtFence);
+            if (!resumedEarly) {
+                child.signal(false);
+            }
+            String last;
+            do {
+                last = child.nextLine(CHILD_PROGRESS).orElseThrow(() -> new AssertionError(
+                        "the child of epoch 3 was not fenced: " + transcript + " " + child.describe()));
+                transcript.add(last);
+                collectFencing(last, committed, fenced);
+            } while (!last.equals("DONE"));
+            child.kill();
+
+            String story = "seed " + seed + ", child printed " + transcript;
+            List<CheckpointId> visible = store.list(CheckpointCrashChild.PREFIX);
+            assertThat(fenced).as("the child was fenced once: %s", story).hasSize(1);
+            assertThat(visible).as("checkpoints of epoch 3 after the child was fenced, against those visible when"
+                    + " epoch 4 committed: %s", story).isEqualTo(visibleAtFence);
+            assertThat(visible).as("what the child reported committed is visible: %s", story).containsAll(committed);
+            CheckpointId lost = fenced.iterator().next();
+            assertThat(store.open(lost)).as("%s, fenced: %s", lost, story).isEmpty();
+            for (CheckpointId id : visible) {
+                assertThat(store.open(id).orElseThrow().info().epoch()).as("epoch of %s", id).isEqualTo(3);
+                assertIntact(store.open(id).orElseThrow(), seed, id);
+            }
+            assertThat(commit(store, lost, 4, Map.of("p", bytes(41, 100))).epoch())
+                    .as("%s committed by epoch 4 after epoch 3 was fenced on it: %s", lost, story).isEqualTo(4);
+            assertThat(store.open(lost).orElseThrow().readPart("p")).isEqualTo(bytes(41, 100));
+            try (CheckpointWriter stale = store.begin(CheckpointId.of("leader/1"), 3)) {
+                stale.writePart("p", bytes(42, 100));
+                assertThatThrownBy(stale::commit).isInstanceOf(FencedException.class);
+            }
+        } finally {
+            leader.shutdownNow();
         }
     }
 
@@ -532,7 +731,7 @@ public abstract class CheckpointStoreContract {
      * then be committed.
      */
     @ParameterizedTest(name = "round {0}")
-    @ValueSource(longs = {1, 2, 3})
+    @MethodSource("sigkillRounds")
     public void sigkillDuringACommitLeavesNothingPartial(long round) throws Exception {
         long seed = Seeds.seed(round);
         Random random = new Random(seed);
@@ -541,23 +740,29 @@ public abstract class CheckpointStoreContract {
         int killAfter = 1 + random.nextInt(6);
         Set<CheckpointId> committed = new HashSet<>();
         Set<CheckpointId> begun = new HashSet<>();
+        List<String> transcript = new ArrayList<>();
+        String childName;
         try (ChildJvm child = ChildJvm.start(CheckpointCrashChild.class, List.of(ChildArgs.encodeUri(root),
                 ChildArgs.encodeOptions(opts), Long.toString(seed)))) {
             child.awaitLine("READY", CHILD_START);
             while (committed.size() < killAfter) {
                 String line = child.nextLine(CHILD_PROGRESS).orElseThrow(() -> new AssertionError(
                         "the child stopped after " + committed.size() + " commits: " + child.describe()));
+                transcript.add(line);
                 collect(line, begun, committed);
             }
             Thread.sleep(random.nextInt(30));
             for (String line : child.kill()) {
+                transcript.add(line);
                 collect(line, begun, committed);
             }
+            childName = child.describe();
         }
         try (CheckpointStore store = Lifeboat.openCheckpointStore(root, opts)) {
             List<CheckpointId> listed = store.list(CheckpointCrashChild.PREFIX);
             assertThat(listed).as("checkpoints after SIGKILL").containsAll(committed);
-            assertThat(begun).as("every listed checkpoint was begun by the child").containsAll(listed);
+            assertThat(begun).as("every listed checkpoint was begun by the child (seed %d; %s printed %s)", seed,
+                    childName, transcript).containsAll(listed);
             for (CheckpointId id : begun) {
                 Optional<Checkpoint> checkpoint = store.open(id);
                 assertThat(checkpoint.isPresent()).as("%s is listed exactly when it can be opened", id)
@@ -651,6 +856,11 @@ public abstract class CheckpointStoreContract {
         }
     }
 
+    /** Three rounds of each SIGKILL test by default; {@code -Psoak} runs 200. */
+    protected static java.util.stream.LongStream sigkillRounds() {
+        return Kit.rounds(3);
+    }
+
     // ---------------------------------------------------------------- helpers for subclasses
 
     /** Opens the store at {@code root} through {@link Lifeboat} with {@link #options()}. */
@@ -729,6 +939,17 @@ public abstract class CheckpointStoreContract {
         if (words[0].equals("COMMITTED") || words[0].equals("LOST")) {
             Boolean previous = outcomes.put(CheckpointId.of(words[1]), words[0].equals("COMMITTED"));
             assertThat(previous).as("the child reported %s twice", words[1]).isNull();
+        }
+    }
+
+    private static void collectFencing(String line, Set<CheckpointId> committed, Set<CheckpointId> fenced) {
+        String[] words = line.split(" ");
+        if (words[0].equals("COMMITTED")) {
+            committed.add(CheckpointId.of(words[1]));
+        } else if (words[0].equals("FENCED")) {
+            fenced.add(CheckpointId.of(words[1]));
+        } else if (words[0].equals("LOST")) {
+            throw new AssertionError("the child lost " + words[1] + " although nobody else commits its ids");
         }
     }
 

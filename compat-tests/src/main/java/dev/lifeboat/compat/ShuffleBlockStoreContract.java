@@ -376,6 +376,35 @@ public abstract class ShuffleBlockStoreContract {
         }
     }
 
+    /**
+     * Bytes appended to a map output's data: every block still reads back its own bytes, yet the
+     * stored output no longer is what was committed, so reading it reports the damage (the data's
+     * length against the status) instead of serving from a file that something else wrote to.
+     */
+    @Test
+    public void bytesAppendedToTheDataAreReported() throws IOException {
+        URI root = newRoot();
+        StorageFaults faults = faults(root);
+        try (ShuffleBlockStore store = openStore(root)) {
+            byte[][] blocks = {bytes(0, 1000), bytes(1, 1000)};
+            MapStatus status = write(store, MapOutputId.of(16, 0, 0), blocks);
+            MapStatus other = write(store, MapOutputId.of(16, 1, 0), new byte[][] {bytes(2, 100)});
+            StoredObject target = dataOf(faults, status).stream().max(Comparator.comparingLong(StoredObject::length))
+                    .orElseThrow();
+            try {
+                faults.append(target, new byte[] {9, 9, 9});
+            } catch (UnsupportedOperationException e) {
+                org.junit.jupiter.api.Assumptions.abort("the backend's fault injection cannot append: " + e.getMessage());
+            }
+            try (ShuffleBlockStore reader = openStore(root)) {
+                for (int r = 0; r < blocks.length; r++) {
+                    assertUnavailable(reader, status, r);
+                }
+                assertThat(reader.readBlock(other, 0)).as("another map output").isEqualTo(bytes(2, 100));
+            }
+        }
+    }
+
     @Test
     public void removedShuffleIsUnavailable() throws IOException {
         try (ShuffleBlockStore store = openStore(newRoot())) {

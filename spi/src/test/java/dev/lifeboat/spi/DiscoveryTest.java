@@ -65,8 +65,19 @@ class DiscoveryTest {
     }
 
     @Test
-    void nullOptionsAreMisuse() {
+    void nullArgumentsAreNullPointerExceptionsNamingTheParameter() {
         assertThatThrownBy(() -> Lifeboat.openWriteAheadLog(URI.create("testwal:/x"), null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Map.of()");
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("Map.of()");
+        assertThatThrownBy(() -> Lifeboat.openWriteAheadLog(null, Map.of()))
+                .isInstanceOf(NullPointerException.class).hasMessage("uri is null");
+        java.util.Map<String, String> nullKey = new java.util.HashMap<>();
+        nullKey.put(null, "1");
+        nullKey.put("no-such-option", "2"); // sorting unknown keys must not meet the null key
+        assertThatThrownBy(() -> Lifeboat.openWriteAheadLog(URI.create("testwal:/x"), nullKey))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("null key");
+        java.util.Map<String, String> nullValue = new java.util.HashMap<>();
+        nullValue.put("durability", null);
+        assertThatThrownBy(() -> Lifeboat.openWriteAheadLog(URI.create("testwal:/x"), nullValue))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("'durability' has a null value");
     }
 }

@@ -48,7 +48,16 @@ class ValuesTest {
             assertThatThrownBy(() -> CheckpointId.of(bad)).as(bad.replace("\n", "\\n"))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("checkpoint id");
         }
-        assertThatThrownBy(() -> CheckpointId.of("x".repeat(2000))).hasMessageContaining("longer than 1024");
+        assertThatThrownBy(() -> CheckpointId.of("x".repeat(2000))).hasMessageContaining("longer than 200 bytes");
+        assertThatThrownBy(() -> CheckpointId.of("é".repeat(1000))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("200 bytes");
+        assertThatThrownBy(() -> CheckpointId.of("a/" + "é".repeat(41))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("segment of 82 bytes");
+        assertThat(CheckpointId.of("é".repeat(40) + "/" + "x".repeat(80) + "/" + "y".repeat(37)).value()).hasSize(159);
+        assertThatThrownBy(() -> CheckpointId.of("x\uD800")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unpaired surrogate U+D800 at index 1");
+        assertThatThrownBy(() -> CheckpointId.of("\uDC00x")).hasMessageContaining("U+DC00 at index 0");
+        assertThat(CheckpointId.of("smile-\uD83D\uDE00").value()).hasSize(8);
         assertThat(CheckpointId.of("state/op-0/part-3/v-42").segments()).hasSize(4);
     }
 

@@ -1,5 +1,6 @@
 package dev.lifeboat.compat.internal;
 
+import dev.lifeboat.spi.FencedException;
 import dev.lifeboat.spi.Lifeboat;
 import dev.lifeboat.spi.checkpoint.AlreadyCommittedException;
 import dev.lifeboat.spi.checkpoint.CheckpointId;
@@ -19,16 +20,21 @@ import java.util.Map;
  * <pre>
  * READY
  * BEGIN &lt;id&gt; &lt;attemptId&gt;
+ * COMMITTING &lt;id&gt;
  * COMMITTED &lt;id&gt;
  * LOST &lt;id&gt;
+ * FENCED &lt;id&gt;
+ * DONE
  * </pre>
  *
- * {@code COMMITTED} follows the return of {@code commit()}; {@code LOST} follows an
- * {@link AlreadyCommittedException} (another process committed the id first, which the
- * cross-process race test provokes). Parts are written in small chunks so
- * that a kill often lands in the middle of a part or of the commit. Not API.
+ * {@code COMMITTING} comes just before {@code commit()} is called; {@code COMMITTED} follows its
+ * return; {@code LOST} follows an {@link AlreadyCommittedException} (another process committed
+ * the id first, which the cross-process race test provokes); {@code FENCED} follows a
+ * {@link FencedException}, after which the child stops and prints {@code DONE}. Parts are
+ * written in small chunks so that a kill often lands in the middle of a part or of the commit.
+ * Not API.
  *
- * <p>Usage: {@code CheckpointCrashChild <uri> <options> <seed>}.
+ * <p>Usage: {@code CheckpointCrashChild <uri> <options> <seed> [<epoch>]} (epoch 0 by default).
  */
 public final class CheckpointCrashChild {
     /** The prefix of every checkpoint id the child writes. */
@@ -62,17 +68,20 @@ public final class CheckpointCrashChild {
     }
 
     public static void main(String[] args) {
-        ChildSupport.requireArgs(args, 3, "CheckpointCrashChild <uri> <options> <seed>");
+        if (args.length != 4) {
+            ChildSupport.requireArgs(args, 3, "CheckpointCrashChild <uri> <options> <seed> [<epoch>]");
+        }
         ChildSupport.exitWhenParentDies();
         try {
             URI uri = ChildArgs.decodeUri(args[0]);
             Map<String, String> options = ChildArgs.decodeOptions(args[1]);
             long seed = Long.parseLong(args[2]);
+            long epoch = args.length == 4 ? Long.parseLong(args[3]) : 0;
             try (CheckpointStore store = Lifeboat.openCheckpointStore(uri, options)) {
                 ChildSupport.emit("READY");
                 for (long n = 0; n < MAX_CHECKPOINTS; n++) {
                     CheckpointId id = id(n);
-                    try (CheckpointWriter writer = store.begin(id)) {
+                    try (CheckpointWriter writer = store.begin(id, epoch)) {
                         ChildSupport.emit("BEGIN " + id + " " + writer.attemptId());
                         for (Part part : parts(seed, n)) {
                             try (OutputStream out = writer.openPart(part.name())) {
@@ -81,10 +90,14 @@ public final class CheckpointCrashChild {
                                 }
                             }
                         }
+                        ChildSupport.emit("COMMITTING " + id);
                         writer.commit();
                         ChildSupport.emit("COMMITTED " + id);
                     } catch (AlreadyCommittedException e) {
                         ChildSupport.emit("LOST " + id);
+                    } catch (FencedException e) {
+                        ChildSupport.emit("FENCED " + id);
+                        break;
                     }
                 }
             }

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A child JVM that runs one of the kit's crash-test mains, so a test can kill it with
- * {@code SIGKILL} ({@link Process#destroyForcibly()}) at a moment of its choosing. Not API.
+ * {@code SIGKILL} ({@link ProcessHandle#destroyForcibly()}) at a moment of its choosing. Not API.
  *
  * <p>The child is launched with the parent's own {@code java} binary, its class path
  * ({@code java.class.path}) and the module and system-property flags the parent was started with
@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * property {@value #EXTRA_ARGS_PROPERTY} (space-separated).
  *
  * <p>Only whole lines of the child's standard output are delivered: a line cut short by the
- * kill never was acknowledged. The child exits by itself when its standard input reaches end of
+ * kill never was acknowledged. Every whole line the child wrote before the kill is delivered. The child exits by itself when its standard input reaches end of
  * file, so a child never outlives a parent that died ({@link ChildSupport#exitWhenParentDies}).
  */
 public final class ChildJvm implements AutoCloseable {
@@ -74,6 +74,10 @@ public final class ChildJvm implements AutoCloseable {
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
+        // The child's standard output carries its protocol lines only: the VM's own messages
+        // (warnings are printed to standard output, in several writes) would otherwise interleave
+        // with a line mid-way and hide it from the parent.
+        command.add("-XX:+DisplayVMOutputToStderr");
         String extra = System.getProperty(EXTRA_ARGS_PROPERTY, "").trim();
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
@@ -143,7 +147,11 @@ public final class ChildJvm implements AutoCloseable {
      * @return the whole lines printed before the kill that were not yet taken with {@link #nextLine}
      */
     public List<String> kill() throws InterruptedException {
-        process.destroyForcibly();
+        // Through the process handle, not Process.destroyForcibly(): that also closes this side
+        // of the child's standard output at once, dropping every line the pump had not read yet
+        // (a committed checkpoint whose BEGIN the parent never saw). The handle only signals, and
+        // the pump reads the pipe to its end below.
+        process.toHandle().destroyForcibly();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             throw new AssertionError("the child did not exit within 60 s of SIGKILL: " + describe());
         }
@@ -152,6 +160,55 @@ public final class ChildJvm implements AutoCloseable {
         List<String> rest = new ArrayList<>();
         lines.drainTo(rest);
         return rest;
+    }
+
+    /**
+     * Pauses ({@code SIGSTOP}, {@code pause = true}) or resumes ({@code SIGCONT}) the child. A
+     * pause returns once every thread of the child is stopped (on Linux, read from
+     * {@code /proc/<pid>/task}): {@code kill -STOP} returns before the kernel has stopped them all.
+     */
+    public void signal(boolean pause) throws IOException, InterruptedException {
+        String sig = pause ? "-STOP" : "-CONT";
+        Process k = new ProcessBuilder("kill", sig, Long.toString(process.pid())).redirectErrorStream(true).start();
+        if (k.waitFor() != 0) {
+            throw new IOException("kill " + sig + " " + process.pid() + " failed: " + describe());
+        }
+        if (pause) {
+            awaitStopped();
+        }
+    }
+
+    private void awaitStopped() throws IOException, InterruptedException {
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        if (!Files.isDirectory(tasks)) {
+            Thread.sleep(200); // no procfs: give the signal time to land
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            boolean allStopped = true;
+            try (java.util.stream.Stream<Path> s = Files.list(tasks)) {
+                for (Path t : s.toList()) {
+                    String stat;
+                    try {
+                        stat = Files.readString(t.resolve("stat"));
+                    } catch (IOException gone) {
+                        continue; // the thread ended
+                    }
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    if (state != 'T' && state != 't') {
+                        allStopped = false;
+                    }
+                }
+            }
+            if (allStopped) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("child " + process.pid() + " did not stop within 10 s of SIGSTOP");
+            }
+            Thread.sleep(2);
+        }
     }
 
     public boolean isAlive() {

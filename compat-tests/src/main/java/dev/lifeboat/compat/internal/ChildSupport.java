@@ -18,6 +18,13 @@ public final class ChildSupport {
 
     private static final OutputStream OUT = new FileOutputStream(FileDescriptor.out);
 
+    static {
+        // Only emit() writes to standard output: anything else printed with System.out (a
+        // library's console logger, a buffered partial line) goes to standard error, so it can
+        // never be glued to the front of a protocol line and hide it from the parent.
+        System.setOut(System.err);
+    }
+
     private ChildSupport() {}
 
     /** Writes {@code line} and a newline to standard output in one call, then returns. */

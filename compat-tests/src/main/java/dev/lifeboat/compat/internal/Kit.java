@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.LongStream;
 
 /** What the four contracts share: options, capability skips, fault injection. Not API. */
 public final class Kit {
@@ -33,6 +34,21 @@ public final class Kit {
         assumeTrue(provider instanceof SupportsFaultInjection, "backend does not support fault injection ("
                 + provider.getClass().getSimpleName() + " does not implement SupportsFaultInjection)");
         return ((SupportsFaultInjection) provider).faults(root, options);
+    }
+
+    /** System property with the rounds of the long fault loops; the root pom's {@code -Psoak} sets it. */
+    public static final String SOAK_ROUNDS_PROPERTY = "lifeboat.soak.rounds";
+
+    /**
+     * Rounds {@code 1..n} of a long fault loop: {@code n} is {@value #SOAK_ROUNDS_PROPERTY} when set
+     * (200 under {@code -Psoak}), else {@code defaultRounds}.
+     */
+    public static LongStream rounds(int defaultRounds) {
+        int n = Integer.getInteger(SOAK_ROUNDS_PROPERTY, defaultRounds);
+        if (n < 1) {
+            throw new IllegalArgumentException(SOAK_ROUNDS_PROPERTY + " must be at least 1: " + n);
+        }
+        return LongStream.rangeClosed(1, n);
     }
 
     /** Whether a name in an error or report denotes the stored object named {@code stored}. */

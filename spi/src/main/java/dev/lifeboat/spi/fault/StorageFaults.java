@@ -20,4 +20,14 @@ public interface StorageFaults {
 
     /** Removes the object. */
     void delete(StoredObject object) throws IOException;
+
+    /**
+     * Appends {@code bytes} to the object, as a writer that went on after the object's length
+     * was recorded would.
+     *
+     * @throws UnsupportedOperationException if this backend's fault injection cannot (the default)
+     */
+    default void append(StoredObject object, byte[] bytes) throws IOException {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot append to " + object.name());
+    }
 }

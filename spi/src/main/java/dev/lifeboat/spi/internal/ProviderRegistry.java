@@ -75,12 +75,13 @@ public final class ProviderRegistry<P extends BackendProvider<?>> {
     /**
      * The provider for {@code uri}'s scheme.
      *
+     * @throws NullPointerException if {@code uri} is null
      * @throws IllegalArgumentException if the URI has no scheme or no provider serves it; the
      *     message lists the schemes found and the artifact to add
      */
     public P forUri(URI uri) {
         if (uri == null) {
-            throw new IllegalArgumentException("uri is null");
+            throw new NullPointerException("uri is null");
         }
         if (uri.getScheme() == null) {
             throw new IllegalArgumentException("The " + contract + " URI '" + uri
@@ -117,12 +118,21 @@ public final class ProviderRegistry<P extends BackendProvider<?>> {
     /**
      * Rejects keys no spec of {@code provider} accepts.
      *
+     * @throws NullPointerException if {@code options} is null or holds a null key or value
      * @throws IllegalArgumentException naming every unknown key and the accepted keys
      */
     public static void checkKeys(BackendProvider<?> provider, Map<String, String> options) {
         if (options == null) {
-            throw new IllegalArgumentException("options is null; pass Map.of() for none");
+            throw new NullPointerException("options is null; pass Map.of() for none");
         }
+        options.forEach((k, v) -> { // before anything compares keys
+            if (k == null) {
+                throw new NullPointerException("options hold a null key (with value '" + v + "')");
+            }
+            if (v == null) {
+                throw new NullPointerException("option '" + k + "' has a null value");
+            }
+        });
         List<OptionSpec> specs = provider.options();
         List<String> unknown = options.keySet().stream()
                 .filter(k -> specs.stream().noneMatch(s -> s.accepts(k)))
@@ -135,10 +145,5 @@ public final class ProviderRegistry<P extends BackendProvider<?>> {
                     + "). Accepted: " + specs.stream().map(OptionSpec::displayKey).sorted()
                     .collect(Collectors.joining(", ")));
         }
-        options.forEach((k, v) -> {
-            if (v == null) {
-                throw new IllegalArgumentException("Option '" + k + "' has a null value");
-            }
-        });
     }
 }

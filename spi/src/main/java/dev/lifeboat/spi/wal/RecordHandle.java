@@ -4,8 +4,15 @@ import java.nio.ByteBuffer;
 
 /**
  * The identity of one record in a write-ahead log: its log sequence number (LSN). LSNs are
- * assigned in append order, start at 0 for a new log, grow by one per record and are never
- * reused, so handles are totally ordered. A handle stays valid until its record is truncated.
+ * assigned in append order, start at 0 for a new log and grow by one per record, so handles are
+ * totally ordered. A handle stays valid until its record is truncated.
+ *
+ * <p>The LSN of a <b>durable</b> record (one whose {@code sync} or {@code flush} returned, at the
+ * level the log's capabilities promise) is never given to another record. An LSN handed out for
+ * a record that was not yet durable when the writer crashed is lost with that record, and
+ * recovery gives it to the next record appended ({@link RecoveryReport#nextLsn()} is one past the
+ * last record that survived): LSNs stay dense, and a handle of a record that did not survive
+ * may later name a different record. Keep only handles of records known durable.
  *
  * <p>A handle serialises to {@value #SERIALIZED_SIZE} bytes with {@link #toBytes()} and back with
  * {@link #fromBytes(byte[])}; the format is versioned.

@@ -31,6 +31,11 @@ public interface WriteAheadLogReader extends AutoCloseable {
      * Streams records in LSN order, from {@code from} (inclusive, or the first record after a
      * truncated {@code from}) to the last record visible when each segment is read.
      *
+     * <p>A damaged record met while iterating is a {@link dev.lifeboat.spi.CorruptDataException}:
+     * thrown as itself by {@link CloseableIterator#hasNextChecked()} and
+     * {@link CloseableIterator#nextChecked()}, and as the cause of an
+     * {@link java.io.UncheckedIOException} by {@code hasNext()} and {@code next()}.
+     *
      * @throws IOException if the storage cannot be listed
      */
     CloseableIterator<LogRecord> replay(RecordHandle from) throws IOException;

@@ -8,10 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/**
- * The checkpoint store kit against a real HDFS. Skipped: {@code commitWithAStaleEpochIsFenced}
- * ({@code CHECKPOINT_EPOCH_FENCING} is not declared: the epoch is recorded, not enforced).
- */
+/** The whole checkpoint store kit against a real HDFS (MiniDFSCluster). */
 class HdfsCheckpointStoreCompatibilityTest extends CheckpointStoreContract {
     private static MiniHdfs hdfs;
 

@@ -3,6 +3,7 @@ package dev.lifeboat.backend.hadoop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.compat.CheckpointStoreContract;
+import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.Lifeboat;
 import dev.lifeboat.spi.checkpoint.CheckpointStore;
 import dev.lifeboat.spi.checkpoint.CheckpointStoreProvider;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The checkpoint store kit on Hadoop's local file system. Its rename is a check then a move, so
  * put-if-absent holds within one JVM only: {@code CHECKPOINT_CROSS_PROCESS} is not declared (the
- * kit's cross-process tests that need it are skipped), nor is {@code CHECKPOINT_EPOCH_FENCING}.
+ * kit's cross-process tests that need it are skipped). Epoch fencing holds (the rename of one
+ * source directory is atomic), and the provider here requires it, so the kit's fencing tests run.
  */
 class LocalHadoopCheckpointStoreCompatibilityTest extends CheckpointStoreContract {
     @TempDir
@@ -25,7 +28,7 @@ class LocalHadoopCheckpointStoreCompatibilityTest extends CheckpointStoreContrac
 
     @Override
     protected CheckpointStoreProvider provider() {
-        return new HadoopFsCheckpointStoreProvider();
+        return new HadoopFsCheckpointStoreProvider(Set.of(Capability.CHECKPOINT_EPOCH_FENCING));
     }
 
     @Override
@@ -39,9 +42,11 @@ class LocalHadoopCheckpointStoreCompatibilityTest extends CheckpointStoreContrac
     }
 
     @Test
-    void noCapabilityOnTheLocalFileSystem() throws IOException {
+    void onlyEpochFencingOnTheLocalFileSystem() throws IOException {
         try (CheckpointStore store = Lifeboat.openCheckpointStore(newRoot(), options())) {
-            assertThat(store.capabilities()).isEmpty();
+            assertThat(store.capabilities()).containsExactly(Capability.CHECKPOINT_EPOCH_FENCING);
         }
+        assertThat(new HadoopFsCheckpointStoreProvider().capabilities())
+                .as("the generic provider declares nothing: a Hadoop file system in general keeps nothing").isEmpty();
     }
 }

@@ -21,17 +21,18 @@ import java.util.Set;
 /**
  * Checkpoint stores on S3 ({@code s3://bucket/prefix}): parts are uploaded under a unique attempt
  * prefix, and the commit publishes a manifest with {@code If-None-Match: *} — atomic and
- * put-if-absent, with no rename and no copy. Commits with an epoch are checked against a
- * compare-and-set epoch object (best effort: see {@link #CAPABILITIES}). Takes the common S3 options. See {@code docs/backends/s3.md}.
+ * put-if-absent, with no rename and no copy. Commits with an epoch are fenced by storage: a
+ * commit of an older epoch never lands after a newer epoch's first commit. Takes the common S3 options. See {@code docs/backends/s3.md}.
  */
 public final class S3CheckpointStoreProvider implements CheckpointStoreProvider, SupportsFaultInjection {
     /**
-     * Not {@code CHECKPOINT_EPOCH_FENCING}: commits with an epoch are checked against a
-     * compare-and-set epoch object, but S3 has no condition spanning two objects, so a commit
-     * delayed between the check and the manifest PUT can still land after a newer epoch's. The
-     * capability promises refusal without exception; this store gives it in all but that window.
+     * Epoch fencing is enforced by S3 itself: every commit with an epoch registers with a
+     * compare-and-set of one fence object, and a newer epoch's first commit decides the older
+     * epoch's commits in flight with a conditional PUT at their manifest keys (see
+     * {@link S3CheckpointStore}).
      */
-    private static final Set<Capability> CAPABILITIES = Set.of(Capability.CHECKPOINT_CROSS_PROCESS);
+    private static final Set<Capability> CAPABILITIES = Set.of(Capability.CHECKPOINT_CROSS_PROCESS,
+            Capability.CHECKPOINT_EPOCH_FENCING);
     private static final List<OptionSpec> OPTIONS = Providers.options(List.of());
 
     @Override

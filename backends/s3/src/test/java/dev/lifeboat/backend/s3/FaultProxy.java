@@ -96,6 +96,20 @@ final class FaultProxy implements AutoCloseable {
     private final ServerSocket server;
     private final Thread acceptor;
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+    /** Responses longer than this that no rule matches are streamed through, not buffered. */
+    private static final long STREAM_ABOVE_BYTES = 1 << 20;
+
+    private static long contentLength(Map<String, String> headers) {
+        String v = headers.get("content-length");
+        try {
+            return v == null ? -1 : Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Held while a conditional PUT is forwarded and answered: see the connection loop. */
+    private final java.util.concurrent.locks.ReentrantLock conditionalWrites = new java.util.concurrent.locks.ReentrantLock();
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -244,26 +258,74 @@ final class FaultProxy implements AutoCloseable {
                     upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
                     sockets.add(upstream);
                 }
-                OutputStream up = upstream.getOutputStream();
-                ByteArrayOutputStream head = new ByteArrayOutputStream();
-                head.write((requestLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                for (String h : headerLines) {
-                    head.write((h + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                // A conditional PUT goes upstream only whole (its body was read above) and one at a
+                // time until its answer is back, so S3Proxy, which checks the condition when the
+                // headers arrive and writes when the body has, applies it atomically, as S3 does.
+                boolean conditional = method.equals("PUT")
+                        && (headers.containsKey("if-match") || headers.containsKey("if-none-match"));
+                if (conditional) {
+                    conditionalWrites.lock();
                 }
-                head.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                up.write(head.toByteArray());
-                up.write(body);
-                up.flush();
-                InputStream upIn = new BufferedInputStream(upstream.getInputStream());
-                String statusLine = readLine(upIn);
-                if (statusLine == null) {
-                    return;
+                String statusLine;
+                List<String> responseHeaderLines;
+                Map<String, String> responseHeaders;
+                byte[] responseBody;
+                try {
+                    OutputStream up = upstream.getOutputStream();
+                    ByteArrayOutputStream head = new ByteArrayOutputStream();
+                    head.write((requestLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    for (String h : headerLines) {
+                        head.write((h + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    }
+                    head.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    up.write(head.toByteArray());
+                    up.write(body);
+                    up.flush();
+                    InputStream upIn = new BufferedInputStream(upstream.getInputStream());
+                    statusLine = readLine(upIn);
+                    if (statusLine == null) {
+                        return;
+                    }
+                    responseHeaderLines = readHeaders(upIn);
+                    responseHeaders = headerMap(responseHeaderLines);
+                    int status = Integer.parseInt(statusLine.split(" ")[1]);
+                    boolean noBody = method.equals("HEAD") || status == 204 || status == 304 || status / 100 == 1;
+                    long length = contentLength(responseHeaders);
+                    if (!noBody && rule == null && length > STREAM_ABOVE_BYTES) {
+                        // A large body no rule touches is passed on as it comes, not held in memory.
+                        ByteArrayOutputStream responseHead = new ByteArrayOutputStream();
+                        responseHead.write((statusLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        for (String h : responseHeaderLines) {
+                            responseHead.write((h + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        }
+                        responseHead.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                        out.write(responseHead.toByteArray());
+                        byte[] chunk = new byte[64 * 1024];
+                        for (long left = length; left > 0; ) {
+                            int n = upIn.read(chunk, 0, (int) Math.min(chunk.length, left));
+                            if (n < 0) {
+                                return;
+                            }
+                            out.write(chunk, 0, n);
+                            left -= n;
+                        }
+                        out.flush();
+                        responseBody = null;
+                    } else {
+                        responseBody = noBody ? new byte[0] : readBody(upIn, responseHeaders, true);
+                    }
+                } finally {
+                    if (conditional) {
+                        conditionalWrites.unlock();
+                    }
                 }
-                List<String> responseHeaderLines = readHeaders(upIn);
-                Map<String, String> responseHeaders = headerMap(responseHeaderLines);
-                int status = Integer.parseInt(statusLine.split(" ")[1]);
-                boolean noBody = method.equals("HEAD") || status == 204 || status == 304 || status / 100 == 1;
-                byte[] responseBody = noBody ? new byte[0] : readBody(upIn, responseHeaders, true);
+                if (responseBody == null) { // streamed above
+                    if ("close".equalsIgnoreCase(responseHeaders.get("connection"))
+                            || "close".equalsIgnoreCase(headers.get("connection"))) {
+                        return;
+                    }
+                    continue;
+                }
                 if (rule != null && rule.fault() == Fault.DROP_AFTER_FORWARD) {
                     upstream.close();
                     return;

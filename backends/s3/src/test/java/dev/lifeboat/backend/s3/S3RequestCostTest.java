@@ -80,10 +80,11 @@ class S3RequestCostTest {
     }
 
     @Test
-    void fencedCommitAddsOneEpochReadAndOneEpochWriteWhenTheEpochGrows() throws Exception {
+    void fencedCommitAddsOneConditionalFenceWriteAndAReadOnlyWhenTheFenceChangedElsewhere() throws Exception {
         int parts = 3;
-        try (CheckpointStore store = Lifeboat.openCheckpointStore(server.newRoot(), options())) {
-            for (int round = 0; round < 2; round++) {
+        URI root = server.newRoot();
+        try (CheckpointStore store = Lifeboat.openCheckpointStore(root, options())) {
+            for (int round = 0; round < 3; round++) {
                 proxy.resetRequests();
                 try (CheckpointWriter w = store.begin(CheckpointId.of("offsets", round), 7)) {
                     for (int p = 0; p < parts; p++) {
@@ -92,12 +93,29 @@ class S3RequestCostTest {
                     w.commit();
                 }
                 assertThat(proxy.count(r -> r.is("GET") && r.path().endsWith("/checkpoints/epoch")))
-                        .as("round %d: epoch reads", round).isEqualTo(1);
-                assertThat(proxy.count(r -> PUT.test(r) && r.path().endsWith("/checkpoints/epoch")))
-                        .as("round %d: epoch writes (only when it grows)", round).isEqualTo(round == 0 ? 1 : 0);
-                assertThat(proxy.count(PUT)).as("round %d: all PUTs", round).isEqualTo(parts + 1 + (round == 0 ? 1 : 0));
+                        .as("round %d: fence reads (the first commit of an instance)", round).isEqualTo(round == 0 ? 1 : 0);
+                assertThat(proxy.count(r -> PUT.test(r) && r.path().endsWith("/checkpoints/epoch")
+                        && (r.hasHeader("if-match") || r.hasHeader("if-none-match"))))
+                        .as("round %d: conditional fence writes", round).isEqualTo(1);
+                assertThat(proxy.count(PUT)).as("round %d: all PUTs", round).isEqualTo(parts + 2);
+                assertThat(proxy.requests()).as("round %d: all requests", round).hasSize(parts + 2 + (round == 0 ? 1 : 0));
                 assertThat(proxy.count(COPY)).isZero();
             }
+        }
+        // A newer epoch's first commit (another instance): reads the fence, decides the older
+        // epoch's last registered commit (refused marker + HEAD: it had landed), then registers.
+        try (CheckpointStore successor = Lifeboat.openCheckpointStore(root, options())) {
+            proxy.resetRequests();
+            try (CheckpointWriter w = successor.begin(CheckpointId.of("offsets", 3), 8)) {
+                w.writePart("part-0", new byte[100]);
+                w.commit();
+            }
+            assertThat(proxy.count(r -> r.is("GET") && r.path().endsWith("/checkpoints/epoch"))).isEqualTo(1);
+            assertThat(proxy.count(r -> PUT.test(r) && r.path().endsWith("/checkpoints/manifests/offsets/2.manifest")))
+                    .as("void marker attempts on the older epoch's pending commit").isEqualTo(1);
+            assertThat(proxy.count(r -> r.is("HEAD"))).as("%s", proxy.requests()).isEqualTo(1);
+            assertThat(proxy.requests()).as("all requests of the fencing commit").hasSize(6);
+            assertThat(successor.list("offsets")).hasSize(4);
         }
     }
 

@@ -89,6 +89,7 @@ public final class ChronicleLogStorage implements LogStorage {
     private final RollCycle rollCycle;
     private final RollingResourcesCache names;
     private final long maxRecordBytes;
+    private final boolean cutCorruptLastRecord;
     private final RecoveryReport recovery;
     private final ConcurrentSkipListMap<Integer, Long> firstLsns = new ConcurrentSkipListMap<>();
     private final Map<Integer, Long> newestTimestamps = new ConcurrentHashMap<>();
@@ -117,6 +118,7 @@ public final class ChronicleLogStorage implements LogStorage {
         this.lock = lock;
         this.clock = new CycleClock(settings.wallClock());
         this.maxRecordBytes = settings.wal().maxRecordBytes();
+        this.cutCorruptLastRecord = settings.wal().cutCorruptLastRecord();
         try {
             this.queue = SingleChronicleQueueBuilder.binary(directory)
                     .rollCycle(settings.rollCycle())
@@ -892,8 +894,8 @@ public final class ChronicleLogStorage implements LogStorage {
             // excerpt are bytes that never reached it, so the frame is judged without them.
             Excerpt written = e.withoutTrailingZeros();
             try {
-                SegmentScanner.Result r = new SegmentScanner(written.source(), lsn, true, maxRecordBytes)
-                        .scan(written.dataPosition(), lsn, null);
+                SegmentScanner.Result r = new SegmentScanner(written.source(), lsn, true, maxRecordBytes,
+                        cutCorruptLastRecord).scan(written.dataPosition(), lsn, null);
                 if (r.tornTail().isPresent() || r.records() == 0) {
                     long end = e.end();
                     return new Verified(Optional.empty(), Optional.of(new TornTail(e.file().toString(),

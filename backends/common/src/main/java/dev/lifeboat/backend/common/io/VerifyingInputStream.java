@@ -7,9 +7,15 @@ import java.util.zip.CRC32C;
 
 /**
  * Passes bytes through while checking them against an expected length and CRC32C. A mismatch
- * (too few bytes, too many, or a different checksum) is thrown when the end is reached, as the
- * exception {@code onMismatch} makes, so a reader that reads to the end never accepts damaged
- * bytes. Reads at most {@code expectedLength + 1} bytes from the underlying stream.
+ * (too few bytes, a different checksum, or, for a whole object, more bytes than expected) is
+ * thrown when the end is reached, as the exception {@code onMismatch} makes, so a reader that
+ * reads to the end never accepts damaged bytes.
+ *
+ * <p>Made with {@link #VerifyingInputStream(InputStream, long, int, MismatchHandler)} the stream
+ * covers a range of a larger object and reads exactly {@code expectedLength} bytes. Made with
+ * {@link #ofWholeObject}, it covers a whole object (a checkpoint part) and reads one more byte at
+ * the end to prove the object has no bytes beyond those recorded (appended garbage, a write that
+ * went on after the length was taken).
  */
 public class VerifyingInputStream extends FilterInputStream {
     /** Makes the exception thrown on a mismatch from a description of it. */
@@ -22,14 +28,31 @@ public class VerifyingInputStream extends FilterInputStream {
     private final int expectedCrc;
     private final MismatchHandler onMismatch;
     private final CRC32C crc = new CRC32C();
+    private final boolean wholeObject;
     private long count;
     private boolean verified;
 
+    /** Verifies {@code expectedLength} bytes of a range of an object: what follows is not looked at. */
     public VerifyingInputStream(InputStream in, long expectedLength, int expectedCrc, MismatchHandler onMismatch) {
+        this(in, expectedLength, expectedCrc, onMismatch, false);
+    }
+
+    private VerifyingInputStream(InputStream in, long expectedLength, int expectedCrc, MismatchHandler onMismatch,
+            boolean wholeObject) {
         super(in);
         this.expectedLength = expectedLength;
         this.expectedCrc = expectedCrc;
         this.onMismatch = onMismatch;
+        this.wholeObject = wholeObject;
+    }
+
+    /**
+     * Verifies a whole object: exactly {@code expectedLength} bytes with this CRC32C, and nothing
+     * after them.
+     */
+    public static VerifyingInputStream ofWholeObject(InputStream in, long expectedLength, int expectedCrc,
+            MismatchHandler onMismatch) {
+        return new VerifyingInputStream(in, expectedLength, expectedCrc, onMismatch, true);
     }
 
     @Override
@@ -89,6 +112,15 @@ public class VerifyingInputStream extends FilterInputStream {
             return;
         }
         verified = true;
+        if (wholeObject && in.read() >= 0) {
+            long extra = 1;
+            byte[] rest = new byte[8192];
+            for (int n; extra < (1 << 20) && (n = in.read(rest)) > 0; ) {
+                extra += n;
+            }
+            throw onMismatch.mismatch("has " + (extra >= (1 << 20) ? "at least " : "") + extra
+                    + " bytes more than the " + expectedLength + " recorded");
+        }
         if ((int) crc.getValue() != expectedCrc) {
             throw onMismatch.mismatch(String.format("CRC32C is %08x, expected %08x", (int) crc.getValue(), expectedCrc));
         }

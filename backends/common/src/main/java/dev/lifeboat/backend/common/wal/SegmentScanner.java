@@ -14,11 +14,18 @@ import java.util.zip.CRC32C;
 /**
  * Reads framed records from a segment in order and tells a torn tail from corruption.
  *
- * <p>A frame that is incomplete at the end of the segment, or whose payload checksum fails when
- * it is the segment's last frame, or a header that fails its checks when every byte after it is
- * zero (preallocated space), is a <em>torn tail</em> — allowed only in the log's last segment. A
- * damaged frame followed by more data, an LSN out of sequence, or any damage in an earlier
- * segment is <em>corruption</em>: {@link CorruptDataException} naming the segment and offset.
+ * <p>A <em>torn tail</em> is what an interrupted write leaves: a frame that runs past the end of
+ * the segment, a header that fails its checks when every byte after it is zero (preallocated
+ * space), or a last frame whose payload checksum fails because its bytes after the header were
+ * never written (zero from a 512-byte boundary to the end of the frame). It is allowed only in the
+ * log's last segment, and recovery cuts it.
+ *
+ * <p>Everything else is <em>corruption</em>: {@link CorruptDataException} naming the segment and
+ * offset — a damaged frame followed by more data, an LSN out of sequence, any damage in an earlier
+ * segment, and a complete last frame whose written bytes fail their checksum (a flipped bit in a
+ * record that may have been acknowledged under {@code sync} is never silently cut). A scanner made
+ * with {@code cutCorruptLastRecord} treats that last case as a torn tail instead, for an operator
+ * who chooses to drop the damaged record ({@link WalSettings#CUT_CORRUPT_LAST_RECORD}).
  */
 public final class SegmentScanner {
     private static final int ZERO_CHECK_CHUNK = 64 * 1024;
@@ -27,17 +34,30 @@ public final class SegmentScanner {
     private final long expectedFirstLsn;
     private final boolean lastSegment;
     private final long maxRecordBytes;
+    private final boolean cutCorruptLastRecord;
 
     /**
+     * A scanner that reports a damaged complete last frame as corruption.
+     *
      * @param expectedFirstLsn the LSN the segment's first record must have
      * @param lastSegment whether a torn tail is allowed (only the log's last segment may have one)
      * @param maxRecordBytes frames claiming a longer payload are damage
      */
     public SegmentScanner(SegmentSource source, long expectedFirstLsn, boolean lastSegment, long maxRecordBytes) {
+        this(source, expectedFirstLsn, lastSegment, maxRecordBytes, false);
+    }
+
+    /**
+     * @param cutCorruptLastRecord whether a complete last frame of the last segment whose
+     *     payload fails its checksum is reported as a torn tail (to be cut) instead of corruption
+     */
+    public SegmentScanner(SegmentSource source, long expectedFirstLsn, boolean lastSegment, long maxRecordBytes,
+            boolean cutCorruptLastRecord) {
         this.source = source;
         this.expectedFirstLsn = expectedFirstLsn;
         this.lastSegment = lastSegment;
         this.maxRecordBytes = maxRecordBytes;
+        this.cutCorruptLastRecord = cutCorruptLastRecord;
     }
 
     /**
@@ -93,11 +113,17 @@ public final class SegmentScanner {
             crc.update(payload.duplicate());
             if ((int) crc.getValue() != h.payloadCrc()) {
                 boolean lastFrame = offset + h.frameBytes() == size;
-                if (lastFrame) {
-                    return torn(offset, size, lsn, records, "payload checksum of the last record");
+                if (lastFrame && unwrittenTail(offset, payload)) {
+                    return torn(offset, size, lsn, records, "the last record's bytes after its header were never written");
                 }
-                throw new CorruptDataException(source.name(), offset,
-                        "payload CRC32C mismatch in record LSN " + lsn);
+                if (lastFrame && lastSegment && cutCorruptLastRecord) {
+                    return torn(offset, size, lsn, records, "payload checksum of the last record, cut as the option "
+                            + WalSettings.CUT_CORRUPT_LAST_RECORD + " asks");
+                }
+                throw new CorruptDataException(source.name(), offset, "payload CRC32C mismatch in record LSN " + lsn
+                        + (lastFrame ? ", the last record: a complete frame whose written bytes are damaged, not a"
+                                + " torn write; it is not cut unless the option '" + WalSettings.CUT_CORRUPT_LAST_RECORD
+                                + "' is true" : ""));
             }
             if (sink != null) {
                 sink.accept(new LogRecord(RecordHandle.of(lsn), h.timestampMillis(), payload));
@@ -120,6 +146,31 @@ public final class SegmentScanner {
                     "truncated record (" + why + ") in a segment that is not the last one");
         }
         return new Result(offset, lsn, records, Optional.of(new TornTail(source.name(), offset, size - offset)));
+    }
+
+    /**
+     * Whether a frame's payload ends in bytes that were never written: zero from a 512-byte
+     * boundary of the segment (storage writes whole sectors) to the end of the frame, or wholly
+     * zero.
+     */
+    static boolean unwrittenTail(long frameOffset, ByteBuffer payload) {
+        int n = payload.remaining();
+        if (n == 0) {
+            return false; // nothing to leave unwritten: the stored checksum itself is damaged
+        }
+        int zeroFrom = n;
+        while (zeroFrom > 0 && payload.get(payload.position() + zeroFrom - 1) == 0) {
+            zeroFrom--;
+        }
+        if (zeroFrom == n) {
+            return false;
+        }
+        if (zeroFrom == 0) {
+            return true;
+        }
+        long start = frameOffset + RecordFrame.HEADER_BYTES + zeroFrom;
+        long boundary = (start + 511) / 512 * 512;
+        return boundary < frameOffset + RecordFrame.HEADER_BYTES + n;
     }
 
     private boolean zerosFrom(long offset, long size) throws IOException {

@@ -104,13 +104,39 @@ class SegmentScannerTest {
     }
 
     @Test
-    void aBadPayloadInTheLastFrameIsTornOnlyInTheLastSegment() throws IOException {
+    void aFlippedByteInTheCompleteLastFrameIsCorruptionUnlessCuttingIsAsked() throws IOException {
         byte[] damaged = segment();
         damaged[damaged.length - 1] ^= 1;
         long lastStart = frameStart(RECORDS - 1);
-        assertThat(scan(damaged, true, null).tornTail())
-                .contains(new TornTail("seg", lastStart, damaged.length - lastStart));
+        assertThatThrownBy(() -> scan(damaged, true, null)).isInstanceOf(CorruptDataException.class)
+                .hasMessageContaining("not a torn write")
+                .satisfies(e -> assertThat(((CorruptDataException) e).offset()).isEqualTo(lastStart));
         assertThatThrownBy(() -> scan(damaged, false, null)).isInstanceOf(CorruptDataException.class);
+        SegmentScanner.Result cut = new SegmentScanner(SegmentSource.of("seg", ByteBuffer.wrap(damaged)), FIRST, true,
+                1 << 20, true).scan(null);
+        assertThat(cut.tornTail()).contains(new TornTail("seg", lastStart, damaged.length - lastStart));
+        assertThat(cut.records()).isEqualTo(RECORDS - 1);
+    }
+
+    @Test
+    void aLastFrameWhosePayloadWasNeverWrittenIsATornTail() throws IOException {
+        byte[] unwritten = segment();
+        long lastStart = frameStart(RECORDS - 1);
+        Arrays.fill(unwritten, (int) lastStart + RecordFrame.HEADER_BYTES, unwritten.length, (byte) 0);
+        assertThat(scan(unwritten, true, null).tornTail())
+                .contains(new TornTail("seg", lastStart, unwritten.length - lastStart));
+        assertThatThrownBy(() -> scan(unwritten, false, null)).isInstanceOf(CorruptDataException.class);
+    }
+
+    @Test
+    void anUnwrittenTailMustReachBackToASectorBoundary() {
+        ByteBuffer endsInOneZero = ByteBuffer.wrap(new byte[] {1, 2, 3, 0});
+        assertThat(SegmentScanner.unwrittenTail(0, endsInOneZero)).as("a zero byte inside one sector").isFalse();
+        byte[] p = new byte[1000];
+        Arrays.fill(p, 0, 600, (byte) 7); // zero from frame offset 32 + 600 = 632: spans the boundary at 1024
+        assertThat(SegmentScanner.unwrittenTail(0, ByteBuffer.wrap(p))).isTrue();
+        assertThat(SegmentScanner.unwrittenTail(0, ByteBuffer.wrap(new byte[] {1, 2}))).isFalse();
+        assertThat(SegmentScanner.unwrittenTail(0, ByteBuffer.wrap(new byte[5]))).as("never written at all").isTrue();
     }
 
     @Test

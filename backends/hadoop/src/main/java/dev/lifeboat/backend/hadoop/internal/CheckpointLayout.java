@@ -11,9 +11,13 @@ import org.apache.hadoop.fs.Path;
  * <pre>
  * &lt;root&gt;/committed/&lt;seg&gt;/.../&lt;last seg&gt;@checkpoint/manifest    a committed checkpoint
  * &lt;root&gt;/committed/&lt;seg&gt;/.../&lt;last seg&gt;@checkpoint/part-00000 its parts, in manifest order
- * &lt;root&gt;/attempts/&lt;attempt id&gt;/part-00000, manifest               an attempt being written
+ * &lt;root&gt;/attempts/&lt;attempt id&gt;[@&lt;epoch&gt;]/part-00000, manifest    an attempt being written
  * &lt;root&gt;/trash/&lt;unique&gt;/                                            a checkpoint being deleted
+ * &lt;root&gt;/fence/&lt;epoch, 20 digits&gt;                                   an epoch that fenced older ones
  * </pre>
+ *
+ * The directory of an attempt with an epoch above 0 carries it after {@code @}, so a fence can
+ * tell the attempts of older epochs from one listing.
  *
  * Id segments are encoded with {@link NameCodec}. A commit renames the attempt's directory to the
  * checkpoint's directory only if that does not exist: one atomic namenode operation on HDFS.
@@ -25,11 +29,43 @@ final class CheckpointLayout {
     final Path committed;
     final Path attempts;
     final Path trash;
+    final Path fence;
 
     CheckpointLayout(Path root) {
         this.committed = new Path(root, "committed");
         this.attempts = new Path(root, "attempts");
         this.trash = new Path(root, "trash");
+        this.fence = new Path(root, "fence");
+    }
+
+    /** The directory of an attempt. */
+    Path attemptDir(String attemptId, long epoch) {
+        return new Path(attempts, epoch > 0 ? attemptId + "@" + epoch : attemptId);
+    }
+
+    /** The attempt id in an attempt directory's name, or empty if it is not one. */
+    static Optional<String> attemptIdOf(String dirName) {
+        int at = dirName.indexOf('@');
+        String id = at < 0 ? dirName : dirName.substring(0, at);
+        return dev.lifeboat.backend.common.checkpoint.Attempts.isAttemptId(id) ? Optional.of(id) : Optional.empty();
+    }
+
+    /** The epoch in an attempt directory's name: 0 if it has none (or an unreadable one). */
+    static long epochOf(String dirName) {
+        int at = dirName.indexOf('@');
+        if (at < 0) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(dirName.substring(at + 1));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The fence file of {@code epoch}. */
+    Path fenceFile(long epoch) {
+        return new Path(fence, String.format("%020d", epoch));
     }
 
     Path dirOf(CheckpointId id) {

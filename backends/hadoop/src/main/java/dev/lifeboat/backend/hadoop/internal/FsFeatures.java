@@ -41,9 +41,20 @@ public record FsFeatures(boolean hflush, boolean hsync, boolean leases, boolean 
         return c;
     }
 
-    /** The checkpoint store guarantees these features support. */
+    /**
+     * The checkpoint store guarantees these features support. Epoch fencing needs a rename that
+     * is atomic for its source (two renames of one directory: exactly one succeeds) and a
+     * consistent listing: a namespace server (HDFS) or this machine's file system.
+     */
     public Set<Capability> checkpointCapabilities() {
-        return leases ? EnumSet.of(Capability.CHECKPOINT_CROSS_PROCESS) : EnumSet.noneOf(Capability.class);
+        Set<Capability> c = EnumSet.noneOf(Capability.class);
+        if (leases) {
+            c.add(Capability.CHECKPOINT_CROSS_PROCESS);
+        }
+        if (leases || local) {
+            c.add(Capability.CHECKPOINT_EPOCH_FENCING);
+        }
+        return c;
     }
 
     /** The shuffle block store guarantees these features support. */

@@ -8,6 +8,7 @@ import dev.lifeboat.backend.common.io.Crc32cOutputStream;
 import dev.lifeboat.backend.common.io.VerifyingInputStream;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.CorruptDataException;
+import dev.lifeboat.spi.FencedException;
 import dev.lifeboat.spi.Names;
 import dev.lifeboat.spi.OutcomeUnknownException;
 import dev.lifeboat.spi.checkpoint.AlreadyCommittedException;
@@ -47,8 +48,19 @@ import org.apache.hadoop.fs.Path;
  * are serialised within this JVM only (and {@link Capability#CHECKPOINT_CROSS_PROCESS} is not
  * declared). Nothing relies on overwrite semantics: no file is ever created over another.
  *
- * <p>The epoch is recorded in the manifest; it is not enforced
- * ({@link Capability#CHECKPOINT_EPOCH_FENCING} is not declared).
+ * <p><b>Epoch fencing</b> (declared where renames are atomic for their source and listings
+ * consistent: HDFS and the local file system). A commit with epoch {@code e > 0} works in an
+ * attempt directory named with its epoch; after writing its manifest there, it reads the highest
+ * fence ({@code fence/<epoch>} files): a greater one refuses it with {@link FencedException}.
+ * The first commit of a newer epoch first creates its fence file, then lists the attempt
+ * directories and moves those of older epochs (above 0) to {@code trash/}. The two sides write
+ * first and look second, so at least one sees the other: an older commit that passed its check
+ * has its attempt directory either renamed into place already (visible before the fence's
+ * commit returns) or moved away by the fence, in which case its own rename finds no source and it
+ * reports {@link FencedException}. The two renames of one directory are one atomic namespace
+ * operation each; exactly one succeeds. Cost per commit with an epoch: one directory listing of
+ * {@code fence/}; a fence adds one create, one listing of {@code attempts/} and one rename per
+ * attempt of an older epoch.
  */
 public final class HadoopCheckpointStore implements CheckpointStore {
     /** Serialises commits of one checkpoint directory within the JVM. */
@@ -197,8 +209,8 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         long cutoff = System.currentTimeMillis() - minAge.toMillis();
         int removed = 0;
         for (FileStatus attempt : listOrEmpty(layout.attempts)) {
-            String name = attempt.getPath().getName();
-            if (Attempts.isAttemptId(name) && Attempts.startMillis(name) <= cutoff) {
+            Optional<String> name = CheckpointLayout.attemptIdOf(attempt.getPath().getName());
+            if (name.isPresent() && Attempts.startMillis(name.get()) <= cutoff) {
                 if (fs.delete(attempt.getPath(), true)) {
                     removed++;
                 }
@@ -208,6 +220,43 @@ public final class HadoopCheckpointStore implements CheckpointStore {
             fs.delete(doomed.getPath(), true);
         }
         return removed;
+    }
+
+    /** The highest epoch that fenced older ones; 0 if none did. */
+    private long highestFence() throws IOException {
+        long highest = 0;
+        for (FileStatus f : listOrEmpty(layout.fence)) {
+            try {
+                highest = Math.max(highest, Long.parseLong(f.getPath().getName()));
+            } catch (NumberFormatException e) {
+                // not a fence file
+            }
+        }
+        return highest;
+    }
+
+    /**
+     * Fences every epoch below {@code epoch}: creates its fence file, then moves the attempt
+     * directories of older epochs (above 0) away, so their commits find no source to rename.
+     */
+    private void fence(long epoch) throws IOException {
+        try {
+            fs.createExclusive(layout.fenceFile(epoch), true).close();
+        } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+            // another writer of this epoch fenced already; moving the old attempts again is harmless
+        }
+        fs.fs().mkdirs(layout.trash);
+        for (FileStatus attempt : listOrEmpty(layout.attempts)) {
+            String name = attempt.getPath().getName();
+            long e = CheckpointLayout.epochOf(name);
+            if (e > 0 && e < epoch) {
+                try {
+                    fs.fs().rename(attempt.getPath(), new Path(layout.trash, name));
+                } catch (FileNotFoundException gone) {
+                    // committed or collected meanwhile
+                }
+            }
+        }
     }
 
     private FileStatus[] listOrEmpty(Path dir) throws IOException {
@@ -280,7 +329,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                         "its bytes are gone (the checkpoint was deleted?)");
             }
             String where = "checkpoint '" + info.id() + "' part '" + name + "' (" + path + ")";
-            return new VerifyingInputStream(in, part.length(), part.crc32c(),
+            return VerifyingInputStream.ofWholeObject(in, part.length(), part.crc32c(),
                     detail -> new CorruptDataException(where, -1, detail));
         }
     }
@@ -301,7 +350,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
             this.id = id;
             this.epoch = epoch;
             this.attemptId = attemptId;
-            this.dir = new Path(layout.attempts, attemptId);
+            this.dir = layout.attemptDir(attemptId, epoch);
         }
 
         @Override
@@ -347,15 +396,26 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                     out.write(ManifestCodec.encode(info));
                     HadoopFs.durable(out);
                 }
+                if (epoch > 0) {
+                    long fenced = highestFence();
+                    if (fenced > epoch) {
+                        throw new FencedException("commit of checkpoint '" + id + "'", epoch, fenced);
+                    }
+                    if (fenced < epoch) {
+                        fence(epoch);
+                    }
+                }
                 Path target = layout.dirOf(id);
                 boolean won;
                 Object lock = COMMIT_LOCKS.computeIfAbsent(target.toString(), k -> new Object());
                 synchronized (lock) {
                     try {
                         won = fs.renameIfAbsent(dir, target);
-                    } catch (FileNotFoundException e) {
-                        throw e; // the attempt directory is gone: collected as garbage meanwhile
                     } catch (IOException e) {
+                        throwIfFenced(e);
+                        if (e instanceof FileNotFoundException) {
+                            throw e; // the attempt directory is gone: collected as garbage meanwhile
+                        }
                         return reconcile(info, target, e);
                     }
                 }
@@ -368,9 +428,31 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                 return info;
             } catch (AlreadyCommittedException | OutcomeUnknownException e) {
                 throw e;
-            } catch (IOException | RuntimeException e) {
+            } catch (FencedException e) {
                 abortQuietly(e);
                 throw e;
+            } catch (IOException e) {
+                abortQuietly(e);
+                throwIfFenced(e);
+                throw e;
+            } catch (RuntimeException e) {
+                abortQuietly(e);
+                throw e;
+            }
+        }
+
+        /**
+         * Throws {@link FencedException} if {@code failure} came from a newer epoch moving this
+         * attempt's directory away (its files vanish under the writer, whatever it was doing).
+         */
+        private void throwIfFenced(IOException failure) throws IOException {
+            if (epoch > 0 && !fs.fs().exists(dir)) {
+                long fenced = highestFence();
+                if (fenced > epoch) {
+                    FencedException f = new FencedException("commit of checkpoint '" + id + "'", epoch, fenced);
+                    f.initCause(failure);
+                    throw f;
+                }
             }
         }
 

@@ -373,7 +373,7 @@ public final class HadoopLogStorage implements LogStorage {
         LogRecord[] found = new LogRecord[1];
         SegmentCursor cursor;
         try (HadoopSegmentSource source = HadoopSegmentSource.open(fs.fs(), segment.path())) {
-            cursor = new SegmentCursor(source, startOffset, startLsn, last, settings.maxRecordBytes());
+            cursor = new SegmentCursor(source, startOffset, startLsn, last, settings.maxRecordBytes(), settings.cutCorruptLastRecord());
             while (!cursor.done() && found[0] == null && cursor.lsn() <= lsn) {
                 cursor.advance((record, offset) -> {
                     index(meta, record.handle().lsn(), offset);
@@ -413,7 +413,7 @@ public final class HadoopLogStorage implements LogStorage {
                 continue;
             }
             try (HadoopSegmentSource source = HadoopSegmentSource.open(fs.fs(), s.path())) {
-                SegmentCursor cursor = new SegmentCursor(source, 0, s.name().firstLsn(), true, settings.maxRecordBytes());
+                SegmentCursor cursor = new SegmentCursor(source, 0, s.name().firstLsn(), true, settings.maxRecordBytes(), settings.cutCorruptLastRecord());
                 cursor.advance((record, offset) -> { });
                 if (cursor.lsn() > s.name().firstLsn() && s.name().firstLsn() < limit) {
                     return Optional.of(RecordHandle.of(s.name().firstLsn()));
@@ -483,7 +483,7 @@ public final class HadoopLogStorage implements LogStorage {
     private SegmentCursor scanWhole(SegmentFile segment, boolean last) throws IOException {
         SegmentMeta meta = meta(segment.name());
         try (HadoopSegmentSource source = HadoopSegmentSource.open(fs.fs(), segment.path())) {
-            SegmentCursor cursor = new SegmentCursor(source, 0, segment.name().firstLsn(), last, settings.maxRecordBytes());
+            SegmentCursor cursor = new SegmentCursor(source, 0, segment.name().firstLsn(), last, settings.maxRecordBytes(), settings.cutCorruptLastRecord());
             long[] newest = {Long.MIN_VALUE};
             cursor.finish((record, offset) -> {
                 index(meta, record.handle().lsn(), offset);
@@ -681,7 +681,7 @@ public final class HadoopLogStorage implements LogStorage {
                     throw new CorruptDataException(segment.path().toString(), -1, "segment disappeared during replay", e);
                 }
                 cursor = new SegmentCursor(source, startOffset, startLsn, next == segments.size() - 1,
-                        settings.maxRecordBytes());
+                        settings.maxRecordBytes(), settings.cutCorruptLastRecord());
             }
             SegmentMeta meta = meta(segments.get(next).name());
             cursor.advance((record, offset) -> {

@@ -54,6 +54,8 @@ public final class HadoopShuffleBlockStore implements ShuffleBlockStore {
     private final Map<String, String> options;
     private final Set<Capability> capabilities;
     private final Path attempts;
+    /** Map outputs whose data length this instance checked against their status. */
+    private final java.util.Set<MapStatus> lengthVerified = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<String, HadoopFs> remote = new ConcurrentHashMap<>();
     private final Set<Writer> writers = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -112,10 +114,20 @@ public final class HadoopShuffleBlockStore implements ShuffleBlockStore {
         Path data = dataPath(at.root(), status.id().shuffleId(), status.id().mapId());
         FSDataInputStream in;
         try {
+            if (!lengthVerified.contains(status)) { // once per map output and store instance: one RPC
+                long stored = at.fs().getFileStatus(data).getLen();
+                if (stored != status.totalBytes()) {
+                    throw new BlockUnavailableException(block, status.location(), LossScope.MAP_OUTPUT, "its map output "
+                            + data + " has " + stored + " bytes but the committed output has " + status.totalBytes(), null);
+                }
+                lengthVerified.add(status);
+            }
             in = at.fs().open(data);
             if (offset > 0) {
                 in.seek(offset);
             }
+        } catch (BlockUnavailableException e) {
+            throw e;
         } catch (FileNotFoundException e) {
             throw new BlockUnavailableException(block, status.location(), scopeOfMissing(at, status), "its map output "
                     + data + " is missing", e);

@@ -192,6 +192,18 @@ public final class HadoopStorageFaults implements StorageFaults {
         }
     }
 
+    @Override
+    public void append(StoredObject object, byte[] bytes) throws IOException {
+        requireNonNull(object, "object is null");
+        try (HadoopFs fs = location.open()) {
+            Path path = new Path(object.name());
+            byte[] old = read(fs, path);
+            byte[] longer = java.util.Arrays.copyOf(old, old.length + bytes.length);
+            System.arraycopy(bytes, 0, longer, old.length, bytes.length);
+            rewrite(fs, path, longer, longer.length);
+        }
+    }
+
     private static byte[] read(HadoopFs fs, Path path) throws IOException {
         try (FSDataInputStream in = fs.fs().open(path)) {
             return in.readAllBytes();

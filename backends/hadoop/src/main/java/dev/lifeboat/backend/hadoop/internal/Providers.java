@@ -28,7 +28,8 @@ public final class Providers {
     /** The guarantees HDFS keeps for a replicated (not erasure-coded) directory. */
     public static final Set<Capability> HDFS_WAL = Set.copyOf(EnumSet.of(Capability.WAL_DURABLE_SYNC,
             Capability.WAL_SURVIVES_PROCESS_CRASH, Capability.WAL_CROSS_PROCESS_READERS, Capability.WAL_SINGLE_WRITER));
-    public static final Set<Capability> HDFS_CHECKPOINT = Set.of(Capability.CHECKPOINT_CROSS_PROCESS);
+    public static final Set<Capability> HDFS_CHECKPOINT = Set.of(Capability.CHECKPOINT_CROSS_PROCESS,
+            Capability.CHECKPOINT_EPOCH_FENCING);
     public static final Set<Capability> HDFS_SHUFFLE = Set.of(Capability.SHUFFLE_BLOCKS_OUTLIVE_EXECUTOR);
 
     /** What writers in this JVM found each file system's streams can do, for read-only views. */

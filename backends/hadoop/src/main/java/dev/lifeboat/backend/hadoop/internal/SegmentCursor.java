@@ -31,6 +31,8 @@ final class SegmentCursor {
     private final SegmentSource source;
     private final boolean lastSegment;
     private final long maxRecordBytes;
+    /** Whether a damaged complete last record of the log is a torn tail (WalSettings.CUT_CORRUPT_LAST_RECORD). */
+    private final boolean cutCorruptLastRecord;
     private long offset;
     private long lsn;
     private boolean done;
@@ -40,13 +42,16 @@ final class SegmentCursor {
      * @param startOffset a frame boundary
      * @param startLsn the LSN of the record there
      * @param lastSegment whether this is the log's last segment (where a torn tail is allowed)
+     * @param cutCorruptLastRecord whether a damaged complete last record of the log is a torn tail
      */
-    SegmentCursor(SegmentSource source, long startOffset, long startLsn, boolean lastSegment, long maxRecordBytes) {
+    SegmentCursor(SegmentSource source, long startOffset, long startLsn, boolean lastSegment, long maxRecordBytes,
+            boolean cutCorruptLastRecord) {
         this.source = source;
         this.offset = startOffset;
         this.lsn = startLsn;
         this.lastSegment = lastSegment;
         this.maxRecordBytes = maxRecordBytes;
+        this.cutCorruptLastRecord = cutCorruptLastRecord;
     }
 
     /** Whether the segment's end was reached. */
@@ -81,7 +86,7 @@ final class SegmentCursor {
             boolean realEnd = end == size;
             long[] at = {offset};
             SegmentScanner scanner = new SegmentScanner(realEnd ? source : capped(source, end), lsn,
-                    !realEnd || lastSegment, maxRecordBytes);
+                    !realEnd || lastSegment, maxRecordBytes, realEnd && lastSegment && cutCorruptLastRecord);
             SegmentScanner.Result r = scanner.scan(offset, lsn, record -> {
                 visitor.visit(record, at[0]);
                 at[0] += RecordFrame.HEADER_BYTES + record.payload().remaining();

@@ -33,6 +33,7 @@ final class LocalCheckpoint implements Checkpoint {
 
     @Override
     public InputStream openPart(String name) throws IOException {
+        java.util.Objects.requireNonNull(name, "name is null");
         store.ensureOpen();
         PartInfo part = info.part(name).orElseThrow(() -> new NoSuchFileException(name, null,
                 "checkpoint '" + info.id() + "' has no part '" + name + "'"));
@@ -45,7 +46,7 @@ final class LocalCheckpoint implements Checkpoint {
                     + "' is gone (the checkpoint was deleted, or its bytes were lost)");
         }
         String where = "checkpoint '" + info.id() + "' part '" + name + "' (" + file + ")";
-        return new VerifyingInputStream(new BufferedInputStream(in, BUFFER_BYTES), part.length(), part.crc32c(),
+        return VerifyingInputStream.ofWholeObject(new BufferedInputStream(in, BUFFER_BYTES), part.length(), part.crc32c(),
                 detail -> new CorruptDataException(where, -1, detail));
     }
 

@@ -86,6 +86,14 @@ public final class LocalFileFaults implements StorageFaults {
         Files.delete(path(object));
     }
 
+    @Override
+    public void append(StoredObject object, byte[] bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(path(object), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ch.write(ByteBuffer.wrap(bytes));
+            ch.force(true);
+        }
+    }
+
     private Path path(StoredObject object) throws NoSuchFileException {
         Path p = Path.of(object.name());
         if (!p.startsWith(root) || !Files.isRegularFile(p)) {

@@ -95,8 +95,12 @@ public final class LocalLogStorage implements LogStorage {
     private volatile boolean closed;
 
     /** A writer's storage when {@code lock} is given, else a read-only view. */
+    /** Whether the writer's recovery cuts a damaged complete last record ({@link WalSettings#CUT_CORRUPT_LAST_RECORD}). */
+    private final boolean cutCorruptLastRecord;
+
     private LocalLogStorage(Path dir, FileChannel lockChannel, FileLock lock, WalSettings settings) {
         this.dir = dir;
+        this.cutCorruptLastRecord = settings != null && settings.cutCorruptLastRecord();
         this.appender = lock == null ? null : new Appender(lockChannel, lock, settings);
     }
 
@@ -612,7 +616,8 @@ public final class LocalLogStorage implements LogStorage {
     }
 
     private LocalSegment newSegment(Path path, long firstLsn) {
-        return new LocalSegment(path, firstLsn, SCAN_MAX_RECORD_BYTES, openChannels, MAX_IDLE_CHANNELS);
+        return new LocalSegment(path, firstLsn, SCAN_MAX_RECORD_BYTES, cutCorruptLastRecord, openChannels,
+                MAX_IDLE_CHANNELS);
     }
 
     /**

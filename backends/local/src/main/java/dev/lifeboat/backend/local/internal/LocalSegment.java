@@ -64,6 +64,7 @@ final class LocalSegment {
     private final String name;
     private final long firstLsn;
     private final long maxRecordBytes;
+    private final boolean cutCorruptLastRecord;
     private final AtomicInteger openChannels;
     private final int maxOpenChannels;
 
@@ -88,14 +89,17 @@ final class LocalSegment {
 
     /**
      * @param maxRecordBytes frames claiming a longer payload are damage
+     * @param cutCorruptLastRecord whether a damaged complete last record of the log is a torn tail
      * @param openChannels the log's count of open read channels
      * @param maxOpenChannels idle read channels are closed while the count exceeds this
      */
-    LocalSegment(Path path, long firstLsn, long maxRecordBytes, AtomicInteger openChannels, int maxOpenChannels) {
+    LocalSegment(Path path, long firstLsn, long maxRecordBytes, boolean cutCorruptLastRecord, AtomicInteger openChannels,
+            int maxOpenChannels) {
         this.path = path;
         this.name = path.toString();
         this.firstLsn = firstLsn;
         this.maxRecordBytes = maxRecordBytes;
+        this.cutCorruptLastRecord = cutCorruptLastRecord;
         this.openChannels = openChannels;
         this.maxOpenChannels = maxOpenChannels;
         this.entryLsns[0] = firstLsn;
@@ -375,7 +379,8 @@ final class LocalSegment {
             while (true) {
                 LocalSegmentWindow w = LocalSegmentWindow.load(ch, name, offset, want);
                 boolean fileEnd = w.size() < offset + want || w.size() >= size;
-                SegmentScanner scanner = new SegmentScanner(w, lsn, !fileEnd || last, maxRecordBytes);
+                SegmentScanner scanner = new SegmentScanner(w, lsn, !fileEnd || last, maxRecordBytes,
+                        fileEnd && last && cutCorruptLastRecord);
                 Progress progress = new Progress(offset, lsn, record -> {
                     long frameBytes = RecordFrame.HEADER_BYTES + (long) record.payload().remaining();
                     synchronized (this) {

@@ -136,6 +136,12 @@ public final class LocalShuffleBlockStore implements ShuffleBlockStore {
             throw new BlockUnavailableException(block, where, LossScope.MAP_OUTPUT,
                     "the data file " + data + " is gone", e);
         }
+        long stored = channel.size();
+        if (stored != status.totalBytes()) {
+            channel.close();
+            throw new BlockUnavailableException(block, where, LossScope.MAP_OUTPUT, "the data file " + data + " has "
+                    + stored + " bytes but the committed output has " + status.totalBytes(), null);
+        }
         InputStream blockBytes = new BufferedInputStream(
                 new PositionalInputStream(channel, status.offset(reduceId), length), 64 * 1024);
         return new VerifyingInputStream(blockBytes, length, status.checksum(reduceId),

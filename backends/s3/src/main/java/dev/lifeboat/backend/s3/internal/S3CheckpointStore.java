@@ -40,11 +40,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * the atomic put-if-absent: no rename, no copy. A commit whose outcome is unknown is reconciled by
  * reading the manifest back.
  *
- * <p><b>Epoch fencing.</b> A commit with epoch {@code e > 0} first advances the epoch object to
- * {@code e} by compare-and-set ({@code If-Match} on its ETag) and is refused with
- * {@link FencedException} if it already holds a greater epoch. A commit whose check passed and
- * that is then delayed can still publish after a newer epoch's check (S3 has no transaction over
- * two objects): the window is the time between those two requests of one commit.
+ * <p><b>Epoch fencing</b> ({@link Capability#CHECKPOINT_EPOCH_FENCING}). A commit with epoch
+ * {@code e > 0} first <i>registers</i> with one compare-and-set ({@code If-Match}) of the fence
+ * object ({@link FenceRecord}): it is refused with {@link FencedException} if the fence holds a
+ * greater epoch, otherwise it raises the fence to {@code e} and lists itself as pending; only then
+ * does it PUT its manifest. The first commit of a newer epoch (the <i>fence</i>) decides, before
+ * its compare-and-set, every pending commit of an older epoch by racing it for its manifest key:
+ * it creates a zero-byte <i>void marker</i> there with {@code If-None-Match: *}. If the old
+ * commit's manifest landed first, the marker is refused and the checkpoint stays (it was visible
+ * before the fence); otherwise the marker wins and the old commit's manifest PUT is refused
+ * forever. Registration and fence go through the same object, so an older commit either
+ * registered before the fence (and is decided by it) or is refused at registration. A paused or
+ * delayed writer resumed after a newer epoch's first commit therefore cannot publish anything that
+ * was not visible when that commit returned. A void marker reads as absent; a writer whose epoch
+ * is greater than the voided one (or 0) replaces it with {@code If-Match}. Pending entries of this
+ * instance's finished commits are dropped at its next registration. Cost per commit with an epoch:
+ * one conditional PUT of the fence object (plus one GET when another instance wrote it since);
+ * a fence adds a conditional PUT (and a GET when refused) per pending commit of the older epoch.
+ * Readers pay nothing. Commits with epoch 0 do not take part.
  *
  * <p><b>Listing.</b> {@code list} and {@code latest} use LIST, and do not depend on it alone: ids
  * this instance committed or deleted are checked with HEAD when LIST disagrees, and
@@ -70,6 +83,15 @@ public final class S3CheckpointStore implements CheckpointStore {
                 }
             });
     private volatile boolean closed;
+    /** Guards {@link #fence}: registrations of this instance go one at a time. */
+    private final Object fenceLock = new Object();
+    /** The fence object as this instance last read or wrote it, with its ETag; null when unknown. */
+    private Fence fence;
+    /** Attempts of this instance whose commit ended: their pending entries can be dropped. */
+    private final Set<String> ended = ConcurrentHashMap.newKeySet();
+
+    /** The fence object and its ETag (null when it does not exist). */
+    private record Fence(FenceRecord record, String etag) {}
 
     public S3CheckpointStore(ObjectStore store, Set<Capability> capabilities) {
         this.store = requireNonNull(store, "store is null");
@@ -98,8 +120,13 @@ public final class S3CheckpointStore implements CheckpointStore {
 
     private Optional<CheckpointInfo> readManifest(CheckpointId id) throws IOException {
         String key = layout.manifestKey(id);
-        Optional<ObjectStore.Blob> blob = store.get(key);
-        if (blob.isEmpty()) {
+        return manifestIn(id, store.get(key));
+    }
+
+    /** The manifest in {@code blob} (read from {@code id}'s manifest key); empty if absent or void. */
+    private Optional<CheckpointInfo> manifestIn(CheckpointId id, Optional<ObjectStore.Blob> blob) throws IOException {
+        String key = layout.manifestKey(id);
+        if (blob.isEmpty() || isVoid(blob.get())) {
             return Optional.empty();
         }
         CheckpointInfo info = ManifestCodec.decode(blob.get().bytes(), store.describe(key));
@@ -116,7 +143,9 @@ public final class S3CheckpointStore implements CheckpointStore {
         checkOpen();
         TreeSet<CheckpointId> ids = new TreeSet<>();
         for (ObjectStore.ObjectInfo o : store.list(layout.manifestsPrefix() + prefix)) {
-            layout.idOfManifest(o.key()).filter(id -> id.hasPrefix(prefix)).ifPresent(ids::add);
+            if (o.size() > 0) { // a void marker is empty
+                layout.idOfManifest(o.key()).filter(id -> id.hasPrefix(prefix)).ifPresent(ids::add);
+            }
         }
         // LIST may lag behind this instance's own commits and deletes: check those with HEAD.
         List<Map.Entry<CheckpointId, Boolean>> mine;
@@ -126,7 +155,7 @@ public final class S3CheckpointStore implements CheckpointStore {
         for (Map.Entry<CheckpointId, Boolean> e : mine) {
             CheckpointId id = e.getKey();
             if (id.hasPrefix(prefix) && ids.contains(id) != e.getValue()) {
-                if (store.head(layout.manifestKey(id)).isPresent()) {
+                if (store.head(layout.manifestKey(id)).filter(o -> o.size() > 0).isPresent()) {
                     ids.add(id);
                 } else {
                     ids.remove(id);
@@ -147,7 +176,7 @@ public final class S3CheckpointStore implements CheckpointStore {
         // by asking for the successor directly.
         for (int i = 0; i < MAX_PROBES; i++) {
             Optional<CheckpointId> next = successor(latest).filter(id -> id.hasPrefix(prefix));
-            if (next.isEmpty() || store.head(layout.manifestKey(next.get())).isEmpty()) {
+            if (next.isEmpty() || store.head(layout.manifestKey(next.get())).filter(o -> o.size() > 0).isEmpty()) {
                 break;
             }
             latest = next.get();
@@ -171,7 +200,8 @@ public final class S3CheckpointStore implements CheckpointStore {
         checkOpen();
         String key = layout.manifestKey(id);
         Optional<ObjectStore.Blob> blob = store.get(key);
-        if (blob.isEmpty()) {
+        if (blob.isEmpty() || isVoid(blob.get())) {
+            // A void marker stays: it is what refuses the voided commit's manifest.
             recent.put(id, false);
             return false;
         }
@@ -274,31 +304,103 @@ public final class S3CheckpointStore implements CheckpointStore {
         }
     }
 
-    /** Advances the epoch object to {@code epoch}, or refuses if it holds a greater one. */
-    private void advanceEpoch(CheckpointId id, long epoch) throws IOException {
+    /** The metadata key of a void marker: the epoch of the commit it voided. */
+    static final String VOIDED_EPOCH = "lifeboat-voided-epoch";
+
+    /** Whether a manifest key holds a void marker (zero bytes) instead of a manifest. */
+    private static boolean isVoid(ObjectStore.Blob blob) {
+        return blob.bytes().length == 0;
+    }
+
+    /** The epoch a void marker voided; 0 if it does not say (then only epoch 0 replaces it). */
+    private static long voidedEpoch(ObjectStore.Blob blob) {
+        String v = blob.metadata().get(VOIDED_EPOCH);
+        try {
+            return v == null ? Long.MAX_VALUE : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private Fence readFence() throws IOException {
         String key = layout.epochKey();
-        for (int round = 0; round < 20; round++) {
-            Optional<ObjectStore.Blob> blob = store.get(key);
-            long current = blob.isEmpty() ? 0 : EpochRecord.decode(blob.get().bytes(), store.describe(key));
-            if (current > epoch) {
-                throw new FencedException("commit of checkpoint " + id, epoch, current);
-            }
-            if (current == epoch) {
-                return;
-            }
-            try {
-                Optional<String> etag = blob.isEmpty()
-                        ? store.putIfAbsent(key, EpochRecord.encode(epoch), Map.of())
-                        : store.putIfMatch(key, EpochRecord.encode(epoch), blob.get().etag(), Map.of());
-                if (etag.isPresent()) {
+        Optional<ObjectStore.Blob> blob = store.get(key);
+        return blob.isEmpty() ? new Fence(FenceRecord.NONE, null)
+                : new Fence(FenceRecord.decode(blob.get().bytes(), store.describe(key)), blob.get().etag());
+    }
+
+    /**
+     * Registers a commit of {@code epoch > 0} in the fence object (compare-and-set), deciding first
+     * every pending commit of an older epoch when this raises the fence.
+     *
+     * @throws FencedException if a newer epoch registered
+     */
+    private void register(CheckpointId id, long epoch, String attemptId) throws IOException {
+        String key = layout.epochKey();
+        synchronized (fenceLock) {
+            for (int round = 0; round < 50; round++) {
+                Fence f = fence != null ? fence : readFence();
+                if (f.record().isPending(attemptId)) { // an earlier round's answer was lost, but it landed
+                    fence = f;
                     return;
                 }
-            } catch (OutcomeUnknownException e) {
-                // read it back in the next round
+                if (f.record().epoch() > epoch) {
+                    fence = f;
+                    throw new FencedException("commit of checkpoint '" + id + "'", epoch, f.record().epoch());
+                }
+                List<FenceRecord.Pending> keep = new ArrayList<>();
+                List<String> dropped = new ArrayList<>();
+                for (FenceRecord.Pending p : f.record().pending()) {
+                    if (ended.contains(p.attemptId())) {
+                        dropped.add(p.attemptId());
+                    } else if (p.epoch() < epoch) {
+                        decide(p, epoch);
+                    } else {
+                        keep.add(p);
+                    }
+                }
+                keep.add(new FenceRecord.Pending(epoch, attemptId, id));
+                FenceRecord next = new FenceRecord(Math.max(epoch, f.record().epoch()), keep);
+                Optional<String> etag;
+                try {
+                    etag = f.etag() == null ? store.putIfAbsent(key, next.encode(), Map.of())
+                            : store.putIfMatch(key, next.encode(), f.etag(), Map.of());
+                } catch (OutcomeUnknownException e) {
+                    fence = null; // read it back: it may have landed
+                    continue;
+                }
+                if (etag.isPresent()) {
+                    fence = new Fence(next, etag.get());
+                    ended.removeAll(dropped);
+                    return;
+                }
+                fence = null; // another writer changed it: read it again
             }
         }
-        throw new IOException("could not advance the epoch of " + store.location() + " to " + epoch
-                + ": too many concurrent commits");
+        throw new IOException("could not register the commit of checkpoint '" + id + "' in the fence object "
+                + store.describe(key) + ": too many concurrent commits");
+    }
+
+    /**
+     * Decides a pending commit of an older epoch: a void marker created at its manifest key
+     * refuses its manifest forever, unless the manifest is there already (then it stays).
+     */
+    private void decide(FenceRecord.Pending p, long newEpoch) throws IOException {
+        String key = layout.manifestKey(p.id());
+        for (int round = 0; round < 10; round++) {
+            try {
+                if (store.putIfAbsent(key, new byte[0], Map.of(VOIDED_EPOCH, Long.toString(p.epoch()))).isPresent()) {
+                    return; // voided
+                }
+            } catch (OutcomeUnknownException e) {
+                // read back below
+            }
+            if (store.head(key).isPresent()) {
+                return; // its manifest landed first, or our marker did: decided either way
+            }
+        }
+        throw new IOException("could not decide the pending commit of checkpoint '" + p.id() + "' (attempt "
+                + p.attemptId() + ", epoch " + p.epoch() + ") for epoch " + newEpoch + " at " + store.describe(key));
     }
 
     private enum State { OPEN, COMMITTED, ABORTED, UNKNOWN }
@@ -375,9 +477,9 @@ public final class S3CheckpointStore implements CheckpointStore {
                 throw e;
             }
             CheckpointInfo info = new CheckpointInfo(id, epoch, attemptId, System.currentTimeMillis(), parts);
-            if (epoch > 0) { // best-effort fencing; the provider explains why it is not declared
+            if (epoch > 0) {
                 try {
-                    advanceEpoch(id, epoch);
+                    register(id, epoch, attemptId);
                 } catch (IOException e) {
                     abort(e);
                     throw e;
@@ -407,7 +509,13 @@ public final class S3CheckpointStore implements CheckpointStore {
         private CheckpointInfo reconcile(CheckpointInfo info, OutcomeUnknownException unknown) throws IOException {
             Optional<CheckpointInfo> stored;
             try {
-                stored = readManifest(id);
+                Optional<ObjectStore.Blob> blob = store.get(layout.manifestKey(id)); // one read decides
+                if (blob.isPresent() && isVoid(blob.get())) {
+                    return replaceVoid(info, blob.get());
+                }
+                stored = manifestIn(id, blob);
+            } catch (FencedException e) {
+                throw e;
             } catch (IOException e) {
                 if (unknown == null) {
                     abort(e);
@@ -444,6 +552,31 @@ public final class S3CheckpointStore implements CheckpointStore {
                     + " was refused twice but no manifest is visible", null));
         }
 
+        /**
+         * The id holds a void marker: a fence decided a commit of an older epoch on it. This
+         * commit replaces the marker if its epoch is greater than the voided one (or 0), and is
+         * fenced otherwise.
+         */
+        private CheckpointInfo replaceVoid(CheckpointInfo info, ObjectStore.Blob marker) throws IOException {
+            long voided = voidedEpoch(marker);
+            if (epoch != 0 && epoch <= voided) {
+                FencedException e = new FencedException("commit of checkpoint '" + id + "' (attempt " + attemptId
+                        + "): a newer epoch voided it", epoch, -1);
+                abort(e);
+                throw e;
+            }
+            Optional<String> created;
+            try {
+                created = store.putIfMatch(layout.manifestKey(id), ManifestCodec.encode(info), marker.etag(), Map.of());
+            } catch (OutcomeUnknownException e) {
+                return reconcile(info, e);
+            }
+            if (created.isPresent()) {
+                return committed(info);
+            }
+            return reconcile(info, null);
+        }
+
         private OutcomeUnknownException outcomeUnknown(OutcomeUnknownException cause) {
             return new OutcomeUnknownException("commit of checkpoint " + id + " (attempt " + attemptId
                     + ") may or may not have taken effect; reconcile with open(" + id + ")", cause);
@@ -452,6 +585,7 @@ public final class S3CheckpointStore implements CheckpointStore {
         private CheckpointInfo committed(CheckpointInfo info) {
             state = State.COMMITTED;
             openWriters.remove(this);
+            ended.add(attemptId);
             recent.put(id, true);
             return info;
         }
@@ -462,6 +596,7 @@ public final class S3CheckpointStore implements CheckpointStore {
             }
             state = State.ABORTED;
             openWriters.remove(this);
+            ended.add(attemptId);
             if (current != null) {
                 current.abandon(cause);
                 current = null;
@@ -573,7 +708,7 @@ public final class S3CheckpointStore implements CheckpointStore {
             String where = "checkpoint '" + info.id() + "' part '" + name + "' (" + store.describe(key) + ")";
             InputStream in = store.openStream(store.location().bucket(), key, 0, -1)
                     .orElseThrow(() -> new NoSuchFileException(where, null, "the part's object is gone"));
-            return new VerifyingInputStream(in, part.length(), part.crc32c(),
+            return VerifyingInputStream.ofWholeObject(in, part.length(), part.crc32c(),
                     detail -> new CorruptDataException(where, -1, detail));
         }
     }

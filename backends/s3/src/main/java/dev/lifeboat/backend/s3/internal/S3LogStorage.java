@@ -138,7 +138,7 @@ public final class S3LogStorage implements LogStorage {
         this.store = requireNonNull(store, "store is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.writer = writer;
-        this.objects = new WalObjects(store, settings.maxRecordBytes());
+        this.objects = new WalObjects(store, settings.maxRecordBytes(), settings.cutCorruptLastRecord());
         this.lease = writer ? new WalLease(store, writerId, leaseDuration, renewInterval) : null;
     }
 

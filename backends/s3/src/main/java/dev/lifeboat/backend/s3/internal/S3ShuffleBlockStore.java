@@ -42,6 +42,8 @@ public final class S3ShuffleBlockStore implements ShuffleBlockStore {
     static final String ROOT = "shuffle/";
 
     private final ObjectStore store;
+    /** Map outputs whose data length this instance checked against their status (one HEAD each). */
+    private final java.util.Set<MapStatus> lengthVerified = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Set<Capability> capabilities;
     private volatile boolean closed;
 
@@ -87,8 +89,18 @@ public final class S3ShuffleBlockStore implements ShuffleBlockStore {
         String key = where.key(dataName(status.id()));
         long length = status.length(reduceId);
         Optional<InputStream> in;
-        if (length == 0) {
-            in = store.head(where.bucket(), key).map(i -> InputStream.nullInputStream());
+        if (length == 0 || !lengthVerified.contains(status)) { // once per map output and store instance
+            Optional<ObjectStore.ObjectInfo> info = store.head(where.bucket(), key);
+            if (info.isPresent() && info.get().size() != status.totalBytes()) {
+                throw new BlockUnavailableException(block, status.location(), LossScope.MAP_OUTPUT,
+                        ObjectStore.describe(where.bucket(), key) + " has " + info.get().size()
+                                + " bytes but the committed output has " + status.totalBytes(), null);
+            }
+            if (info.isPresent()) {
+                lengthVerified.add(status);
+            }
+            in = info.isEmpty() ? Optional.empty() : length == 0 ? Optional.of(InputStream.nullInputStream())
+                    : store.openStream(where.bucket(), key, status.offset(reduceId), length);
         } else {
             in = store.openStream(where.bucket(), key, status.offset(reduceId), length);
         }

@@ -140,6 +140,18 @@ public final class S3StorageFaults implements StorageFaults {
         }
     }
 
+    /** Damage that keeps the object's metadata, as bytes appended on disk would. */
+    @Override
+    public void append(StoredObject object, byte[] bytes) throws IOException {
+        try (ObjectStore store = ObjectStore.open(settings)) {
+            ObjectStore.Blob blob = read(store, object);
+            byte[] old = blob.bytes();
+            byte[] longer = Arrays.copyOf(old, old.length + bytes.length);
+            System.arraycopy(bytes, 0, longer, old.length, bytes.length);
+            store.put(object.name(), longer, blob.metadata());
+        }
+    }
+
     private static ObjectStore.Blob read(ObjectStore store, StoredObject object) throws IOException {
         return store.get(object.name()).orElseThrow(() -> new NoSuchFileException(store.describe(object.name())));
     }

@@ -27,10 +27,16 @@ import java.util.function.Consumer;
 final class WalObjects {
     private final ObjectStore store;
     private final long maxRecordBytes;
+    private final boolean cutCorruptLastRecord;
 
-    WalObjects(ObjectStore store, long maxRecordBytes) {
+    /**
+     * @param cutCorruptLastRecord whether a complete but damaged last record of the log's last
+     *     object is cut as if torn (the operator's {@code recovery.cut-corrupt-last-record})
+     */
+    WalObjects(ObjectStore store, long maxRecordBytes, boolean cutCorruptLastRecord) {
         this.store = requireNonNull(store, "store is null");
         this.maxRecordBytes = maxRecordBytes;
+        this.cutCorruptLastRecord = cutCorruptLastRecord;
     }
 
     /**
@@ -62,7 +68,8 @@ final class WalObjects {
         List<Integer> offsets = new ArrayList<>();
         long[] newest = {Long.MIN_VALUE};
         long[] position = {0};
-        SegmentScanner.Result result = new SegmentScanner(source, firstLsn, last, maxRecordBytes)
+        SegmentScanner.Result result = new SegmentScanner(
+                        source, firstLsn, last, maxRecordBytes, last && cutCorruptLastRecord)
                 .scan(0, firstLsn, rec -> {
                     offsets.add((int) position[0]);
                     position[0] += RecordFrame.HEADER_BYTES + rec.payload().remaining();

@@ -84,9 +84,14 @@ class S3FormatsTest {
     }
 
     @Test
-    void epochRecordRoundTrips() throws Exception {
-        assertThat(EpochRecord.decode(EpochRecord.encode(99), "epoch")).isEqualTo(99);
-        assertThatThrownBy(() -> EpochRecord.decode("nonsense".getBytes(StandardCharsets.UTF_8), "epoch"))
+    void fenceRecordRoundTripsAndReadsTheOldEpochRecord() throws Exception {
+        FenceRecord fence = new FenceRecord(99, java.util.List.of(
+                new FenceRecord.Pending(99, "0000000000001-0123456789abcdef",
+                        dev.lifeboat.spi.checkpoint.CheckpointId.of("offsets/7 é+x"))));
+        assertThat(FenceRecord.decode(fence.encode(), "fence")).isEqualTo(fence);
+        assertThat(FenceRecord.decode("lifeboat-checkpoint-epoch v1\n12\n".getBytes(StandardCharsets.UTF_8), "fence"))
+                .isEqualTo(new FenceRecord(12, java.util.List.of()));
+        assertThatThrownBy(() -> FenceRecord.decode("nonsense".getBytes(StandardCharsets.UTF_8), "fence"))
                 .isInstanceOf(CorruptDataException.class);
     }
 
