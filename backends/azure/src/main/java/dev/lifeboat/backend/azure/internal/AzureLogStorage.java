@@ -217,7 +217,7 @@ public final class AzureLogStorage implements LogStorage {
             return RecoveryReport.clean(last.firstLsn());
         }
         SegmentScanner.Result r = new SegmentScanner(new ChunkedSource(blobs, last.name(), last.size()),
-                last.firstLsn(), true, settings.maxRecordBytes()).scan(null);
+                last.firstLsn(), true, settings.maxRecordBytes(), settings.cutCorruptLastRecord()).scan(null);
         return new RecoveryReport(r.nextLsn(), r.tornTail());
     }
 
@@ -355,8 +355,11 @@ public final class AzureLogStorage implements LogStorage {
         }
         boolean last = i == segments.size() - 1;
         long size = last ? currentSize(s) : s.size();
+        // A sealed segment followed by another may end in a record its next writer cut (torn, or
+        // damaged and cut on request): it ends where the next segment starts, which the check
+        // below holds it to, so a damaged record that was not superseded is still corruption.
         SegmentScanner.Result r = new SegmentScanner(new ChunkedSource(blobs, s.name(), size), s.firstLsn(), true,
-                settings.maxRecordBytes()).scan(rec -> {
+                settings.maxRecordBytes(), !last || settings.cutCorruptLastRecord()).scan(rec -> {
                     if (rec.handle().lsn() < bound) {
                         sink.accept(rec);
                     }

@@ -35,10 +35,13 @@ import java.util.zip.CRC32C;
  * the first of them to lead the next batch, which holds everything that queued up. A lone writer
  * therefore writes its own record in its own thread and never waits for another thread.
  *
- * <p>{@code appendAsync} leads in the calling thread when no batch is in flight (its future is
- * then complete when it returns) and otherwise returns at once. When a batch ends with records
- * queued whose futures wait and no parked thread to lead them, a helper thread of this log leads
- * until the queue is empty, so that no caller leads for longer than its own record needs. Plain
+ * <p>{@code appendAsync} at {@code flush} or {@code sync} never does storage work in the calling
+ * thread: it queues the record and, when no batch is in flight, hands the lead to a helper thread
+ * of this log, so that a caller that pipelines records (one thread issuing thousands of
+ * {@code appendAsync} calls to a remote store) gets them batched instead of paying one round trip
+ * per record; the acknowledged write with no hand-off is {@code write}. When a batch ends with
+ * records queued whose futures wait and no parked thread to lead them, the helper leads until the
+ * queue is empty, so that no caller leads for longer than its own record needs. Plain
  * {@code append} (durability {@code none}, no future) only queues; its records are written by the
  * next batch, or by the appender itself once a batch's worth ({@code max-batch-bytes}) has queued.
  *
@@ -179,8 +182,11 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
             }
             Entry e = enqueueLocked(frame, timestampMillis, level, new CompletableFuture<>(), null);
             if (!leading) {
+                // The caller asked not to wait: the helper leads, and what queues meanwhile joins it.
                 leading = true;
-                lead(e);
+                helperLeads = true;
+                startHelper();
+                helperCalled.signal();
             }
             return e.future;
         } catch (IOException e) {

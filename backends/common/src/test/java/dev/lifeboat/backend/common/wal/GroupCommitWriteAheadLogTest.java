@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class GroupCommitWriteAheadLogTest {
     private static final long TS = 1_700_000_000_000L;
@@ -207,9 +208,8 @@ class GroupCommitWriteAheadLogTest {
             MemoryStorage storage = new MemoryStorage(0);
             WalSettings s = settings(Map.of(WalSettings.DURABILITY, level.name().toLowerCase(java.util.Locale.ROOT)));
             try (GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage, s, Set.of(), "t")) {
-                for (int i = 0; i < 5; i++) {
+                for (int i = 0; i < 10; i++) {
                     wal.write(ByteBuffer.allocate(10), TS);
-                    assertThat(wal.appendAsync(ByteBuffer.allocate(10), TS)).as("appendAsync at %s", level).isDone();
                 }
                 assertThat(storage.headers()).as("records stored when write returns at %s", level).hasSize(10);
             }
@@ -218,6 +218,28 @@ class GroupCommitWriteAheadLogTest {
             if (level != Durability.NONE) {
                 assertThat(storage.persists).as("one persist per record at %s", level).hasSize(10).containsOnly(level);
             }
+        }
+    }
+
+    @Test
+    @Timeout(60) // a caller that led inline would block on the gate forever
+    void oneThreadPipeliningAppendAsyncNeverWaitsForStorageAndIsBatched() throws Exception {
+        MemoryStorage storage = new MemoryStorage(0);
+        storage.gate = new CountDownLatch(1);
+        try (GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage, settings(Map.of()), Set.of(), "t")) {
+            List<CompletableFuture<RecordHandle>> futures = new ArrayList<>();
+            futures.add(wal.appendAsync(ByteBuffer.allocate(10), TS));
+            assertThat(storage.writing.await(30, TimeUnit.SECONDS)).as("the helper writes the first record").isTrue();
+            for (int i = 1; i < 100; i++) {
+                futures.add(wal.appendAsync(ByteBuffer.allocate(10), TS));
+            }
+            assertThat(futures).as("appendAsync returns while storage is blocked").noneMatch(CompletableFuture::isDone);
+            storage.gate.countDown();
+            for (int i = 0; i < futures.size(); i++) {
+                assertThat(futures.get(i).get(30, TimeUnit.SECONDS)).isEqualTo(RecordHandle.of(i));
+            }
+            assertThat(storage.batchFrames).as("records queued during a batch go in the next one").containsExactly(1, 99);
+            assertThat(storage.writerThreads).as("threads that wrote").containsOnly("lifeboat-wal-group-commit-t");
         }
     }
 
