@@ -585,7 +585,7 @@ public final class AzureCheckpointStore implements CheckpointStore {
             String where = "checkpoint '" + info.id() + "' part '" + name + "' (" + blobs.describe(blob) + ")";
             InputStream in = blobs.openStream(blob)
                     .orElseThrow(() -> new NoSuchFileException(where, null, "the part's blob is gone"));
-            return new VerifyingInputStream(in, part.length(), part.crc32c(),
+            return VerifyingInputStream.ofWholeObject(in, part.length(), part.crc32c(),
                     detail -> new CorruptDataException(where, -1, detail));
         }
     }

@@ -28,6 +28,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A shuffle block store on Azure Blob: one block blob per map output, {@code shuffle/<shuffleId>/<mapId>},
@@ -75,6 +76,9 @@ public final class AzureShuffleBlockStore implements ShuffleBlockStore {
         return new Writer(id, numPartitions);
     }
 
+    /** Map outputs whose blob size this instance has checked against their status. */
+    private final Set<String> sizeChecked = ConcurrentHashMap.newKeySet();
+
     @Override
     public InputStream openBlock(MapStatus status, int reduceId) throws IOException {
         requireNonNull(status, "status is null");
@@ -90,6 +94,7 @@ public final class AzureShuffleBlockStore implements ShuffleBlockStore {
         if (length == 0) {
             in = new ByteArrayInputStream(new byte[0]);
         } else {
+            checkSize(source, name, status, reduceId);
             try {
                 in = source.call("read", name, () -> source.blob(name).openInputStream(new BlobInputStreamOptions()
                         .setRange(new BlobRange(status.offset(reduceId), length)).setBlockSize(4 << 20),
@@ -106,6 +111,44 @@ public final class AzureShuffleBlockStore implements ShuffleBlockStore {
                 status.checksum(reduceId), detail -> new BlockUnavailableException(status.blockId(reduceId),
                         status.location(), LossScope.MAP_OUTPUT, "block " + status.blockId(reduceId) + " of "
                                 + source.describe(name) + ": " + detail, null));
+    }
+
+    /**
+     * Bytes added to or cut from a map output's blob leave its blocks' ranges readable, so the
+     * blob's size is checked against what its status implies (blocks, index, trailer): one HEAD
+     * per map output per store instance.
+     */
+    private void checkSize(Blobs source, String name, MapStatus status, int reduceId) throws IOException {
+        String key = status.location() + "\n" + name;
+        if (sizeChecked.contains(key)) {
+            return;
+        }
+        long[] lengths = new long[status.numPartitions()];
+        int[] checksums = new int[status.numPartitions()];
+        for (int r = 0; r < lengths.length; r++) {
+            lengths[r] = status.length(r);
+            checksums[r] = status.checksum(r);
+        }
+        long expected = status.totalBytes() + ShuffleIndexCodec.encode(status.id(), lengths, checksums).length
+                + TRAILER;
+        Optional<com.azure.storage.blob.models.BlobProperties> props;
+        try {
+            props = source.head(name);
+        } catch (IOException e) {
+            throw new BlockUnavailableException(status.blockId(reduceId), status.location(), LossScope.MAP_OUTPUT,
+                    "the map output " + source.describe(name) + " cannot be read: " + e.getMessage(), e);
+        }
+        if (props.isEmpty()) {
+            throw new BlockUnavailableException(status.blockId(reduceId), status.location(), LossScope.MAP_OUTPUT,
+                    "the map output " + source.describe(name) + " is gone", null);
+        }
+        long size = props.get().getBlobSize();
+        if (size != expected) {
+            throw new BlockUnavailableException(status.blockId(reduceId), status.location(), LossScope.MAP_OUTPUT,
+                    "the map output " + source.describe(name) + " holds " + size + " bytes where its blocks, index "
+                            + "and trailer take " + expected + ": bytes were added or cut", null);
+        }
+        sizeChecked.add(key);
     }
 
     /** Turns a failed read (a vanished blob, a changed ETag) into an unavailable block. */

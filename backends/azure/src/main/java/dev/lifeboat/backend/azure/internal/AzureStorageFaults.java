@@ -104,6 +104,15 @@ public final class AzureStorageFaults implements StorageFaults {
         blobs.delete(nameOf(object));
     }
 
+    @Override
+    public void append(StoredObject object, byte[] bytes) throws IOException {
+        String name = nameOf(object);
+        byte[] old = read(name);
+        byte[] longer = Arrays.copyOf(old, old.length + bytes.length);
+        System.arraycopy(bytes, 0, longer, old.length, bytes.length);
+        rewrite(name, longer);
+    }
+
     private byte[] read(String name) throws IOException {
         return blobs.get(name).orElseThrow(() -> new NoSuchFileException(blobs.describe(name))).bytes();
     }
