@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 public final class BenchSupport {
     /** Chronicle Queue on Java 17 needs these in every JVM that loads it. */
     public static final String FLAG_REFLECT = "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED";
+
     public static final String FLAG_NIO = "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED";
     public static final String FLAG_REF = "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED";
     /** Chronicle's usage analytics stay off (the library is also left out of the jar). */

@@ -21,11 +21,17 @@ import org.w3c.dom.NodeList;
  */
 class BomCompletenessTest {
     /** Modules that are built but never published. */
-    private static final Set<String> UNPUBLISHED = Set.of("lifeboat-build-check", "lifeboat-benchmarks",
-            "lifeboat-benchmarks-spark", "lifeboat-bom", "lifeboat-spark-test-s3proxy", "lifeboat-spark-test-minidfs",
+    private static final Set<String> UNPUBLISHED = Set.of(
+            "lifeboat-build-check",
+            "lifeboat-benchmarks",
+            "lifeboat-benchmarks-spark",
+            "lifeboat-bom",
+            "lifeboat-spark-test-s3proxy",
+            "lifeboat-spark-test-minidfs",
             "lifeboat-spark-4.0-tests");
 
-    private final Path root = Path.of(System.getProperty("lifeboat.root", "..")).toAbsolutePath().normalize();
+    private final Path root =
+            Path.of(System.getProperty("lifeboat.root", "..")).toAbsolutePath().normalize();
 
     @Test
     void bomListsEveryPublishedModuleAndNothingElse() throws Exception {
@@ -41,7 +47,9 @@ class BomCompletenessTest {
         NodeList deps = parse(root.resolve("bom/pom.xml")).getElementsByTagName("dependency");
         for (int i = 0; i < deps.getLength(); i++) {
             Element dep = (Element) deps.item(i);
-            assertThat(child(dep, "groupId")).as("the BOM lists only Lifeboat artifacts").isEqualTo("dev.lifeboat");
+            assertThat(child(dep, "groupId"))
+                    .as("the BOM lists only Lifeboat artifacts")
+                    .isEqualTo("dev.lifeboat");
             inBom.add(child(dep, "artifactId"));
         }
         assertThat(inBom).as("artifacts in bom/pom.xml").isEqualTo(published);
@@ -55,11 +63,14 @@ class BomCompletenessTest {
             String packaging = child(pom.getDocumentElement(), "packaging");
             NodeList names = pom.getElementsByTagName("lifeboat.module.name");
             if ((packaging == null || packaging.equals("jar"))
-                    && (names.getLength() == 0 || !names.item(0).getTextContent().startsWith("dev.lifeboat."))) {
+                    && (names.getLength() == 0
+                            || !names.item(0).getTextContent().startsWith("dev.lifeboat."))) {
                 missing.add(module);
             }
         }
-        assertThat(missing).as("modules without a lifeboat.module.name property").isEmpty();
+        assertThat(missing)
+                .as("modules without a lifeboat.module.name property")
+                .isEmpty();
     }
 
     /**
@@ -78,8 +89,12 @@ class BomCompletenessTest {
         Document pom = parse(root.resolve(dir.isEmpty() ? "pom.xml" : dir + "/pom.xml"));
         NodeList nodes = pom.getElementsByTagName("module");
         for (int i = 0; i < nodes.getLength(); i++) {
-            String module = (dir.isEmpty() ? "" : dir + "/") + nodes.item(i).getTextContent().trim();
-            if (parse(root.resolve(module).resolve("pom.xml")).getElementsByTagName("module").getLength() > 0) {
+            String module = (dir.isEmpty() ? "" : dir + "/")
+                    + nodes.item(i).getTextContent().trim();
+            if (parse(root.resolve(module).resolve("pom.xml"))
+                            .getElementsByTagName("module")
+                            .getLength()
+                    > 0) {
                 collectModules(module, into);
             } else {
                 into.add(module);

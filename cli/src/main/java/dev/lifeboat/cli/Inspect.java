@@ -38,7 +38,11 @@ import java.util.Map;
  * read-only, so a torn tail is reported, not cut).
  */
 final class Inspect {
-    private enum Kind { WAL, CHECKPOINTS, SHUFFLE }
+    private enum Kind {
+        WAL,
+        CHECKPOINTS,
+        SHUFFLE
+    }
 
     private final PrintStream out;
     private final List<String> problems = new ArrayList<>();
@@ -100,7 +104,8 @@ final class Inspect {
 
     private void inspectWal(URI uri, Map<String, String> options) throws IOException {
         out.println("write-ahead log at " + uri);
-        faults(Lifeboat.walProvider(uri), uri, options).ifPresent(f -> listObjects(f, StoredKind.WAL_SEGMENT, "segment"));
+        faults(Lifeboat.walProvider(uri), uri, options)
+                .ifPresent(f -> listObjects(f, StoredKind.WAL_SEGMENT, "segment"));
         try (WriteAheadLogReader reader = Lifeboat.openWriteAheadLogReader(uri, options)) {
             long count = 0;
             long bytes = 0;
@@ -119,11 +124,16 @@ final class Inspect {
             } catch (UncheckedIOException e) {
                 report(e.getCause());
             }
-            out.printf(Locale.ROOT, "  records: %d (%d payload bytes)%s, checksums verified%n", count, bytes,
+            out.printf(
+                    Locale.ROOT,
+                    "  records: %d (%d payload bytes)%s, checksums verified%n",
+                    count,
+                    bytes,
                     count == 0 ? "" : ", LSN " + first + ".." + last);
             RecoveryReport recovery = reader.recovery();
-            recovery.tornTail().ifPresent(t -> problems.add("torn tail in " + t.segment() + " at offset " + t.offset()
-                    + ": " + t.discardedBytes() + " bytes after the last complete record (a writer will cut them)"));
+            recovery.tornTail()
+                    .ifPresent(t -> problems.add("torn tail in " + t.segment() + " at offset " + t.offset() + ": "
+                            + t.discardedBytes() + " bytes after the last complete record (a writer will cut them)"));
         }
     }
 
@@ -139,8 +149,13 @@ final class Inspect {
                         continue; // deleted while we looked
                     }
                     CheckpointInfo info = checkpoint.get().info();
-                    out.printf(Locale.ROOT, "  %s  epoch %d  %d parts  %d bytes%n", id, info.epoch(),
-                            info.parts().size(), info.totalBytes());
+                    out.printf(
+                            Locale.ROOT,
+                            "  %s  epoch %d  %d parts  %d bytes%n",
+                            id,
+                            info.epoch(),
+                            info.parts().size(),
+                            info.totalBytes());
                     verifyParts(checkpoint.get(), info);
                 } catch (CorruptDataException e) {
                     report(e);
@@ -165,7 +180,11 @@ final class Inspect {
             List<MapStatus> outputs = store.committedMapOutputs();
             out.println("  map outputs: " + outputs.size());
             for (MapStatus status : outputs) {
-                out.printf(Locale.ROOT, "  %s  %d partitions  %d bytes%n", status.id(), status.numPartitions(),
+                out.printf(
+                        Locale.ROOT,
+                        "  %s  %d partitions  %d bytes%n",
+                        status.id(),
+                        status.numPartitions(),
                         status.totalBytes());
                 for (int r = 0; r < status.numPartitions(); r++) {
                     try (InputStream in = store.openBlock(status, r)) {
@@ -184,19 +203,20 @@ final class Inspect {
             return Kind.WAL;
         }
         var checkpoints = faults(Lifeboat.checkpointStoreProvider(uri), uri, options);
-        if (checkpoints.isPresent() && !checkpoints.get().list(StoredKind.CHECKPOINT_MANIFEST).isEmpty()) {
+        if (checkpoints.isPresent()
+                && !checkpoints.get().list(StoredKind.CHECKPOINT_MANIFEST).isEmpty()) {
             return Kind.CHECKPOINTS;
         }
         var shuffle = faults(Lifeboat.shuffleBlockStoreProvider(uri), uri, options);
         if (shuffle.isPresent() && !shuffle.get().list(StoredKind.SHUFFLE_INDEX).isEmpty()) {
             return Kind.SHUFFLE;
         }
-        throw new NoSuchFileException(uri.toString(), null,
-                "no WAL segments, checkpoints or shuffle outputs found; pass --kind to choose");
+        throw new NoSuchFileException(
+                uri.toString(), null, "no WAL segments, checkpoints or shuffle outputs found; pass --kind to choose");
     }
 
-    private static java.util.Optional<StorageFaults> faults(BackendProvider<?> provider, URI uri,
-            Map<String, String> options) throws IOException {
+    private static java.util.Optional<StorageFaults> faults(
+            BackendProvider<?> provider, URI uri, Map<String, String> options) throws IOException {
         if (provider instanceof SupportsFaultInjection f) {
             return java.util.Optional.of(f.faults(uri, options));
         }

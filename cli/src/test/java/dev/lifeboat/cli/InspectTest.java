@@ -48,7 +48,8 @@ class InspectTest {
             ch.truncate(size - 3); // a crash in the middle of the last record
         }
         assertThat(inspect(dir.toString())).isEqualTo(1);
-        assertThat(out()).contains("records: 49", "torn tail in", segment.getFileName().toString(), "DAMAGE FOUND");
+        assertThat(out())
+                .contains("records: 49", "torn tail in", segment.getFileName().toString(), "DAMAGE FOUND");
         assertThat(Files.size(segment)).as("inspect never modifies storage").isEqualTo(size - 3);
     }
 
@@ -85,7 +86,8 @@ class InspectTest {
                             throw new java.io.UncheckedIOException(e);
                         }
                     })
-                    .findFirst().orElseThrow();
+                    .findFirst()
+                    .orElseThrow();
         }
         flip(part, 5);
         stdout.reset();
@@ -104,22 +106,29 @@ class InspectTest {
         assertThat(inspect("--kind", "checkpoints", dir.toString())).isZero();
         Path part;
         try (Stream<Path> files = Files.walk(dir)) {
-            part = files.filter(p -> p.getFileName().toString().contains("part-0")).filter(Files::isRegularFile)
-                    .findFirst().orElseThrow();
+            part = files.filter(p -> p.getFileName().toString().contains("part-0"))
+                    .filter(Files::isRegularFile)
+                    .findFirst()
+                    .orElseThrow();
         }
         Files.write(part, "garbage".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
         stdout.reset();
-        assertThat(inspect("--kind", "checkpoints", dir.toString())).as("exit code with a part longer than recorded")
+        assertThat(inspect("--kind", "checkpoints", dir.toString()))
+                .as("exit code with a part longer than recorded")
                 .isEqualTo(1);
         assertThat(out()).contains("DAMAGE FOUND", "rdd-7", "part-0", "7 bytes more than the 500 recorded");
     }
 
     @Test
     void badArgumentsAreUsageErrors() {
-        assertThat(Main.run(new String[] {"inspect"}, new PrintStream(stdout), new PrintStream(stderr))).isEqualTo(2);
+        assertThat(Main.run(new String[] {"inspect"}, new PrintStream(stdout), new PrintStream(stderr)))
+                .isEqualTo(2);
         assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("a URI to inspect is required");
-        assertThat(Main.run(new String[] {"inspect", "--kind", "tape", "/x"}, new PrintStream(stdout),
-                new PrintStream(stderr))).isEqualTo(2);
+        assertThat(Main.run(
+                        new String[] {"inspect", "--kind", "tape", "/x"},
+                        new PrintStream(stdout),
+                        new PrintStream(stderr)))
+                .isEqualTo(2);
         assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("'tape'", "wal, checkpoints or shuffle");
         assertThat(Main.run(new String[] {"frobnicate"}, new PrintStream(stdout), new PrintStream(stderr)))
                 .isEqualTo(2);
@@ -135,7 +144,9 @@ class InspectTest {
         String[] all = new String[args.length + 1];
         all[0] = "inspect";
         System.arraycopy(args, 0, all, 1, args.length);
-        return Main.run(all, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+        return Main.run(
+                all,
+                new PrintStream(stdout, true, StandardCharsets.UTF_8),
                 new PrintStream(stderr, true, StandardCharsets.UTF_8));
     }
 
@@ -153,7 +164,9 @@ class InspectTest {
 
     private static Path onlySegment(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".wal")).findFirst().orElseThrow();
+            return files.filter(p -> p.getFileName().toString().endsWith(".wal"))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 

@@ -45,8 +45,8 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
@@ -87,8 +87,11 @@ public abstract class CheckpointStoreContract {
     @Test
     public void serviceLoaderFindsTheProviderForItsScheme() {
         URI root = newRoot();
-        assertThat(root.getScheme()).as("scheme of newRoot() %s", root).isEqualToIgnoringCase(provider().scheme());
-        assertThat(Lifeboat.checkpointStoreProvider(root)).isInstanceOf(provider().getClass());
+        assertThat(root.getScheme())
+                .as("scheme of newRoot() %s", root)
+                .isEqualToIgnoringCase(provider().scheme());
+        assertThat(Lifeboat.checkpointStoreProvider(root))
+                .isInstanceOf(provider().getClass());
     }
 
     @Test
@@ -126,15 +129,20 @@ public abstract class CheckpointStoreContract {
         parts.put("part-0", bytes(0, 10_000));
         parts.put("part-1", new byte[0]);
         parts.put("nested/part-2", bytes(2, 70_000));
-        try (CheckpointStore store = openStore(root); CheckpointStore other = openStore(root)) {
+        try (CheckpointStore store = openStore(root);
+                CheckpointStore other = openStore(root)) {
             CheckpointInfo info;
             try (CheckpointWriter writer = store.begin(id)) {
                 assertThat(writer.id()).isEqualTo(id);
                 assertThat(writer.attemptId()).isNotBlank();
                 for (Map.Entry<String, byte[]> part : parts.entrySet()) {
                     writer.writePart(part.getKey(), part.getValue());
-                    assertThat(store.open(id)).as("checkpoint before commit, after part %s", part.getKey()).isEmpty();
-                    assertThat(other.open(id)).as("checkpoint before commit, seen by another instance").isEmpty();
+                    assertThat(store.open(id))
+                            .as("checkpoint before commit, after part %s", part.getKey())
+                            .isEmpty();
+                    assertThat(other.open(id))
+                            .as("checkpoint before commit, seen by another instance")
+                            .isEmpty();
                     assertThat(store.list("")).as("ids listed before commit").isEmpty();
                 }
                 info = writer.commit();
@@ -142,7 +150,9 @@ public abstract class CheckpointStoreContract {
                 assertThat(info.attemptId()).isEqualTo(writer.attemptId());
                 assertThat(info.epoch()).isZero();
             }
-            assertThat(info.parts()).as("parts in the order written").extracting(PartInfo::name)
+            assertThat(info.parts())
+                    .as("parts in the order written")
+                    .extracting(PartInfo::name)
                     .containsExactlyElementsOf(parts.keySet());
             for (Map.Entry<String, byte[]> part : parts.entrySet()) {
                 PartInfo p = info.part(part.getKey()).orElseThrow();
@@ -153,7 +163,8 @@ public abstract class CheckpointStoreContract {
                 Checkpoint checkpoint = reader.open(id).orElseThrow();
                 assertThat(checkpoint.info()).isEqualTo(info);
                 for (Map.Entry<String, byte[]> part : parts.entrySet()) {
-                    assertThat(checkpoint.readPart(part.getKey())).as("part %s", part.getKey())
+                    assertThat(checkpoint.readPart(part.getKey()))
+                            .as("part %s", part.getKey())
                             .isEqualTo(part.getValue());
                 }
                 assertThatThrownBy(() -> checkpoint.openPart("no-such-part").close())
@@ -162,7 +173,8 @@ public abstract class CheckpointStoreContract {
             }
         }
         try (CheckpointStore reopened = openStore(root)) {
-            assertThat(reopened.open(id).orElseThrow().readPart("nested/part-2")).isEqualTo(parts.get("nested/part-2"));
+            assertThat(reopened.open(id).orElseThrow().readPart("nested/part-2"))
+                    .isEqualTo(parts.get("nested/part-2"));
         }
     }
 
@@ -171,8 +183,13 @@ public abstract class CheckpointStoreContract {
         try (CheckpointStore store = openStore(newRoot())) {
             CheckpointInfo info = commit(store, CheckpointId.of("offsets/0"), 7, Map.of("p", bytes(1, 10)));
             assertThat(info.epoch()).isEqualTo(7);
-            assertThat(store.open(CheckpointId.of("offsets/0")).orElseThrow().info().epoch()).isEqualTo(7);
-            assertThatThrownBy(() -> store.begin(CheckpointId.of("offsets/1"), -1).close())
+            assertThat(store.open(CheckpointId.of("offsets/0"))
+                            .orElseThrow()
+                            .info()
+                            .epoch())
+                    .isEqualTo(7);
+            assertThatThrownBy(
+                            () -> store.begin(CheckpointId.of("offsets/1"), -1).close())
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -200,8 +217,11 @@ public abstract class CheckpointStoreContract {
             }
             try (CheckpointStore other = openStore(root)) {
                 assertThat(other.collectGarbage(Duration.ofHours(1)))
-                        .as("an attempt younger than minAge is kept").isZero();
-                assertThat(other.collectGarbage(Duration.ZERO)).as("abandoned attempts removed").isEqualTo(1);
+                        .as("an attempt younger than minAge is kept")
+                        .isZero();
+                assertThat(other.collectGarbage(Duration.ZERO))
+                        .as("abandoned attempts removed")
+                        .isEqualTo(1);
                 assertThat(other.open(id)).isEmpty();
             }
             assertNoParts(root, "after collectGarbage(ZERO) removed the abandoned attempt");
@@ -223,7 +243,9 @@ public abstract class CheckpointStoreContract {
                 second.writePart("q", bytes(3, 1000));
                 AlreadyCommittedException e = catchThrowableOfType(second::commit, AlreadyCommittedException.class);
                 assertThat(e.id()).isEqualTo(id);
-                assertThatThrownBy(second::commit).as("commit after a failed commit").isInstanceOf(IllegalStateException.class);
+                assertThatThrownBy(second::commit)
+                        .as("commit after a failed commit")
+                        .isInstanceOf(IllegalStateException.class);
             }
             Checkpoint checkpoint = store.open(id).orElseThrow();
             assertThat(checkpoint.info()).isEqualTo(first);
@@ -246,20 +268,22 @@ public abstract class CheckpointStoreContract {
                     outcomes.add(null);
                     attempts.add(null);
                     int writer = w;
-                    Thread t = new Thread(() -> {
-                        Object outcome;
-                        try (CheckpointWriter cw = store.begin(id)) {
-                            attempts.set(writer, cw.attemptId());
-                            cw.writePart("data", bytes(writer, 5000 + writer));
-                            barrier.await(60, TimeUnit.SECONDS);
-                            outcome = cw.commit();
-                        } catch (Throwable e) {
-                            outcome = e;
-                        }
-                        synchronized (outcomes) {
-                            outcomes.set(writer, outcome);
-                        }
-                    }, "checkpoint-contract-writer-" + w);
+                    Thread t = new Thread(
+                            () -> {
+                                Object outcome;
+                                try (CheckpointWriter cw = store.begin(id)) {
+                                    attempts.set(writer, cw.attemptId());
+                                    cw.writePart("data", bytes(writer, 5000 + writer));
+                                    barrier.await(60, TimeUnit.SECONDS);
+                                    outcome = cw.commit();
+                                } catch (Throwable e) {
+                                    outcome = e;
+                                }
+                                synchronized (outcomes) {
+                                    outcomes.set(writer, outcome);
+                                }
+                            },
+                            "checkpoint-contract-writer-" + w);
                     threads.add(t);
                     t.start();
                 }
@@ -271,10 +295,13 @@ public abstract class CheckpointStoreContract {
                     for (int w = 0; w < writers; w++) {
                         Object o = outcomes.get(w);
                         if (o instanceof CheckpointInfo) {
-                            assertThat(winner).as("round %d: a second winner, writer %d", round, w).isEqualTo(-1);
+                            assertThat(winner)
+                                    .as("round %d: a second winner, writer %d", round, w)
+                                    .isEqualTo(-1);
                             winner = w;
                         } else {
-                            assertThat(o).as("round %d: outcome of writer %d", round, w)
+                            assertThat(o)
+                                    .as("round %d: outcome of writer %d", round, w)
                                     .isInstanceOf(AlreadyCommittedException.class);
                         }
                     }
@@ -287,7 +314,8 @@ public abstract class CheckpointStoreContract {
             store.collectGarbage(Duration.ZERO);
             Optional<StorageFaults> faults = optionalFaults(root);
             if (faults.isPresent()) {
-                assertThat(faults.get().list(StoredKind.CHECKPOINT_PART)).as("parts left after the races")
+                assertThat(faults.get().list(StoredKind.CHECKPOINT_PART))
+                        .as("parts left after the races")
                         .hasSize(3);
             }
         }
@@ -305,11 +333,13 @@ public abstract class CheckpointStoreContract {
             try {
                 faults.append(part(faults, id, "long"), new byte[] {1, 2, 3});
             } catch (UnsupportedOperationException e) {
-                org.junit.jupiter.api.Assumptions.abort("the backend's fault injection cannot append: " + e.getMessage());
+                org.junit.jupiter.api.Assumptions.abort(
+                        "the backend's fault injection cannot append: " + e.getMessage());
             }
             Checkpoint checkpoint = store.open(id).orElseThrow();
             assertThat(checkpoint.readPart("good")).isEqualTo(bytes(1, 10_000));
-            CorruptDataException e = catchThrowableOfType(() -> checkpoint.readPart("long"), CorruptDataException.class);
+            CorruptDataException e =
+                    catchThrowableOfType(() -> checkpoint.readPart("long"), CorruptDataException.class);
             assertThat(e.getMessage()).as("the error names the checkpoint").contains(id.value());
             assertThat(e.getMessage()).as("the error names the part").contains("long");
         }
@@ -406,19 +436,23 @@ public abstract class CheckpointStoreContract {
     @Test
     public void listAndLatestUseNaturalOrderWithinAPrefix() throws IOException {
         try (CheckpointStore store = openStore(newRoot())) {
-            List<String> ids = List.of("offsets/10", "offsets/9", "offsets/2", "offsets2/1", "commits/1",
-                    "offsets/10/meta", "offsetsx");
+            List<String> ids = List.of(
+                    "offsets/10", "offsets/9", "offsets/2", "offsets2/1", "commits/1", "offsets/10/meta", "offsetsx");
             for (String id : ids) {
                 commit(store, CheckpointId.of(id), 0, Map.of("p", bytes(id.length(), 10)));
             }
-            assertThat(store.list("offsets")).extracting(CheckpointId::value)
+            assertThat(store.list("offsets"))
+                    .extracting(CheckpointId::value)
                     .containsExactly("offsets/2", "offsets/9", "offsets/10", "offsets/10/meta");
-            assertThat(store.list("offsets/")).extracting(CheckpointId::value)
+            assertThat(store.list("offsets/"))
+                    .extracting(CheckpointId::value)
                     .containsExactly("offsets/2", "offsets/9", "offsets/10", "offsets/10/meta");
-            assertThat(store.list("offsets/10")).extracting(CheckpointId::value)
+            assertThat(store.list("offsets/10"))
+                    .extracting(CheckpointId::value)
                     .containsExactly("offsets/10", "offsets/10/meta");
-            assertThat(store.list("")).containsExactlyElementsOf(
-                    ids.stream().map(CheckpointId::of).sorted().collect(Collectors.toList()));
+            assertThat(store.list(""))
+                    .containsExactlyElementsOf(
+                            ids.stream().map(CheckpointId::of).sorted().collect(Collectors.toList()));
             assertThat(store.list("offs")).as("prefixes match whole segments").isEmpty();
             assertThat(store.list("nothing")).isEmpty();
             assertThat(store.latest("offsets2")).contains(CheckpointId.of("offsets2/1"));
@@ -426,7 +460,9 @@ public abstract class CheckpointStoreContract {
             assertThat(store.latest("nothing")).isEmpty();
             commit(store, CheckpointId.of("batch/9"), 0, Map.of("p", bytes(0, 1)));
             commit(store, CheckpointId.of("batch/10"), 0, Map.of("p", bytes(0, 1)));
-            assertThat(store.latest("batch")).as("latest by number, not by text").contains(CheckpointId.of("batch/10"));
+            assertThat(store.latest("batch"))
+                    .as("latest by number, not by text")
+                    .contains(CheckpointId.of("batch/10"));
         }
     }
 
@@ -447,22 +483,44 @@ public abstract class CheckpointStoreContract {
             assertThat(store.open(kept).orElseThrow().readPart("a")).isEqualTo(bytes(3, 1000));
             Optional<StorageFaults> faults = optionalFaults(root);
             if (faults.isPresent()) {
-                assertThat(faults.get().list(StoredKind.CHECKPOINT_PART)).extracting(StoredObject::key)
-                        .as("parts left after deleting %s", gone).containsExactly(kept.value() + "/a");
+                assertThat(faults.get().list(StoredKind.CHECKPOINT_PART))
+                        .extracting(StoredObject::key)
+                        .as("parts left after deleting %s", gone)
+                        .containsExactly(kept.value() + "/a");
             }
         }
     }
 
     @ParameterizedTest(name = "\"{0}\"")
-    @ValueSource(strings = {"", "..", ".", "a/../b", "a/./b", "/abs", "a//b", "a/", "a\\b", "a\u0000b", "a\nb",
-            "tab\there", "del\u007f", "x\uD800", "\uDC00y", "a/\uD83D", "long-\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"})
+    @ValueSource(
+            strings = {
+                "",
+                "..",
+                ".",
+                "a/../b",
+                "a/./b",
+                "/abs",
+                "a//b",
+                "a/",
+                "a\\b",
+                "a\u0000b",
+                "a\nb",
+                "tab\there",
+                "del\u007f",
+                "x\uD800",
+                "\uDC00y",
+                "a/\uD83D",
+                "long-\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+            })
     public void invalidIdsAndPartNamesAreRejected(String bad) throws IOException {
         assertThatThrownBy(() -> CheckpointId.of(bad)).isInstanceOf(IllegalArgumentException.class);
-        try (CheckpointStore store = openStore(newRoot()); CheckpointWriter writer = store.begin(CheckpointId.of("ok"))) {
+        try (CheckpointStore store = openStore(newRoot());
+                CheckpointWriter writer = store.begin(CheckpointId.of("ok"))) {
             assertThatThrownBy(() -> writer.openPart(bad).close()).isInstanceOf(IllegalArgumentException.class);
             writer.writePart("fine", bytes(0, 3));
             writer.commit();
-            assertThat(store.open(CheckpointId.of("ok")).orElseThrow().info().parts()).extracting(PartInfo::name)
+            assertThat(store.open(CheckpointId.of("ok")).orElseThrow().info().parts())
+                    .extracting(PartInfo::name)
                     .containsExactly("fine");
         }
     }
@@ -489,7 +547,8 @@ public abstract class CheckpointStoreContract {
             assertThat(store.open(longest).orElseThrow().readPart(part)).isEqualTo(bytes(1, 100));
             assertThat(store.open(sibling).orElseThrow().readPart("p")).isEqualTo(bytes(2, 100));
             assertThatThrownBy(() -> CheckpointId.of(seg + "\u00e9")).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> CheckpointId.of(longest.value() + "Z")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> CheckpointId.of(longest.value() + "Z"))
+                    .isInstanceOf(IllegalArgumentException.class);
             assertThat(store.delete(longest)).isTrue();
             assertThat(store.list("")).containsExactly(sibling);
         }
@@ -503,33 +562,45 @@ public abstract class CheckpointStoreContract {
         Map<String, String> nullKey = new HashMap<>(optionsWith(Map.of()));
         nullKey.put(null, "1");
         nullKey.put("no-such-option", "2");
-        assertThatThrownBy(() -> Lifeboat.openCheckpointStore(newRoot(), nullKey).close())
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("null key");
+        assertThatThrownBy(
+                        () -> Lifeboat.openCheckpointStore(newRoot(), nullKey).close())
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("null key");
         assertThatThrownBy(() -> Lifeboat.openCheckpointStore(newRoot(), null).close())
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("options");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("options");
         assertThatThrownBy(() -> Lifeboat.openCheckpointStore(null, options()).close())
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("uri");
-        assertThatThrownBy(() -> CheckpointId.of(null)).isInstanceOf(NullPointerException.class)
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("uri");
+        assertThatThrownBy(() -> CheckpointId.of(null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("null");
         try (CheckpointStore store = openStore(newRoot())) {
-            assertThatThrownBy(() -> store.begin(null, 1)).isInstanceOf(NullPointerException.class)
+            assertThatThrownBy(() -> store.begin(null, 1))
+                    .isInstanceOf(NullPointerException.class)
                     .hasMessageContaining("id");
-            assertThatThrownBy(() -> store.open(null)).isInstanceOf(NullPointerException.class)
+            assertThatThrownBy(() -> store.open(null))
+                    .isInstanceOf(NullPointerException.class)
                     .hasMessageContaining("id");
-            assertThatThrownBy(() -> store.delete(null)).isInstanceOf(NullPointerException.class)
+            assertThatThrownBy(() -> store.delete(null))
+                    .isInstanceOf(NullPointerException.class)
                     .hasMessageContaining("id");
-            assertThatThrownBy(() -> store.list(null)).isInstanceOf(NullPointerException.class)
+            assertThatThrownBy(() -> store.list(null))
+                    .isInstanceOf(NullPointerException.class)
                     .hasMessageContaining("prefix");
-            assertThatThrownBy(() -> store.collectGarbage(null)).isInstanceOf(NullPointerException.class)
+            assertThatThrownBy(() -> store.collectGarbage(null))
+                    .isInstanceOf(NullPointerException.class)
                     .hasMessageContaining("minAge");
             try (CheckpointWriter writer = store.begin(CheckpointId.of("n"))) {
-                assertThatThrownBy(() -> writer.openPart(null)).isInstanceOf(NullPointerException.class)
+                assertThatThrownBy(() -> writer.openPart(null))
+                        .isInstanceOf(NullPointerException.class)
                         .hasMessageContaining("part name");
                 writer.writePart("p", bytes(1, 10));
                 writer.commit();
             }
             Checkpoint checkpoint = store.open(CheckpointId.of("n")).orElseThrow();
-            assertThatThrownBy(() -> checkpoint.openPart(null)).isInstanceOf(NullPointerException.class)
+            assertThatThrownBy(() -> checkpoint.openPart(null))
+                    .isInstanceOf(NullPointerException.class)
                     .hasMessageContaining("name");
         }
     }
@@ -544,7 +615,8 @@ public abstract class CheckpointStoreContract {
             assertThatThrownBy(committed::commit).isInstanceOf(IllegalStateException.class);
             committed.close();
             committed.close();
-            assertThat(store.open(CheckpointId.of("a"))).as("closing a committed writer keeps the checkpoint")
+            assertThat(store.open(CheckpointId.of("a")))
+                    .as("closing a committed writer keeps the checkpoint")
                     .isPresent();
 
             CheckpointWriter aborted = store.begin(CheckpointId.of("b"));
@@ -583,7 +655,8 @@ public abstract class CheckpointStoreContract {
         assertThatThrownBy(() -> store.list("")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> store.delete(id)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> store.collectGarbage(Duration.ZERO)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(pending::commit).as("a writer of a closed store was aborted")
+        assertThatThrownBy(pending::commit)
+                .as("a writer of a closed store was aborted")
                 .isInstanceOf(IllegalStateException.class);
     }
 
@@ -601,14 +674,23 @@ public abstract class CheckpointStoreContract {
                 assertThat(e.writerEpoch()).isEqualTo(3);
                 assertThat(e.currentEpoch()).isIn(-1L, 5L);
             }
-            assertThat(store.open(CheckpointId.of("offsets/2"))).as("a fenced commit").isEmpty();
-            assertThat(commit(store, CheckpointId.of("offsets/3"), 5, Map.of("p", bytes(3, 10))).epoch()).isEqualTo(5);
-            assertThat(commit(store, CheckpointId.of("offsets/4"), 6, Map.of("p", bytes(4, 10))).epoch()).isEqualTo(6);
+            assertThat(store.open(CheckpointId.of("offsets/2")))
+                    .as("a fenced commit")
+                    .isEmpty();
+            assertThat(commit(store, CheckpointId.of("offsets/3"), 5, Map.of("p", bytes(3, 10)))
+                            .epoch())
+                    .isEqualTo(5);
+            assertThat(commit(store, CheckpointId.of("offsets/4"), 6, Map.of("p", bytes(4, 10)))
+                            .epoch())
+                    .isEqualTo(6);
             try (CheckpointWriter stale = store.begin(CheckpointId.of("offsets/5"), 5)) {
                 stale.writePart("p", bytes(5, 10));
-                assertThatThrownBy(stale::commit).as("epoch 5 after epoch 6 committed").isInstanceOf(FencedException.class);
+                assertThatThrownBy(stale::commit)
+                        .as("epoch 5 after epoch 6 committed")
+                        .isInstanceOf(FencedException.class);
             }
-            assertThat(store.list("offsets")).extracting(CheckpointId::value)
+            assertThat(store.list("offsets"))
+                    .extracting(CheckpointId::value)
                     .containsExactly("offsets/1", "offsets/3", "offsets/4");
 
             // A writer of epoch 6 that began (and wrote its parts) before epoch 7's first commit,
@@ -616,18 +698,26 @@ public abstract class CheckpointStoreContract {
             CheckpointWriter paused = store.begin(CheckpointId.of("offsets/5"), 6);
             paused.writePart("p", bytes(5, 10));
             try (CheckpointStore successor = openStore(root)) {
-                assertThat(commit(successor, CheckpointId.of("state/7"), 7, Map.of("p", bytes(7, 10))).epoch())
+                assertThat(commit(successor, CheckpointId.of("state/7"), 7, Map.of("p", bytes(7, 10)))
+                                .epoch())
                         .isEqualTo(7);
             }
             FencedException e = catchThrowableOfType(paused::commit, FencedException.class);
             assertThat(e.writerEpoch()).isEqualTo(6);
             paused.close();
-            assertThat(store.open(CheckpointId.of("offsets/5"))).as("a commit of epoch 6 after epoch 7's").isEmpty();
-            assertThat(commit(store, CheckpointId.of("offsets/5"), 7, Map.of("p", bytes(8, 10))).epoch())
-                    .as("the id the fenced writer wanted, committed by the new epoch").isEqualTo(7);
-            assertThat(store.open(CheckpointId.of("offsets/5")).orElseThrow().readPart("p")).isEqualTo(bytes(8, 10));
-            assertThat(commit(store, CheckpointId.of("tools/1"), 0, Map.of("p", bytes(9, 10))).epoch())
-                    .as("a writer outside any election (epoch 0) is not fenced").isZero();
+            assertThat(store.open(CheckpointId.of("offsets/5")))
+                    .as("a commit of epoch 6 after epoch 7's")
+                    .isEmpty();
+            assertThat(commit(store, CheckpointId.of("offsets/5"), 7, Map.of("p", bytes(8, 10)))
+                            .epoch())
+                    .as("the id the fenced writer wanted, committed by the new epoch")
+                    .isEqualTo(7);
+            assertThat(store.open(CheckpointId.of("offsets/5")).orElseThrow().readPart("p"))
+                    .isEqualTo(bytes(8, 10));
+            assertThat(commit(store, CheckpointId.of("tools/1"), 0, Map.of("p", bytes(9, 10)))
+                            .epoch())
+                    .as("a writer outside any election (epoch 0) is not fenced")
+                    .isZero();
         }
     }
 
@@ -657,13 +747,15 @@ public abstract class CheckpointStoreContract {
         boolean resumedEarly = false;
         ExecutorService leader = Executors.newSingleThreadExecutor();
         try (CheckpointStore store = Lifeboat.openCheckpointStore(root, opts);
-                ChildJvm child = ChildJvm.start(CheckpointCrashChild.class, List.of(ChildArgs.encodeUri(root),
-                        ChildArgs.encodeOptions(opts), Long.toString(seed), "3"))) {
+                ChildJvm child = ChildJvm.start(
+                        CheckpointCrashChild.class,
+                        List.of(ChildArgs.encodeUri(root), ChildArgs.encodeOptions(opts), Long.toString(seed), "3"))) {
             child.awaitLine("READY", CHILD_START);
             int committing = 0;
             while (committing <= pauseAfter) {
-                String line = child.nextLine(CHILD_PROGRESS).orElseThrow(() -> new AssertionError(
-                        "the child stopped: " + transcript + " " + child.describe()));
+                String line = child.nextLine(CHILD_PROGRESS)
+                        .orElseThrow(
+                                () -> new AssertionError("the child stopped: " + transcript + " " + child.describe()));
                 transcript.add(line);
                 collectFencing(line, committed, fenced);
                 if (line.startsWith("COMMITTING ")) {
@@ -673,8 +765,8 @@ public abstract class CheckpointStoreContract {
             Thread.sleep(random.nextInt(3));
             child.signal(true);
             transcript.add("-- paused");
-            Future<CheckpointInfo> first = leader.submit(
-                    () -> commit(store, CheckpointId.of("leader/0"), 4, Map.of("p", bytes(40, 100))));
+            Future<CheckpointInfo> first =
+                    leader.submit(() -> commit(store, CheckpointId.of("leader/0"), 4, Map.of("p", bytes(40, 100))));
             try {
                 first.get(2, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
@@ -682,7 +774,8 @@ public abstract class CheckpointStoreContract {
                 transcript.add("-- resumed before epoch 4 committed");
                 child.signal(false);
             }
-            assertThat(first.get(CHILD_PROGRESS.toSeconds(), TimeUnit.SECONDS).epoch()).isEqualTo(4);
+            assertThat(first.get(CHILD_PROGRESS.toSeconds(), TimeUnit.SECONDS).epoch())
+                    .isEqualTo(4);
             visibleAtFence = store.list(CheckpointCrashChild.PREFIX);
             transcript.add("-- epoch 4 committed; visible: " + visibleAtFence);
             if (!resumedEarly) {
@@ -690,8 +783,9 @@ public abstract class CheckpointStoreContract {
             }
             String last;
             do {
-                last = child.nextLine(CHILD_PROGRESS).orElseThrow(() -> new AssertionError(
-                        "the child of epoch 3 was not fenced: " + transcript + " " + child.describe()));
+                last = child.nextLine(CHILD_PROGRESS)
+                        .orElseThrow(() -> new AssertionError(
+                                "the child of epoch 3 was not fenced: " + transcript + " " + child.describe()));
                 transcript.add(last);
                 collectFencing(last, committed, fenced);
             } while (!last.equals("DONE"));
@@ -700,17 +794,26 @@ public abstract class CheckpointStoreContract {
             String story = "seed " + seed + ", child printed " + transcript;
             List<CheckpointId> visible = store.list(CheckpointCrashChild.PREFIX);
             assertThat(fenced).as("the child was fenced once: %s", story).hasSize(1);
-            assertThat(visible).as("checkpoints of epoch 3 after the child was fenced, against those visible when"
-                    + " epoch 4 committed: %s", story).isEqualTo(visibleAtFence);
-            assertThat(visible).as("what the child reported committed is visible: %s", story).containsAll(committed);
+            assertThat(visible)
+                    .as(
+                            "checkpoints of epoch 3 after the child was fenced, against those visible when"
+                                    + " epoch 4 committed: %s",
+                            story)
+                    .isEqualTo(visibleAtFence);
+            assertThat(visible)
+                    .as("what the child reported committed is visible: %s", story)
+                    .containsAll(committed);
             CheckpointId lost = fenced.iterator().next();
             assertThat(store.open(lost)).as("%s, fenced: %s", lost, story).isEmpty();
             for (CheckpointId id : visible) {
-                assertThat(store.open(id).orElseThrow().info().epoch()).as("epoch of %s", id).isEqualTo(3);
+                assertThat(store.open(id).orElseThrow().info().epoch())
+                        .as("epoch of %s", id)
+                        .isEqualTo(3);
                 assertIntact(store.open(id).orElseThrow(), seed, id);
             }
             assertThat(commit(store, lost, 4, Map.of("p", bytes(41, 100))).epoch())
-                    .as("%s committed by epoch 4 after epoch 3 was fenced on it: %s", lost, story).isEqualTo(4);
+                    .as("%s committed by epoch 4 after epoch 3 was fenced on it: %s", lost, story)
+                    .isEqualTo(4);
             assertThat(store.open(lost).orElseThrow().readPart("p")).isEqualTo(bytes(41, 100));
             try (CheckpointWriter stale = store.begin(CheckpointId.of("leader/1"), 3)) {
                 stale.writePart("p", bytes(42, 100));
@@ -742,12 +845,14 @@ public abstract class CheckpointStoreContract {
         Set<CheckpointId> begun = new HashSet<>();
         List<String> transcript = new ArrayList<>();
         String childName;
-        try (ChildJvm child = ChildJvm.start(CheckpointCrashChild.class, List.of(ChildArgs.encodeUri(root),
-                ChildArgs.encodeOptions(opts), Long.toString(seed)))) {
+        try (ChildJvm child = ChildJvm.start(
+                CheckpointCrashChild.class,
+                List.of(ChildArgs.encodeUri(root), ChildArgs.encodeOptions(opts), Long.toString(seed)))) {
             child.awaitLine("READY", CHILD_START);
             while (committed.size() < killAfter) {
-                String line = child.nextLine(CHILD_PROGRESS).orElseThrow(() -> new AssertionError(
-                        "the child stopped after " + committed.size() + " commits: " + child.describe()));
+                String line = child.nextLine(CHILD_PROGRESS)
+                        .orElseThrow(() -> new AssertionError(
+                                "the child stopped after " + committed.size() + " commits: " + child.describe()));
                 transcript.add(line);
                 collect(line, begun, committed);
             }
@@ -761,11 +866,15 @@ public abstract class CheckpointStoreContract {
         try (CheckpointStore store = Lifeboat.openCheckpointStore(root, opts)) {
             List<CheckpointId> listed = store.list(CheckpointCrashChild.PREFIX);
             assertThat(listed).as("checkpoints after SIGKILL").containsAll(committed);
-            assertThat(begun).as("every listed checkpoint was begun by the child (seed %d; %s printed %s)", seed,
-                    childName, transcript).containsAll(listed);
+            assertThat(begun)
+                    .as(
+                            "every listed checkpoint was begun by the child (seed %d; %s printed %s)",
+                            seed, childName, transcript)
+                    .containsAll(listed);
             for (CheckpointId id : begun) {
                 Optional<Checkpoint> checkpoint = store.open(id);
-                assertThat(checkpoint.isPresent()).as("%s is listed exactly when it can be opened", id)
+                assertThat(checkpoint.isPresent())
+                        .as("%s is listed exactly when it can be opened", id)
                         .isEqualTo(listed.contains(id));
                 if (checkpoint.isPresent()) {
                     assertIntact(checkpoint.get(), seed, id);
@@ -780,8 +889,10 @@ public abstract class CheckpointStoreContract {
                         expectedKeys.add(id.value() + "/" + part.name());
                     }
                 }
-                assertThat(faults.get().list(StoredKind.CHECKPOINT_PART).stream().map(StoredObject::key)
-                        .collect(Collectors.toSet())).as("parts left after collectGarbage(ZERO)")
+                assertThat(faults.get().list(StoredKind.CHECKPOINT_PART).stream()
+                                .map(StoredObject::key)
+                                .collect(Collectors.toSet()))
+                        .as("parts left after collectGarbage(ZERO)")
                         .isEqualTo(expectedKeys);
             }
             for (CheckpointId id : listed) {
@@ -791,7 +902,8 @@ public abstract class CheckpointStoreContract {
                 if (!listed.contains(id)) {
                     commit(store, id, 0, Map.of("retry", bytes(7, 100)));
                     assertThat(store.open(id).orElseThrow().readPart("retry"))
-                            .as("%s committed again after its attempt was abandoned", id).isEqualTo(bytes(7, 100));
+                            .as("%s committed again after its attempt was abandoned", id)
+                            .isEqualTo(bytes(7, 100));
                 }
             }
         }
@@ -815,8 +927,9 @@ public abstract class CheckpointStoreContract {
         Set<CheckpointId> parentWon = new HashSet<>();
         Set<CheckpointId> parentLost = new HashSet<>();
         try (CheckpointStore store = Lifeboat.openCheckpointStore(root, opts);
-                ChildJvm child = ChildJvm.start(CheckpointCrashChild.class, List.of(ChildArgs.encodeUri(root),
-                        ChildArgs.encodeOptions(opts), Long.toString(seed)))) {
+                ChildJvm child = ChildJvm.start(
+                        CheckpointCrashChild.class,
+                        List.of(ChildArgs.encodeUri(root), ChildArgs.encodeOptions(opts), Long.toString(seed)))) {
             child.awaitLine("READY", CHILD_START);
             for (long n = ids - 1; n >= 0; n--) {
                 CheckpointId id = CheckpointCrashChild.id(n);
@@ -834,8 +947,9 @@ public abstract class CheckpointStoreContract {
             }
             for (long n = 0; n < ids; n++) {
                 while (!childOutcome.containsKey(CheckpointCrashChild.id(n))) {
-                    String line = child.nextLine(CHILD_PROGRESS).orElseThrow(() -> new AssertionError(
-                            "the child stopped before reaching crash/" + ids + ": " + child.describe()));
+                    String line = child.nextLine(CHILD_PROGRESS)
+                            .orElseThrow(() -> new AssertionError(
+                                    "the child stopped before reaching crash/" + ids + ": " + child.describe()));
                     collectOutcome(line, childOutcome);
                 }
             }
@@ -843,13 +957,17 @@ public abstract class CheckpointStoreContract {
             for (long n = 0; n < ids; n++) {
                 CheckpointId id = CheckpointCrashChild.id(n);
                 boolean childWon = childOutcome.get(id);
-                assertThat(childWon).as("%s: the child won exactly when this JVM lost", id)
-                        .isEqualTo(parentLost.contains(id)).isNotEqualTo(parentWon.contains(id));
+                assertThat(childWon)
+                        .as("%s: the child won exactly when this JVM lost", id)
+                        .isEqualTo(parentLost.contains(id))
+                        .isNotEqualTo(parentWon.contains(id));
                 Checkpoint checkpoint = store.open(id).orElseThrow();
                 if (childWon) {
                     assertIntact(checkpoint, seed, id);
                 } else {
-                    assertThat(checkpoint.info().parts()).extracting(PartInfo::name).containsExactly("parent");
+                    assertThat(checkpoint.info().parts())
+                            .extracting(PartInfo::name)
+                            .containsExactly("parent");
                     assertThat(checkpoint.readPart("parent")).isEqualTo(bytes((int) n, 100));
                 }
             }
@@ -884,8 +1002,8 @@ public abstract class CheckpointStoreContract {
     }
 
     /** Commits {@code parts} (in iteration order) as checkpoint {@code id} with {@code epoch}. */
-    protected static CheckpointInfo commit(CheckpointStore store, CheckpointId id, long epoch,
-            Map<String, byte[]> parts) throws IOException {
+    protected static CheckpointInfo commit(
+            CheckpointStore store, CheckpointId id, long epoch, Map<String, byte[]> parts) throws IOException {
         try (CheckpointWriter writer = store.begin(id, epoch)) {
             for (Map.Entry<String, byte[]> part : parts.entrySet()) {
                 writer.writePart(part.getKey(), part.getValue());
@@ -909,24 +1027,33 @@ public abstract class CheckpointStoreContract {
     private void assertNoParts(URI root, String when) throws IOException {
         Optional<StorageFaults> faults = optionalFaults(root);
         if (faults.isPresent()) {
-            assertThat(faults.get().list(StoredKind.CHECKPOINT_PART)).as("checkpoint parts stored %s", when).isEmpty();
+            assertThat(faults.get().list(StoredKind.CHECKPOINT_PART))
+                    .as("checkpoint parts stored %s", when)
+                    .isEmpty();
         }
     }
 
     private static StoredObject part(StorageFaults faults, CheckpointId id, String name) throws IOException {
         String key = id.value() + "/" + name;
         List<StoredObject> parts = faults.list(StoredKind.CHECKPOINT_PART);
-        return parts.stream().filter(o -> o.key().equals(key)).findFirst()
+        return parts.stream()
+                .filter(o -> o.key().equals(key))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no CHECKPOINT_PART with key " + key + " among "
                         + parts.stream().map(StoredObject::key).collect(Collectors.toList())));
     }
 
     private static void assertIntact(Checkpoint checkpoint, long seed, CheckpointId id) throws IOException {
         List<CheckpointCrashChild.Part> parts = CheckpointCrashChild.parts(seed, number(id));
-        assertThat(checkpoint.info().parts()).extracting(PartInfo::name).as("parts of %s", id)
-                .containsExactlyElementsOf(parts.stream().map(CheckpointCrashChild.Part::name).collect(Collectors.toList()));
+        assertThat(checkpoint.info().parts())
+                .extracting(PartInfo::name)
+                .as("parts of %s", id)
+                .containsExactlyElementsOf(
+                        parts.stream().map(CheckpointCrashChild.Part::name).collect(Collectors.toList()));
         for (CheckpointCrashChild.Part part : parts) {
-            assertThat(checkpoint.readPart(part.name())).as("%s part %s", id, part.name()).isEqualTo(part.bytes());
+            assertThat(checkpoint.readPart(part.name()))
+                    .as("%s part %s", id, part.name())
+                    .isEqualTo(part.bytes());
         }
     }
 

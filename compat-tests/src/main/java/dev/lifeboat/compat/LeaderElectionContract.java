@@ -100,8 +100,11 @@ public abstract class LeaderElectionContract {
     @Test
     public void serviceLoaderFindsTheProviderForItsScheme() {
         URI root = newRoot();
-        assertThat(root.getScheme()).as("scheme of newRoot() %s", root).isEqualToIgnoringCase(provider().scheme());
-        assertThat(Lifeboat.leaderElectionProvider(root)).isInstanceOf(provider().getClass());
+        assertThat(root.getScheme())
+                .as("scheme of newRoot() %s", root)
+                .isEqualToIgnoringCase(provider().scheme());
+        assertThat(Lifeboat.leaderElectionProvider(root))
+                .isInstanceOf(provider().getClass());
     }
 
     @Test
@@ -140,7 +143,9 @@ public abstract class LeaderElectionContract {
         assertThat(l.epoch()).isPositive();
         for (Candidate c : candidates) {
             if (c != leader) {
-                assertThat(c.leadership()).as("leadership() of follower %s", c.participantId()).isEmpty();
+                assertThat(c.leadership())
+                        .as("leadership() of follower %s", c.participantId())
+                        .isEmpty();
             }
         }
     }
@@ -162,23 +167,36 @@ public abstract class LeaderElectionContract {
             long epoch = leader.leadership().orElseThrow().epoch();
             epochs.add(epoch);
             Recorder r = recorders.get(candidates.indexOf(leader));
-            assertThat(Await.until(timingMargin(), () -> r.lastElected().isPresent())).as("elected() called").isTrue();
-            assertThat(r.lastElected().orElseThrow().epoch()).as("epoch told to elected()").isEqualTo(epoch);
+            assertThat(Await.until(timingMargin(), () -> r.lastElected().isPresent()))
+                    .as("elected() called")
+                    .isTrue();
+            assertThat(r.lastElected().orElseThrow().epoch())
+                    .as("epoch told to elected()")
+                    .isEqualTo(epoch);
             leader.resign();
             assertThat(leader.isLeader()).as("isLeader() after resign()").isFalse();
             remaining.remove(leader);
         }
-        assertThat(epochs).as("epochs of successive leaderships").isSortedAccordingTo(Long::compare)
+        assertThat(epochs)
+                .as("epochs of successive leaderships")
+                .isSortedAccordingTo(Long::compare)
                 .doesNotHaveDuplicates();
         Candidate late = join(group, "late", new Recorder());
-        assertThat(late.awaitLeadership(failover(group))).as("a candidate joining after everyone resigned").isTrue();
-        assertThat(late.leadership().orElseThrow().epoch()).as("epoch of the next leadership")
+        assertThat(late.awaitLeadership(failover(group)))
+                .as("a candidate joining after everyone resigned")
+                .isTrue();
+        assertThat(late.leadership().orElseThrow().epoch())
+                .as("epoch of the next leadership")
                 .isGreaterThan(epochs.get(epochs.size() - 1));
         for (int i = 0; i < candidates.size(); i++) {
             Recorder r = recorders.get(i);
-            assertThat(Await.until(timingMargin(), () -> r.losses().size() == 1)).as("lost() after resign()").isTrue();
+            assertThat(Await.until(timingMargin(), () -> r.losses().size() == 1))
+                    .as("lost() after resign()")
+                    .isTrue();
             assertThat(r.losses().get(0).reason()).isEqualTo(LossReason.RESIGNED);
-            assertThat(r.elected()).as("elected() calls of %s", candidates.get(i).participantId()).hasSize(1);
+            assertThat(r.elected())
+                    .as("elected() calls of %s", candidates.get(i).participantId())
+                    .hasSize(1);
         }
     }
 
@@ -192,7 +210,8 @@ public abstract class LeaderElectionContract {
         long before = leader.leadership().orElseThrow().epoch();
         leader.resign();
         assertThat(follower.awaitLeadership(failover(group)))
-                .as("the follower leads within failoverTimeout() + %s after resign()", timingMargin()).isTrue();
+                .as("the follower leads within failoverTimeout() + %s after resign()", timingMargin())
+                .isTrue();
         assertThat(follower.leadership().orElseThrow().epoch()).isGreaterThan(before);
         assertThat(leader.isLeader()).isFalse();
     }
@@ -214,7 +233,9 @@ public abstract class LeaderElectionContract {
         long firstEpoch = first.leadership().orElseThrow().epoch();
         first.close();
         Recorder firstRecorder = recorders.get(candidates.indexOf(first));
-        assertThat(Await.until(timingMargin(), () -> !firstRecorder.losses().isEmpty())).as("lost() after close()").isTrue();
+        assertThat(Await.until(timingMargin(), () -> !firstRecorder.losses().isEmpty()))
+                .as("lost() after close()")
+                .isTrue();
         assertThat(firstRecorder.losses().get(0).reason()).isEqualTo(LossReason.CLOSED);
         List<Candidate> rest = new ArrayList<>(candidates);
         rest.remove(first);
@@ -242,13 +263,19 @@ public abstract class LeaderElectionContract {
         Candidate c = join(group, "solo", recorder);
         holder.resign();
         assertThat(c.awaitLeadership(failover(group))).isTrue();
-        assertThat(Await.until(timingMargin(), () -> !recorder.elected().isEmpty())).as("elected() called").isTrue();
+        assertThat(Await.until(timingMargin(), () -> !recorder.elected().isEmpty()))
+                .as("elected() called")
+                .isTrue();
         Leadership leadership = c.leadership().orElseThrow();
         assertThat(recorder.elected()).as("elected() carries leadership()").containsExactly(leadership);
         assertThat(leadership.participantId()).isEqualTo("solo");
-        assertThat(recorder.leaderInElected()).as("isLeader() seen inside elected()").containsExactly(true);
+        assertThat(recorder.leaderInElected())
+                .as("isLeader() seen inside elected()")
+                .containsExactly(true);
         c.resign();
-        assertThat(Await.until(timingMargin(), () -> !recorder.losses().isEmpty())).as("lost() called").isTrue();
+        assertThat(Await.until(timingMargin(), () -> !recorder.losses().isEmpty()))
+                .as("lost() called")
+                .isTrue();
         Loss loss = recorder.losses().get(0);
         assertThat(loss.leadership()).isEqualTo(leadership);
         assertThat(loss.reason()).isEqualTo(LossReason.RESIGNED);
@@ -308,12 +335,14 @@ public abstract class LeaderElectionContract {
         long epoch;
         try (LeaderElection election = Lifeboat.openLeaderElection(group, Kit.merge(options(), Map.of()));
                 Candidate c = election.join("first", new Recorder())) {
-            assertThat(c.awaitLeadership(election.failoverTimeout().plus(timingMargin()))).isTrue();
+            assertThat(c.awaitLeadership(election.failoverTimeout().plus(timingMargin())))
+                    .isTrue();
             epoch = c.leadership().orElseThrow().epoch();
         }
         Candidate next = join(group, "second", new Recorder());
         assertThat(next.awaitLeadership(failover(group))).isTrue();
-        assertThat(next.leadership().orElseThrow().epoch()).as("epoch after every participant left")
+        assertThat(next.leadership().orElseThrow().epoch())
+                .as("epoch after every participant left")
                 .isGreaterThan(epoch);
     }
 
@@ -332,22 +361,27 @@ public abstract class LeaderElectionContract {
         Map<String, String> opts = Kit.merge(options(), Map.of());
         LeaderElection election = connect(group);
         Duration failover = election.failoverTimeout().plus(timingMargin());
-        try (ChildJvm child = ChildJvm.start(ElectionChild.class, List.of(ChildArgs.encodeUri(group),
-                ChildArgs.encodeOptions(opts), "child"))) {
+        try (ChildJvm child = ChildJvm.start(
+                ElectionChild.class, List.of(ChildArgs.encodeUri(group), ChildArgs.encodeOptions(opts), "child"))) {
             String elected = child.awaitLine("ELECTED ", CHILD_START.plus(failover));
-            long childEpoch = Long.parseLong(elected.substring("ELECTED ".length()).trim());
+            long childEpoch =
+                    Long.parseLong(elected.substring("ELECTED ".length()).trim());
             Recorder recorder = new Recorder();
             Candidate parent = election.join("parent", recorder);
             recorder.attach(parent);
             for (int s = 0; s < 50; s++) {
-                assertThat(parent.isLeader()).as("this candidate while the child leads (sample %d)", s).isFalse();
+                assertThat(parent.isLeader())
+                        .as("this candidate while the child leads (sample %d)", s)
+                        .isFalse();
                 Thread.sleep(10);
             }
             child.kill();
             long killed = System.nanoTime();
             assertThat(parent.awaitLeadership(failover))
-                    .as("leadership within failoverTimeout() %s + margin %s after SIGKILL of the leader",
-                            election.failoverTimeout(), timingMargin()).isTrue();
+                    .as(
+                            "leadership within failoverTimeout() %s + margin %s after SIGKILL of the leader",
+                            election.failoverTimeout(), timingMargin())
+                    .isTrue();
             Duration took = Duration.ofNanos(System.nanoTime() - killed);
             assertThat(parent.leadership().orElseThrow().epoch())
                     .as("epoch after taking over from the child's epoch %d (took %s)", childEpoch, took)
@@ -384,19 +418,25 @@ public abstract class LeaderElectionContract {
         Duration timeout = failover(group);
         AtomicReference<Candidate> leader = new AtomicReference<>();
         boolean found = Await.until(timeout, () -> {
-            List<Candidate> leading = candidates.stream().filter(Candidate::isLeader).collect(Collectors.toList());
+            List<Candidate> leading =
+                    candidates.stream().filter(Candidate::isLeader).collect(Collectors.toList());
             if (leading.size() == 1) {
                 leader.set(leading.get(0));
                 return true;
             }
             return false;
         });
-        assertThat(found).as("one of %s leads within %s", ids(candidates), timeout).isTrue();
+        assertThat(found)
+                .as("one of %s leads within %s", ids(candidates), timeout)
+                .isTrue();
         return leader.get();
     }
 
     private static List<String> leaders(List<Candidate> candidates) {
-        return candidates.stream().filter(Candidate::isLeader).map(Candidate::participantId).collect(Collectors.toList());
+        return candidates.stream()
+                .filter(Candidate::isLeader)
+                .map(Candidate::participantId)
+                .collect(Collectors.toList());
     }
 
     private static List<String> ids(List<Candidate> candidates) {

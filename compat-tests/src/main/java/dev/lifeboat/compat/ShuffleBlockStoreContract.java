@@ -65,8 +65,11 @@ public abstract class ShuffleBlockStoreContract {
     @Test
     public void serviceLoaderFindsTheProviderForItsScheme() {
         URI root = newRoot();
-        assertThat(root.getScheme()).as("scheme of newRoot() %s", root).isEqualToIgnoringCase(provider().scheme());
-        assertThat(Lifeboat.shuffleBlockStoreProvider(root)).isInstanceOf(provider().getClass());
+        assertThat(root.getScheme())
+                .as("scheme of newRoot() %s", root)
+                .isEqualToIgnoringCase(provider().scheme());
+        assertThat(Lifeboat.shuffleBlockStoreProvider(root))
+                .isInstanceOf(provider().getClass());
     }
 
     @Test
@@ -111,7 +114,9 @@ public abstract class ShuffleBlockStoreContract {
                 assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(blocks[3], 1000, blocks[3].length));
             }
             try (ShuffleBlockStore other = openStore(root)) {
-                assertThat(other.readBlock(status, 1)).as("a block read by another instance").isEqualTo(blocks[1]);
+                assertThat(other.readBlock(status, 1))
+                        .as("a block read by another instance")
+                        .isEqualTo(blocks[1]);
             }
         }
     }
@@ -151,17 +156,22 @@ public abstract class ShuffleBlockStoreContract {
         try (ShuffleBlockStore store = openStore(newRoot());
                 MapOutputWriter writer = store.openMapOutput(MapOutputId.of(3, 0, 0), 5)) {
             writer.writePartition(2, bytes(2, 10));
-            assertThatThrownBy(() -> writer.openPartition(1)).as("a partition before the last one")
+            assertThatThrownBy(() -> writer.openPartition(1))
+                    .as("a partition before the last one")
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> writer.openPartition(2)).as("the same partition again")
+            assertThatThrownBy(() -> writer.openPartition(2))
+                    .as("the same partition again")
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> writer.openPartition(5)).as("a partition out of range")
+            assertThatThrownBy(() -> writer.openPartition(5))
+                    .as("a partition out of range")
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> writer.openPartition(-1)).as("a negative partition")
+            assertThatThrownBy(() -> writer.openPartition(-1))
+                    .as("a negative partition")
                     .isInstanceOf(IllegalArgumentException.class);
         }
         try (ShuffleBlockStore store = openStore(newRoot())) {
-            assertThatThrownBy(() -> store.openMapOutput(MapOutputId.of(3, 1, 0), -1).close())
+            assertThatThrownBy(() ->
+                            store.openMapOutput(MapOutputId.of(3, 1, 0), -1).close())
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -175,7 +185,8 @@ public abstract class ShuffleBlockStoreContract {
             assertThatThrownBy(() -> committed.openPartition(1)).isInstanceOf(IllegalStateException.class);
             committed.close();
             committed.close();
-            assertThat(store.readBlock(status, 0)).as("closing a committed writer keeps its output")
+            assertThat(store.readBlock(status, 0))
+                    .as("closing a committed writer keeps its output")
                     .isEqualTo(bytes(0, 10));
 
             MapOutputWriter aborted = store.openMapOutput(MapOutputId.of(4, 1, 0), 3);
@@ -230,17 +241,19 @@ public abstract class ShuffleBlockStoreContract {
                 List<Thread> threads = new ArrayList<>();
                 for (int a = 0; a < attempts; a++) {
                     int attempt = a;
-                    Thread t = new Thread(() -> {
-                        try (MapOutputWriter w = store.openMapOutput(MapOutputId.of(7, mapId, attempt), 3)) {
-                            for (int r = 0; r < 3; r++) {
-                                w.writePartition(r, attemptBytes(attempt, r));
-                            }
-                            barrier.await(60, TimeUnit.SECONDS);
-                            statuses[attempt] = w.commit();
-                        } catch (Throwable e) {
-                            failure.compareAndSet(null, e);
-                        }
-                    }, "shuffle-contract-attempt-" + a);
+                    Thread t = new Thread(
+                            () -> {
+                                try (MapOutputWriter w = store.openMapOutput(MapOutputId.of(7, mapId, attempt), 3)) {
+                                    for (int r = 0; r < 3; r++) {
+                                        w.writePartition(r, attemptBytes(attempt, r));
+                                    }
+                                    barrier.await(60, TimeUnit.SECONDS);
+                                    statuses[attempt] = w.commit();
+                                } catch (Throwable e) {
+                                    failure.compareAndSet(null, e);
+                                }
+                            },
+                            "shuffle-contract-attempt-" + a);
                     threads.add(t);
                     t.start();
                 }
@@ -252,10 +265,13 @@ public abstract class ShuffleBlockStoreContract {
                 }
                 MapStatus winner = statuses[0];
                 for (MapStatus s : statuses) {
-                    assertThat(s).as("map %d: every commit returns the winner's status", map).isEqualTo(winner);
+                    assertThat(s)
+                            .as("map %d: every commit returns the winner's status", map)
+                            .isEqualTo(winner);
                 }
                 for (int r = 0; r < 3; r++) {
-                    assertThat(store.readBlock(winner, r)).as("map %d block %d", map, r)
+                    assertThat(store.readBlock(winner, r))
+                            .as("map %d block %d", map, r)
                             .isEqualTo(attemptBytes(winner.id().attempt(), r));
                 }
             }
@@ -265,7 +281,8 @@ public abstract class ShuffleBlockStoreContract {
     @Test
     public void mapStatusRoundTripsThroughBytes() throws IOException {
         try (ShuffleBlockStore store = openStore(newRoot())) {
-            MapStatus status = write(store, MapOutputId.of(8, 42, 3), new byte[][] {bytes(0, 10), new byte[0], bytes(2, 99)});
+            MapStatus status =
+                    write(store, MapOutputId.of(8, 42, 3), new byte[][] {bytes(0, 10), new byte[0], bytes(2, 99)});
             MapStatus back = MapStatus.fromBytes(status.toBytes());
             assertThat(back).isEqualTo(status);
             assertThat(back.location()).isEqualTo(status.location());
@@ -282,14 +299,17 @@ public abstract class ShuffleBlockStoreContract {
             List<Thread> threads = new ArrayList<>();
             for (int m = 0; m < maps; m++) {
                 int map = m;
-                Thread t = new Thread(() -> {
-                    try {
-                        statuses[map] = write(store, MapOutputId.of(9, map, 0),
-                                new byte[][] {bytes(map * 4, 20_000), bytes(map * 4 + 1, 20_000)});
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
-                    }
-                }, "shuffle-contract-map-" + m);
+                Thread t = new Thread(
+                        () -> {
+                            try {
+                                statuses[map] = write(store, MapOutputId.of(9, map, 0), new byte[][] {
+                                    bytes(map * 4, 20_000), bytes(map * 4 + 1, 20_000)
+                                });
+                            } catch (Throwable e) {
+                                failure.compareAndSet(null, e);
+                            }
+                        },
+                        "shuffle-contract-map-" + m);
                 threads.add(t);
                 t.start();
             }
@@ -344,7 +364,9 @@ public abstract class ShuffleBlockStoreContract {
             for (int r = 0; r < 2; r++) {
                 assertUnavailable(store, lost, r);
             }
-            assertThat(store.readBlock(kept, 1)).as("another map output at the same location").isEqualTo(bytes(3, 1000));
+            assertThat(store.readBlock(kept, 1))
+                    .as("another map output at the same location")
+                    .isEqualTo(bytes(3, 1000));
         }
     }
 
@@ -355,7 +377,8 @@ public abstract class ShuffleBlockStoreContract {
         try (ShuffleBlockStore store = openStore(root)) {
             byte[][] blocks = {bytes(0, 16_384), bytes(1, 16_384), bytes(2, 16_384)};
             MapStatus status = write(store, MapOutputId.of(13, 0, 0), blocks);
-            StoredObject target = dataOf(faults, status).stream().max(Comparator.comparingLong(StoredObject::length))
+            StoredObject target = dataOf(faults, status).stream()
+                    .max(Comparator.comparingLong(StoredObject::length))
                     .orElseThrow();
             faults.flipByte(target, target.length() / 2);
             int unavailable = 0;
@@ -368,10 +391,13 @@ public abstract class ShuffleBlockStoreContract {
                     unavailable++;
                 }
                 if (read != null) {
-                    assertThat(read).as("block %d is either correct or unavailable", r).isEqualTo(blocks[r]);
+                    assertThat(read)
+                            .as("block %d is either correct or unavailable", r)
+                            .isEqualTo(blocks[r]);
                 }
             }
-            assertThat(unavailable).as("blocks reported unavailable after a flipped byte in %s", target.name())
+            assertThat(unavailable)
+                    .as("blocks reported unavailable after a flipped byte in %s", target.name())
                     .isGreaterThanOrEqualTo(1);
         }
     }
@@ -389,12 +415,14 @@ public abstract class ShuffleBlockStoreContract {
             byte[][] blocks = {bytes(0, 1000), bytes(1, 1000)};
             MapStatus status = write(store, MapOutputId.of(16, 0, 0), blocks);
             MapStatus other = write(store, MapOutputId.of(16, 1, 0), new byte[][] {bytes(2, 100)});
-            StoredObject target = dataOf(faults, status).stream().max(Comparator.comparingLong(StoredObject::length))
+            StoredObject target = dataOf(faults, status).stream()
+                    .max(Comparator.comparingLong(StoredObject::length))
                     .orElseThrow();
             try {
                 faults.append(target, new byte[] {9, 9, 9});
             } catch (UnsupportedOperationException e) {
-                org.junit.jupiter.api.Assumptions.abort("the backend's fault injection cannot append: " + e.getMessage());
+                org.junit.jupiter.api.Assumptions.abort(
+                        "the backend's fault injection cannot append: " + e.getMessage());
             }
             try (ShuffleBlockStore reader = openStore(root)) {
                 for (int r = 0; r < blocks.length; r++) {
@@ -429,7 +457,8 @@ public abstract class ShuffleBlockStoreContract {
         }
         try (ShuffleBlockStore reader = openStore(root)) {
             assertThat(reader.readBlock(status, 0)).isEqualTo(bytes(0, 5000));
-            assertThat(reader.readBlock(MapStatus.fromBytes(status.toBytes()), 1)).isEqualTo(bytes(1, 5000));
+            assertThat(reader.readBlock(MapStatus.fromBytes(status.toBytes()), 1))
+                    .isEqualTo(bytes(1, 5000));
         }
     }
 
@@ -439,7 +468,8 @@ public abstract class ShuffleBlockStoreContract {
         MapStatus status = write(store, MapOutputId.of(17, 0, 0), new byte[][] {bytes(0, 10)});
         store.close();
         store.close();
-        assertThatThrownBy(() -> store.openMapOutput(MapOutputId.of(17, 1, 0), 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> store.openMapOutput(MapOutputId.of(17, 1, 0), 1))
+                .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> store.openBlock(status, 0)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> store.removeShuffle(17)).isInstanceOf(IllegalStateException.class);
     }
@@ -513,8 +543,11 @@ public abstract class ShuffleBlockStoreContract {
         String key = status.id().shuffleId() + "/" + status.id().mapId();
         List<StoredObject> all = faults.list(StoredKind.SHUFFLE_DATA);
         List<StoredObject> data = all.stream().filter(o -> o.key().equals(key)).collect(Collectors.toList());
-        assertThat(data).as("SHUFFLE_DATA objects with key %s among %s", key,
-                all.stream().map(StoredObject::key).collect(Collectors.toList())).isNotEmpty();
+        assertThat(data)
+                .as(
+                        "SHUFFLE_DATA objects with key %s among %s",
+                        key, all.stream().map(StoredObject::key).collect(Collectors.toList()))
+                .isNotEmpty();
         return data;
     }
 }

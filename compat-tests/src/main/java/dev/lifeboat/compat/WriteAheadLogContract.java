@@ -78,13 +78,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 public abstract class WriteAheadLogContract {
     /** The standard option keys every WAL backend accepts. */
-    public static final List<String> STANDARD_OPTION_KEYS = List.of("durability", "segment-bytes",
-            "max-record-bytes", "group-commit.max-batch-bytes", "group-commit.delay",
+    public static final List<String> STANDARD_OPTION_KEYS = List.of(
+            "durability",
+            "segment-bytes",
+            "max-record-bytes",
+            "group-commit.max-batch-bytes",
+            "group-commit.delay",
             "group-commit.max-in-flight-bytes");
 
     private static final long SEED = 0x5EED_4A11L;
     /** The timestamp of the kit's first record; later records add their index. For overrides. */
     protected static final long TS = 1_700_000_000_000L;
+
     private static final Duration CHILD_START = Duration.ofSeconds(60);
     private static final Duration CHILD_ACK = Duration.ofSeconds(60);
 
@@ -110,7 +115,9 @@ public abstract class WriteAheadLogContract {
     @Test
     public void serviceLoaderFindsTheProviderForItsScheme() {
         URI root = newRoot();
-        assertThat(root.getScheme()).as("scheme of newRoot() %s", root).isEqualToIgnoringCase(provider().scheme());
+        assertThat(root.getScheme())
+                .as("scheme of newRoot() %s", root)
+                .isEqualToIgnoringCase(provider().scheme());
         assertThat(Lifeboat.walProvider(root)).isInstanceOf(provider().getClass());
     }
 
@@ -119,7 +126,8 @@ public abstract class WriteAheadLogContract {
         List<OptionSpec> specs = provider().options();
         for (String key : STANDARD_OPTION_KEYS) {
             assertThat(specs.stream().anyMatch(s -> s.accepts(key)))
-                    .as("the provider's options() accept the standard key '%s'", key).isTrue();
+                    .as("the provider's options() accept the standard key '%s'", key)
+                    .isTrue();
         }
     }
 
@@ -134,7 +142,8 @@ public abstract class WriteAheadLogContract {
 
     @Test
     public void badOptionValueIsRejectedNamingIt() {
-        assertThatThrownBy(() -> openLog(newRoot(), Map.of("durability", "sometimes")).close())
+        assertThatThrownBy(() ->
+                        openLog(newRoot(), Map.of("durability", "sometimes")).close())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("sometimes");
     }
@@ -183,7 +192,8 @@ public abstract class WriteAheadLogContract {
             for (int i = 0; i < 100; i++) {
                 byte[] r = record(i);
                 written.add(r);
-                RecordHandle h = i % 2 == 0 ? wal.append(ByteBuffer.wrap(r), TS + i) : wal.write(ByteBuffer.wrap(r), TS + i);
+                RecordHandle h =
+                        i % 2 == 0 ? wal.append(ByteBuffer.wrap(r), TS + i) : wal.write(ByteBuffer.wrap(r), TS + i);
                 assertThat(h.lsn()).as("LSN of the record appended %d-th", i).isEqualTo(i);
             }
             wal.sync();
@@ -197,7 +207,9 @@ public abstract class WriteAheadLogContract {
                 assertThat(r.get().timestampMillis()).isEqualTo(TS + i);
                 assertThat(r.get().handle()).isEqualTo(RecordHandle.of(i));
             }
-            assertThat(wal.read(RecordHandle.of(100))).as("a record not yet written").isEmpty();
+            assertThat(wal.read(RecordHandle.of(100)))
+                    .as("a record not yet written")
+                    .isEmpty();
         }
     }
 
@@ -208,7 +220,9 @@ public abstract class WriteAheadLogContract {
             byte[] copy = bytes.clone();
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             RecordHandle h = wal.append(buffer, TS);
-            assertThat(buffer.remaining()).as("append must not move the caller's buffer").isEqualTo(bytes.length);
+            assertThat(buffer.remaining())
+                    .as("append must not move the caller's buffer")
+                    .isEqualTo(bytes.length);
             Arrays.fill(bytes, (byte) 0x55); // reused by the caller at once
             wal.sync();
             assertThat(wal.read(h).orElseThrow().bytes()).isEqualTo(copy);
@@ -244,7 +258,8 @@ public abstract class WriteAheadLogContract {
         try (WriteAheadLog wal = openLog(root, Map.of())) {
             assertThat(wal.recovery()).isEqualTo(RecoveryReport.clean(50));
             assertRecords(wal, 0, written);
-            assertThat(wal.read(RecordHandle.of(7)).orElseThrow().timestampMillis()).isEqualTo(TS + 7);
+            assertThat(wal.read(RecordHandle.of(7)).orElseThrow().timestampMillis())
+                    .isEqualTo(TS + 7);
             RecordHandle next = wal.write(ByteBuffer.wrap(record(50)), TS + 50);
             assertThat(next).as("appends continue after the last record").isEqualTo(RecordHandle.of(50));
             written.add(record(50));
@@ -299,7 +314,8 @@ public abstract class WriteAheadLogContract {
             assertThatThrownBy(() -> wal.write(ByteBuffer.allocate(4096), TS))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThat(wal.write(ByteBuffer.allocate(10), TS))
-                    .as("a rejected record takes no LSN and leaves the log usable").isEqualTo(RecordHandle.of(1));
+                    .as("a rejected record takes no LSN and leaves the log usable")
+                    .isEqualTo(RecordHandle.of(1));
         }
     }
 
@@ -339,7 +355,8 @@ public abstract class WriteAheadLogContract {
 
     @Test
     public void openReaderOfAMissingLogFailsWithNoSuchFile() {
-        assertThatThrownBy(() -> Lifeboat.openWriteAheadLogReader(newRoot(), optionsWith(Map.of())).close())
+        assertThatThrownBy(() -> Lifeboat.openWriteAheadLogReader(newRoot(), optionsWith(Map.of()))
+                        .close())
                 .isInstanceOf(NoSuchFileException.class);
     }
 
@@ -370,7 +387,9 @@ public abstract class WriteAheadLogContract {
                 RecordHandle h = wal.append(ByteBuffer.wrap(record(i)), TS + i);
                 wal.sync(level);
                 if (level.atLeast(Durability.FLUSH)) {
-                    assertThat(wal.read(h)).as("record appended before sync(%s)", level).isPresent();
+                    assertThat(wal.read(h))
+                            .as("record appended before sync(%s)", level)
+                            .isPresent();
                 }
                 i++;
             }
@@ -378,7 +397,9 @@ public abstract class WriteAheadLogContract {
             wal.sync();
             wal.sync(); // nothing new: returns at once
             try (WriteAheadLogReader reader = Lifeboat.openWriteAheadLogReader(root, optionsWith(Map.of()))) {
-                assertThat(readAll(reader)).as("records a reader sees after sync").hasSize(i + 1);
+                assertThat(readAll(reader))
+                        .as("records a reader sees after sync")
+                        .hasSize(i + 1);
             }
         }
     }
@@ -400,12 +421,15 @@ public abstract class WriteAheadLogContract {
             RecordHandle keep = RecordHandle.of(60);
             wal.truncateBefore(keep);
             long first = wal.first().orElseThrow().lsn();
-            assertThat(first).as("first record after truncateBefore(lsn:60) with 4 KiB segments")
-                    .isGreaterThan(0).isLessThanOrEqualTo(60);
+            assertThat(first)
+                    .as("first record after truncateBefore(lsn:60) with 4 KiB segments")
+                    .isGreaterThan(0)
+                    .isLessThanOrEqualTo(60);
             assertThat(wal.read(RecordHandle.of(0))).as("a truncated record").isEmpty();
             assertRecords(wal, first, written.subList((int) first, 100));
             try (CloseableIterator<LogRecord> it = wal.replay(RecordHandle.of(0))) {
-                assertThat(it.next().handle().lsn()).as("replay from a truncated handle starts at first()")
+                assertThat(it.next().handle().lsn())
+                        .as("replay from a truncated handle starts at first()")
                         .isEqualTo(first);
             }
             wal.truncateBefore(keep); // idempotent
@@ -436,13 +460,17 @@ public abstract class WriteAheadLogContract {
             wal.sync();
             wal.truncateBefore(TS + 10L * 60);
             long first = wal.first().orElseThrow().lsn();
-            assertThat(first).as("first record after truncateBefore(timestamp of lsn:60) with 4 KiB segments")
-                    .isGreaterThan(0).isLessThanOrEqualTo(60);
+            assertThat(first)
+                    .as("first record after truncateBefore(timestamp of lsn:60) with 4 KiB segments")
+                    .isGreaterThan(0)
+                    .isLessThanOrEqualTo(60);
             assertRecords(wal, first, written.subList((int) first, 100));
             wal.truncateBefore(TS + 10L * 60); // idempotent
             assertThat(wal.first()).contains(RecordHandle.of(first));
             wal.truncateBefore(Long.MAX_VALUE);
-            assertThat(wal.last()).as("the segment being written is never dropped").contains(RecordHandle.of(99));
+            assertThat(wal.last())
+                    .as("the segment being written is never dropped")
+                    .contains(RecordHandle.of(99));
             assertThat(wal.read(RecordHandle.of(99)).orElseThrow().bytes()).isEqualTo(written.get(99));
             assertThat(wal.write(ByteBuffer.wrap(record(100)), TS + 1000)).isEqualTo(RecordHandle.of(100));
         }
@@ -466,25 +494,34 @@ public abstract class WriteAheadLogContract {
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int thread = t;
-                Thread worker = new Thread(() -> {
-                    try {
-                        start.await();
-                        List<CompletableFuture<RecordHandle>> futures = new ArrayList<>();
-                        for (int s = 0; s < perThread; s++) {
-                            ByteBuffer payload = ByteBuffer.allocate(16).putInt(thread).putInt(s).putLong(SEED ^ s).flip();
-                            if (thread % 2 == 0) {
-                                lsns[thread][s] = wal.append(payload, TS + s).lsn();
-                            } else {
-                                futures.add(wal.appendAsync(payload, TS + s));
+                Thread worker = new Thread(
+                        () -> {
+                            try {
+                                start.await();
+                                List<CompletableFuture<RecordHandle>> futures = new ArrayList<>();
+                                for (int s = 0; s < perThread; s++) {
+                                    ByteBuffer payload = ByteBuffer.allocate(16)
+                                            .putInt(thread)
+                                            .putInt(s)
+                                            .putLong(SEED ^ s)
+                                            .flip();
+                                    if (thread % 2 == 0) {
+                                        lsns[thread][s] =
+                                                wal.append(payload, TS + s).lsn();
+                                    } else {
+                                        futures.add(wal.appendAsync(payload, TS + s));
+                                    }
+                                }
+                                for (int s = 0; s < futures.size(); s++) {
+                                    lsns[thread][s] = futures.get(s)
+                                            .get(120, TimeUnit.SECONDS)
+                                            .lsn();
+                                }
+                            } catch (Throwable e) {
+                                failure.compareAndSet(null, e);
                             }
-                        }
-                        for (int s = 0; s < futures.size(); s++) {
-                            lsns[thread][s] = futures.get(s).get(120, TimeUnit.SECONDS).lsn();
-                        }
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
-                    }
-                }, "wal-contract-appender-" + t);
+                        },
+                        "wal-contract-appender-" + t);
                 workers.add(worker);
                 worker.start();
             }
@@ -498,7 +535,8 @@ public abstract class WriteAheadLogContract {
             wal.sync();
             for (int t = 0; t < threads; t++) {
                 for (int s = 1; s < perThread; s++) {
-                    assertThat(lsns[t][s]).as("thread %d: LSN of append %d after %d", t, s, s - 1)
+                    assertThat(lsns[t][s])
+                            .as("thread %d: LSN of append %d after %d", t, s, s - 1)
                             .isGreaterThan(lsns[t][s - 1]);
                 }
             }
@@ -513,8 +551,11 @@ public abstract class WriteAheadLogContract {
                     ByteBuffer p = r.payload();
                     int thread = p.getInt(0);
                     int seq = p.getInt(4);
-                    assertThat(seq).as("thread %d's records in LSN order", thread).isEqualTo(nextSeq[thread]);
-                    assertThat(lsns[thread][seq]).as("handle returned for thread %d append %d", thread, seq)
+                    assertThat(seq)
+                            .as("thread %d's records in LSN order", thread)
+                            .isEqualTo(nextSeq[thread]);
+                    assertThat(lsns[thread][seq])
+                            .as("handle returned for thread %d append %d", thread, seq)
                             .isEqualTo(r.handle().lsn());
                     nextSeq[thread]++;
                     expectedLsn++;
@@ -538,7 +579,8 @@ public abstract class WriteAheadLogContract {
                 // the contract
             }
             assertThat(first.write(ByteBuffer.wrap(record(1)), TS + 1))
-                    .as("the first writer keeps working after refusing a second").isEqualTo(RecordHandle.of(1));
+                    .as("the first writer keeps working after refusing a second")
+                    .isEqualTo(RecordHandle.of(1));
         }
         try (WriteAheadLog again = openLog(root, Map.of())) {
             assertRecords(again, 0, List.of(record(0), record(1)));
@@ -563,13 +605,15 @@ public abstract class WriteAheadLogContract {
                     wal.append(ByteBuffer.wrap(record(i)), TS + i);
                 }
                 wal.sync(Durability.FLUSH);
-                assertThat(reader.read(RecordHandle.of(15)).orElseThrow().bytes()).isEqualTo(record(15));
+                assertThat(reader.read(RecordHandle.of(15)).orElseThrow().bytes())
+                        .isEqualTo(record(15));
                 assertThat(reader.last()).contains(RecordHandle.of(19));
                 assertThat(readAll(reader, RecordHandle.of(10)).stream().map(LogRecord::bytes))
                         .containsExactlyElementsOf(written.subList(10, 20));
             }
             assertThat(wal.write(ByteBuffer.wrap(record(20)), TS + 20))
-                    .as("the writer is unaffected by the reader").isEqualTo(RecordHandle.of(20));
+                    .as("the writer is unaffected by the reader")
+                    .isEqualTo(RecordHandle.of(20));
         }
     }
 
@@ -579,19 +623,21 @@ public abstract class WriteAheadLogContract {
         int total = 3000;
         try (WriteAheadLog wal = openLog(root, Map.of("segment-bytes", "64KiB"))) {
             AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread writer = new Thread(() -> {
-                try {
-                    for (int i = 0; i < total; i++) {
-                        wal.append(ByteBuffer.wrap(record(i)), TS + i);
-                        if (i % 50 == 49) {
+            Thread writer = new Thread(
+                    () -> {
+                        try {
+                            for (int i = 0; i < total; i++) {
+                                wal.append(ByteBuffer.wrap(record(i)), TS + i);
+                                if (i % 50 == 49) {
+                                    wal.sync(Durability.FLUSH);
+                                }
+                            }
                             wal.sync(Durability.FLUSH);
+                        } catch (Throwable e) {
+                            failure.set(e);
                         }
-                    }
-                    wal.sync(Durability.FLUSH);
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            }, "wal-contract-writer");
+                    },
+                    "wal-contract-writer");
             writer.start();
             long seen = 0;
             int replays = 0;
@@ -602,14 +648,19 @@ public abstract class WriteAheadLogContract {
                     try (CloseableIterator<LogRecord> it = view.replayAll()) {
                         while (it.hasNext()) {
                             LogRecord r = it.next();
-                            assertThat(r.handle().lsn()).as("replay %d: LSNs are dense", replays).isEqualTo(count);
-                            assertThat(r.bytes()).as("replay %d: payload of lsn:%d", replays, count)
+                            assertThat(r.handle().lsn())
+                                    .as("replay %d: LSNs are dense", replays)
+                                    .isEqualTo(count);
+                            assertThat(r.bytes())
+                                    .as("replay %d: payload of lsn:%d", replays, count)
                                     .isEqualTo(record((int) count));
                             count++;
                         }
                     }
                     if (view == wal) {
-                        assertThat(count).as("the writer's own replay never goes backwards").isGreaterThanOrEqualTo(seen);
+                        assertThat(count)
+                                .as("the writer's own replay never goes backwards")
+                                .isGreaterThanOrEqualTo(seen);
                         seen = count;
                     }
                     replays++;
@@ -618,7 +669,9 @@ public abstract class WriteAheadLogContract {
                 if (failure.get() != null) {
                     throw new AssertionError("the appending thread failed", failure.get());
                 }
-                assertThat(readAll(reader)).as("a reader after the writer flushed everything").hasSize(total);
+                assertThat(readAll(reader))
+                        .as("a reader after the writer flushed everything")
+                        .hasSize(total);
             }
             assertThat(readAll(wal)).hasSize(total);
         }
@@ -649,7 +702,8 @@ public abstract class WriteAheadLogContract {
         for (long k = 1; ; k++) {
             Map<String, Long> before;
             try (WriteAheadLog wal = openLog(root, opts)) {
-                assertThat(wal.recovery().tornTail()).as("reopening after the torn tail at cut %d was cut off", k - 1)
+                assertThat(wal.recovery().tornTail())
+                        .as("reopening after the torn tail at cut %d was cut off", k - 1)
                         .isEmpty();
                 assertRecords(wal, 0, earlier);
                 before = lengths(faults.list(StoredKind.WAL_SEGMENT));
@@ -659,7 +713,8 @@ public abstract class WriteAheadLogContract {
             long start = before.getOrDefault(segment.name(), 0L);
             long end = segment.length();
             if (k == 1) {
-                assertThat(end - start).as("bytes the last record added to segment %s", segment.name())
+                assertThat(end - start)
+                        .as("bytes the last record added to segment %s", segment.name())
                         .isGreaterThanOrEqualTo(last.length);
             }
             long cut = start + k;
@@ -668,18 +723,27 @@ public abstract class WriteAheadLogContract {
             }
             faults.truncate(segment, cut);
             try (WriteAheadLogReader reader = Lifeboat.openWriteAheadLogReader(root, optionsWith(opts))) {
-                assertThat(reader.recovery().tornTail()).as("a reader of a log cut at %d of %s", cut, segment.name())
+                assertThat(reader.recovery().tornTail())
+                        .as("a reader of a log cut at %d of %s", cut, segment.name())
                         .isPresent();
                 assertRecords(reader, 0, earlier);
             }
-            assertThat(lastSegment(faults).length()).as("a reader changes nothing in storage").isEqualTo(cut);
+            assertThat(lastSegment(faults).length())
+                    .as("a reader changes nothing in storage")
+                    .isEqualTo(cut);
             try (WriteAheadLog wal = openLog(root, opts)) {
                 Optional<RecoveryReport.TornTail> torn = wal.recovery().tornTail();
-                assertThat(torn).as("the torn tail of a log cut at %d of %s", cut, segment.name()).isPresent();
+                assertThat(torn)
+                        .as("the torn tail of a log cut at %d of %s", cut, segment.name())
+                        .isPresent();
                 assertThat(Kit.sameObject(torn.get().segment(), segment.name()))
-                        .as("torn tail in segment '%s', expected '%s'", torn.get().segment(), segment.name()).isTrue();
+                        .as(
+                                "torn tail in segment '%s', expected '%s'",
+                                torn.get().segment(), segment.name())
+                        .isTrue();
                 assertThat(torn.get().offset() + torn.get().discardedBytes())
-                        .as("the torn tail reaches the end of the cut segment").isEqualTo(cut);
+                        .as("the torn tail reaches the end of the cut segment")
+                        .isEqualTo(cut);
                 assertThat(wal.recovery().nextLsn()).isEqualTo(earlier.size());
                 assertRecords(wal, 0, earlier);
             }
@@ -730,17 +794,20 @@ public abstract class WriteAheadLogContract {
         faults.flipByte(object(faults, segmentName), offset);
         Map<String, Long> damaged = lengths(faults.list(StoredKind.WAL_SEGMENT));
 
-        CorruptDataException fromReader = expectCorruption("a reader",
-                () -> Lifeboat.openWriteAheadLogReader(root, optionsWith(opts)));
+        CorruptDataException fromReader =
+                expectCorruption("a reader", () -> Lifeboat.openWriteAheadLogReader(root, optionsWith(opts)));
         CorruptDataException fromWriter = expectCorruption("a writer", () -> openLog(root, opts));
         for (CorruptDataException e : List.of(fromReader, fromWriter)) {
             assertThat(Kit.sameObject(e.location(), segmentName))
-                    .as("corruption reported in '%s', expected segment '%s'", e.location(), segmentName).isTrue();
-            assertThat(e.offset()).as("offset of the damage (lsn:1 spans [%d, %d), byte %d flipped)", start, end, offset)
+                    .as("corruption reported in '%s', expected segment '%s'", e.location(), segmentName)
+                    .isTrue();
+            assertThat(e.offset())
+                    .as("offset of the damage (lsn:1 spans [%d, %d), byte %d flipped)", start, end, offset)
                     .isBetween(start, end - 1);
         }
         assertThat(lengths(faults.list(StoredKind.WAL_SEGMENT)))
-                .as("opening a damaged log must not cut the damage off").containsAllEntriesOf(damaged);
+                .as("opening a damaged log must not cut the damage off")
+                .containsAllEntriesOf(damaged);
     }
 
     /**
@@ -781,17 +848,25 @@ public abstract class WriteAheadLogContract {
 
         CorruptDataException fromWriter = expectCorruption("a writer", () -> openLog(root, opts));
         assertThat(Kit.sameObject(fromWriter.location(), segmentName))
-                .as("corruption reported in '%s', expected segment '%s'", fromWriter.location(), segmentName).isTrue();
-        assertThat(fromWriter.offset()).as("offset of the damage (lsn:4 spans [%d, %d))", start, end)
+                .as("corruption reported in '%s', expected segment '%s'", fromWriter.location(), segmentName)
+                .isTrue();
+        assertThat(fromWriter.offset())
+                .as("offset of the damage (lsn:4 spans [%d, %d))", start, end)
                 .isBetween(start, end - 1);
         expectCorruption("a reader", () -> Lifeboat.openWriteAheadLogReader(root, optionsWith(opts)));
         assertThat(lengths(faults.list(StoredKind.WAL_SEGMENT)))
-                .as("opening the log must not cut an acknowledged record").containsAllEntriesOf(damaged);
+                .as("opening the log must not cut an acknowledged record")
+                .containsAllEntriesOf(damaged);
 
-        try (WriteAheadLog wal = openLog(root, Map.of("segment-bytes", "1MiB", "durability", "sync",
-                "recovery.cut-corrupt-last-record", "true"))) {
-            assertThat(wal.recovery().nextLsn()).as("the damaged record cut on request").isEqualTo(4);
-            assertThat(wal.recovery().tornTail()).as("the cut record reported as the torn tail").isPresent();
+        try (WriteAheadLog wal = openLog(
+                root,
+                Map.of("segment-bytes", "1MiB", "durability", "sync", "recovery.cut-corrupt-last-record", "true"))) {
+            assertThat(wal.recovery().nextLsn())
+                    .as("the damaged record cut on request")
+                    .isEqualTo(4);
+            assertThat(wal.recovery().tornTail())
+                    .as("the cut record reported as the torn tail")
+                    .isPresent();
             assertThat(wal.write(ByteBuffer.wrap(record(5, 200)), TS + 5)).isEqualTo(RecordHandle.of(4));
             List<LogRecord> records = readAll(wal);
             assertThat(records).hasSize(5);
@@ -817,12 +892,14 @@ public abstract class WriteAheadLogContract {
         Map<String, String> opts = optionsWith(Map.of("durability", "sync", "segment-bytes", "64KiB"));
         int killAfter = 20 + random.nextInt(300);
         Map<Long, String[]> acks = new HashMap<>();
-        try (ChildJvm child = ChildJvm.start(WalCrashChild.class, List.of(ChildArgs.encodeUri(root),
-                ChildArgs.encodeOptions(opts), "4", Long.toString(seed)))) {
+        try (ChildJvm child = ChildJvm.start(
+                WalCrashChild.class,
+                List.of(ChildArgs.encodeUri(root), ChildArgs.encodeOptions(opts), "4", Long.toString(seed)))) {
             child.awaitLine("READY", CHILD_START);
             while (acks.size() < killAfter) {
-                String line = child.nextLine(CHILD_ACK).orElseThrow(() -> new AssertionError(
-                        "the child stopped acknowledging after " + acks.size() + " records: " + child.describe()));
+                String line = child.nextLine(CHILD_ACK)
+                        .orElseThrow(() -> new AssertionError("the child stopped acknowledging after " + acks.size()
+                                + " records: " + child.describe()));
                 collectAck(line, acks);
             }
             Thread.sleep(random.nextInt(20));
@@ -837,7 +914,8 @@ public abstract class WriteAheadLogContract {
             assertAcknowledgedPresent(records, acks, "after SIGKILL");
             assertThat(wal.recovery().nextLsn()).isEqualTo(records.size());
             recovered = records.size();
-            assertThat(wal.write(ByteBuffer.wrap(record(0)), TS)).as("the first append after recovery")
+            assertThat(wal.write(ByteBuffer.wrap(record(0)), TS))
+                    .as("the first append after recovery")
                     .isEqualTo(RecordHandle.of(recovered));
         }
         try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, opts)) {
@@ -858,14 +936,16 @@ public abstract class WriteAheadLogContract {
         URI root = newRoot();
         Map<String, String> opts = optionsWith(Map.of("durability", "flush", "segment-bytes", "64KiB"));
         Map<Long, String[]> acks = new HashMap<>();
-        try (ChildJvm child = ChildJvm.start(WalCrashChild.class, List.of(ChildArgs.encodeUri(root),
-                ChildArgs.encodeOptions(opts), "2", Long.toString(seed)))) {
+        try (ChildJvm child = ChildJvm.start(
+                WalCrashChild.class,
+                List.of(ChildArgs.encodeUri(root), ChildArgs.encodeOptions(opts), "2", Long.toString(seed)))) {
             child.awaitLine("READY", CHILD_START);
             try (WriteAheadLogReader reader = Lifeboat.openWriteAheadLogReader(root, opts)) {
                 for (int round = 1; round <= 5; round++) {
                     while (acks.size() < 200 * round) {
-                        String line = child.nextLine(CHILD_ACK).orElseThrow(() -> new AssertionError(
-                                "the child stopped acknowledging after " + acks.size() + " records: " + child.describe()));
+                        String line = child.nextLine(CHILD_ACK)
+                                .orElseThrow(() -> new AssertionError("the child stopped acknowledging after "
+                                        + acks.size() + " records: " + child.describe()));
                         collectAck(line, acks);
                     }
                     Map<Long, String[]> before = new HashMap<>(acks);
@@ -936,10 +1016,14 @@ public abstract class WriteAheadLogContract {
             throws IOException {
         List<LogRecord> records = readAll(log);
         assertThat(records.stream().map(r -> r.handle().lsn()).collect(Collectors.toList()))
-                .as("LSNs replayed").containsExactlyElementsOf(java.util.stream.LongStream
-                        .range(firstLsn, firstLsn + expected.size()).boxed().collect(Collectors.toList()));
+                .as("LSNs replayed")
+                .containsExactlyElementsOf(java.util.stream.LongStream.range(firstLsn, firstLsn + expected.size())
+                        .boxed()
+                        .collect(Collectors.toList()));
         for (int i = 0; i < expected.size(); i++) {
-            assertThat(records.get(i).bytes()).as("payload of lsn:%d", firstLsn + i).isEqualTo(expected.get(i));
+            assertThat(records.get(i).bytes())
+                    .as("payload of lsn:%d", firstLsn + i)
+                    .isEqualTo(expected.get(i));
         }
     }
 
@@ -975,25 +1059,34 @@ public abstract class WriteAheadLogContract {
             int thread = Payloads.walRecordThread(r.payload());
             long seq = Payloads.walRecordSeq(r.payload());
             assertThat(thread).as("thread of lsn:%d", i).isBetween(0, threads - 1);
-            assertThat(seq).as("thread %d's records follow its acknowledgements", thread).isEqualTo(nextSeq[thread]);
+            assertThat(seq)
+                    .as("thread %d's records follow its acknowledgements", thread)
+                    .isEqualTo(nextSeq[thread]);
             nextSeq[thread]++;
-            assertThat(r.bytes()).as("payload of lsn:%d", i)
+            assertThat(r.bytes())
+                    .as("payload of lsn:%d", i)
                     .isEqualTo(Payloads.walRecord(seed, thread, seq, WalCrashChild.MAX_FILLER));
         }
     }
 
     private static void assertAcknowledgedPresent(List<LogRecord> records, Map<Long, String[]> acks, String when) {
-        List<Long> missing = acks.keySet().stream().filter(lsn -> lsn >= records.size()).sorted()
+        List<Long> missing = acks.keySet().stream()
+                .filter(lsn -> lsn >= records.size())
+                .sorted()
                 .collect(Collectors.toList());
-        assertThat(missing).as("acknowledged LSNs missing %s (%d acknowledged, %d records found)", when,
-                acks.size(), records.size()).isEmpty();
+        assertThat(missing)
+                .as(
+                        "acknowledged LSNs missing %s (%d acknowledged, %d records found)",
+                        when, acks.size(), records.size())
+                .isEmpty();
         for (Map.Entry<Long, String[]> ack : acks.entrySet()) {
             long lsn = ack.getKey();
             LogRecord r = records.get((int) lsn);
             assertThat(Payloads.walRecordThread(r.payload())).isEqualTo(Integer.parseInt(ack.getValue()[0]));
             assertThat(Payloads.walRecordSeq(r.payload())).isEqualTo(Long.parseLong(ack.getValue()[1]));
             assertThat(Integer.toHexString(Payloads.crc32c(r.payload())))
-                    .as("checksum of acknowledged lsn:%d", lsn).isEqualTo(ack.getValue()[2]);
+                    .as("checksum of acknowledged lsn:%d", lsn)
+                    .isEqualTo(ack.getValue()[2]);
         }
     }
 
@@ -1020,7 +1113,9 @@ public abstract class WriteAheadLogContract {
     }
 
     private static StoredObject object(StorageFaults faults, String name) throws IOException {
-        return faults.list(StoredKind.WAL_SEGMENT).stream().filter(o -> o.name().equals(name)).findFirst()
+        return faults.list(StoredKind.WAL_SEGMENT).stream()
+                .filter(o -> o.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("segment " + name + " is no longer listed"));
     }
 }

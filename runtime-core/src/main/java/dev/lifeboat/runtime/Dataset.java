@@ -91,8 +91,8 @@ public sealed class Dataset<T> permits PairDataset {
     public Dataset<T> union(Dataset<T> other) {
         requireNonNull(other, "other is null");
         checkSameEngine(other);
-        return new Dataset<>(engine, new UnionNode(engine.nextDatasetId(), "union", Engine.callSite(),
-                List.of(node, other.node)));
+        return new Dataset<>(
+                engine, new UnionNode(engine.nextDatasetId(), "union", Engine.callSite(), List.of(node, other.node)));
     }
 
     // -------------------------------------------------------------------------- checkpoints
@@ -154,11 +154,15 @@ public sealed class Dataset<T> permits PairDataset {
     /** Every record, in partition order. */
     public List<T> collect() {
         AtomicReferenceArray<List<T>> parts = new AtomicReferenceArray<>(numPartitions());
-        engine.runJob(node, (task, records) -> {
-            List<Object> list = new ArrayList<>();
-            records.forEachRemaining(list::add);
-            return list;
-        }, (p, result) -> parts.set(p, cast(result)), "collect");
+        engine.runJob(
+                node,
+                (task, records) -> {
+                    List<Object> list = new ArrayList<>();
+                    records.forEachRemaining(list::add);
+                    return list;
+                },
+                (p, result) -> parts.set(p, cast(result)),
+                "collect");
         List<T> all = new ArrayList<>();
         for (int p = 0; p < parts.length(); p++) {
             all.addAll(parts.get(p));
@@ -168,13 +172,17 @@ public sealed class Dataset<T> permits PairDataset {
 
     public long count() {
         long[] counts = new long[numPartitions()];
-        engine.runJob(node, (task, records) -> {
-            long n = 0;
-            for (; records.hasNext(); records.next()) {
-                n++;
-            }
-            return n;
-        }, (p, result) -> counts[p] = (Long) result, "count");
+        engine.runJob(
+                node,
+                (task, records) -> {
+                    long n = 0;
+                    for (; records.hasNext(); records.next()) {
+                        n++;
+                    }
+                    return n;
+                },
+                (p, result) -> counts[p] = (Long) result,
+                "count");
         long total = 0;
         for (long c : counts) {
             total += c;
@@ -186,17 +194,21 @@ public sealed class Dataset<T> permits PairDataset {
     public Optional<T> reduce(BinaryOperator<T> f) {
         requireNonNull(f, "f is null");
         AtomicReferenceArray<Optional<T>> parts = new AtomicReferenceArray<>(numPartitions());
-        engine.runJob(node, (task, records) -> {
-            Iterator<T> it = cast(records);
-            if (!it.hasNext()) {
-                return Optional.empty();
-            }
-            T acc = it.next();
-            while (it.hasNext()) {
-                acc = f.apply(acc, it.next());
-            }
-            return Optional.ofNullable(acc);
-        }, (p, result) -> parts.set(p, cast(result)), "reduce");
+        engine.runJob(
+                node,
+                (task, records) -> {
+                    Iterator<T> it = cast(records);
+                    if (!it.hasNext()) {
+                        return Optional.empty();
+                    }
+                    T acc = it.next();
+                    while (it.hasNext()) {
+                        acc = f.apply(acc, it.next());
+                    }
+                    return Optional.ofNullable(acc);
+                },
+                (p, result) -> parts.set(p, cast(result)),
+                "reduce");
         Optional<T> total = Optional.empty();
         for (int p = 0; p < parts.length(); p++) {
             Optional<T> part = parts.get(p);
@@ -213,10 +225,14 @@ public sealed class Dataset<T> permits PairDataset {
      */
     public void foreachPartition(Consumer<Iterator<T>> f) {
         requireNonNull(f, "f is null");
-        engine.runJob(node, (task, records) -> {
-            f.accept(cast(records));
-            return null;
-        }, (p, result) -> { }, "foreachPartition");
+        engine.runJob(
+                node,
+                (task, records) -> {
+                    f.accept(cast(records));
+                    return null;
+                },
+                (p, result) -> {},
+                "foreachPartition");
     }
 
     /**
@@ -238,17 +254,23 @@ public sealed class Dataset<T> permits PairDataset {
             }
         }
         Path temporary = Files.createDirectories(directory.resolve("_temporary"));
-        engine.runJob(node, (task, records) -> {
-            Path file = temporary.resolve(String.format(Locale.ROOT, "part-%05d-task-%d", task.partition(), task.taskId()));
-            try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                while (records.hasNext()) {
-                    out.write(String.valueOf(records.next()));
-                    out.write('\n');
-                }
-            }
-            return file.toString();
-        }, (p, result) -> Files.move(Path.of((String) result),
-                directory.resolve(String.format(Locale.ROOT, "part-%05d", p)), StandardCopyOption.ATOMIC_MOVE),
+        engine.runJob(
+                node,
+                (task, records) -> {
+                    Path file = temporary.resolve(
+                            String.format(Locale.ROOT, "part-%05d-task-%d", task.partition(), task.taskId()));
+                    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                        while (records.hasNext()) {
+                            out.write(String.valueOf(records.next()));
+                            out.write('\n');
+                        }
+                    }
+                    return file.toString();
+                },
+                (p, result) -> Files.move(
+                        Path.of((String) result),
+                        directory.resolve(String.format(Locale.ROOT, "part-%05d", p)),
+                        StandardCopyOption.ATOMIC_MOVE),
                 "saveAsTextFile");
         try (Stream<Path> leftovers = Files.walk(temporary)) { // files of losing attempts
             for (Path p : leftovers.sorted(Comparator.reverseOrder()).toList()) {

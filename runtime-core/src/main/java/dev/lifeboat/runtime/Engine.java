@@ -74,8 +74,8 @@ public final class Engine implements AutoCloseable {
 
     private Engine(EngineConfig config, List<EngineListener> listeners) throws IOException {
         this.config = config;
-        this.appId = config.appName() + "-" + Long.toString(System.currentTimeMillis(), 36)
-                + "-" + Integer.toString(new java.util.Random().nextInt(1 << 20), 36);
+        this.appId = config.appName() + "-" + Long.toString(System.currentTimeMillis(), 36) + "-"
+                + Integer.toString(new java.util.Random().nextInt(1 << 20), 36);
         listeners.forEach(bus::add);
         Path localDir;
         if (config.localDir().isPresent()) {
@@ -88,11 +88,13 @@ public final class Engine implements AutoCloseable {
         URI shuffleRoot = config.shuffleStore()
                 .orElseGet(() -> localDir.resolve("shuffle").toAbsolutePath().toUri());
         ShuffleBlockStoreProvider shuffleProvider = Lifeboat.shuffleBlockStoreProvider(shuffleRoot);
-        Optional<String> cannotDamage = shuffleProvider instanceof SupportsFaultInjection ? Optional.empty()
+        Optional<String> cannotDamage = shuffleProvider instanceof SupportsFaultInjection
+                ? Optional.empty()
                 : Optional.of("the shuffle store " + shuffleRoot + " cannot be damaged on purpose: its provider "
                         + shuffleProvider.getClass().getName() + " does not implement SupportsFaultInjection");
         this.checkpointStore = config.checkpointDir().isPresent()
-                ? Optional.of(Lifeboat.openCheckpointStore(config.checkpointDir().get(), config.checkpointOptions()))
+                ? Optional.of(
+                        Lifeboat.openCheckpointStore(config.checkpointDir().get(), config.checkpointOptions()))
                 : Optional.empty();
         AtomicInteger timerThreads = new AtomicInteger();
         this.timer = Executors.newScheduledThreadPool(2, r -> {
@@ -102,12 +104,19 @@ public final class Engine implements AutoCloseable {
         });
         this.scheduler = new DagScheduler(config, bus, timer);
         this.faults = new FaultPlan(bus, scheduler::executor, cannotDamage);
-        this.checkpointer = new Checkpointer(scheduler, checkpointStore, config.serializer().name(), bus);
-        ExecutorEnvironment env = new ExecutorEnvironment(shuffleRoot, config.shuffleStoreOptions(),
+        this.checkpointer =
+                new Checkpointer(scheduler, checkpointStore, config.serializer().name(), bus);
+        ExecutorEnvironment env = new ExecutorEnvironment(
+                shuffleRoot,
+                config.shuffleStoreOptions(),
                 new RecordCodec(config.serializer(), config.shuffleCompress(), config.zstdLevel()),
                 new RecordCodec(config.serializer(), config.checkpointCompress(), config.zstdLevel()),
-                scheduler.blockRegistry(), checkpointStore, faults,
-                config.executorCores(), config.heartbeatInterval(), timer);
+                scheduler.blockRegistry(),
+                checkpointStore,
+                faults,
+                config.executorCores(),
+                config.heartbeatInterval(),
+                timer);
         try {
             scheduler.start(env, faults);
         } catch (IOException | RuntimeException e) {
@@ -223,7 +232,8 @@ public final class Engine implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the engine is closed");
         }
-        List<Integer> partitions = IntStream.range(0, node.numPartitions()).boxed().toList();
+        List<Integer> partitions =
+                IntStream.range(0, node.numPartitions()).boxed().toList();
         synchronized (jobLock) {
             scheduler.runJob(node, partitions, function, handler, action + " at " + callSite());
             checkpointer.afterJob(node);
@@ -236,21 +246,21 @@ public final class Engine implements AutoCloseable {
         checkpointer.mark(node, reliable, id);
     }
 
-    private static final List<String> API_CLASSES = List.of(Engine.class.getName(), Dataset.class.getName(),
-            PairDataset.class.getName());
+    private static final List<String> API_CLASSES =
+            List.of(Engine.class.getName(), Dataset.class.getName(), PairDataset.class.getName());
 
     /** {@code File.java:42} of the first caller outside the dataset API and the engine's internals. */
     static String callSite() {
-        return StackWalker.getInstance().walk(frames -> frames
-                .filter(f -> {
-                    String cls = f.getClassName();
-                    int nested = cls.indexOf('$');
-                    String outer = nested < 0 ? cls : cls.substring(0, nested);
-                    return !API_CLASSES.contains(outer) && !cls.startsWith("dev.lifeboat.runtime.internal.");
-                })
-                .findFirst()
-                .map(f -> f.getFileName() + ":" + f.getLineNumber())
-                .orElse("unknown"));
+        return StackWalker.getInstance()
+                .walk(frames -> frames.filter(f -> {
+                            String cls = f.getClassName();
+                            int nested = cls.indexOf('$');
+                            String outer = nested < 0 ? cls : cls.substring(0, nested);
+                            return !API_CLASSES.contains(outer) && !cls.startsWith("dev.lifeboat.runtime.internal.");
+                        })
+                        .findFirst()
+                        .map(f -> f.getFileName() + ":" + f.getLineNumber())
+                        .orElse("unknown"));
     }
 
     private static void deleteRecursively(Path root) throws IOException {

@@ -67,38 +67,60 @@ public final class EngineConfig {
             OptionSpec.of(EXECUTOR_INSTANCES, "2", "how many in-JVM executors to start (spark.executor.instances)"),
             OptionSpec.of(EXECUTOR_CORES, "1", "tasks each executor runs at once (spark.executor.cores)"),
             OptionSpec.of(HEARTBEAT_INTERVAL, "1s", "how often executors heartbeat (spark.executor.heartbeatInterval)"),
-            OptionSpec.of(NETWORK_TIMEOUT, "10s",
+            OptionSpec.of(
+                    NETWORK_TIMEOUT,
+                    "10s",
                     "an executor without a heartbeat for this long is lost (spark.network.timeout)"),
             OptionSpec.of(REPLACE_LOST_EXECUTORS, "true", "start a new executor for each one lost"),
-            OptionSpec.of(TASK_MAX_FAILURES, "4",
+            OptionSpec.of(
+                    TASK_MAX_FAILURES,
+                    "4",
                     "attempts of one task before its stage and job fail (spark.task.maxFailures)"),
-            OptionSpec.of(NON_RETRYABLE_EXCEPTIONS, "",
+            OptionSpec.of(
+                    NON_RETRYABLE_EXCEPTIONS,
+                    "",
                     "comma-separated exception classes that fail a job at once, like OutOfMemoryError"),
-            OptionSpec.of(STAGE_MAX_CONSECUTIVE_ATTEMPTS, "4",
+            OptionSpec.of(
+                    STAGE_MAX_CONSECUTIVE_ATTEMPTS,
+                    "4",
                     "attempts of a stage that fails to fetch shuffle blocks before the job fails "
                             + "(spark.stage.maxConsecutiveAttempts)"),
             OptionSpec.of(SPECULATION, "false", "launch copies of slow tasks (spark.speculation)"),
-            OptionSpec.of(SPECULATION_INTERVAL, "100ms", "how often to look for slow tasks (spark.speculation.interval)"),
-            OptionSpec.of(SPECULATION_QUANTILE, "0.75",
+            OptionSpec.of(
+                    SPECULATION_INTERVAL, "100ms", "how often to look for slow tasks (spark.speculation.interval)"),
+            OptionSpec.of(
+                    SPECULATION_QUANTILE,
+                    "0.75",
                     "fraction of a stage's tasks that must finish before speculation (spark.speculation.quantile)"),
-            OptionSpec.of(SPECULATION_MULTIPLIER, "1.5",
+            OptionSpec.of(
+                    SPECULATION_MULTIPLIER,
+                    "1.5",
                     "a task is slow after this many times the median duration (spark.speculation.multiplier)"),
-            OptionSpec.of(SPECULATION_MIN_TASK_RUNTIME, "100ms",
+            OptionSpec.of(
+                    SPECULATION_MIN_TASK_RUNTIME,
+                    "100ms",
                     "a task is never slow before running this long (spark.speculation.minTaskRuntime)"),
-            OptionSpec.withoutDefault(DEFAULT_PARALLELISM,
+            OptionSpec.withoutDefault(
+                    DEFAULT_PARALLELISM,
                     "partitions of parallelize() without a count; default executors x cores (spark.default.parallelism)"),
-            OptionSpec.of(SERIALIZER, LifeboatSerializer.class.getName(),
+            OptionSpec.of(
+                    SERIALIZER,
+                    LifeboatSerializer.class.getName(),
                     "the Serializer class for shuffles and checkpoints (spark.serializer)"),
             OptionSpec.of(SHUFFLE_COMPRESS, "true", "compress shuffle blocks with zstd (spark.shuffle.compress)"),
-            OptionSpec.of(CHECKPOINT_COMPRESS, "false", "compress checkpoint parts with zstd (spark.checkpoint.compress)"),
+            OptionSpec.of(
+                    CHECKPOINT_COMPRESS, "false", "compress checkpoint parts with zstd (spark.checkpoint.compress)"),
             OptionSpec.of(ZSTD_LEVEL, "1", "zstd compression level, 1 to 22 (spark.io.compression.zstd.level)"),
-            OptionSpec.withoutDefault(LOCAL_DIR,
+            OptionSpec.withoutDefault(
+                    LOCAL_DIR,
                     "directory for executor scratch space; default a new temporary directory removed on close (spark.local.dir)"),
-            OptionSpec.withoutDefault(SHUFFLE_STORE,
+            OptionSpec.withoutDefault(
+                    SHUFFLE_STORE,
                     "URI of the shuffle block store root; each executor uses <root>/executor-<id>; "
                             + "default file:<local dir>/shuffle"),
             OptionSpec.prefix(SHUFFLE_STORE_OPTION_PREFIX, "options passed to the shuffle store, prefix removed"),
-            OptionSpec.withoutDefault(CHECKPOINT_DIR,
+            OptionSpec.withoutDefault(
+                    CHECKPOINT_DIR,
                     "URI of the checkpoint store that checkpoint() writes to (SparkContext.setCheckpointDir)"),
             OptionSpec.prefix(CHECKPOINT_OPTION_PREFIX, "options passed to the checkpoint store, prefix removed"));
 
@@ -146,7 +168,8 @@ public final class EngineConfig {
         speculationMultiplier = p.decimal(SPECULATION_MULTIPLIER, 0.0, 1000.0);
         speculationMinTaskRuntime = p.duration(SPECULATION_MIN_TASK_RUNTIME, Duration.ZERO, Duration.ofHours(24));
         defaultParallelism = p.raw(DEFAULT_PARALLELISM).isPresent()
-                ? p.integer(DEFAULT_PARALLELISM, 1, 1_000_000) : executorInstances * executorCores;
+                ? p.integer(DEFAULT_PARALLELISM, 1, 1_000_000)
+                : executorInstances * executorCores;
         serializer = p.serializer(SERIALIZER);
         shuffleCompress = p.bool(SHUFFLE_COMPRESS);
         checkpointCompress = p.bool(CHECKPOINT_COMPRESS);
@@ -155,7 +178,9 @@ public final class EngineConfig {
         shuffleStore = p.uri(SHUFFLE_STORE);
         checkpointDir = p.uri(CHECKPOINT_DIR);
         if (p.errors.isEmpty() && heartbeatInterval.compareTo(networkTimeout) >= 0) {
-            p.error(NETWORK_TIMEOUT, values.getOrDefault(NETWORK_TIMEOUT, "10s"),
+            p.error(
+                    NETWORK_TIMEOUT,
+                    values.getOrDefault(NETWORK_TIMEOUT, "10s"),
                     "must be greater than " + HEARTBEAT_INTERVAL + " (" + heartbeatInterval.toMillis() + " ms)");
         }
         p.validate();
@@ -314,7 +339,9 @@ public final class EngineConfig {
 
         /** Sets {@code key} to {@code String.valueOf(value)}. */
         public Builder set(String key, Object value) {
-            values.put(requireNonNull(key, "key is null"), String.valueOf(requireNonNull(value, "value of " + key + " is null")));
+            values.put(
+                    requireNonNull(key, "key is null"),
+                    String.valueOf(requireNonNull(value, "value of " + key + " is null")));
             return this;
         }
 
@@ -509,7 +536,9 @@ public final class EngineConfig {
             if (!errors.isEmpty()) {
                 List<String> keys = OPTIONS.stream().map(OptionSpec::displayKey).toList();
                 throw new IllegalArgumentException("Invalid engine configuration: " + String.join("; ", errors)
-                        + (errors.stream().anyMatch(e -> e.startsWith("unknown key")) ? ". Accepted keys: " + keys : ""));
+                        + (errors.stream().anyMatch(e -> e.startsWith("unknown key"))
+                                ? ". Accepted keys: " + keys
+                                : ""));
             }
         }
 

@@ -62,8 +62,11 @@ public final class PairDataset<K, V> extends Dataset<Pair<K, V>> {
     /** Applies {@code f} to each value; keys stay. */
     public <W> PairDataset<K, W> mapValues(Function<? super V, ? extends W> f) {
         requireNonNull(f, "f is null");
-        return new PairDataset<>(engine, mapNode("mapValues",
-                (Iterator<Pair<K, V>> in) -> Iterators.map(in, p -> Pair.of(p.key(), f.apply(p.value())))));
+        return new PairDataset<>(
+                engine,
+                mapNode(
+                        "mapValues",
+                        (Iterator<Pair<K, V>> in) -> Iterators.map(in, p -> Pair.of(p.key(), f.apply(p.value())))));
     }
 
     /** Every pair of values of keys in both datasets (an inner join); as many partitions as the larger input. */
@@ -79,15 +82,21 @@ public final class PairDataset<K, V> extends Dataset<Pair<K, V>> {
     public <W> PairDataset<K, Pair<V, W>> join(PairDataset<K, W> other, int numPartitions) {
         requireNonNull(other, "other is null");
         checkSameEngine(other);
-        Node left = mapNode("join (tag left)", (Iterator<Pair<K, V>> in) ->
-                Iterators.map(in, p -> Pair.of(p.key(), Pair.of(0, p.value()))));
-        Node right = other.mapNode("join (tag right)", (Iterator<Pair<K, W>> in) ->
-                Iterators.map(in, p -> Pair.of(p.key(), Pair.of(1, p.value()))));
+        Node left = mapNode(
+                "join (tag left)",
+                (Iterator<Pair<K, V>> in) -> Iterators.map(in, p -> Pair.of(p.key(), Pair.of(0, p.value()))));
+        Node right = other.mapNode(
+                "join (tag right)",
+                (Iterator<Pair<K, W>> in) -> Iterators.map(in, p -> Pair.of(p.key(), Pair.of(1, p.value()))));
         Node union = new UnionNode(engine.nextDatasetId(), "join (union)", Engine.callSite(), List.of(left, right));
         PairDataset<K, List<Pair<Integer, Object>>> grouped =
                 shuffle("join (cogroup)", union, numPartitions, listAggregator(), false);
-        return new PairDataset<>(engine, grouped.mapNode("join",
-                (Iterator<Pair<K, List<Pair<Integer, Object>>>> in) -> Iterators.flatMap(in, PairDataset::pairUp)));
+        return new PairDataset<>(
+                engine,
+                grouped.mapNode(
+                        "join",
+                        (Iterator<Pair<K, List<Pair<Integer, Object>>>> in) ->
+                                Iterators.flatMap(in, PairDataset::pairUp)));
     }
 
     /** Every pair, as a map (for a key that occurs more than once, one of its values). */
@@ -119,27 +128,30 @@ public final class PairDataset<K, V> extends Dataset<Pair<K, V>> {
 
     // ------------------------------------------------------------------------------ helpers
 
-    private <K2, V2> PairDataset<K2, V2> shuffle(String operation, Node parent, int numPartitions,
-            Aggregator aggregator, boolean mapSideCombine) {
-        ShuffleDependency dep = new ShuffleDependency(parent, engine.nextShuffleId(),
-                new HashPartitioner(numPartitions), aggregator, mapSideCombine);
+    private <K2, V2> PairDataset<K2, V2> shuffle(
+            String operation, Node parent, int numPartitions, Aggregator aggregator, boolean mapSideCombine) {
+        ShuffleDependency dep = new ShuffleDependency(
+                parent, engine.nextShuffleId(), new HashPartitioner(numPartitions), aggregator, mapSideCombine);
         return new PairDataset<>(engine, new ShuffledNode(engine.nextDatasetId(), operation, Engine.callSite(), dep));
     }
 
     private static Aggregator listAggregator() {
-        return new Aggregator(v -> {
-            List<Object> list = new ArrayList<>();
-            list.add(v);
-            return list;
-        }, (list, v) -> {
-            List<Object> l = cast(list);
-            l.add(v);
-            return l;
-        }, (a, b) -> {
-            List<Object> l = new ArrayList<>(cast(a));
-            l.addAll(cast(b));
-            return l;
-        });
+        return new Aggregator(
+                v -> {
+                    List<Object> list = new ArrayList<>();
+                    list.add(v);
+                    return list;
+                },
+                (list, v) -> {
+                    List<Object> l = cast(list);
+                    l.add(v);
+                    return l;
+                },
+                (a, b) -> {
+                    List<Object> l = new ArrayList<>(cast(a));
+                    l.addAll(cast(b));
+                    return l;
+                });
     }
 
     private static <K, V, W> List<Pair<K, Pair<V, W>>> pairUp(Pair<K, List<Pair<Integer, Object>>> group) {

@@ -27,15 +27,17 @@ public final class CheckpointReuseMain {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         EventLog log = new EventLog();
-        EngineConfig config = TestEngines.config(dir.resolve("child")).set(EngineConfig.CHECKPOINT_DIR,
-                dir.resolve("checkpoints").toUri()).build();
+        EngineConfig config = TestEngines.config(dir.resolve("child"))
+                .set(EngineConfig.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri())
+                .build();
         try (Engine engine = Engine.start(config, log)) {
             Dataset<Integer> squares = squares(engine).checkpoint("squares");
             boolean cutBeforeAnyJob = squares.isCheckpointed();
             List<Integer> values = squares.collect();
             System.out.println("cutBeforeAnyJob=" + cutBeforeAnyJob);
             System.out.println("computed=" + COMPUTED.get());
-            System.out.println("sum=" + values.stream().mapToLong(Integer::longValue).sum());
+            System.out.println(
+                    "sum=" + values.stream().mapToLong(Integer::longValue).sum());
             System.out.println("tasks=" + log.of(EngineEvent.TaskStarted.class).size());
             System.out.println("lineage=" + squares.toDebugString().replace('\n', '|'));
         }

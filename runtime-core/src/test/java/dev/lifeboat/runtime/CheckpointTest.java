@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code localCheckpoint()} keeps blocks on executors; losing one fails the job and says why.
  */
 class CheckpointTest {
-    private static final long SUM_OF_SQUARES = IntStream.range(0, 100).mapToLong(x -> (long) x * x).sum();
+    private static final long SUM_OF_SQUARES =
+            IntStream.range(0, 100).mapToLong(x -> (long) x * x).sum();
 
     @TempDir
     Path dir;
@@ -36,18 +37,24 @@ class CheckpointTest {
         EventLog log = new EventLog();
         try (Engine engine = TestEngines.start(TestEngines.config(dir), log)) {
             Dataset<Integer> squares = CheckpointReuseMain.squares(engine).checkpoint();
-            assertThat(squares.toDebugString()).contains("reliable checkpoint rdd/" + engine.appId())
-                    .contains("pending").contains("CollectionDataset");
+            assertThat(squares.toDebugString())
+                    .contains("reliable checkpoint rdd/" + engine.appId())
+                    .contains("pending")
+                    .contains("CollectionDataset");
             assertThat(squares.isCheckpointed()).isFalse();
 
             assertThat(squares.count()).isEqualTo(100);
 
-            assertThat(CheckpointReuseMain.COMPUTED).as("computed once, and kept for the checkpoint").hasValue(100);
-            assertThat(log.of(EngineEvent.CheckpointWritten.class)).singleElement().satisfies(w -> {
-                assertThat(w.reliable()).isTrue();
-                assertThat(w.partitions()).isEqualTo(4);
-                assertThat(w.datasetId()).isEqualTo(squares.id());
-            });
+            assertThat(CheckpointReuseMain.COMPUTED)
+                    .as("computed once, and kept for the checkpoint")
+                    .hasValue(100);
+            assertThat(log.of(EngineEvent.CheckpointWritten.class))
+                    .singleElement()
+                    .satisfies(w -> {
+                        assertThat(w.reliable()).isTrue();
+                        assertThat(w.partitions()).isEqualTo(4);
+                        assertThat(w.datasetId()).isEqualTo(squares.id());
+                    });
             assertThat(squares.isCheckpointed()).isTrue();
             assertThat(squares.toDebugString())
                     .contains("ReliableCheckpoint[rdd/" + engine.appId() + "/" + squares.id() + "]")
@@ -56,7 +63,9 @@ class CheckpointTest {
             long sum = squares.map(Integer::longValue).reduce(Long::sum).orElseThrow();
 
             assertThat(sum).isEqualTo(SUM_OF_SQUARES);
-            assertThat(CheckpointReuseMain.COMPUTED).as("read from the checkpoint, not recomputed").hasValue(100);
+            assertThat(CheckpointReuseMain.COMPUTED)
+                    .as("read from the checkpoint, not recomputed")
+                    .hasValue(100);
         }
     }
 
@@ -86,7 +95,8 @@ class CheckpointTest {
 
             assertThat(counts.collectAsMap()).isEqualTo(Jobs.expectedCountByRemainder());
 
-            assertThat(log.of(EngineEvent.StageSubmitted.class)).singleElement()
+            assertThat(log.of(EngineEvent.StageSubmitted.class))
+                    .singleElement()
                     .satisfies(s -> assertThat(s.shuffleMap()).isFalse());
             assertThat(counts.toDebugString()).doesNotContain("+-");
         }
@@ -94,17 +104,27 @@ class CheckpointTest {
 
     @Test
     void aNamedCheckpointIsReusedByANewEngine() throws Exception {
-        try (Engine first = TestEngines.start(TestEngines.config(dir.resolve("first"))
-                .set(EngineConfig.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri()), new EventLog())) {
+        try (Engine first = TestEngines.start(
+                TestEngines.config(dir.resolve("first"))
+                        .set(
+                                EngineConfig.CHECKPOINT_DIR,
+                                dir.resolve("checkpoints").toUri()),
+                new EventLog())) {
             CheckpointReuseMain.squares(first).checkpoint("squares").count();
         }
         assertThat(CheckpointReuseMain.COMPUTED).hasValue(100);
 
         EventLog log = new EventLog();
-        try (Engine second = TestEngines.start(TestEngines.config(dir.resolve("second"))
-                .set(EngineConfig.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri()), log)) {
+        try (Engine second = TestEngines.start(
+                TestEngines.config(dir.resolve("second"))
+                        .set(
+                                EngineConfig.CHECKPOINT_DIR,
+                                dir.resolve("checkpoints").toUri()),
+                log)) {
             Dataset<Integer> squares = CheckpointReuseMain.squares(second).checkpoint("squares");
-            assertThat(squares.isCheckpointed()).as("cut at once: the checkpoint exists").isTrue();
+            assertThat(squares.isCheckpointed())
+                    .as("cut at once: the checkpoint exists")
+                    .isTrue();
 
             assertThat(squares.map(Integer::longValue).reduce(Long::sum)).contains(SUM_OF_SQUARES);
 
@@ -116,12 +136,14 @@ class CheckpointTest {
     @Test
     void aNamedCheckpointIsReusedByAnEngineInAnotherJvm() throws Exception {
         try (Engine engine = TestEngines.start(TestEngines.config(dir), new EventLog())) {
-            assertThat(CheckpointReuseMain.squares(engine).checkpoint("squares").count()).isEqualTo(100);
+            assertThat(CheckpointReuseMain.squares(engine).checkpoint("squares").count())
+                    .isEqualTo(100);
         }
 
         String output = runInNewJvm(CheckpointReuseMain.class.getName(), dir.toString());
 
-        assertThat(output).contains("cutBeforeAnyJob=true", "computed=0", "sum=" + SUM_OF_SQUARES, "tasks=4")
+        assertThat(output)
+                .contains("cutBeforeAnyJob=true", "computed=0", "sum=" + SUM_OF_SQUARES, "tasks=4")
                 .contains("ReliableCheckpoint[rdd/squares]");
     }
 
@@ -132,10 +154,15 @@ class CheckpointTest {
             Dataset<Integer> squares = CheckpointReuseMain.squares(engine).localCheckpoint();
             assertThat(squares.count()).isEqualTo(100);
             assertThat(squares.toDebugString()).contains("LocalCheckpoint[").doesNotContain("CollectionDataset");
-            assertThat(log.of(EngineEvent.CheckpointWritten.class)).singleElement()
+            assertThat(log.of(EngineEvent.CheckpointWritten.class))
+                    .singleElement()
                     .satisfies(w -> assertThat(w.reliable()).isFalse());
             int holder = log.ended(0, dev.lifeboat.runtime.event.TaskEndReason.SUCCESS).stream()
-                    .filter(e -> e.task().partition() == 1).findFirst().orElseThrow().task().executorId();
+                    .filter(e -> e.task().partition() == 1)
+                    .findFirst()
+                    .orElseThrow()
+                    .task()
+                    .executorId();
             assertThat(squares.collect()).hasSize(100); // read from the executors' blocks
             assertThat(CheckpointReuseMain.COMPUTED).hasValue(100);
             log.clear();
@@ -169,7 +196,9 @@ class CheckpointTest {
     private static String runInNewJvm(String mainClass, String... args) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), mainClass));
+                "-cp",
+                System.getProperty("java.class.path"),
+                mainClass));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         byte[] out = process.getInputStream().readAllBytes();

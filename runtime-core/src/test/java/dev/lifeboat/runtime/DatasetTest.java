@@ -45,19 +45,24 @@ class DatasetTest {
 
     @Test
     void narrowTransformationsKeepPartitionOrder() {
-        Dataset<Integer> numbers = engine.parallelize(IntStream.range(0, 20).boxed().toList(), 3);
+        Dataset<Integer> numbers =
+                engine.parallelize(IntStream.range(0, 20).boxed().toList(), 3);
 
         assertThat(numbers.numPartitions()).isEqualTo(3);
         assertThat(numbers.map(x -> x * 10).filter(x -> x % 20 == 0).collect())
                 .containsExactly(0, 20, 40, 60, 80, 100, 120, 140, 160, 180);
-        assertThat(numbers.filter(x -> x < 3).flatMap(x -> List.of(x, x)).collect()).containsExactly(0, 0, 1, 1, 2, 2);
+        assertThat(numbers.filter(x -> x < 3).flatMap(x -> List.of(x, x)).collect())
+                .containsExactly(0, 0, 1, 1, 2, 2);
         assertThat(numbers.mapPartitions((Iterator<Integer> in) -> {
-            int sum = 0;
-            while (in.hasNext()) {
-                sum += in.next();
-            }
-            return List.of(sum).iterator();
-        }).collect()).hasSize(3).containsExactly(0 + 1 + 2 + 3 + 4 + 5, 6 + 7 + 8 + 9 + 10 + 11 + 12, 13 + 14 + 15 + 16 + 17 + 18 + 19);
+                            int sum = 0;
+                            while (in.hasNext()) {
+                                sum += in.next();
+                            }
+                            return List.of(sum).iterator();
+                        })
+                        .collect())
+                .hasSize(3)
+                .containsExactly(0 + 1 + 2 + 3 + 4 + 5, 6 + 7 + 8 + 9 + 10 + 11 + 12, 13 + 14 + 15 + 16 + 17 + 18 + 19);
         Dataset<Integer> union = numbers.filter(x -> x < 2).union(engine.parallelize(List.of(100, 101), 2));
         assertThat(union.numPartitions()).isEqualTo(5);
         assertThat(union.collect()).containsExactly(0, 1, 100, 101);
@@ -65,7 +70,8 @@ class DatasetTest {
 
     @Test
     void countReduceAndForeachPartition() {
-        Dataset<Integer> numbers = engine.parallelize(IntStream.rangeClosed(1, 100).boxed().toList(), 7);
+        Dataset<Integer> numbers =
+                engine.parallelize(IntStream.rangeClosed(1, 100).boxed().toList(), 7);
 
         assertThat(numbers.count()).isEqualTo(100);
         assertThat(numbers.reduce(Integer::sum)).contains(5050);
@@ -85,15 +91,21 @@ class DatasetTest {
         Map<String, List<Integer>> grouped = sales.groupByKey(2).collectAsMap();
         assertThat(grouped).containsOnlyKeys("a", "b", "c");
         assertThat(grouped.get("a")).containsExactlyInAnyOrder(1, 3, 6);
-        assertThat(sales.mapValues(v -> v * 2).reduceByKey(Integer::sum).collectAsMap()).containsEntry("c", 8);
+        assertThat(sales.mapValues(v -> v * 2).reduceByKey(Integer::sum).collectAsMap())
+                .containsEntry("c", 8);
 
         PairDataset<String, String> names = engine.parallelize(List.of("a:alpha", "b:beta", "b:bravo", "d:delta"), 2)
                 .mapToPair(s -> Pair.of(s.split(":")[0], s.split(":")[1]));
         List<Pair<String, Pair<Integer, String>>> joined = sales.join(names).collect();
-        assertThat(joined).containsExactlyInAnyOrder(
-                Pair.of("a", Pair.of(1, "alpha")), Pair.of("a", Pair.of(3, "alpha")), Pair.of("a", Pair.of(6, "alpha")),
-                Pair.of("b", Pair.of(2, "beta")), Pair.of("b", Pair.of(2, "bravo")),
-                Pair.of("b", Pair.of(5, "beta")), Pair.of("b", Pair.of(5, "bravo")));
+        assertThat(joined)
+                .containsExactlyInAnyOrder(
+                        Pair.of("a", Pair.of(1, "alpha")),
+                        Pair.of("a", Pair.of(3, "alpha")),
+                        Pair.of("a", Pair.of(6, "alpha")),
+                        Pair.of("b", Pair.of(2, "beta")),
+                        Pair.of("b", Pair.of(2, "bravo")),
+                        Pair.of("b", Pair.of(5, "beta")),
+                        Pair.of("b", Pair.of(5, "bravo")));
     }
 
     @Test
@@ -109,8 +121,8 @@ class DatasetTest {
     @Test
     void anUnserialisableRecordFailsTheJobAtOnceNamingItsType() {
         log.clear();
-        Dataset<Pair<String, Set<String>>> sets = engine.parallelize(List.of("a", "b"), 2)
-                .map(s -> Pair.of(s, (Set<String>) new HashSet<>(List.of(s))));
+        Dataset<Pair<String, Set<String>>> sets =
+                engine.parallelize(List.of("a", "b"), 2).map(s -> Pair.of(s, (Set<String>) new HashSet<>(List.of(s))));
 
         assertThatThrownBy(() -> PairDataset.from(sets).groupByKey().collect())
                 .isInstanceOf(JobFailedException.class)
@@ -123,7 +135,9 @@ class DatasetTest {
     @Test
     void textFileReadsEveryLineOnceWhereverTheSplitsFall() throws Exception {
         Path file = dir.resolve("lines.txt");
-        List<String> lines = IntStream.range(0, 1000).mapToObj(i -> "line " + i + " ".repeat(i % 13) + "é").toList();
+        List<String> lines = IntStream.range(0, 1000)
+                .mapToObj(i -> "line " + i + " ".repeat(i % 13) + "é")
+                .toList();
         Files.writeString(file, String.join("\n", lines) + "\r\nlast line without newline", StandardCharsets.UTF_8);
         List<String> expected = new ArrayList<>(lines);
         expected.add("last line without newline");
@@ -138,7 +152,8 @@ class DatasetTest {
     @Test
     void saveAsTextFileWritesOneFilePerPartitionAndTextFileReadsThemBack() throws Exception {
         Path out = dir.resolve("saved");
-        Dataset<Integer> numbers = engine.parallelize(IntStream.range(0, 50).boxed().toList(), 4);
+        Dataset<Integer> numbers =
+                engine.parallelize(IntStream.range(0, 50).boxed().toList(), 4);
 
         numbers.saveAsTextFile(out);
 
@@ -158,13 +173,17 @@ class DatasetTest {
                 .reduceByKey(Integer::sum, 3);
         int id = counts.id();
 
-        assertThat(counts.toDebugString().replaceAll("DatasetTest.java:\\d+", "DatasetTest.java:N")).isEqualTo(String.join("\n",
-                "(3) ShuffledDataset[" + id + "] reduceByKey at DatasetTest.java:N [hash-partitioned into 3, shuffle "
-                        + shuffleIdOf(counts) + "]",
-                " +-(2) MapPartitionsDataset[" + (id - 1) + "] mapToPair at DatasetTest.java:N",
-                "    |  MapPartitionsDataset[" + (id - 2) + "] flatMap at DatasetTest.java:N",
-                "    |  CollectionDataset[" + (id - 3) + "] parallelize at DatasetTest.java:N"));
-        assertThat(counts.map(Pair::value).toDebugString()).startsWith("(3) MapPartitionsDataset[" + (id + 1) + "] map at")
+        assertThat(counts.toDebugString().replaceAll("DatasetTest.java:\\d+", "DatasetTest.java:N"))
+                .isEqualTo(String.join(
+                        "\n",
+                        "(3) ShuffledDataset[" + id
+                                + "] reduceByKey at DatasetTest.java:N [hash-partitioned into 3, shuffle "
+                                + shuffleIdOf(counts) + "]",
+                        " +-(2) MapPartitionsDataset[" + (id - 1) + "] mapToPair at DatasetTest.java:N",
+                        "    |  MapPartitionsDataset[" + (id - 2) + "] flatMap at DatasetTest.java:N",
+                        "    |  CollectionDataset[" + (id - 3) + "] parallelize at DatasetTest.java:N"));
+        assertThat(counts.map(Pair::value).toDebugString())
+                .startsWith("(3) MapPartitionsDataset[" + (id + 1) + "] map at")
                 .contains("\n |  ShuffledDataset[" + id + "]");
     }
 

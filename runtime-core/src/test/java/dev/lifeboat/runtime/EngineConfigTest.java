@@ -33,8 +33,12 @@ class EngineConfigTest {
         assertThat(c.defaultParallelism()).isEqualTo(2);
         assertThat(c.heartbeatInterval()).isLessThan(c.networkTimeout());
         assertThat(c.checkpointDir()).isEmpty();
-        assertThat(EngineConfig.options()).extracting(o -> o.key())
-                .contains("lifeboat.task.maxFailures", "lifeboat.speculation.quantile", "lifeboat.network.timeout",
+        assertThat(EngineConfig.options())
+                .extracting(o -> o.key())
+                .contains(
+                        "lifeboat.task.maxFailures",
+                        "lifeboat.speculation.quantile",
+                        "lifeboat.network.timeout",
                         "lifeboat.executor.heartbeatInterval");
     }
 
@@ -67,19 +71,28 @@ class EngineConfigTest {
     @Test
     void everyBadValueIsReportedAtOnce() {
         assertThatThrownBy(() -> EngineConfig.fromMap(Map.of(
-                EngineConfig.TASK_MAX_FAILURES, "0",
-                EngineConfig.SPECULATION, "yes",
-                EngineConfig.SPECULATION_QUANTILE, "1.5",
-                EngineConfig.NETWORK_TIMEOUT, "soon",
-                EngineConfig.SERIALIZER, "com.example.Missing",
-                EngineConfig.NON_RETRYABLE_EXCEPTIONS, "java.lang.String",
-                EngineConfig.SHUFFLE_STORE, "no-scheme",
-                "lifeboat.task.maxFailure", "4")))
+                        EngineConfig.TASK_MAX_FAILURES,
+                        "0",
+                        EngineConfig.SPECULATION,
+                        "yes",
+                        EngineConfig.SPECULATION_QUANTILE,
+                        "1.5",
+                        EngineConfig.NETWORK_TIMEOUT,
+                        "soon",
+                        EngineConfig.SERIALIZER,
+                        "com.example.Missing",
+                        EngineConfig.NON_RETRYABLE_EXCEPTIONS,
+                        "java.lang.String",
+                        EngineConfig.SHUFFLE_STORE,
+                        "no-scheme",
+                        "lifeboat.task.maxFailure",
+                        "4")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("Invalid engine configuration: ")
                 .hasMessageContaining("'lifeboat.task.maxFailures' = '0' must be between 1 and 1000")
                 .hasMessageContaining("'lifeboat.speculation' = 'yes' must be true or false")
-                .hasMessageContaining("'lifeboat.speculation.quantile' = '1.5' must be greater than 0.0 and at most 1.0")
+                .hasMessageContaining(
+                        "'lifeboat.speculation.quantile' = '1.5' must be greater than 0.0 and at most 1.0")
                 .hasMessageContaining("'lifeboat.network.timeout' = 'soon' must be a duration")
                 .hasMessageContaining("'lifeboat.serializer' = 'com.example.Missing' is not a class on the class path")
                 .hasMessageContaining("'java.lang.String' is not a Throwable")
@@ -90,15 +103,20 @@ class EngineConfigTest {
 
     @Test
     void theNetworkTimeoutMustExceedTheHeartbeatInterval() {
-        assertThatThrownBy(() -> EngineConfig.builder().set(EngineConfig.HEARTBEAT_INTERVAL, "10s")
-                .set(EngineConfig.NETWORK_TIMEOUT, "5s").build())
-                .hasMessageContaining("'lifeboat.network.timeout' = '5s' must be greater than lifeboat.executor.heartbeatInterval");
+        assertThatThrownBy(() -> EngineConfig.builder()
+                        .set(EngineConfig.HEARTBEAT_INTERVAL, "10s")
+                        .set(EngineConfig.NETWORK_TIMEOUT, "5s")
+                        .build())
+                .hasMessageContaining(
+                        "'lifeboat.network.timeout' = '5s' must be greater than lifeboat.executor.heartbeatInterval");
     }
 
     @Test
     void anUnknownStoreSchemeFailsAtStartNamingIt() {
-        EngineConfig c = EngineConfig.builder().set(EngineConfig.LOCAL_DIR, dir)
-                .set(EngineConfig.SHUFFLE_STORE, "nosuchscheme:///x").build();
+        EngineConfig c = EngineConfig.builder()
+                .set(EngineConfig.LOCAL_DIR, dir)
+                .set(EngineConfig.SHUFFLE_STORE, "nosuchscheme:///x")
+                .build();
 
         assertThatThrownBy(() -> Engine.start(c)).hasMessageContaining("nosuchscheme");
     }
@@ -106,8 +124,12 @@ class EngineConfigTest {
     @Test
     void anEngineStartsItsExecutorsAndStopsThemOnClose() throws Exception {
         EventLog log = new EventLog();
-        Engine engine = Engine.start(EngineConfig.builder().set(EngineConfig.LOCAL_DIR, dir)
-                .set(EngineConfig.EXECUTOR_INSTANCES, 3).build(), log);
+        Engine engine = Engine.start(
+                EngineConfig.builder()
+                        .set(EngineConfig.LOCAL_DIR, dir)
+                        .set(EngineConfig.EXECUTOR_INSTANCES, 3)
+                        .build(),
+                log);
         assertThat(engine.liveExecutors()).containsExactly(0, 1, 2);
         engine.close();
         assertThat(engine.liveExecutors()).isEmpty();

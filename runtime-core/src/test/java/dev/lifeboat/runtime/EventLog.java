@@ -35,8 +35,10 @@ final class EventLog implements EngineListener {
 
     /** Every task attempt launched in a stage. */
     List<TaskInfo> launched(int stageId) {
-        return of(EngineEvent.TaskStarted.class).stream().map(EngineEvent.TaskStarted::task)
-                .filter(t -> t.stageId() == stageId).toList();
+        return of(EngineEvent.TaskStarted.class).stream()
+                .map(EngineEvent.TaskStarted::task)
+                .filter(t -> t.stageId() == stageId)
+                .toList();
     }
 
     /** How many attempts each partition of a stage had, over all stage attempts. */
@@ -47,31 +49,40 @@ final class EventLog implements EngineListener {
 
     /** The partitions of a stage that ran more than once: the re-run task set. */
     Set<Integer> rerun(int stageId) {
-        return attemptsPerPartition(stageId).entrySet().stream().filter(e -> e.getValue() > 1)
-                .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
+        return attemptsPerPartition(stageId).entrySet().stream()
+                .filter(e -> e.getValue() > 1)
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** The partitions launched in one attempt of a stage. */
     Set<Integer> launchedInAttempt(int stageId, int stageAttempt) {
-        return launched(stageId).stream().filter(t -> t.stageAttempt() == stageAttempt).map(TaskInfo::partition)
+        return launched(stageId).stream()
+                .filter(t -> t.stageAttempt() == stageAttempt)
+                .map(TaskInfo::partition)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** The attempts of a stage that were submitted, in order, with their partitions. */
     List<EngineEvent.StageSubmitted> submissions(int stageId) {
-        return of(EngineEvent.StageSubmitted.class).stream().filter(s -> s.stageId() == stageId).toList();
+        return of(EngineEvent.StageSubmitted.class).stream()
+                .filter(s -> s.stageId() == stageId)
+                .toList();
     }
 
     /** Task ends of one reason in a stage. */
     List<EngineEvent.TaskEnded> ended(int stageId, TaskEndReason reason) {
         return of(EngineEvent.TaskEnded.class).stream()
-                .filter(e -> e.task().stageId() == stageId && e.reason() == reason).toList();
+                .filter(e -> e.task().stageId() == stageId && e.reason() == reason)
+                .toList();
     }
 
     /** The partitions of a stage whose successful attempt ran on an executor. */
     Set<Integer> succeededOn(int stageId, int executorId) {
-        return ended(stageId, TaskEndReason.SUCCESS).stream().filter(e -> e.task().executorId() == executorId)
-                .map(e -> e.task().partition()).collect(Collectors.toCollection(TreeSet::new));
+        return ended(stageId, TaskEndReason.SUCCESS).stream()
+                .filter(e -> e.task().executorId() == executorId)
+                .map(e -> e.task().partition())
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     @Override

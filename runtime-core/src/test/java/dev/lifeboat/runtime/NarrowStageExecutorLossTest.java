@@ -28,12 +28,17 @@ class NarrowStageExecutorLossTest {
 
             assertThat(count).isEqualTo(1000);
             assertThat(log.rerun(0)).containsExactly(5);
-            TaskInfo killed = log.launched(0).stream().filter(t -> t.partition() == 5).findFirst().orElseThrow();
+            TaskInfo killed = log.launched(0).stream()
+                    .filter(t -> t.partition() == 5)
+                    .findFirst()
+                    .orElseThrow();
             assertThat(log.of(EngineEvent.ExecutorLost.class)).singleElement().satisfies(lost -> {
                 assertThat(lost.executorId()).isEqualTo(killed.executorId());
                 assertThat(lost.reason()).contains("reported its own failure");
             });
-            assertThat(log.ended(0, TaskEndReason.EXECUTOR_LOST)).extracting(e -> e.task().partition()).containsExactly(5);
+            assertThat(log.ended(0, TaskEndReason.EXECUTOR_LOST))
+                    .extracting(e -> e.task().partition())
+                    .containsExactly(5);
             assertThat(log.of(EngineEvent.ExecutorAdded.class)).hasSize(5); // four, then a replacement
             assertThat(engine.liveExecutors()).hasSize(4).doesNotContain(killed.executorId());
         }
@@ -52,8 +57,11 @@ class NarrowStageExecutorLossTest {
 
             assertThat(count).isEqualTo(1000);
             assertThat(log.rerun(0)).containsExactly(5);
-            assertThat(log.of(EngineEvent.ExecutorLost.class)).singleElement()
-                    .satisfies(lost -> assertThat(lost.reason()).contains("no heartbeat for").contains("lifeboat.network.timeout"));
+            assertThat(log.of(EngineEvent.ExecutorLost.class))
+                    .singleElement()
+                    .satisfies(lost -> assertThat(lost.reason())
+                            .contains("no heartbeat for")
+                            .contains("lifeboat.network.timeout"));
         }
     }
 

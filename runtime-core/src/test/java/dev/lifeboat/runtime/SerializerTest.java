@@ -14,11 +14,11 @@ import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -59,7 +59,8 @@ class SerializerTest {
     @Test
     void theConfiguredSerializerWritesShufflesAndCheckpointsAndIsRecordedInThem() throws Exception {
         CountingSerializer.WRITES.set(0);
-        EngineConfig.Builder counting = TestEngines.config(dir).set(EngineConfig.SERIALIZER, CountingSerializer.class.getName());
+        EngineConfig.Builder counting =
+                TestEngines.config(dir).set(EngineConfig.SERIALIZER, CountingSerializer.class.getName());
         try (Engine engine = TestEngines.start(counting, new EventLog())) {
             assertThat(Jobs.countByRemainder(engine).checkpoint("by-remainder").collectAsMap())
                     .isEqualTo(Jobs.expectedCountByRemainder());
@@ -74,8 +75,22 @@ class SerializerTest {
 
     @Test
     void everySupportedTypeRoundTrips() throws IOException {
-        List<Object> values = Arrays.asList(null, "", "héllo ☃", 42, -7L, 3.5d, 2.25f, (short) 9, (byte) -1, true, 'x',
-                Pair.of("k", 1), Pair.of(null, Pair.of(1L, "nested")), List.of(1, "two", 3.0), List.of(),
+        List<Object> values = Arrays.asList(
+                null,
+                "",
+                "héllo ☃",
+                42,
+                -7L,
+                3.5d,
+                2.25f,
+                (short) 9,
+                (byte) -1,
+                true,
+                'x',
+                Pair.of("k", 1),
+                Pair.of(null, Pair.of(1L, "nested")),
+                List.of(1, "two", 3.0),
+                List.of(),
                 new Point(1, 2L, "p", List.of(0.5, 1.5)));
 
         for (Object value : values) {
@@ -117,7 +132,9 @@ class SerializerTest {
 
         assertThat(raw.decode(plain, "block")).isEqualTo(records);
         assertThat(zstd.decode(packed, "block")).isEqualTo(records);
-        assertThat(raw.decode(packed, "block")).as("blocks describe their own codec").isEqualTo(records);
+        assertThat(raw.decode(packed, "block"))
+                .as("blocks describe their own codec")
+                .isEqualTo(records);
         assertThat(packed.length).isLessThan(plain.length / 4);
         assertThat(zstd.decode(zstd.encode(List.of().iterator()), "empty")).isEmpty();
     }

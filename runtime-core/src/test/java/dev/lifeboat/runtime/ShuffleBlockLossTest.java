@@ -31,14 +31,19 @@ class ShuffleBlockLossTest {
 
             assertThat(result).isEqualTo(Jobs.expectedCountByRemainder());
             assertThat(log.rerun(0)).containsExactly(2);
-            assertThat(log.submissions(0)).extracting(EngineEvent.StageSubmitted::partitions)
+            assertThat(log.submissions(0))
+                    .extracting(EngineEvent.StageSubmitted::partitions)
                     .containsExactly(List.of(0, 1, 2, 3, 4, 5, 6, 7), List.of(2));
             // every reducer reads the lost output, so every reducer failed once and was retried once
-            assertThat(log.of(EngineEvent.FetchFailed.class)).hasSize(4)
+            assertThat(log.of(EngineEvent.FetchFailed.class))
+                    .hasSize(4)
                     .allSatisfy(f -> assertThat(f.missingMapPartitions()).containsExactly(2));
-            assertThat(log.submissions(1)).extracting(EngineEvent.StageSubmitted::partitions)
+            assertThat(log.submissions(1))
+                    .extracting(EngineEvent.StageSubmitted::partitions)
                     .containsExactly(List.of(0, 1, 2, 3), List.of(0, 1, 2, 3));
-            assertThat(log.attemptsPerPartition(1)).containsOnlyKeys(0, 1, 2, 3).allSatisfy((p, n) -> assertThat(n).isEqualTo(2));
+            assertThat(log.attemptsPerPartition(1))
+                    .containsOnlyKeys(0, 1, 2, 3)
+                    .allSatisfy((p, n) -> assertThat(n).isEqualTo(2));
         }
     }
 
@@ -58,7 +63,8 @@ class ShuffleBlockLossTest {
                 assertThat(f.missingMapPartitions()).containsExactly(2);
                 assertThat(f.detail()).contains("fails verification");
             });
-            assertThat(log.submissions(1)).extracting(EngineEvent.StageSubmitted::partitions)
+            assertThat(log.submissions(1))
+                    .extracting(EngineEvent.StageSubmitted::partitions)
                     .containsExactly(List.of(0, 1, 2, 3), List.of(1));
         }
     }
@@ -72,15 +78,18 @@ class ShuffleBlockLossTest {
             assertThatThrownBy(() -> Jobs.countByRemainder(engine).collectAsMap())
                     .isInstanceOf(JobFailedException.class)
                     .hasMessageContaining("stage 1 (reduceByKey at Jobs.java")
-                    .hasMessageContaining("failed 4 consecutive attempts because its shuffle input kept being unavailable")
+                    .hasMessageContaining(
+                            "failed 4 consecutive attempts because its shuffle input kept being unavailable")
                     .hasMessageContaining("lifeboat.stage.maxConsecutiveAttempts = 4")
                     .hasMessageContaining("map partition 2");
 
             assertThat(log.submissions(1)).hasSize(4);
             assertThat(log.submissions(0)).hasSize(4); // the first run, then one recompute per failed attempt
-            assertThat(log.ended(1, TaskEndReason.FETCH_FAILED)).hasSize(4)
+            assertThat(log.ended(1, TaskEndReason.FETCH_FAILED))
+                    .hasSize(4)
                     .allSatisfy(e -> assertThat(e.task().partition()).isEqualTo(1));
-            assertThat(log.of(EngineEvent.JobEnded.class)).singleElement()
+            assertThat(log.of(EngineEvent.JobEnded.class))
+                    .singleElement()
                     .satisfies(end -> assertThat(end.succeeded()).isFalse());
         }
     }
@@ -94,7 +103,9 @@ class ShuffleBlockLossTest {
             var result = Jobs.countByRemainder(engine).collectAsMap();
 
             assertThat(result).isEqualTo(Jobs.expectedCountByRemainder());
-            assertThat(engine.faults().injected()).isNotEmpty().allSatisfy(f -> assertThat(f).contains("dropped at random"));
+            assertThat(engine.faults().injected())
+                    .isNotEmpty()
+                    .allSatisfy(f -> assertThat(f).contains("dropped at random"));
             assertThat(log.of(EngineEvent.FetchFailed.class)).isNotEmpty();
         }
     }
@@ -102,8 +113,8 @@ class ShuffleBlockLossTest {
     @Test
     void aStageGivesUpSoonerWhenConfiguredTo() throws Exception {
         EventLog log = new EventLog();
-        try (Engine engine = TestEngines.start(
-                TestEngines.config(dir).set(EngineConfig.STAGE_MAX_CONSECUTIVE_ATTEMPTS, 2), log)) {
+        try (Engine engine =
+                TestEngines.start(TestEngines.config(dir).set(EngineConfig.STAGE_MAX_CONSECUTIVE_ATTEMPTS, 2), log)) {
             engine.faults().corruptShuffleBlock(Target.stage(0).partition(2), 1, Integer.MAX_VALUE);
 
             assertThatThrownBy(() -> Jobs.countByRemainder(engine).collect())

@@ -27,22 +27,27 @@ class ShuffleCompressionTest {
 
     /** Runs a job with repetitive records and returns the bytes its shuffle left in the store. */
     private static long shuffleBytes(Path dir, boolean compress) throws Exception {
-        try (Engine engine = TestEngines.start(TestEngines.config(dir).set(EngineConfig.SHUFFLE_COMPRESS, compress),
-                new EventLog())) {
-            Map<String, Integer> lengths = engine.parallelize(IntStream.range(0, 20_000).boxed().toList(), 4)
+        try (Engine engine = TestEngines.start(
+                TestEngines.config(dir).set(EngineConfig.SHUFFLE_COMPRESS, compress), new EventLog())) {
+            Map<String, Integer> lengths = engine.parallelize(
+                            IntStream.range(0, 20_000).boxed().toList(), 4)
                     .mapToPair(i -> Pair.of("key-" + i, "the same long value, over and over again ".repeat(3)))
                     .groupByKey(4)
                     .mapValues(v -> v.get(0).length())
                     .collectAsMap();
-            assertThat(lengths).hasSize(20_000).allSatisfy((k, v) -> assertThat(v).isEqualTo(123));
+            assertThat(lengths)
+                    .hasSize(20_000)
+                    .allSatisfy((k, v) -> assertThat(v).isEqualTo(123));
             try (Stream<Path> files = Files.walk(dir.resolve("shuffle"))) {
-                return files.filter(Files::isRegularFile).mapToLong(p -> {
-                    try {
-                        return Files.size(p);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }).sum();
+                return files.filter(Files::isRegularFile)
+                        .mapToLong(p -> {
+                            try {
+                                return Files.size(p);
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        })
+                        .sum();
             }
         }
     }

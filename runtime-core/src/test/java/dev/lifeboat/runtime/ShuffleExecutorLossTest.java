@@ -35,7 +35,8 @@ class ShuffleExecutorLossTest {
             Set<Integer> held = log.succeededOn(0, VICTIM);
             assertThat(held).isNotEmpty();
             assertThat(log.rerun(0)).isEqualTo(held);
-            assertThat(log.submissions(0)).extracting(EngineEvent.StageSubmitted::partitions)
+            assertThat(log.submissions(0))
+                    .extracting(EngineEvent.StageSubmitted::partitions)
                     .containsExactly(List.of(0, 1, 2, 3, 4, 5, 6, 7), List.copyOf(held));
             // the driver knew before the reducers started: no fetch failure, no reducer re-run
             assertThat(log.of(EngineEvent.FetchFailed.class)).isEmpty();
@@ -55,13 +56,16 @@ class ShuffleExecutorLossTest {
             assertThat(result).isEqualTo(Jobs.expectedCountByRemainder());
             Set<Integer> held = log.succeededOn(0, VICTIM);
             assertThat(held).isNotEmpty();
-            assertThat(log.of(EngineEvent.FetchFailed.class)).isNotEmpty()
+            assertThat(log.of(EngineEvent.FetchFailed.class))
+                    .isNotEmpty()
                     .allSatisfy(f -> assertThat(f.missingMapPartitions()).isSubsetOf(held));
             // one round: the map stage re-ran once, exactly the lost outputs, however many blocks were missing
             assertThat(log.rerun(0)).isEqualTo(held);
-            assertThat(log.submissions(0)).extracting(EngineEvent.StageSubmitted::partitions)
+            assertThat(log.submissions(0))
+                    .extracting(EngineEvent.StageSubmitted::partitions)
                     .containsExactly(List.of(0, 1, 2, 3, 4, 5, 6, 7), List.copyOf(held));
-            assertThat(log.submissions(1)).extracting(EngineEvent.StageSubmitted::partitions)
+            assertThat(log.submissions(1))
+                    .extracting(EngineEvent.StageSubmitted::partitions)
                     .containsExactly(List.of(0, 1, 2, 3), List.of(0, 1, 2, 3));
         }
     }
@@ -69,15 +73,19 @@ class ShuffleExecutorLossTest {
     @Test
     void noMapTaskReRunsWhenBlocksOutliveTheirExecutor() throws Exception {
         EventLog log = new EventLog();
-        EngineConfig.Builder config = TestEngines.config(dir).set(EngineConfig.SHUFFLE_STORE,
-                URI.create(OutlivingShuffleStoreProvider.SCHEME + "://" + dir.resolve("shared").toAbsolutePath()));
+        EngineConfig.Builder config = TestEngines.config(dir)
+                .set(
+                        EngineConfig.SHUFFLE_STORE,
+                        URI.create(OutlivingShuffleStoreProvider.SCHEME + "://"
+                                + dir.resolve("shared").toAbsolutePath()));
         try (Engine engine = TestEngines.start(config, log)) {
             engine.faults().killExecutorOnStageSubmit(Target.stage(1), VICTIM, KillMode.REPORTED);
 
             var result = Jobs.countByRemainder(engine).collectAsMap();
 
             assertThat(result).isEqualTo(Jobs.expectedCountByRemainder());
-            assertThat(log.of(EngineEvent.ExecutorLost.class)).extracting(EngineEvent.ExecutorLost::executorId)
+            assertThat(log.of(EngineEvent.ExecutorLost.class))
+                    .extracting(EngineEvent.ExecutorLost::executorId)
                     .containsExactly(VICTIM);
             assertThat(log.succeededOn(0, VICTIM)).isNotEmpty();
             assertThat(log.rerun(0)).isEmpty();

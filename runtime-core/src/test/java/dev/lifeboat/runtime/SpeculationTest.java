@@ -48,15 +48,24 @@ class SpeculationTest {
             var result = Jobs.countByRemainder(engine).collectAsMap();
 
             assertThat(result).isEqualTo(Jobs.expectedCountByRemainder());
-            assertThat(log.of(EngineEvent.SpeculativeTaskLaunched.class)).singleElement().satisfies(copy -> {
-                assertThat(copy.copy().stageId()).isZero();
-                assertThat(copy.copy().partition()).isEqualTo(2);
-                assertThat(copy.originalRunningNanos()).isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(2));
-            });
-            var original = log.launched(0).stream().filter(t -> t.partition() == 2 && !t.speculative()).findFirst().orElseThrow();
-            var copy = log.launched(0).stream().filter(t -> t.partition() == 2 && t.speculative()).findFirst().orElseThrow();
+            assertThat(log.of(EngineEvent.SpeculativeTaskLaunched.class))
+                    .singleElement()
+                    .satisfies(copy -> {
+                        assertThat(copy.copy().stageId()).isZero();
+                        assertThat(copy.copy().partition()).isEqualTo(2);
+                        assertThat(copy.originalRunningNanos()).isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(2));
+                    });
+            var original = log.launched(0).stream()
+                    .filter(t -> t.partition() == 2 && !t.speculative())
+                    .findFirst()
+                    .orElseThrow();
+            var copy = log.launched(0).stream()
+                    .filter(t -> t.partition() == 2 && t.speculative())
+                    .findFirst()
+                    .orElseThrow();
             assertThat(copy.executorId()).isNotEqualTo(original.executorId());
-            assertThat(log.ended(0, TaskEndReason.SUCCESS)).anySatisfy(e -> assertThat(e.task()).isEqualTo(copy));
+            assertThat(log.ended(0, TaskEndReason.SUCCESS))
+                    .anySatisfy(e -> assertThat(e.task()).isEqualTo(copy));
             assertThat(log.ended(0, TaskEndReason.KILLED)).singleElement().satisfies(e -> {
                 assertThat(e.task()).isEqualTo(original);
                 assertThat(e.detail()).get().asString().contains("finished first");
@@ -73,34 +82,45 @@ class SpeculationTest {
         CountDownLatch loserDone = new CountDownLatch(1);
         AtomicBoolean firstAttempt = new AtomicBoolean(true);
         EngineListener onCopyWon = event -> {
-            if (event instanceof EngineEvent.TaskEnded e && e.task().speculative() && e.reason() == TaskEndReason.SUCCESS) {
+            if (event instanceof EngineEvent.TaskEnded e
+                    && e.task().speculative()
+                    && e.reason() == TaskEndReason.SUCCESS) {
                 copyWon.countDown();
             }
         };
         try (Engine engine = Engine.start(speculative().build(), log, onCopyWon)) {
             // Partition 2's first attempt ignores interrupts, waits until its copy has won, then
             // emits wrong data and commits it: if that output were ever used, the counts would be off.
-            var pairs = engine.parallelize(Jobs.NUMBERS, Jobs.MAP_PARTITIONS).mapPartitions((Iterator<Integer> in) -> {
-                List<Integer> records = new ArrayList<>();
-                in.forEachRemaining(records::add);
-                if (records.contains(250) && firstAttempt.getAndSet(false)) {
-                    awaitUninterruptibly(copyWon);
-                    records.replaceAll(x -> LOSER_MARK);
-                    loserDone.countDown();
-                }
-                return records.iterator();
-            }).mapToPair(x -> Pair.of(x % 50, 1));
+            var pairs = engine.parallelize(Jobs.NUMBERS, Jobs.MAP_PARTITIONS)
+                    .mapPartitions((Iterator<Integer> in) -> {
+                        List<Integer> records = new ArrayList<>();
+                        in.forEachRemaining(records::add);
+                        if (records.contains(250) && firstAttempt.getAndSet(false)) {
+                            awaitUninterruptibly(copyWon);
+                            records.replaceAll(x -> LOSER_MARK);
+                            loserDone.countDown();
+                        }
+                        return records.iterator();
+                    })
+                    .mapToPair(x -> Pair.of(x % 50, 1));
 
-            Map<Integer, Integer> result = pairs.reduceByKey(Integer::sum, Jobs.REDUCE_PARTITIONS).collectAsMap();
+            Map<Integer, Integer> result =
+                    pairs.reduceByKey(Integer::sum, Jobs.REDUCE_PARTITIONS).collectAsMap();
 
             assertThat(result).isEqualTo(Jobs.expectedCountByRemainder());
-            assertThat(loserDone.await(30, TimeUnit.SECONDS)).as("the loser ran to its end").isTrue();
+            assertThat(loserDone.await(30, TimeUnit.SECONDS))
+                    .as("the loser ran to its end")
+                    .isTrue();
             assertThat(engine.parallelize(List.of(1), 1).count()).isEqualTo(1); // a later job, after the loser's report
-            assertThat(log.of(EngineEvent.SpeculativeTaskLaunched.class)).singleElement()
+            assertThat(log.of(EngineEvent.SpeculativeTaskLaunched.class))
+                    .singleElement()
                     .satisfies(copy -> assertThat(copy.copy().partition()).isEqualTo(2));
-            assertThat(log.ended(0, TaskEndReason.KILLED)).singleElement()
+            assertThat(log.ended(0, TaskEndReason.KILLED))
+                    .singleElement()
                     .satisfies(e -> assertThat(e.task().speculative()).isFalse());
-            assertThat(log.ended(0, TaskEndReason.SUCCESS)).filteredOn(e -> e.task().partition() == 2).singleElement()
+            assertThat(log.ended(0, TaskEndReason.SUCCESS))
+                    .filteredOn(e -> e.task().partition() == 2)
+                    .singleElement()
                     .satisfies(e -> assertThat(e.task().speculative()).isTrue());
         }
     }

@@ -43,7 +43,8 @@ class TaskRetryTest {
             assertThat(result).isEqualTo(Jobs.expectedCountByRemainder());
             assertThat(log.rerun(0)).isEmpty();
             assertThat(log.attemptsPerPartition(1)).isEqualTo(Map.of(0, 1L, 1, 1L, 2, 1L, 3, 3L));
-            assertThat(log.ended(1, TaskEndReason.FAILED)).hasSize(2)
+            assertThat(log.ended(1, TaskEndReason.FAILED))
+                    .hasSize(2)
                     .allSatisfy(e -> assertThat(e.detail()).get().asString().contains("injected task failure"));
         }
     }
@@ -53,23 +54,29 @@ class TaskRetryTest {
         EventLog log = new EventLog();
         AtomicInteger attempt = new AtomicInteger();
         try (Engine engine = TestEngines.start(TestEngines.config(dir), log)) {
-            engine.faults().failTask(Target.stage(0).partition(3), 100,
-                    () -> new IllegalStateException("boom #" + attempt.getAndIncrement()));
+            engine.faults()
+                    .failTask(
+                            Target.stage(0).partition(3),
+                            100,
+                            () -> new IllegalStateException("boom #" + attempt.getAndIncrement()));
 
-            assertThatThrownBy(() -> engine.parallelize(Jobs.NUMBERS, 8).map(x -> x * 2).count())
+            assertThatThrownBy(() ->
+                            engine.parallelize(Jobs.NUMBERS, 8).map(x -> x * 2).count())
                     .isInstanceOfSatisfying(JobFailedException.class, e -> {
                         assertThat(e.getMessage())
                                 .contains("task for partition 3 in stage 0 (map at TaskRetryTest.java")
                                 .contains("failed 4 times (lifeboat.task.maxFailures = 4)")
                                 .contains("attempt 0", "attempt 1", "attempt 2", "attempt 3")
                                 .contains("boom #0", "boom #1", "boom #2", "boom #3");
-                        assertThat(e.attemptFailures()).extracting(Throwable::getMessage)
+                        assertThat(e.attemptFailures())
+                                .extracting(Throwable::getMessage)
                                 .containsExactly("boom #0", "boom #1", "boom #2", "boom #3");
                         assertThat(e.getCause()).hasMessage("boom #3");
                         assertThat(e.getSuppressed()).hasSize(3);
                     });
             assertThat(log.attemptsPerPartition(0).get(3)).isEqualTo(4);
-            assertThat(log.of(EngineEvent.StageCompleted.class)).singleElement()
+            assertThat(log.of(EngineEvent.StageCompleted.class))
+                    .singleElement()
                     .satisfies(s -> assertThat(s.failure()).isPresent());
         }
     }
@@ -103,8 +110,8 @@ class TaskRetryTest {
     @Test
     void aDeclaredNonRetryableExceptionFailsTheJobAtOnce() throws Exception {
         EventLog log = new EventLog();
-        try (Engine engine = TestEngines.start(
-                TestEngines.config(dir).nonRetryable(PoisonRecordException.class), log)) {
+        try (Engine engine =
+                TestEngines.start(TestEngines.config(dir).nonRetryable(PoisonRecordException.class), log)) {
             engine.faults().failTask(Target.stage(0).partition(1), 100, PoisonRecordException::new);
 
             assertThatThrownBy(() -> engine.parallelize(Jobs.NUMBERS, 4).count())
@@ -119,12 +126,14 @@ class TaskRetryTest {
     void anExceptionThrownByUserCodeIsRetriedUnlessDeclaredNonRetryable() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         try (Engine engine = TestEngines.start(TestEngines.config(dir), new EventLog())) {
-            long count = engine.parallelize(Jobs.NUMBERS, 4).map(x -> {
-                if (x == 42 && calls.getAndIncrement() < 2) {
-                    throw new IllegalArgumentException("flaky parse of " + x);
-                }
-                return x;
-            }).count();
+            long count = engine.parallelize(Jobs.NUMBERS, 4)
+                    .map(x -> {
+                        if (x == 42 && calls.getAndIncrement() < 2) {
+                            throw new IllegalArgumentException("flaky parse of " + x);
+                        }
+                        return x;
+                    })
+                    .count();
             assertThat(count).isEqualTo(1000);
             assertThat(calls).hasValue(3);
         }
@@ -134,7 +143,9 @@ class TaskRetryTest {
     void outOfMemoryErrorFailsTheJobAtOnce() throws Exception {
         EventLog log = new EventLog();
         try (Engine engine = TestEngines.start(TestEngines.config(dir), log)) {
-            engine.faults().failTask(Target.stage(0).partition(2), 100, () -> new OutOfMemoryError("injected: Java heap space"));
+            engine.faults()
+                    .failTask(
+                            Target.stage(0).partition(2), 100, () -> new OutOfMemoryError("injected: Java heap space"));
 
             assertThatThrownBy(() -> engine.parallelize(Jobs.NUMBERS, 4).count())
                     .isInstanceOf(JobFailedException.class)
@@ -161,10 +172,14 @@ class TaskRetryTest {
             assertThat(engine.faults().injected()).isNotEmpty();
             return log.of(EngineEvent.TaskEnded.class).stream()
                     .filter(e -> e.reason() == TaskEndReason.FAILED)
-                    .peek(e -> assertThat(e.detail()).get().asString().contains(InjectedFaultException.class.getSimpleName()))
+                    .peek(e -> assertThat(e.detail())
+                            .get()
+                            .asString()
+                            .contains(InjectedFaultException.class.getSimpleName()))
                     .map(EngineEvent.TaskEnded::task)
                     .map(t -> new TaskInfo(0, t.stageId(), t.stageAttempt(), t.partition(), t.attempt(), 0, false))
-                    .sorted(java.util.Comparator.comparing(TaskInfo::stageId).thenComparing(TaskInfo::partition)
+                    .sorted(java.util.Comparator.comparing(TaskInfo::stageId)
+                            .thenComparing(TaskInfo::partition)
                             .thenComparing(TaskInfo::attempt))
                     .toList();
         }

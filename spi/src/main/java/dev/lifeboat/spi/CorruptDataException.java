@@ -25,8 +25,10 @@ public class CorruptDataException extends IOException {
     }
 
     public CorruptDataException(String location, long offset, String detail, Throwable cause) {
-        super("Corrupt data in " + requireNonNull(location, "location is null")
-                + (offset >= 0 ? " at offset " + offset : "") + ": " + detail, cause);
+        super(
+                "Corrupt data in " + requireNonNull(location, "location is null")
+                        + (offset >= 0 ? " at offset " + offset : "") + ": " + detail,
+                cause);
         this.location = location;
         this.offset = offset;
     }

@@ -37,8 +37,7 @@ public final class Lifeboat {
         return p.open(uri, options);
     }
 
-    public static WriteAheadLogReader openWriteAheadLogReader(URI uri, Map<String, String> options)
-            throws IOException {
+    public static WriteAheadLogReader openWriteAheadLogReader(URI uri, Map<String, String> options) throws IOException {
         WriteAheadLogProvider p = walProvider(uri);
         ProviderRegistry.checkKeys(p, options);
         return p.openReader(uri, options);
@@ -50,8 +49,7 @@ public final class Lifeboat {
         return p.open(uri, options);
     }
 
-    public static ShuffleBlockStore openShuffleBlockStore(URI uri, Map<String, String> options)
-            throws IOException {
+    public static ShuffleBlockStore openShuffleBlockStore(URI uri, Map<String, String> options) throws IOException {
         ShuffleBlockStoreProvider p = shuffleBlockStoreProvider(uri);
         ProviderRegistry.checkKeys(p, options);
         return p.open(uri, options);
@@ -64,19 +62,23 @@ public final class Lifeboat {
     }
 
     public static WriteAheadLogProvider walProvider(URI uri) {
-        return ProviderRegistry.load(WriteAheadLogProvider.class, "write-ahead log", loader()).forUri(uri);
+        return ProviderRegistry.load(WriteAheadLogProvider.class, "write-ahead log", loader())
+                .forUri(uri);
     }
 
     public static CheckpointStoreProvider checkpointStoreProvider(URI uri) {
-        return ProviderRegistry.load(CheckpointStoreProvider.class, "checkpoint store", loader()).forUri(uri);
+        return ProviderRegistry.load(CheckpointStoreProvider.class, "checkpoint store", loader())
+                .forUri(uri);
     }
 
     public static ShuffleBlockStoreProvider shuffleBlockStoreProvider(URI uri) {
-        return ProviderRegistry.load(ShuffleBlockStoreProvider.class, "shuffle block store", loader()).forUri(uri);
+        return ProviderRegistry.load(ShuffleBlockStoreProvider.class, "shuffle block store", loader())
+                .forUri(uri);
     }
 
     public static LeaderElectionProvider leaderElectionProvider(URI uri) {
-        return ProviderRegistry.load(LeaderElectionProvider.class, "leader election", loader()).forUri(uri);
+        return ProviderRegistry.load(LeaderElectionProvider.class, "leader election", loader())
+                .forUri(uri);
     }
 
     private static ClassLoader loader() {

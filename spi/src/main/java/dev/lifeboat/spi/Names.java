@@ -37,8 +37,10 @@ public final class Names {
             throw bad(what, name, "is empty");
         }
         if (name.length() > MAX_BYTES) { // more characters than bytes allowed: cut before encoding
-            throw bad(what, shortened(name), "is longer than " + MAX_BYTES + " bytes in UTF-8 ("
-                    + name.length() + " characters)");
+            throw bad(
+                    what,
+                    shortened(name),
+                    "is longer than " + MAX_BYTES + " bytes in UTF-8 (" + name.length() + " characters)");
         }
         if (name.startsWith("/")) {
             throw bad(what, name, "is absolute (starts with '/')");
@@ -46,20 +48,25 @@ public final class Names {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (Character.isISOControl(c)) {
-                throw bad(what, name.replaceAll("\\p{Cntrl}", "?"),
+                throw bad(
+                        what,
+                        name.replaceAll("\\p{Cntrl}", "?"),
                         "contains the control character U+" + String.format("%04X", (int) c) + " at index " + i);
             }
             if (c == '\\') {
                 throw bad(what, name, "contains a backslash");
             }
             if (Character.isSurrogate(c)) {
-                boolean paired = Character.isHighSurrogate(c) ? i + 1 < name.length()
-                        && Character.isLowSurrogate(name.charAt(i + 1))
+                boolean paired = Character.isHighSurrogate(c)
+                        ? i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))
                         : i > 0 && Character.isHighSurrogate(name.charAt(i - 1));
                 if (!paired) {
-                    throw bad(what, name.replaceAll("\\p{Cs}", "?"), "contains the unpaired surrogate U+"
-                            + String.format("%04X", (int) c) + " at index " + i
-                            + " (not a character: it has no UTF-8 encoding)");
+                    throw bad(
+                            what,
+                            name.replaceAll("\\p{Cs}", "?"),
+                            "contains the unpaired surrogate U+"
+                                    + String.format("%04X", (int) c) + " at index " + i
+                                    + " (not a character: it has no UTF-8 encoding)");
                 }
             }
         }
@@ -73,8 +80,11 @@ public final class Names {
             }
             int segmentBytes = segment.getBytes(StandardCharsets.UTF_8).length;
             if (segmentBytes > MAX_SEGMENT_BYTES) {
-                throw bad(what, shortened(name), "has a segment of " + segmentBytes + " bytes in UTF-8 ('"
-                        + shortened(segment) + "'), more than " + MAX_SEGMENT_BYTES);
+                throw bad(
+                        what,
+                        shortened(name),
+                        "has a segment of " + segmentBytes + " bytes in UTF-8 ('" + shortened(segment)
+                                + "'), more than " + MAX_SEGMENT_BYTES);
             }
             if (segment.equals(".") || segment.equals("..")) {
                 throw bad(what, name, "has a '" + segment + "' segment");

@@ -50,7 +50,9 @@ public final class Options {
         if (value != null) {
             return Optional.of(value.trim());
         }
-        return specs.stream().filter(s -> !s.prefix() && s.key().equals(key)).findFirst()
+        return specs.stream()
+                .filter(s -> !s.prefix() && s.key().equals(key))
+                .findFirst()
                 .flatMap(OptionSpec::defaultValue);
     }
 
@@ -193,8 +195,8 @@ public final class Options {
     /** Throws {@link IllegalArgumentException} naming every bad value, if any were recorded. */
     public void validate() {
         if (!errors.isEmpty()) {
-            throw new IllegalArgumentException("Invalid options for scheme '" + scheme + "': "
-                    + String.join("; ", errors));
+            throw new IllegalArgumentException(
+                    "Invalid options for scheme '" + scheme + "': " + String.join("; ", errors));
         }
     }
 

@@ -48,8 +48,8 @@ class DiscoveryTest {
 
     @Test
     void unknownOptionKeysAreRejectedNamingThemAndTheAcceptedKeys() {
-        assertThatThrownBy(() -> Lifeboat.openWriteAheadLog(URI.create("testwal:/x"),
-                Map.of("durabilty", "sync", "zzz", "1")))
+        assertThatThrownBy(() ->
+                        Lifeboat.openWriteAheadLog(URI.create("testwal:/x"), Map.of("durabilty", "sync", "zzz", "1")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Unknown options 'durabilty', 'zzz'")
                 .hasMessageContaining("Accepted: durability, extra.*");
@@ -57,8 +57,8 @@ class DiscoveryTest {
 
     @Test
     void knownAndPrefixedKeysReachTheProvider() {
-        assertThatThrownBy(() -> Lifeboat.openWriteAheadLog(URI.create("testwal:/x"),
-                Map.of("durability", "none", "extra.anything", "1")))
+        assertThatThrownBy(() -> Lifeboat.openWriteAheadLog(
+                        URI.create("testwal:/x"), Map.of("durability", "none", "extra.anything", "1")))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("test provider opened testwal:/x");
         assertThat(TestProviders.Wal.lastOptions).containsEntry("extra.anything", "1");
@@ -67,17 +67,21 @@ class DiscoveryTest {
     @Test
     void nullArgumentsAreNullPointerExceptionsNamingTheParameter() {
         assertThatThrownBy(() -> Lifeboat.openWriteAheadLog(URI.create("testwal:/x"), null))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("Map.of()");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("Map.of()");
         assertThatThrownBy(() -> Lifeboat.openWriteAheadLog(null, Map.of()))
-                .isInstanceOf(NullPointerException.class).hasMessage("uri is null");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("uri is null");
         java.util.Map<String, String> nullKey = new java.util.HashMap<>();
         nullKey.put(null, "1");
         nullKey.put("no-such-option", "2"); // sorting unknown keys must not meet the null key
         assertThatThrownBy(() -> Lifeboat.openWriteAheadLog(URI.create("testwal:/x"), nullKey))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("null key");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("null key");
         java.util.Map<String, String> nullValue = new java.util.HashMap<>();
         nullValue.put("durability", null);
         assertThatThrownBy(() -> Lifeboat.openWriteAheadLog(URI.create("testwal:/x"), nullValue))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("'durability' has a null value");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("'durability' has a null value");
     }
 }

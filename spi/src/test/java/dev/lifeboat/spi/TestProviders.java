@@ -31,7 +31,8 @@ final class TestProviders {
 
         @Override
         public List<OptionSpec> options() {
-            return List.of(OptionSpec.of("durability", "sync", "durability"), OptionSpec.prefix("extra.", "passed through"));
+            return List.of(
+                    OptionSpec.of("durability", "sync", "durability"), OptionSpec.prefix("extra.", "passed through"));
         }
 
         @Override

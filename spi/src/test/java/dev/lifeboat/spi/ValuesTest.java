@@ -45,16 +45,23 @@ class ValuesTest {
     @Test
     void namesThatCouldEscapeTheRootAreRefused() {
         for (String bad : List.of("", "/abs", "a/../b", "a//b", "a/./b", "a/", "a\\b", "a\nb", "a\u0000b")) {
-            assertThatThrownBy(() -> CheckpointId.of(bad)).as(bad.replace("\n", "\\n"))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("checkpoint id");
+            assertThatThrownBy(() -> CheckpointId.of(bad))
+                    .as(bad.replace("\n", "\\n"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("checkpoint id");
         }
         assertThatThrownBy(() -> CheckpointId.of("x".repeat(2000))).hasMessageContaining("longer than 200 bytes");
-        assertThatThrownBy(() -> CheckpointId.of("é".repeat(1000))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> CheckpointId.of("é".repeat(1000)))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("200 bytes");
-        assertThatThrownBy(() -> CheckpointId.of("a/" + "é".repeat(41))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> CheckpointId.of("a/" + "é".repeat(41)))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("segment of 82 bytes");
-        assertThat(CheckpointId.of("é".repeat(40) + "/" + "x".repeat(80) + "/" + "y".repeat(37)).value()).hasSize(159);
-        assertThatThrownBy(() -> CheckpointId.of("x\uD800")).isInstanceOf(IllegalArgumentException.class)
+        assertThat(CheckpointId.of("é".repeat(40) + "/" + "x".repeat(80) + "/" + "y".repeat(37))
+                        .value())
+                .hasSize(159);
+        assertThatThrownBy(() -> CheckpointId.of("x\uD800"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unpaired surrogate U+D800 at index 1");
         assertThatThrownBy(() -> CheckpointId.of("\uDC00x")).hasMessageContaining("U+DC00 at index 0");
         assertThat(CheckpointId.of("smile-\uD83D\uDE00").value()).hasSize(8);
@@ -75,8 +82,11 @@ class ValuesTest {
 
     @Test
     void optionsCollectEveryBadValueBeforeFailing() {
-        List<OptionSpec> specs = List.of(OptionSpec.of("size", "1MiB", ""), OptionSpec.of("delay", "10ms", ""),
-                OptionSpec.of("mode", "sync", ""), OptionSpec.withoutDefault("name", ""));
+        List<OptionSpec> specs = List.of(
+                OptionSpec.of("size", "1MiB", ""),
+                OptionSpec.of("delay", "10ms", ""),
+                OptionSpec.of("mode", "sync", ""),
+                OptionSpec.withoutDefault("name", ""));
         Options ok = Options.of("x", Map.of("size", "64 KiB", "delay", "2s", "name", "n"), specs);
         assertThat(ok.bytes("size", 0, Long.MAX_VALUE)).isEqualTo(64 * 1024);
         assertThat(ok.duration("delay", Duration.ZERO, Duration.ofHours(1))).isEqualTo(Duration.ofSeconds(2));
@@ -89,7 +99,8 @@ class ValuesTest {
         bad.duration("delay", Duration.ZERO, Duration.ofHours(1));
         bad.enumValue("mode", dev.lifeboat.spi.wal.Durability.class);
         bad.string("name");
-        assertThatThrownBy(bad::validate).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(bad::validate)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'size' = '12 parsecs'")
                 .hasMessageContaining("'delay' = '-1'")
                 .hasMessageContaining("'mode' = 'eventually' must be one of [none, flush, sync]")

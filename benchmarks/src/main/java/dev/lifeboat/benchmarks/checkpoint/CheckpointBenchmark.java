@@ -42,8 +42,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 1)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {BenchSupport.FLAG_REFLECT, BenchSupport.FLAG_NIO, BenchSupport.FLAG_REF,
-        BenchSupport.FLAG_ANALYTICS, BenchSupport.FLAG_HEAP})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            BenchSupport.FLAG_REFLECT,
+            BenchSupport.FLAG_NIO,
+            BenchSupport.FLAG_REF,
+            BenchSupport.FLAG_ANALYTICS,
+            BenchSupport.FLAG_HEAP
+        })
 public class CheckpointBenchmark {
     static final int CHUNK = 1 << 20;
 
@@ -213,8 +220,8 @@ public class CheckpointBenchmark {
         long bytes = 0;
         long partBytes = partBytes(raw.sizeMiB, raw.parts);
         for (int p = 0; p < raw.parts; p++) {
-            try (FileChannel ch = FileChannel.open(into.resolve("part-" + p), StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(
+                    into.resolve("part-" + p), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 for (long left = partBytes; left > 0; left -= CHUNK) {
                     bytes += ch.write(ByteBuffer.wrap(raw.chunk, 0, (int) Math.min(CHUNK, left)));
                 }

@@ -59,12 +59,20 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {BenchSupport.FLAG_REFLECT, BenchSupport.FLAG_NIO, BenchSupport.FLAG_REF,
-        BenchSupport.FLAG_ANALYTICS, BenchSupport.FLAG_HEAP})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            BenchSupport.FLAG_REFLECT,
+            BenchSupport.FLAG_NIO,
+            BenchSupport.FLAG_REF,
+            BenchSupport.FLAG_ANALYTICS,
+            BenchSupport.FLAG_HEAP
+        })
 @Threads(1)
 public class ChronicleBenchmark {
     /** Chronicle's mapping block of a backend queue with max-record-bytes 1 MiB ("auto"). */
     static final long BLOCK_SIZE = 64L << 20;
+
     static final long READ_BYTES = 64L << 20;
 
     /** A raw queue, new for every iteration. */
@@ -167,8 +175,8 @@ public class ChronicleBenchmark {
         public void open() throws IOException {
             dir = BenchSupport.freshDir("chronicle-backend-read");
             ByteBuffer record = BenchSupport.record(recordBytes);
-            try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(uri(dir),
-                    Map.of("durability", "none", "max-record-bytes", "1MiB"))) {
+            try (WriteAheadLog wal =
+                    Lifeboat.openWriteAheadLog(uri(dir), Map.of("durability", "none", "max-record-bytes", "1MiB"))) {
                 for (long i = 0; i < READ_BYTES / recordBytes; i++) {
                     wal.append(record.duplicate(), i);
                 }
@@ -225,7 +233,10 @@ public class ChronicleBenchmark {
     }
 
     static SingleChronicleQueue rawQueue(Path dir) {
-        return SingleChronicleQueueBuilder.binary(dir).rollCycle(RollCycles.FAST_DAILY).blockSize(BLOCK_SIZE).build();
+        return SingleChronicleQueueBuilder.binary(dir)
+                .rollCycle(RollCycles.FAST_DAILY)
+                .blockSize(BLOCK_SIZE)
+                .build();
     }
 
     static URI uri(Path dir) {

@@ -11,8 +11,8 @@ import dev.lifeboat.spi.election.LossReason;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.Writer;
 import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -56,8 +56,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 1)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {BenchSupport.FLAG_REFLECT, BenchSupport.FLAG_NIO, BenchSupport.FLAG_REF,
-        BenchSupport.FLAG_ANALYTICS, BenchSupport.FLAG_HEAP})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            BenchSupport.FLAG_REFLECT,
+            BenchSupport.FLAG_NIO,
+            BenchSupport.FLAG_REF,
+            BenchSupport.FLAG_ANALYTICS,
+            BenchSupport.FLAG_HEAP
+        })
 public class ElectionBenchmark {
     private static final long WAIT_SECONDS = 60;
 
@@ -175,6 +182,8 @@ public class ElectionBenchmark {
         command.add(group.toString());
         command.add("leader");
         options.forEach((k, v) -> command.add(k + "=" + v));
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
     }
 }

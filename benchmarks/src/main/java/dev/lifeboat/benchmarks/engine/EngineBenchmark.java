@@ -47,8 +47,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {BenchSupport.FLAG_REFLECT, BenchSupport.FLAG_NIO, BenchSupport.FLAG_REF,
-        BenchSupport.FLAG_ANALYTICS, BenchSupport.FLAG_HEAP})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            BenchSupport.FLAG_REFLECT,
+            BenchSupport.FLAG_NIO,
+            BenchSupport.FLAG_REF,
+            BenchSupport.FLAG_ANALYTICS,
+            BenchSupport.FLAG_HEAP
+        })
 public class EngineBenchmark {
     static final int EXECUTORS = 4;
     static final int MAP_PARTITIONS = 8;
@@ -94,7 +101,9 @@ public class EngineBenchmark {
                     .set(EngineConfig.EXECUTOR_INSTANCES, EXECUTORS)
                     .set(EngineConfig.LOCAL_DIR, local.resolve("local"))
                     .set(EngineConfig.SHUFFLE_STORE, fixture.uri("shuffle"))
-                    .set(EngineConfig.CHECKPOINT_DIR, local.resolve("checkpoints").toUri());
+                    .set(
+                            EngineConfig.CHECKPOINT_DIR,
+                            local.resolve("checkpoints").toUri());
             fixture.options().forEach((k, v) -> config.set(EngineConfig.SHUFFLE_STORE_OPTION_PREFIX + k, v));
             engine = Engine.start(config.build());
             result = null;

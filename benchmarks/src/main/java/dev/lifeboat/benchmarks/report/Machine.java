@@ -5,8 +5,8 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,14 +20,21 @@ public final class Machine {
     /** Best-effort facts, keyed by what the report prints; anything unknown says so. */
     public static Map<String, String> describe(Path benchDir) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("date", ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS)
-                .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        m.put(
+                "date",
+                ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         m.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         m.put("cpu", firstValue(Path.of("/proc/cpuinfo"), "model name").orElse("unknown"));
-        m.put("memory", firstValue(Path.of("/proc/meminfo"), "MemTotal").map(Machine::kibToGib).orElse("unknown"));
+        m.put(
+                "memory",
+                firstValue(Path.of("/proc/meminfo"), "MemTotal")
+                        .map(Machine::kibToGib)
+                        .orElse("unknown"));
         m.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
-                + System.getProperty("os.arch") + ")");
+        m.put(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
+                        + System.getProperty("os.arch") + ")");
         m.put("disk", disk(benchDir));
         m.put("bench dir", benchDir.toAbsolutePath().toString());
         m.put("load average", loadAverage());
@@ -58,10 +65,13 @@ public final class Machine {
             String device = store.name().replaceFirst("^/dev/", "");
             Path block = blockDevice(device);
             if (block != null) {
-                read(block.resolve("queue/rotational")).ifPresent(r -> d.append(r.equals("0") ? ", SSD" : ", rotational"));
-                read(block.resolve("device/model")).ifPresent(model -> d.append(", ").append(model));
-                read(block.resolve("size")).ifPresent(sectors -> d.append(String.format(Locale.ROOT, ", %.0f GiB",
-                        Long.parseLong(sectors) * 512.0 / (1L << 30))));
+                read(block.resolve("queue/rotational"))
+                        .ifPresent(r -> d.append(r.equals("0") ? ", SSD" : ", rotational"));
+                read(block.resolve("device/model"))
+                        .ifPresent(model -> d.append(", ").append(model));
+                read(block.resolve("size"))
+                        .ifPresent(sectors -> d.append(String.format(
+                                Locale.ROOT, ", %.0f GiB", Long.parseLong(sectors) * 512.0 / (1L << 30))));
             }
             return d.toString();
         } catch (IOException | RuntimeException e) {
@@ -108,7 +118,8 @@ public final class Machine {
 
     private static String kibToGib(String value) {
         String number = value.replaceAll("[^0-9]", "");
-        return number.isEmpty() ? value
+        return number.isEmpty()
+                ? value
                 : String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(number) / (1024.0 * 1024.0));
     }
 }

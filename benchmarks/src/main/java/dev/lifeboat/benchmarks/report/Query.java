@@ -45,18 +45,21 @@ public record Query(String benchmark, Map<String, String> params) {
      * for every other parameter both have (so that a baseline matches its subject's record size).
      */
     public Optional<Result> findLike(List<Result> results, Result like) {
-        return results.stream().filter(r -> r.is(benchmark, params)).filter(r -> {
-            for (Map.Entry<String, String> p : r.params().entrySet()) {
-                if (params.containsKey(p.getKey())) {
-                    continue;
-                }
-                String other = like.params().get(p.getKey());
-                if (other != null && !other.equals(p.getValue())) {
-                    return false;
-                }
-            }
-            return true;
-        }).findFirst();
+        return results.stream()
+                .filter(r -> r.is(benchmark, params))
+                .filter(r -> {
+                    for (Map.Entry<String, String> p : r.params().entrySet()) {
+                        if (params.containsKey(p.getKey())) {
+                            continue;
+                        }
+                        String other = like.params().get(p.getKey());
+                        if (other != null && !other.equals(p.getValue())) {
+                            return false;
+                        }
+                    }
+                    return true;
+                })
+                .findFirst();
     }
 
     /** True for benchmarks of the Spark peer jar. */

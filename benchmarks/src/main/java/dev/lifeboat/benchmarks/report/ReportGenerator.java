@@ -109,7 +109,8 @@ public final class ReportGenerator {
     }
 
     /** The marker line before a generated report inside a hand-written file. */
-    public static final String BEGIN = "<!-- benchmark report: generated from JMH results by ReportGenerator; edits here are lost -->";
+    public static final String BEGIN =
+            "<!-- benchmark report: generated from JMH results by ReportGenerator; edits here are lost -->";
     /** The marker line after it. */
     public static final String END = "<!-- end of benchmark report -->";
 
@@ -121,8 +122,12 @@ public final class ReportGenerator {
             return report;
         }
         // The guide around the report has the document's title: the report's own becomes a section.
-        String body = report.startsWith("# Benchmarks\n") ? "## Latest results\n" + report.substring(
-                "# Benchmarks\n".length()).replace("\n### ", "\n#### ").replace("\n## ", "\n### ") : report;
+        String body = report.startsWith("# Benchmarks\n")
+                ? "## Latest results\n"
+                        + report.substring("# Benchmarks\n".length())
+                                .replace("\n### ", "\n#### ")
+                                .replace("\n## ", "\n### ")
+                : report;
         return existing.substring(0, begin + BEGIN.length()) + "\n\n" + body.stripTrailing() + "\n\n"
                 + existing.substring(end);
     }
@@ -145,7 +150,9 @@ public final class ReportGenerator {
         StringBuilder md = new StringBuilder("# Benchmarks\n\n");
         String profile = data.meta().getOrDefault("profile", "unknown");
         if (!profile.equals("full")) {
-            md.append("> **This is a `").append(profile).append("` run**: one short fork per case, meant to show that")
+            md.append("> **This is a `")
+                    .append(profile)
+                    .append("` run**: one short fork per case, meant to show that")
                     .append(" every suite works end to end. Its numbers are indicative only; on a loaded or shared")
                     .append(" machine they are noise. The real figures come from `./lifeboat bench --full` on a quiet")
                     .append(" machine.");
@@ -153,7 +160,10 @@ public final class ReportGenerator {
             String cores = data.machine().get("cores");
             if (load != null && cores != null) {
                 String figures = load.replace(" (at start)", "");
-                md.append(" This one started at a load average of ").append(figures).append(" on ").append(cores)
+                md.append(" This one started at a load average of ")
+                        .append(figures)
+                        .append(" on ")
+                        .append(cores)
                         .append(" cores");
                 try {
                     if (Double.parseDouble(figures.split(" ")[0]) > Integer.parseInt(cores)) {
@@ -167,8 +177,10 @@ public final class ReportGenerator {
             md.append("\n\n");
         }
         md.append("Every figure that matters here is a **ratio against a baseline measured in the same run on the same")
-                .append(" disk**; absolute numbers are for context. The servers of the remote backends (MiniDFSCluster,")
-                .append(" S3Proxy, ZooKeeper's TestingServer) run inside the benchmark JVM on this machine: they measure")
+                .append(
+                        " disk**; absolute numbers are for context. The servers of the remote backends (MiniDFSCluster,")
+                .append(
+                        " S3Proxy, ZooKeeper's TestingServer) run inside the benchmark JVM on this machine: they measure")
                 .append(" Lifeboat's client path and the protocol's round trips, **not HDFS, S3 or ZooKeeper in")
                 .append(" production**.\n\n");
         md.append(runTable());
@@ -202,8 +214,8 @@ public final class ReportGenerator {
         }
         Map<String, String> machine = data.machine();
         if (machine.isEmpty()) {
-            machine = Machine.describe(Path.of(System.getProperty("lifeboat.bench.dir",
-                    System.getProperty("java.io.tmpdir"))));
+            machine = Machine.describe(
+                    Path.of(System.getProperty("lifeboat.bench.dir", System.getProperty("java.io.tmpdir"))));
             machine.put("note", "machine described when the report was generated, not when it ran");
         }
         machine.forEach((k, v) -> row(md, k, v));
@@ -217,7 +229,11 @@ public final class ReportGenerator {
     }
 
     private static void row(StringBuilder md, String key, String value) {
-        md.append("| ").append(key).append(" | ").append(value.replace("|", "\\|")).append(" |\n");
+        md.append("| ")
+                .append(key)
+                .append(" | ")
+                .append(value.replace("|", "\\|"))
+                .append(" |\n");
     }
 
     // ------------------------------------------------------------------ targets
@@ -235,35 +251,59 @@ public final class ReportGenerator {
                 case MISSED -> "**missed**";
                 case NOT_MEASURED -> "not measured in this run";
             };
-            md.append("| ").append(t.name()).append(" | ").append(t.goal()).append(" | ")
-                    .append(ratio.map(Format::ratio).orElse("–")).append(" | ").append(v).append(" | ")
-                    .append(t.basis()).append(" |\n");
+            md.append("| ")
+                    .append(t.name())
+                    .append(" | ")
+                    .append(t.goal())
+                    .append(" | ")
+                    .append(ratio.map(Format::ratio).orElse("–"))
+                    .append(" | ")
+                    .append(v)
+                    .append(" | ")
+                    .append(t.basis())
+                    .append(" |\n");
             if (verdict == Target.Verdict.MISSED) {
                 missed.add(t);
             }
             ratio.ifPresent(r -> {
                 double attainment = t.atLeast() ? r / t.bound() : t.bound() / r;
-                bars.add(new Bar(t.name(), attainment, 1.0, attainment >= 1 ? Kind.RESULT : Kind.MISSED,
+                bars.add(new Bar(
+                        t.name(),
+                        attainment,
+                        1.0,
+                        attainment >= 1 ? Kind.RESULT : Kind.MISSED,
                         Format.ratio(r) + " (goal " + t.goal() + ")"));
             });
         }
         if (!bars.isEmpty()) {
-            md.append('\n').append(chart("targets.svg", "Targets: ratio relative to its goal (line = goal met)", bars,
-                    "", false));
+            md.append('\n')
+                    .append(chart(
+                            "targets.svg", "Targets: ratio relative to its goal (line = goal met)", bars, "", false));
         }
         if (!missed.isEmpty()) {
             md.append("\n### Why targets were missed\n\n");
             for (Target t : missed) {
-                md.append("**").append(t.name()).append("**: ").append(t.ratio(results).map(Format::ratio).orElse("–"))
-                        .append(", goal ").append(t.goal()).append(". ").append(t.limit()).append("\n\n");
+                md.append("**")
+                        .append(t.name())
+                        .append("**: ")
+                        .append(t.ratio(results).map(Format::ratio).orElse("–"))
+                        .append(", goal ")
+                        .append(t.goal())
+                        .append(". ")
+                        .append(t.limit())
+                        .append("\n\n");
                 String profile = data.profiles().get(t.id());
                 if (profile == null) {
                     md.append("No profile for this run (profiles are taken by `./lifeboat bench` after the"
                             + " measurements, unless `--no-profiling`).\n\n");
                 } else {
-                    md.append("Stack profile of `").append(t.subject()).append("` (JMH `-prof stack`, a short extra")
-                            .append(" run after the measurements; thread states, then the top frames of each):\n\n```\n")
-                            .append(stackExcerpt(profile)).append("```\n\n");
+                    md.append("Stack profile of `")
+                            .append(t.subject())
+                            .append("` (JMH `-prof stack`, a short extra")
+                            .append(
+                                    " run after the measurements; thread states, then the top frames of each):\n\n```\n")
+                            .append(stackExcerpt(profile))
+                            .append("```\n\n");
                 }
             }
         }
@@ -279,8 +319,12 @@ public final class ReportGenerator {
         StringBuilder out = new StringBuilder();
         int lines = 0;
         for (String line : jmhOutput.substring(start).split("\n")) {
-            if (lines > 0 && (line.startsWith("# ") || line.startsWith("Secondary result") || line.startsWith("Result ")
-                    || line.startsWith("REMEMBER") || line.startsWith("Benchmark "))) {
+            if (lines > 0
+                    && (line.startsWith("# ")
+                            || line.startsWith("Secondary result")
+                            || line.startsWith("Result ")
+                            || line.startsWith("REMEMBER")
+                            || line.startsWith("Benchmark "))) {
                 break;
             }
             if (lines++ >= PROFILE_LINES) {
@@ -306,27 +350,46 @@ public final class ReportGenerator {
                 .append(" baselines append to a plain file with `FileChannel.write` and `force(false)` after every")
                 .append(" record (the most a log that syncs each record can do) or once per MiB (the device's")
                 .append(" sequential bandwidth). Ratios compare with the raw loop of the same record size.\n\n");
-        md.append("| log | durability | record | writers | records/s | MB/s | × raw force/record | × raw force/MiB |\n");
+        md.append(
+                "| log | durability | record | writers | records/s | MB/s | × raw force/record | × raw force/MiB |\n");
         md.append("|---|---|---|---|---|---|---|---|\n");
         for (Result r : raw) {
-            md.append(String.format(Locale.ROOT, "| raw file, %s | sync | %s B | 1 | %s | %s | | |%n",
-                    r.method().equals("forcePerRecord") ? "force/record" : "force/MiB", r.param("recordBytes"),
-                    Format.score(r.score(), r.error()), Format.number(mbPerSecond(r))));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| raw file, %s | sync | %s B | 1 | %s | %s | | |%n",
+                    r.method().equals("forcePerRecord") ? "force/record" : "force/MiB",
+                    r.param("recordBytes"),
+                    Format.score(r.score(), r.error()),
+                    Format.number(mbPerSecond(r))));
         }
         List<Bar> bars = new ArrayList<>();
         for (Result r : raw) {
-            bars.add(Bar.of("raw " + (r.method().equals("forcePerRecord") ? "force/record " : "force/MiB ")
-                    + r.param("recordBytes") + " B", mbPerSecond(r), Kind.BASELINE));
+            bars.add(Bar.of(
+                    "raw " + (r.method().equals("forcePerRecord") ? "force/record " : "force/MiB ")
+                            + r.param("recordBytes") + " B",
+                    mbPerSecond(r),
+                    Kind.BASELINE));
         }
         for (Result r : wal) {
-            Optional<Result> perRecord = Query.of("RawDiskBenchmark.forcePerRecord").findLike(results, r);
+            Optional<Result> perRecord =
+                    Query.of("RawDiskBenchmark.forcePerRecord").findLike(results, r);
             Optional<Result> perMiB = Query.of("RawDiskBenchmark.forcePerMiB").findLike(results, r);
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s B | %d | %s | %s | %s | %s |%n", r.param("backend"),
-                    r.param("durability"), r.param("recordBytes"), r.threads(), Format.score(r.score(), r.error()),
-                    Format.number(mbPerSecond(r)), ratio(Optional.of(r), perRecord), ratio(Optional.of(r), perMiB)));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s B | %d | %s | %s | %s | %s |%n",
+                    r.param("backend"),
+                    r.param("durability"),
+                    r.param("recordBytes"),
+                    r.threads(),
+                    Format.score(r.score(), r.error()),
+                    Format.number(mbPerSecond(r)),
+                    ratio(Optional.of(r), perRecord),
+                    ratio(Optional.of(r), perMiB)));
             if (r.param("durability").equals("sync")) {
-                bars.add(Bar.of(r.param("backend") + " " + r.param("recordBytes") + " B × " + r.threads(),
-                        mbPerSecond(r), Kind.RESULT));
+                bars.add(Bar.of(
+                        r.param("backend") + " " + r.param("recordBytes") + " B × " + r.threads(),
+                        mbPerSecond(r),
+                        Kind.RESULT));
             }
         }
         md.append('\n').append(chart("wal-append-sync.svg", "WAL append at durability=sync, MB/s", bars, "MB/s", true));
@@ -341,17 +404,28 @@ public final class ReportGenerator {
         StringBuilder md = new StringBuilder("## Write-ahead log: latency under sync\n\n");
         md.append("JMH sample time of one `write` at `durability=sync` (1 KiB unless said), with 1 or 16 writers,")
                 .append(" beside one raw `write` + `force(false)`. Times in microseconds.\n\n");
-        md.append("| log | record | writers | p50 | p99 | p99.9 | mean | p50 × raw p50 |\n|---|---|---|---|---|---|---|---|\n");
-        Optional<Result> raw = lat.stream().filter(r -> r.method().equals("rawWriteForce")).findFirst();
+        md.append(
+                "| log | record | writers | p50 | p99 | p99.9 | mean | p50 × raw p50 |\n|---|---|---|---|---|---|---|---|\n");
+        Optional<Result> raw =
+                lat.stream().filter(r -> r.method().equals("rawWriteForce")).findFirst();
         List<Bar> bars = new ArrayList<>();
         for (Result r : lat) {
             boolean isRaw = r.method().equals("rawWriteForce");
             double toMicros = Result.millisPer(r.unit()) * 1000;
-            String ratio = isRaw || raw.isEmpty() ? "" : Format.ratio(r.percentile("50.0") / raw.get().percentile("50.0"));
-            md.append(String.format(Locale.ROOT, "| %s | %s B | %d | %s | %s | %s | %s | %s |%n",
-                    isRaw ? "raw file" : r.param("backend"), r.param("recordBytes"), r.threads(),
-                    Format.number(r.percentile("50.0") * toMicros), Format.number(r.percentile("99.0") * toMicros),
-                    Format.number(r.percentile("99.9") * toMicros), Format.number(r.score() * toMicros), ratio));
+            String ratio = isRaw || raw.isEmpty()
+                    ? ""
+                    : Format.ratio(r.percentile("50.0") / raw.get().percentile("50.0"));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s B | %d | %s | %s | %s | %s | %s |%n",
+                    isRaw ? "raw file" : r.param("backend"),
+                    r.param("recordBytes"),
+                    r.threads(),
+                    Format.number(r.percentile("50.0") * toMicros),
+                    Format.number(r.percentile("99.0") * toMicros),
+                    Format.number(r.percentile("99.9") * toMicros),
+                    Format.number(r.score() * toMicros),
+                    ratio));
             String label = (isRaw ? "raw" : r.param("backend")) + " × " + r.threads();
             bars.add(Bar.of(label + " p50", r.percentile("50.0") * toMicros, isRaw ? Kind.BASELINE : Kind.RESULT));
             bars.add(Bar.of(label + " p99", r.percentile("99.0") * toMicros, isRaw ? Kind.BASELINE : Kind.RESULT));
@@ -374,11 +448,19 @@ public final class ReportGenerator {
         for (Result r : replay) {
             boolean isRaw = r.method().equals("rawSequentialRead");
             double mbs = r.intParam("logMiB") * MIB / MB / (r.millis() / 1000);
-            Optional<Result> raw = Query.of("WalReplayBenchmark.rawSequentialRead").findLike(results, r);
-            md.append(String.format(Locale.ROOT, "| %s | %s MiB | %s | %s | %s |%n", isRaw ? "raw file" : r.param("backend"),
-                    r.param("logMiB"), Format.score(r.millis(), r.errorMillis()), Format.number(mbs),
+            Optional<Result> raw =
+                    Query.of("WalReplayBenchmark.rawSequentialRead").findLike(results, r);
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s MiB | %s | %s | %s |%n",
+                    isRaw ? "raw file" : r.param("backend"),
+                    r.param("logMiB"),
+                    Format.score(r.millis(), r.errorMillis()),
+                    Format.number(mbs),
                     isRaw ? "" : inverseRatio(Optional.of(r), raw)));
-            bars.add(Bar.of((isRaw ? "raw read" : r.param("backend")) + " " + r.param("logMiB") + " MiB", mbs,
+            bars.add(Bar.of(
+                    (isRaw ? "raw read" : r.param("backend")) + " " + r.param("logMiB") + " MiB",
+                    mbs,
                     isRaw ? Kind.BASELINE : Kind.RESULT));
         }
         md.append('\n').append(chart("wal-replay.svg", "WAL replay, MB/s", bars, "MB/s", true));
@@ -405,21 +487,33 @@ public final class ReportGenerator {
                     continue;
                 }
                 boolean isRaw = method.startsWith("raw");
-                String baseline = method.equals("commit") ? "CheckpointBenchmark.rawWriteForce"
-                        : "CheckpointBenchmark.rawRead";
+                String baseline =
+                        method.equals("commit") ? "CheckpointBenchmark.rawWriteForce" : "CheckpointBenchmark.rawRead";
                 double mbs = r.intParam("sizeMiB") * MIB / MB / (r.millis() / 1000);
-                md.append(String.format(Locale.ROOT, "| %s | %s | %s MiB | %s | %s | %s | %s |%n",
-                        isRaw ? "raw files" : r.param("backend"), label(method), r.param("sizeMiB"), r.param("parts"),
-                        Format.score(r.millis(), r.errorMillis()), Format.number(mbs),
-                        isRaw ? "" : inverseRatio(Optional.of(r), Query.of(baseline).findLike(results, r))));
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %s MiB | %s | %s | %s | %s |%n",
+                        isRaw ? "raw files" : r.param("backend"),
+                        label(method),
+                        r.param("sizeMiB"),
+                        r.param("parts"),
+                        Format.score(r.millis(), r.errorMillis()),
+                        Format.number(mbs),
+                        isRaw
+                                ? ""
+                                : inverseRatio(
+                                        Optional.of(r), Query.of(baseline).findLike(results, r))));
                 if (method.contains("rite") || method.equals("commit")) {
-                    bars.add(Bar.of((isRaw ? "raw" : r.param("backend")) + " " + r.param("sizeMiB") + " MiB / "
-                            + r.param("parts"), mbs, isRaw ? Kind.BASELINE : Kind.RESULT));
+                    bars.add(Bar.of(
+                            (isRaw ? "raw" : r.param("backend")) + " " + r.param("sizeMiB") + " MiB / "
+                                    + r.param("parts"),
+                            mbs,
+                            isRaw ? Kind.BASELINE : Kind.RESULT));
                 }
             }
         }
-        md.append('\n').append(chart("checkpoint-commit.svg", "Checkpoint commit (size / parts), MB/s", bars, "MB/s",
-                true));
+        md.append('\n')
+                .append(chart("checkpoint-commit.svg", "Checkpoint commit (size / parts), MB/s", bars, "MB/s", true));
         return md.append('\n').toString();
     }
 
@@ -447,10 +541,19 @@ public final class ReportGenerator {
         for (Result r : sh) {
             boolean isRaw = r.method().startsWith("raw");
             double mbs = 16 * 64 * r.intParam("blockKiB") * 1024.0 / MB / (r.millis() / 1000);
-            md.append(String.format(Locale.ROOT, "| %s | %s KiB | %s | %s | %s |%n", isRaw ? "raw files" : r.param("backend"),
-                    r.param("blockKiB"), Format.score(r.millis(), r.errorMillis()), Format.number(mbs),
-                    isRaw ? "" : inverseRatio(Optional.of(r),
-                            Query.of("ShuffleBenchmark.rawWriteThenReadAll").findLike(results, r))));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s KiB | %s | %s | %s |%n",
+                    isRaw ? "raw files" : r.param("backend"),
+                    r.param("blockKiB"),
+                    Format.score(r.millis(), r.errorMillis()),
+                    Format.number(mbs),
+                    isRaw
+                            ? ""
+                            : inverseRatio(
+                                    Optional.of(r),
+                                    Query.of("ShuffleBenchmark.rawWriteThenReadAll")
+                                            .findLike(results, r))));
             bars.add(Bar.of(isRaw ? "raw files" : r.param("backend"), mbs, isRaw ? Kind.BASELINE : Kind.RESULT));
         }
         md.append('\n').append(chart("shuffle.svg", "Shuffle write + read, MB/s", bars, "MB/s", true));
@@ -475,10 +578,15 @@ public final class ReportGenerator {
         List<Bar> bars = new ArrayList<>();
         for (Result r : ch) {
             boolean isRaw = r.method().startsWith("raw");
-            String baseline = r.method().contains("Replay") || r.method().contains("Tail") ? "ChronicleBenchmark.rawTail"
+            String baseline = r.method().contains("Replay") || r.method().contains("Tail")
+                    ? "ChronicleBenchmark.rawTail"
                     : "ChronicleBenchmark.rawAppend";
             double ns = r.millis() * 1e6;
-            md.append(String.format(Locale.ROOT, "| %s | %s B | %s | %s |%n", r.method(), r.param("recordBytes"),
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s B | %s | %s |%n",
+                    r.method(),
+                    r.param("recordBytes"),
                     Format.score(ns, r.errorMillis() * 1e6),
                     isRaw ? "" : ratio(Optional.of(r), Query.of(baseline).findLike(results, r))));
             bars.add(Bar.of(r.method() + " " + r.param("recordBytes") + " B", ns, isRaw ? Kind.BASELINE : Kind.RESULT));
@@ -495,18 +603,27 @@ public final class ReportGenerator {
         StringBuilder md = new StringBuilder("## Leader election: fail-over\n\n");
         md.append("Single shots. The leader runs in a child JVM and a standby in the benchmark's JVM; each shot is")
                 .append(" timed from the leader's resignation (`afterResign`) or its SIGKILL (`afterCrash`) to the")
-                .append(" standby's `elected()`. A crash is noticed when the lease or session runs out, so `afterCrash`")
+                .append(
+                        " standby's `elected()`. A crash is noticed when the lease or session runs out, so `afterCrash`")
                 .append(" measures configuration as much as the backend: local candidates poll the lock every 100 ms")
                 .append(" (default); ZooKeeper runs with a 2 s session timeout and S3 with a 3 s lease renewed every")
                 .append(" second (their defaults are 15 s).\n\n");
         md.append("| backend | after resign (ms) | after crash (ms) |\n|---|---|---|\n");
         List<Bar> bars = new ArrayList<>();
         for (String backend : backends(el)) {
-            Optional<Result> resign = Query.of("ElectionBenchmark.afterResign", "backend", backend).find(results);
-            Optional<Result> crash = Query.of("ElectionBenchmark.afterCrash", "backend", backend).find(results);
-            md.append("| ").append(backend).append(" | ")
-                    .append(resign.map(r -> Format.score(r.millis(), r.errorMillis())).orElse("–")).append(" | ")
-                    .append(crash.map(r -> Format.score(r.millis(), r.errorMillis())).orElse("–")).append(" |\n");
+            Optional<Result> resign = Query.of("ElectionBenchmark.afterResign", "backend", backend)
+                    .find(results);
+            Optional<Result> crash =
+                    Query.of("ElectionBenchmark.afterCrash", "backend", backend).find(results);
+            md.append("| ")
+                    .append(backend)
+                    .append(" | ")
+                    .append(resign.map(r -> Format.score(r.millis(), r.errorMillis()))
+                            .orElse("–"))
+                    .append(" | ")
+                    .append(crash.map(r -> Format.score(r.millis(), r.errorMillis()))
+                            .orElse("–"))
+                    .append(" |\n");
             resign.ifPresent(r -> bars.add(Bar.of(backend + " after resign", r.millis(), Kind.RESULT)));
             crash.ifPresent(r -> bars.add(Bar.of(backend + " after crash", r.millis(), Kind.RESULT)));
         }
@@ -527,17 +644,29 @@ public final class ReportGenerator {
         md.append("| shuffle store | lines | without loss (ms) | with one executor lost (ms) | overhead |\n")
                 .append("|---|---|---|---|---|\n");
         List<Bar> bars = new ArrayList<>();
-        List<String> stores = en.stream().map(r -> r.param("shuffle")).distinct()
-                .sorted(Comparator.comparingInt(ReportGenerator::backendRank)).toList();
+        List<String> stores = en.stream()
+                .map(r -> r.param("shuffle"))
+                .distinct()
+                .sorted(Comparator.comparingInt(ReportGenerator::backendRank))
+                .toList();
         for (String store : stores) {
-            Optional<Result> clean = Query.of("EngineBenchmark.wordCount", "shuffle", store).find(results);
+            Optional<Result> clean =
+                    Query.of("EngineBenchmark.wordCount", "shuffle", store).find(results);
             Optional<Result> loss = Query.of("EngineBenchmark.wordCountWithExecutorLoss", "shuffle", store)
                     .find(results);
-            md.append("| ").append(store).append(" | ")
-                    .append(clean.or(() -> loss).map(r -> r.param("lines")).orElse("–")).append(" | ")
-                    .append(clean.map(r -> Format.score(r.millis(), r.errorMillis())).orElse("–")).append(" | ")
-                    .append(loss.map(r -> Format.score(r.millis(), r.errorMillis())).orElse("–")).append(" | ")
-                    .append(ratio(loss, clean)).append(" |\n");
+            md.append("| ")
+                    .append(store)
+                    .append(" | ")
+                    .append(clean.or(() -> loss).map(r -> r.param("lines")).orElse("–"))
+                    .append(" | ")
+                    .append(clean.map(r -> Format.score(r.millis(), r.errorMillis()))
+                            .orElse("–"))
+                    .append(" | ")
+                    .append(loss.map(r -> Format.score(r.millis(), r.errorMillis()))
+                            .orElse("–"))
+                    .append(" | ")
+                    .append(ratio(loss, clean))
+                    .append(" |\n");
             clean.ifPresent(r -> bars.add(Bar.of(store + " without loss", r.millis(), Kind.BASELINE)));
             loss.ifPresent(r -> bars.add(Bar.of(store + " with executor loss", r.millis(), Kind.RESULT)));
         }
@@ -559,27 +688,38 @@ public final class ReportGenerator {
                 .append(" durable when it returns, in the same directory. Spark's `hflush` on the local file system")
                 .append(" hands bytes to the OS without `fsync`, so the Lifeboat log runs at the same level,")
                 .append(" `durability=flush`; `lifeboat-local-sync` is the same log at `durability=sync` (every")
-                .append(" record fsynced, which Spark's log cannot offer), for reference. Measured in their own JVM, from")
+                .append(
+                        " record fsynced, which Spark's log cannot offer), for reference. Measured in their own JVM, from")
                 .append(" their own jar, so Spark's dependencies never meet the backends.\n\n");
         md.append("| log | record | writers | records/s | MB/s | × spark-file |\n|---|---|---|---|---|---|\n");
         List<Bar> bars = new ArrayList<>();
         List<Result> rows = new ArrayList<>(sp);
-        rows.sort(Comparator.comparingInt((Result r) -> r.intParam("recordBytes")).thenComparingInt(Result::threads)
+        rows.sort(Comparator.comparingInt((Result r) -> r.intParam("recordBytes"))
+                .thenComparingInt(Result::threads)
                 .thenComparing(r -> r.param("log")));
         for (Result r : rows) {
             Optional<Result> peer = Query.of(r.benchmark(), "log", "spark-file").findLike(results, r);
             boolean isPeer = r.param("log").equals("spark-file");
-            md.append(String.format(Locale.ROOT, "| %s | %s B | %d | %s | %s | %s |%n", r.param("log"),
-                    r.param("recordBytes"), r.threads(), Format.score(r.score(), r.error()),
-                    Format.number(mbPerSecond(r)), isPeer ? "" : ratio(Optional.of(r), peer)));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s B | %d | %s | %s | %s |%n",
+                    r.param("log"),
+                    r.param("recordBytes"),
+                    r.threads(),
+                    Format.score(r.score(), r.error()),
+                    Format.number(mbPerSecond(r)),
+                    isPeer ? "" : ratio(Optional.of(r), peer)));
             if (r.param("recordBytes").equals("1024")) {
-                bars.add(Bar.of(r.param("log") + " × " + r.threads(), r.score(),
+                bars.add(Bar.of(
+                        r.param("log") + " × " + r.threads(),
+                        r.score(),
                         r.param("log").startsWith("spark") ? Kind.BASELINE : Kind.RESULT));
             }
         }
         if (!bars.isEmpty()) {
-            md.append('\n').append(chart("spark.svg", "1 KiB records/s, Spark's logs and Lifeboat's", bars, "records/s",
-                    true));
+            md.append('\n')
+                    .append(chart(
+                            "spark.svg", "1 KiB records/s, Spark's logs and Lifeboat's", bars, "records/s", true));
         }
         return md.append('\n').toString();
     }
@@ -591,9 +731,15 @@ public final class ReportGenerator {
                 .append(" (score ± 99.9% confidence half-width)</summary>\n\n");
         md.append("| benchmark | mode | params | threads | score | unit |\n|---|---|---|---|---|---|\n");
         for (Result r : results) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s |%n", r.benchmark(), r.mode(),
-                    r.params().isEmpty() ? "" : new java.util.TreeMap<>(r.params()).toString(), r.threads(),
-                    Format.score(r.score(), r.error()), r.unit()));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %d | %s | %s |%n",
+                    r.benchmark(),
+                    r.mode(),
+                    r.params().isEmpty() ? "" : new java.util.TreeMap<>(r.params()).toString(),
+                    r.threads(),
+                    Format.score(r.score(), r.error()),
+                    r.unit()));
         }
         return md.append("\n</details>\n").toString();
     }
@@ -644,8 +790,11 @@ public final class ReportGenerator {
     }
 
     private static List<String> backends(List<Result> rs) {
-        return rs.stream().map(r -> r.param("backend")).distinct()
-                .sorted(Comparator.comparingInt(ReportGenerator::backendRank)).toList();
+        return rs.stream()
+                .map(r -> r.param("backend"))
+                .distinct()
+                .sorted(Comparator.comparingInt(ReportGenerator::backendRank))
+                .toList();
     }
 
     private static double mbPerSecond(Result r) {

@@ -17,8 +17,15 @@ import java.util.TreeMap;
  * @param unit its unit, e.g. ops/s, ms/op or us/op
  * @param percentiles for sample mode: "50.0", "99.0", "99.9" to values
  */
-public record Result(String benchmark, String mode, int threads, Map<String, String> params, double score,
-        double error, String unit, Map<String, Double> percentiles) {
+public record Result(
+        String benchmark,
+        String mode,
+        int threads,
+        Map<String, String> params,
+        double score,
+        double error,
+        String unit,
+        Map<String, Double> percentiles) {
 
     public Result {
         Objects.requireNonNull(benchmark, "benchmark is null");
@@ -35,24 +42,33 @@ public record Result(String benchmark, String mode, int threads, Map<String, Str
         if (!(parsed instanceof List<?>)) {
             throw new IllegalArgumentException("not a JMH JSON result file: the top level is not an array");
         }
-        return ((List<Object>) parsed).stream().map(o -> {
-            Map<String, Object> m = (Map<String, Object>) o;
-            String full = (String) m.get("benchmark");
-            String[] parts = full.split("\\.");
-            String name = parts[parts.length - 2] + "." + parts[parts.length - 1];
-            Map<String, String> params = new TreeMap<>();
-            if (m.get("params") instanceof Map<?, ?> pm) {
-                pm.forEach((k, v) -> params.put((String) k, String.valueOf(v)));
-            }
-            Map<String, Object> primary = (Map<String, Object>) m.get("primaryMetric");
-            Map<String, Double> percentiles = new TreeMap<>();
-            if (primary.get("scorePercentiles") instanceof Map<?, ?> pcm) {
-                pcm.forEach((k, v) -> percentiles.put((String) k, number(v)));
-            }
-            return new Result(name, (String) m.get("mode"), (int) number(m.get("threads")), params,
-                    number(primary.get("score")), number(primary.get("scoreError")),
-                    (String) primary.get("scoreUnit"), percentiles);
-        }).toList();
+        return ((List<Object>) parsed)
+                .stream()
+                        .map(o -> {
+                            Map<String, Object> m = (Map<String, Object>) o;
+                            String full = (String) m.get("benchmark");
+                            String[] parts = full.split("\\.");
+                            String name = parts[parts.length - 2] + "." + parts[parts.length - 1];
+                            Map<String, String> params = new TreeMap<>();
+                            if (m.get("params") instanceof Map<?, ?> pm) {
+                                pm.forEach((k, v) -> params.put((String) k, String.valueOf(v)));
+                            }
+                            Map<String, Object> primary = (Map<String, Object>) m.get("primaryMetric");
+                            Map<String, Double> percentiles = new TreeMap<>();
+                            if (primary.get("scorePercentiles") instanceof Map<?, ?> pcm) {
+                                pcm.forEach((k, v) -> percentiles.put((String) k, number(v)));
+                            }
+                            return new Result(
+                                    name,
+                                    (String) m.get("mode"),
+                                    (int) number(m.get("threads")),
+                                    params,
+                                    number(primary.get("score")),
+                                    number(primary.get("scoreError")),
+                                    (String) primary.get("scoreUnit"),
+                                    percentiles);
+                        })
+                        .toList();
     }
 
     /** JMH writes NaN and infinities as strings. */

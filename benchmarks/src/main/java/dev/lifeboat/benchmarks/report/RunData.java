@@ -93,8 +93,10 @@ public record RunData(List<Result> results, Map<String, String> meta, Map<String
 
     /** Writes {@code meta} as {@code meta.properties} in {@code dir}, keys in order. */
     public static void writeMeta(Path dir, Map<String, String> meta) throws IOException {
-        StringBuilder s = new StringBuilder("# What this benchmark run was and ran on (read by the report generator).\n");
-        meta.forEach((k, v) -> s.append(escape(k, true)).append('=').append(escape(v, false)).append('\n'));
+        StringBuilder s =
+                new StringBuilder("# What this benchmark run was and ran on (read by the report generator).\n");
+        meta.forEach((k, v) ->
+                s.append(escape(k, true)).append('=').append(escape(v, false)).append('\n'));
         Files.writeString(dir.resolve(META), s.toString(), StandardCharsets.ISO_8859_1);
     }
 
@@ -144,7 +146,9 @@ public record RunData(List<Result> results, Map<String, String> meta, Map<String
 
     private static List<Path> list(Path dir, String suffix) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).filter(Files::isRegularFile).sorted()
+            return s.filter(p -> p.getFileName().toString().endsWith(suffix))
+                    .filter(Files::isRegularFile)
+                    .sorted()
                     .toList();
         }
     }

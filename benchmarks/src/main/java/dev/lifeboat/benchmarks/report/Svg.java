@@ -54,48 +54,76 @@ final class Svg {
      * orders of magnitude, such as one backend on a local disk and one behind HTTP).
      */
     static String bars(String title, List<Bar> bars, String unit, boolean log) {
-        double max = bars.stream().mapToDouble(b -> Math.max(b.value(), Double.isNaN(b.target()) ? 0 : b.target()))
-                .max().orElse(1);
-        double min = bars.stream().mapToDouble(Bar::value).filter(v -> v > 0).min().orElse(1);
+        double max = bars.stream()
+                .mapToDouble(b -> Math.max(b.value(), Double.isNaN(b.target()) ? 0 : b.target()))
+                .max()
+                .orElse(1);
+        double min =
+                bars.stream().mapToDouble(Bar::value).filter(v -> v > 0).min().orElse(1);
         double lo = log ? Math.pow(10, Math.floor(Math.log10(min))) : 0;
         double hi = log ? Math.pow(10, Math.ceil(Math.log10(max <= lo ? lo * 10 : max))) : (max <= 0 ? 1 : max);
         int height = TOP + bars.size() * ROW + 10;
         int plot = WIDTH - LABEL - RIGHT;
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT,
+        s.append(String.format(
+                Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\""
-                        + " font-size=\"12\">%n", WIDTH, height));
+                        + " font-size=\"12\">%n",
+                WIDTH,
+                height));
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        s.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">%s</text>%n",
+        s.append(String.format(
+                Locale.ROOT,
+                "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">%s</text>%n",
                 escape(title + (log ? " (log scale)" : ""))));
         if (log) {
             // A light line and a label at every power of ten, so that the scale can be read.
             for (double tick = lo; tick <= hi * 1.0001; tick *= 10) {
                 int x = LABEL + (int) Math.round(plot * position(tick, lo, hi, log));
-                s.append(String.format(Locale.ROOT,
-                        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#dddddd\" stroke-width=\"1\"/>%n", x,
-                        TOP - 10, x, height - 8));
-                s.append(String.format(Locale.ROOT,
-                        "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\" fill=\"#777777\">%s</text>%n", x,
-                        TOP - 14, escape(Format.number(tick))));
+                s.append(String.format(
+                        Locale.ROOT,
+                        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#dddddd\" stroke-width=\"1\"/>%n",
+                        x,
+                        TOP - 10,
+                        x,
+                        height - 8));
+                s.append(String.format(
+                        Locale.ROOT,
+                        "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\" fill=\"#777777\">%s</text>%n",
+                        x,
+                        TOP - 14,
+                        escape(Format.number(tick))));
             }
         }
         for (int i = 0; i < bars.size(); i++) {
             Bar b = bars.get(i);
             int y = TOP - 10 + i * ROW;
             int w = (int) Math.round(plot * position(b.value(), lo, hi, log));
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n", LABEL - 6,
-                    y + 14, escape(b.label())));
-            s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"%s\"/>%n",
-                    LABEL, y + 2, Math.max(w, 1), b.kind().color));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
+                    LABEL - 6,
+                    y + 14,
+                    escape(b.label())));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"%s\"/>%n",
+                    LABEL,
+                    y + 2,
+                    Math.max(w, 1),
+                    b.kind().color));
             String text = b.text().isEmpty() ? Format.number(b.value()) + " " + unit : b.text();
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n", LABEL + w + 4, y + 14,
-                    escape(text)));
+            s.append(String.format(
+                    Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n", LABEL + w + 4, y + 14, escape(text)));
             if (!Double.isNaN(b.target())) {
                 int tx = LABEL + (int) Math.round(plot * position(b.target(), lo, hi, log));
-                s.append(String.format(Locale.ROOT,
-                        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\" stroke-width=\"2\"/>%n", tx, y,
-                        tx, y + 20));
+                s.append(String.format(
+                        Locale.ROOT,
+                        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\" stroke-width=\"2\"/>%n",
+                        tx,
+                        y,
+                        tx,
+                        y + 20));
             }
         }
         return s.append("</svg>\n").toString();

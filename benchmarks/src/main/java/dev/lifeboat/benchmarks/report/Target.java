@@ -21,14 +21,31 @@ import java.util.Optional;
  * @param statistic what is compared of each result: {@link #SCORE}, or a percentile of a
  *     sample-time result ("99.0")
  */
-public record Target(String id, String name, Query subject, Query baseline, boolean inverse, boolean atLeast,
-        double bound, String basis, String limit, String statistic) {
+public record Target(
+        String id,
+        String name,
+        Query subject,
+        Query baseline,
+        boolean inverse,
+        boolean atLeast,
+        double bound,
+        String basis,
+        String limit,
+        String statistic) {
     /** The result's score (its mean, for times). */
     public static final String SCORE = "score";
 
     /** A target comparing the two results' scores. */
-    public Target(String id, String name, Query subject, Query baseline, boolean inverse, boolean atLeast,
-            double bound, String basis, String limit) {
+    public Target(
+            String id,
+            String name,
+            Query subject,
+            Query baseline,
+            boolean inverse,
+            boolean atLeast,
+            double bound,
+            String basis,
+            String limit) {
         this(id, name, subject, baseline, inverse, atLeast, bound, basis, limit, SCORE);
     }
 
@@ -50,12 +67,15 @@ public record Target(String id, String name, Query subject, Query baseline, bool
 
     /** Whether a target was met in a run. */
     public enum Verdict {
-        MET, MISSED, NOT_MEASURED
+        MET,
+        MISSED,
+        NOT_MEASURED
     }
 
     /** The goal as text, e.g. {@code >= 0.9 x}. */
     public String goal() {
-        return (atLeast ? ">= " : "<= ") + java.math.BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString() + " x";
+        return (atLeast ? ">= " : "<= ")
+                + java.math.BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString() + " x";
     }
 
     /** The ratio in {@code results}, if both results are there. */

@@ -10,78 +10,146 @@ public final class Targets {
     public static List<Target> all() {
         List<Target> t = new ArrayList<>();
         for (String size : List.of("100", "1024", "65536")) {
-            t.add(new Target("wal-sync-1-writer-" + size, "Local WAL sync, 1 writer, " + size + " B",
-                    Query.of("WalAppendBenchmark.writers1", "backend", "local", "durability", "sync",
-                            "recordBytes", size),
-                    Query.of("RawDiskBenchmark.forcePerRecord", "recordBytes", size), false, true, 0.95,
+            t.add(new Target(
+                    "wal-sync-1-writer-" + size,
+                    "Local WAL sync, 1 writer, " + size + " B",
+                    Query.of(
+                            "WalAppendBenchmark.writers1",
+                            "backend",
+                            "local",
+                            "durability",
+                            "sync",
+                            "recordBytes",
+                            size),
+                    Query.of("RawDiskBenchmark.forcePerRecord", "recordBytes", size),
+                    false,
+                    true,
+                    0.95,
                     "records/s over a raw loop of write + force(false) per record",
                     "One writer waits for its own fsync on every record, like the raw loop, and writes and"
                             + " syncs in its own thread; the log adds its framing (CRC32C), one copy of the"
                             + " record into a reused frame, and a directory fsync at each new segment."));
         }
-        t.add(new Target("wal-sync-16-writers", "Local WAL sync, 16 writers over 1, 1 KiB",
-                Query.of("WalAppendBenchmark.writers16", "backend", "local", "durability", "sync", "recordBytes",
+        t.add(new Target(
+                "wal-sync-16-writers",
+                "Local WAL sync, 16 writers over 1, 1 KiB",
+                Query.of(
+                        "WalAppendBenchmark.writers16",
+                        "backend",
+                        "local",
+                        "durability",
+                        "sync",
+                        "recordBytes",
                         "1024"),
-                Query.of("WalAppendBenchmark.writers1", "backend", "local", "durability", "sync", "recordBytes",
-                        "1024"),
-                false, true, 10, "records/s with 16 writers over records/s with 1 (group commit)",
+                Query.of(
+                        "WalAppendBenchmark.writers1", "backend", "local", "durability", "sync", "recordBytes", "1024"),
+                false,
+                true,
+                10,
+                "records/s with 16 writers over records/s with 1 (group commit)",
                 "Group commit shares one fsync among the records that queued while the previous one ran: at"
                         + " most 16 here. The ratio falls short when an fsync is shorter than it takes 16"
                         + " threads to be scheduled again, which on 2 shared cores is often."));
-        t.add(new Target("wal-sync-p99", "Local WAL sync p99 latency, 1 writer, 1 KiB",
+        t.add(new Target(
+                "wal-sync-p99",
+                "Local WAL sync p99 latency, 1 writer, 1 KiB",
                 Query.of("WalLatencyBenchmark.syncAppend1", "backend", "local", "recordBytes", "1024"),
-                Query.of("WalLatencyBenchmark.rawWriteForce", "recordBytes", "1024"), false, false, 1.3,
+                Query.of("WalLatencyBenchmark.rawWriteForce", "recordBytes", "1024"),
+                false,
+                false,
+                1.3,
                 "p99 of one write at durability=sync over the p99 of a raw write + force(false)",
                 "Both wait for the disk's slowest flushes at the 99th percentile; the log adds a directory"
                         + " fsync whenever a segment is created and its allocation's share of GC pauses.",
                 "99.0"));
-        t.add(new Target("wal-sync-64k-bandwidth", "Local WAL sync, 64 KiB, 16 writers",
-                Query.of("WalAppendBenchmark.writers16", "backend", "local", "durability", "sync", "recordBytes",
+        t.add(new Target(
+                "wal-sync-64k-bandwidth",
+                "Local WAL sync, 64 KiB, 16 writers",
+                Query.of(
+                        "WalAppendBenchmark.writers16",
+                        "backend",
+                        "local",
+                        "durability",
+                        "sync",
+                        "recordBytes",
                         "65536"),
-                Query.of("RawDiskBenchmark.forcePerMiB", "recordBytes", "65536"), false, true, 0.8,
+                Query.of("RawDiskBenchmark.forcePerMiB", "recordBytes", "65536"),
+                false,
+                true,
+                0.8,
                 "MB/s over raw 64 KiB writes with one force(false) per MiB",
                 "A batch is at most group-commit.max-batch-bytes (1 MiB) and is synced before the next one"
                         + " is written, as the raw loop does; the log also copies each record once into its"
                         + " frame and checksums it."));
-        t.add(new Target("wal-flush-vs-spark-1", "Local WAL vs Spark FileBasedWriteAheadLog, 1 writer, 1 KiB",
+        t.add(new Target(
+                "wal-flush-vs-spark-1",
+                "Local WAL vs Spark FileBasedWriteAheadLog, 1 writer, 1 KiB",
                 Query.of("SparkWalBenchmark.writers1", "log", "lifeboat-local", "recordBytes", "1024"),
-                Query.of("SparkWalBenchmark.writers1", "log", "spark-file", "recordBytes", "1024"), false, true, 1,
+                Query.of("SparkWalBenchmark.writers1", "log", "spark-file", "recordBytes", "1024"),
+                false,
+                true,
+                1,
                 "records/s at the same durability (flush: in the OS, no fsync), same directory",
                 "A lone writer frames, checksums and writes its record in its own thread with one write"
                         + " system call, as Spark's writer does with its hflush; the log adds two CRC32C and"
                         + " a copy into its frame."));
-        t.add(new Target("wal-vs-spark", "Local WAL vs Spark FileBasedWriteAheadLog, 16 writers, 1 KiB",
+        t.add(new Target(
+                "wal-vs-spark",
+                "Local WAL vs Spark FileBasedWriteAheadLog, 16 writers, 1 KiB",
                 Query.of("SparkWalBenchmark.writers16", "log", "lifeboat-local", "recordBytes", "1024"),
-                Query.of("SparkWalBenchmark.writers16", "log", "spark-file", "recordBytes", "1024"), false, true, 5,
+                Query.of("SparkWalBenchmark.writers16", "log", "spark-file", "recordBytes", "1024"),
+                false,
+                true,
+                5,
                 "records/s at the same durability (flush: in the OS, no fsync), same directory",
                 "On a local file system Spark's hflush only hands the bytes to the OS, so its writers, one"
                         + " at a time under a lock, pay a system call each. The Lifeboat writers share one"
                         + " write per batch, but the writers queued behind a batch park and are woken, which"
                         + " costs about what the system call they share does. The target presumes a flush"
                         + " worth sharing, as on HDFS, where hflush is a round trip to the datanodes."));
-        t.add(new Target("wal-replay", "Local WAL replay",
+        t.add(new Target(
+                "wal-replay",
+                "Local WAL replay",
                 Query.of("WalReplayBenchmark.replay", "backend", "local"),
-                Query.of("WalReplayBenchmark.rawSequentialRead"), true, true, 0.8,
+                Query.of("WalReplayBenchmark.rawSequentialRead"),
+                true,
+                true,
+                0.8,
                 "MB/s of a verified replay over a raw sequential read of as many bytes, both from the page cache",
                 "Both read from the page cache, so this is CPU: replay checks every record's CRC32C and"
                         + " hands each payload out as its own buffer; the raw read does neither."));
-        t.add(new Target("checkpoint-256m", "Checkpoint commit, 256 MiB, 1 part",
+        t.add(new Target(
+                "checkpoint-256m",
+                "Checkpoint commit, 256 MiB, 1 part",
                 Query.of("CheckpointBenchmark.commit", "backend", "local", "sizeMiB", "256", "parts", "1"),
-                Query.of("CheckpointBenchmark.rawWriteForce", "sizeMiB", "256", "parts", "1"), true, true, 0.9,
+                Query.of("CheckpointBenchmark.rawWriteForce", "sizeMiB", "256", "parts", "1"),
+                true,
+                true,
+                0.9,
                 "MB/s of begin + write + commit over a raw write + force of the same bytes",
                 "A commit streams the part through a checksumming stream, forces it, then writes and forces"
                         + " the manifest and fsyncs each directory it created; the raw baseline forces one"
                         + " file."));
-        t.add(new Target("chronicle-append", "Chronicle backend append, 1 KiB",
+        t.add(new Target(
+                "chronicle-append",
+                "Chronicle backend append, 1 KiB",
                 Query.of("ChronicleBenchmark.backendWrite", "recordBytes", "1024"),
-                Query.of("ChronicleBenchmark.rawAppend", "recordBytes", "1024"), false, false, 1.2,
+                Query.of("ChronicleBenchmark.rawAppend", "recordBytes", "1024"),
+                false,
+                false,
+                1.2,
                 "time per acknowledged append (durability none) over Chronicle's appender's",
                 "A lone writer appends the excerpt in its own thread; the acknowledged write adds the"
                         + " record's framing (two CRC32C), its copy into a frame and then into the excerpt,"
                         + " and the group-commit lock."));
-        t.add(new Target("chronicle-replay", "Chronicle backend replay, 1 KiB",
+        t.add(new Target(
+                "chronicle-replay",
+                "Chronicle backend replay, 1 KiB",
                 Query.of("ChronicleBenchmark.backendReplay", "recordBytes", "1024"),
-                Query.of("ChronicleBenchmark.rawTail", "recordBytes", "1024"), false, false, 2,
+                Query.of("ChronicleBenchmark.rawTail", "recordBytes", "1024"),
+                false,
+                false,
+                2,
                 "time per record replayed and verified over Chronicle's tailer's",
                 "Replay checks each record's header and payload CRC32C and hands the payload out as its own"
                         + " buffer; the tailer copies the excerpt's bytes and checks nothing."));

@@ -16,8 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,17 +114,25 @@ public final class Bench {
         boolean needsSpark = profile.runs().stream().anyMatch(r -> r.jar() == Jar.SPARK);
         if (needsSpark && (sparkJar == null || !Files.isRegularFile(sparkJar))) {
             out.println("bench: the Spark jar " + sparkJar + " is missing: its runs are left out");
-            profile = new Profile(profile.name(), profile.runs().stream().filter(r -> r.jar() != Jar.SPARK).toList());
+            profile = new Profile(
+                    profile.name(),
+                    profile.runs().stream().filter(r -> r.jar() != Jar.SPARK).toList());
         }
         Plan plan = Plan.of(profile, sparkJar);
         plan.print(out);
         if (dryRun) {
             return 0;
         }
-        Path dir = benchDir != null ? benchDir : results.toAbsolutePath().getParent().resolve("bench-data");
+        Path dir = benchDir != null
+                ? benchDir
+                : results.toAbsolutePath().getParent().resolve("bench-data");
         Bench bench = new Bench(out, ownJar(), sparkJar, results, dir);
-        return bench.execute(plan, only == null, profiling, report, command != null ? command
-                : "./lifeboat bench" + (profileName.equals("full") ? " --full" : ""));
+        return bench.execute(
+                plan,
+                only == null,
+                profiling,
+                report,
+                command != null ? command : "./lifeboat bench" + (profileName.equals("full") ? " --full" : ""));
     }
 
     private int execute(Plan plan, boolean fresh, boolean profiling, Path report, String command)
@@ -150,8 +158,9 @@ public final class Bench {
         int done = 0;
         for (Plan.Step step : plan.steps()) {
             Run run = step.run();
-            out.printf("%n=== [%d/%d] %s: %d forks, about %s%n", ++done, plan.steps().size(), run.name(), step.forks(),
-                    Plan.minutes(step.estimate()));
+            out.printf(
+                    "%n=== [%d/%d] %s: %d forks, about %s%n",
+                    ++done, plan.steps().size(), run.name(), step.forks(), Plan.minutes(step.estimate()));
             Path json = results.resolve(run.name() + ".json");
             Files.deleteIfExists(json);
             int exit = jmh(run.jar(), run.jmhArguments(json.toString()));
@@ -163,13 +172,16 @@ public final class Bench {
         }
         if (!fresh && meta.containsKey("failed") && !meta.get("failed").isBlank()) {
             for (String f : meta.get("failed").split(",\\s*")) {
-                if (!failed.contains(f) && plan.steps().stream().noneMatch(s -> s.run().name().equals(f))) {
+                if (!failed.contains(f)
+                        && plan.steps().stream().noneMatch(s -> s.run().name().equals(f))) {
                     failed.add(f);
                 }
             }
         }
         meta.put("finished", now());
-        meta.put("elapsed", Plan.minutes(Duration.between(started, Instant.now())) + " (measurements, before profiling)");
+        meta.put(
+                "elapsed",
+                Plan.minutes(Duration.between(started, Instant.now())) + " (measurements, before profiling)");
         meta.put("load average at end", Machine.loadAverage());
         meta.put("failed", String.join(", ", failed));
         RunData.writeMeta(results, meta);
@@ -184,8 +196,8 @@ public final class Bench {
         RunData data = RunData.load(List.of(results));
         ReportGenerator.write(report, data);
         out.println();
-        out.println("bench: " + plan.profile().name() + " profile done in " + meta.get("elapsed") + "; report: " + report
-                + (failed.isEmpty() ? "" : "; FAILED runs: " + failed));
+        out.println("bench: " + plan.profile().name() + " profile done in " + meta.get("elapsed") + "; report: "
+                + report + (failed.isEmpty() ? "" : "; FAILED runs: " + failed));
         return failed.isEmpty() ? 0 : 1;
     }
 
@@ -205,8 +217,10 @@ public final class Bench {
             List<String> args = new ArrayList<>(subject.jmhArguments());
             boolean singleShot = subject.benchmark().startsWith("WalReplayBenchmark.")
                     || subject.benchmark().startsWith("CheckpointBenchmark.");
-            args.addAll(singleShot ? List.of("-f", "1", "-wi", "1", "-i", "3")
-                    : List.of("-f", "1", "-wi", "1", "-w", "1s", "-i", "1", "-r", "4s"));
+            args.addAll(
+                    singleShot
+                            ? List.of("-f", "1", "-wi", "1", "-i", "3")
+                            : List.of("-f", "1", "-wi", "1", "-w", "1s", "-i", "1", "-r", "4s"));
             if (subject.benchmark().startsWith("WalReplayBenchmark.")) {
                 args.addAll(List.of("-p", "logMiB=256"));
             }
@@ -229,7 +243,8 @@ public final class Bench {
         cmd.add("org.openjdk.jmh.Main");
         cmd.addAll(jmhArgs);
         // Every fork writes below one directory: the disk the raw baselines measure.
-        cmd.addAll(List.of("-jvmArgsPrepend", "-D" + BenchSupport.BENCH_DIR_PROPERTY + "=" + benchDir.toAbsolutePath()));
+        cmd.addAll(
+                List.of("-jvmArgsPrepend", "-D" + BenchSupport.BENCH_DIR_PROPERTY + "=" + benchDir.toAbsolutePath()));
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         try {
             return p.waitFor();
@@ -260,7 +275,11 @@ public final class Bench {
 
     private static Path ownJar() {
         try {
-            return Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(Bench.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException("cannot tell which jar Bench was loaded from", e);
         }

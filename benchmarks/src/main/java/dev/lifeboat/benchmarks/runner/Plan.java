@@ -29,6 +29,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 public final class Plan {
     /** Estimated start of the JMH launcher JVM of a run. */
     static final Duration LAUNCHER = Duration.ofSeconds(2);
+
     private static final String LIST = "META-INF/BenchmarkList";
 
     private final Profile profile;
@@ -50,8 +51,8 @@ public final class Plan {
      */
     public static Plan of(Profile profile, Path sparkJar) {
         requireNonNull(profile, "profile is null");
-        List<BenchmarkListEntry> main = List.copyOf(BenchmarkList.defaultList().getAll(
-                OutputFormatFactory.createFormatInstance(System.err, VerboseMode.SILENT), List.of()));
+        List<BenchmarkListEntry> main = List.copyOf(BenchmarkList.defaultList()
+                .getAll(OutputFormatFactory.createFormatInstance(System.err, VerboseMode.SILENT), List.of()));
         List<BenchmarkListEntry> spark = null;
         List<Step> steps = new ArrayList<>();
         for (Run run : profile.runs()) {
@@ -91,11 +92,22 @@ public final class Plan {
 
     /** Prints one line per run and the totals. */
     public void print(PrintStream out) {
-        out.printf(Locale.ROOT, "Profile %s: %d runs, %d forks, about %s%n", profile.name(), steps.size(), forks(),
+        out.printf(
+                Locale.ROOT,
+                "Profile %s: %d runs, %d forks, about %s%n",
+                profile.name(),
+                steps.size(),
+                forks(),
                 minutes(estimate()));
         for (Step s : steps) {
-            out.printf(Locale.ROOT, "  %-18s %3d forks  ~%-8s %s %s%n", s.run().name(), s.forks(),
-                    minutes(s.estimate()), s.run().include(), s.run().params());
+            out.printf(
+                    Locale.ROOT,
+                    "  %-18s %3d forks  ~%-8s %s %s%n",
+                    s.run().name(),
+                    s.forks(),
+                    minutes(s.estimate()),
+                    s.run().include(),
+                    s.run().params());
         }
     }
 
@@ -128,8 +140,8 @@ public final class Plan {
                     if (given != null && !declared.stream().allMatch(v -> v.matches("-?\\d+"))) {
                         for (String v : given) {
                             if (!declared.contains(v)) {
-                                throw new IllegalStateException("run " + run.name() + " gives " + e.getUsername()
-                                        + " " + p.getKey() + "=" + v + ", which it does not declare: " + declared);
+                                throw new IllegalStateException("run " + run.name() + " gives " + e.getUsername() + " "
+                                        + p.getKey() + "=" + v + ", which it does not declare: " + declared);
                             }
                         }
                     }

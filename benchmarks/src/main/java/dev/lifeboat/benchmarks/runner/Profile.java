@@ -40,7 +40,8 @@ public record Profile(String name, List<Run> runs) {
 
     /** The runs whose name matches {@code regex}, for re-running a part of a profile. */
     public Profile only(String regex) {
-        return new Profile(name, runs.stream().filter(r -> r.name().matches(regex)).toList());
+        return new Profile(
+                name, runs.stream().filter(r -> r.name().matches(regex)).toList());
     }
 
     /**
@@ -50,30 +51,64 @@ public record Profile(String name, List<Run> runs) {
     public static Profile quick() {
         Iterations timed = Iterations.timed(1, 2, 1);
         List<Run> runs = new ArrayList<>();
-        runs.add(main("raw-disk", "\\.RawDiskBenchmark\\.", timed, 2).p("recordBytes", "1024", "65536").build());
+        runs.add(main("raw-disk", "\\.RawDiskBenchmark\\.", timed, 2)
+                .p("recordBytes", "1024", "65536")
+                .build());
         runs.add(main("wal-local", "\\.WalAppendBenchmark\\.", timed, 2)
-                .p("backend", "local").p("durability", "sync").p("recordBytes", "1024").build());
+                .p("backend", "local")
+                .p("durability", "sync")
+                .p("recordBytes", "1024")
+                .build());
         runs.add(main("wal-local-64k", "\\.WalAppendBenchmark\\.writers(1|16)$", timed, 2)
-                .p("backend", "local").p("durability", "sync").p("recordBytes", "65536").build());
+                .p("backend", "local")
+                .p("durability", "sync")
+                .p("recordBytes", "65536")
+                .build());
         runs.add(main("wal-backends", "\\.WalAppendBenchmark\\.writers16$", timed, 8)
-                .p("backend", "chronicle", "hadoop", "s3").p("durability", "sync").p("recordBytes", "1024").build());
+                .p("backend", "chronicle", "hadoop", "s3")
+                .p("durability", "sync")
+                .p("recordBytes", "1024")
+                .build());
         runs.add(main("wal-latency", "\\.WalLatencyBenchmark\\.", timed, 2)
-                .p("backend", "local").p("recordBytes", "1024").build());
-        runs.add(main("wal-replay", "\\.WalReplayBenchmark\\.", Iterations.shots(1, 3), 5).shotMillis(500)
-                .p("backend", "local", "chronicle", "hadoop", "s3").p("logMiB", "64").build());
-        runs.add(main("checkpoint-local", "\\.CheckpointBenchmark\\.", Iterations.shots(1, 3), 2).shotMillis(300)
-                .p("backend", "local").p("sizeMiB", "256").p("parts", "1").build());
-        runs.add(main("checkpoint-remote", "\\.CheckpointBenchmark\\.commit$", Iterations.shots(1, 3), 10).shot(1)
-                .p("backend", "hadoop", "s3").p("sizeMiB", "16").p("parts", "1").build());
-        runs.add(main("shuffle", "\\.ShuffleBenchmark\\.", Iterations.shots(1, 2), 6).shot(2)
-                .p("backend", "local", "hadoop", "s3").build());
-        runs.add(main("chronicle", "\\.ChronicleBenchmark\\.", timed, 2).p("recordBytes", "1024").build());
-        runs.add(main("election", "\\.ElectionBenchmark\\.", Iterations.shots(0, 3), 2).shot(1)
-                .p("backend", "local", "zookeeper").build());
-        runs.add(main("engine", "\\.EngineBenchmark\\.", Iterations.shots(2, 3), 2).shotMillis(600)
-                .p("shuffle", "local").build());
+                .p("backend", "local")
+                .p("recordBytes", "1024")
+                .build());
+        runs.add(main("wal-replay", "\\.WalReplayBenchmark\\.", Iterations.shots(1, 3), 5)
+                .shotMillis(500)
+                .p("backend", "local", "chronicle", "hadoop", "s3")
+                .p("logMiB", "64")
+                .build());
+        runs.add(main("checkpoint-local", "\\.CheckpointBenchmark\\.", Iterations.shots(1, 3), 2)
+                .shotMillis(300)
+                .p("backend", "local")
+                .p("sizeMiB", "256")
+                .p("parts", "1")
+                .build());
+        runs.add(main("checkpoint-remote", "\\.CheckpointBenchmark\\.commit$", Iterations.shots(1, 3), 10)
+                .shot(1)
+                .p("backend", "hadoop", "s3")
+                .p("sizeMiB", "16")
+                .p("parts", "1")
+                .build());
+        runs.add(main("shuffle", "\\.ShuffleBenchmark\\.", Iterations.shots(1, 2), 6)
+                .shot(2)
+                .p("backend", "local", "hadoop", "s3")
+                .build());
+        runs.add(main("chronicle", "\\.ChronicleBenchmark\\.", timed, 2)
+                .p("recordBytes", "1024")
+                .build());
+        runs.add(main("election", "\\.ElectionBenchmark\\.", Iterations.shots(0, 3), 2)
+                .shot(1)
+                .p("backend", "local", "zookeeper")
+                .build());
+        runs.add(main("engine", "\\.EngineBenchmark\\.", Iterations.shots(2, 3), 2)
+                .shotMillis(600)
+                .p("shuffle", "local")
+                .build());
         runs.add(spark("spark", "\\.SparkWalBenchmark\\.writers(1|16)$", timed, 4)
-                .p("log", "spark-file", "spark-batched", "lifeboat-local").p("recordBytes", "1024").build());
+                .p("log", "spark-file", "spark-batched", "lifeboat-local")
+                .p("recordBytes", "1024")
+                .build());
         return new Profile("quick", runs);
     }
 
@@ -85,37 +120,78 @@ public record Profile(String name, List<Run> runs) {
         Iterations timed = Iterations.timed(1, 3, 2);
         String[] sizes = {"100", "1024", "65536"};
         List<Run> runs = new ArrayList<>();
-        runs.add(main("raw-disk", "\\.RawDiskBenchmark\\.", timed, 2).p("recordBytes", sizes).build());
+        runs.add(main("raw-disk", "\\.RawDiskBenchmark\\.", timed, 2)
+                .p("recordBytes", sizes)
+                .build());
         runs.add(main("wal-local", "\\.WalAppendBenchmark\\.", timed, 2)
-                .p("backend", "local").p("durability", "none", "flush", "sync").p("recordBytes", sizes).build());
+                .p("backend", "local")
+                .p("durability", "none", "flush", "sync")
+                .p("recordBytes", sizes)
+                .build());
         runs.add(main("wal-chronicle", "\\.WalAppendBenchmark\\.writers(1|16)$", timed, 3)
-                .p("backend", "chronicle").p("durability", "none", "sync").p("recordBytes", sizes).build());
+                .p("backend", "chronicle")
+                .p("durability", "none", "sync")
+                .p("recordBytes", sizes)
+                .build());
         runs.add(main("wal-hadoop", "\\.WalAppendBenchmark\\.writers(1|16)$", timed, 12)
-                .p("backend", "hadoop").p("durability", "sync").p("recordBytes", sizes).build());
+                .p("backend", "hadoop")
+                .p("durability", "sync")
+                .p("recordBytes", sizes)
+                .build());
         runs.add(main("wal-hadoop-flush", "\\.WalAppendBenchmark\\.writers(1|16)$", timed, 12)
-                .p("backend", "hadoop").p("durability", "flush").p("recordBytes", "1024").build());
+                .p("backend", "hadoop")
+                .p("durability", "flush")
+                .p("recordBytes", "1024")
+                .build());
         runs.add(main("wal-s3", "\\.WalAppendBenchmark\\.writers(1|16)$", timed, 9)
-                .p("backend", "s3").p("durability", "sync").p("recordBytes", sizes).build());
+                .p("backend", "s3")
+                .p("durability", "sync")
+                .p("recordBytes", sizes)
+                .build());
         runs.add(main("wal-latency", "\\.WalLatencyBenchmark\\.", timed, 7)
-                .p("backend", "local", "chronicle", "hadoop", "s3").p("recordBytes", "1024").build());
-        runs.add(main("wal-replay", "\\.WalReplayBenchmark\\.", Iterations.shots(1, 5), 15).shot(3)
-                .p("backend", "local", "chronicle", "hadoop", "s3").p("logMiB", "1024").build());
-        runs.add(main("checkpoint-1m", "\\.CheckpointBenchmark\\.", Iterations.shots(2, 8), 6).shotMillis(300)
-                .p("backend", "local", "hadoop", "s3").p("sizeMiB", "1").p("parts", "1", "16").build());
-        runs.add(main("checkpoint-256m", "\\.CheckpointBenchmark\\.", Iterations.shots(1, 4), 9).shot(2)
-                .p("backend", "local", "hadoop", "s3").p("sizeMiB", "256").p("parts", "1", "16").build());
-        runs.add(main("shuffle", "\\.ShuffleBenchmark\\.", Iterations.shots(1, 5), 6).shot(2)
-                .p("backend", "local", "hadoop", "s3").build());
+                .p("backend", "local", "chronicle", "hadoop", "s3")
+                .p("recordBytes", "1024")
+                .build());
+        runs.add(main("wal-replay", "\\.WalReplayBenchmark\\.", Iterations.shots(1, 5), 15)
+                .shot(3)
+                .p("backend", "local", "chronicle", "hadoop", "s3")
+                .p("logMiB", "1024")
+                .build());
+        runs.add(main("checkpoint-1m", "\\.CheckpointBenchmark\\.", Iterations.shots(2, 8), 6)
+                .shotMillis(300)
+                .p("backend", "local", "hadoop", "s3")
+                .p("sizeMiB", "1")
+                .p("parts", "1", "16")
+                .build());
+        runs.add(main("checkpoint-256m", "\\.CheckpointBenchmark\\.", Iterations.shots(1, 4), 9)
+                .shot(2)
+                .p("backend", "local", "hadoop", "s3")
+                .p("sizeMiB", "256")
+                .p("parts", "1", "16")
+                .build());
+        runs.add(main("shuffle", "\\.ShuffleBenchmark\\.", Iterations.shots(1, 5), 6)
+                .shot(2)
+                .p("backend", "local", "hadoop", "s3")
+                .build());
         runs.add(main("chronicle", "\\.ChronicleBenchmark\\.", Iterations.timed(1, 3, 1), 2)
-                .p("recordBytes", sizes).build());
-        runs.add(main("election", "\\.ElectionBenchmark\\.", Iterations.shots(1, 5), 5).shot(3)
-                .p("backend", "local", "zookeeper", "s3").build());
-        runs.add(main("engine", "\\.EngineBenchmark\\.", Iterations.shots(2, 5), 8).shot(3)
-                .p("shuffle", "local", "hadoop", "s3").build());
+                .p("recordBytes", sizes)
+                .build());
+        runs.add(main("election", "\\.ElectionBenchmark\\.", Iterations.shots(1, 5), 5)
+                .shot(3)
+                .p("backend", "local", "zookeeper", "s3")
+                .build());
+        runs.add(main("engine", "\\.EngineBenchmark\\.", Iterations.shots(2, 5), 8)
+                .shot(3)
+                .p("shuffle", "local", "hadoop", "s3")
+                .build());
         runs.add(spark("spark", "\\.SparkWalBenchmark\\.writers(1|4|16)$", timed, 4)
-                .p("log", "spark-file", "spark-batched", "lifeboat-local").p("recordBytes", sizes).build());
+                .p("log", "spark-file", "spark-batched", "lifeboat-local")
+                .p("recordBytes", sizes)
+                .build());
         runs.add(spark("spark-sync", "\\.SparkWalBenchmark\\.writers(1|16)$", timed, 4)
-                .p("log", "lifeboat-local-sync").p("recordBytes", "1024").build());
+                .p("log", "lifeboat-local-sync")
+                .p("recordBytes", "1024")
+                .build());
         return new Profile("full", runs);
     }
 

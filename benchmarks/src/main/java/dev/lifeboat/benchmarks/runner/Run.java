@@ -21,8 +21,14 @@ import java.util.regex.Pattern;
  * @param forkOverhead estimated cost of one fork besides its iterations (JVM start, servers, set-up)
  * @param shot for single-shot benchmarks, the estimated time of one shot; zero otherwise
  */
-public record Run(String name, Jar jar, String include, Map<String, List<String>> params, Iterations iterations,
-        Duration forkOverhead, Duration shot) {
+public record Run(
+        String name,
+        Jar jar,
+        String include,
+        Map<String, List<String>> params,
+        Iterations iterations,
+        Duration forkOverhead,
+        Duration shot) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
     public Run {
@@ -63,8 +69,8 @@ public record Run(String name, Jar jar, String include, Map<String, List<String>
             requireNonNull(warmupTime, "warmupTime is null");
             requireNonNull(measurementTime, "measurementTime is null");
             if (warmups < 0 || measurements < 1) {
-                throw new IllegalArgumentException("need warmups >= 0 and measurements >= 1: " + warmups + ", "
-                        + measurements);
+                throw new IllegalArgumentException(
+                        "need warmups >= 0 and measurements >= 1: " + warmups + ", " + measurements);
             }
         }
 
@@ -87,7 +93,12 @@ public record Run(String name, Jar jar, String include, Map<String, List<String>
             args.add("-p");
             args.add(k + "=" + String.join(",", v));
         });
-        args.addAll(List.of("-f", "1", "-wi", Integer.toString(iterations.warmups()), "-i",
+        args.addAll(List.of(
+                "-f",
+                "1",
+                "-wi",
+                Integer.toString(iterations.warmups()),
+                "-i",
                 Integer.toString(iterations.measurements())));
         if (!iterations.measurementTime().isZero()) {
             args.addAll(List.of("-w", seconds(iterations.warmupTime()), "-r", seconds(iterations.measurementTime())));
@@ -99,7 +110,9 @@ public record Run(String name, Jar jar, String include, Map<String, List<String>
     /** Estimated time of one fork. */
     Duration forkTime() {
         Duration iterating = shot.isZero()
-                ? iterations.warmupTime().multipliedBy(iterations.warmups())
+                ? iterations
+                        .warmupTime()
+                        .multipliedBy(iterations.warmups())
                         .plus(iterations.measurementTime().multipliedBy(iterations.measurements()))
                 : shot.multipliedBy(iterations.warmups() + iterations.measurements());
         return forkOverhead.plus(iterating);

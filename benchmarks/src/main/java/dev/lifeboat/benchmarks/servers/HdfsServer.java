@@ -22,10 +22,13 @@ final class HdfsServer implements BackendFixture.Server {
 
     static HdfsServer start(Path dir) throws IOException {
         Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("minidfs").toAbsolutePath().toString());
+        conf.set(
+                MiniDFSCluster.HDFS_MINIDFS_BASEDIR,
+                dir.resolve("minidfs").toAbsolutePath().toString());
         conf.setInt("dfs.replication", 1);
         conf.setInt("dfs.heartbeat.interval", 1);
-        MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+        MiniDFSCluster cluster =
+                new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
         try {
             cluster.waitActive();
             return new HdfsServer(cluster);
@@ -47,8 +50,11 @@ final class HdfsServer implements BackendFixture.Server {
      */
     @Override
     public Map<String, String> options() {
-        return Map.of("hadoop.dfs.replication", "1",
-                "hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "20");
+        return Map.of(
+                "hadoop.dfs.replication",
+                "1",
+                "hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms",
+                "20");
     }
 
     @Override

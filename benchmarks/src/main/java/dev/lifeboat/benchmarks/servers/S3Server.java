@@ -36,10 +36,14 @@ final class S3Server implements BackendFixture.Server {
         // The file-system store keeps a bucket as a folder of its base directory.
         Files.createDirectories(base.resolve(BUCKET));
         Properties properties = new Properties();
-        properties.setProperty("jclouds.filesystem.basedir", base.toAbsolutePath().toString());
+        properties.setProperty(
+                "jclouds.filesystem.basedir", base.toAbsolutePath().toString());
         BlobStore blobStore = BlobStores.create("filesystem", properties);
-        S3Proxy proxy = S3Proxy.builder().blobStore(blobStore).endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(blobStore)
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .build();
         try {
             proxy.start();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -70,8 +74,17 @@ final class S3Server implements BackendFixture.Server {
 
     @Override
     public Map<String, String> options() {
-        return Map.of("endpoint", endpoint.toString(), "path-style", "true", "region", "us-east-1",
-                "access-key", ACCESS_KEY, "secret-key", SECRET_KEY);
+        return Map.of(
+                "endpoint",
+                endpoint.toString(),
+                "path-style",
+                "true",
+                "region",
+                "us-east-1",
+                "access-key",
+                ACCESS_KEY,
+                "secret-key",
+                SECRET_KEY);
     }
 
     @Override

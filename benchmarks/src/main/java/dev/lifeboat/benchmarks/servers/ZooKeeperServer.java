@@ -14,6 +14,7 @@ import org.apache.curator.test.TestingServer;
 final class ZooKeeperServer implements BackendFixture.Server {
     /** The session timeout every participant asks for: a crashed leader is replaced about this long after it died. */
     static final String SESSION_TIMEOUT = "2s";
+
     private static final int TICK_MILLIS = 200;
 
     private final TestingServer server;

@@ -42,8 +42,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 1)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {BenchSupport.FLAG_REFLECT, BenchSupport.FLAG_NIO, BenchSupport.FLAG_REF,
-        BenchSupport.FLAG_ANALYTICS, BenchSupport.FLAG_HEAP})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            BenchSupport.FLAG_REFLECT,
+            BenchSupport.FLAG_NIO,
+            BenchSupport.FLAG_REF,
+            BenchSupport.FLAG_ANALYTICS,
+            BenchSupport.FLAG_HEAP
+        })
 public class ShuffleBenchmark {
     static final int MAPS = 16;
     static final int PARTITIONS = 64;
@@ -151,8 +158,8 @@ public class ShuffleBenchmark {
         Path shuffle = Files.createDirectories(raw.dir.resolve("shuffle-" + raw.shuffleId++));
         int blockBytes = raw.block.remaining();
         for (int m = 0; m < MAPS; m++) {
-            try (FileChannel ch = FileChannel.open(shuffle.resolve(m + ".data"), StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(
+                    shuffle.resolve(m + ".data"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 for (int r = 0; r < PARTITIONS; r++) {
                     ch.write(raw.block.duplicate());
                 }

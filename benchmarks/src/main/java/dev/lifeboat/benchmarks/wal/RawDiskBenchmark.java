@@ -33,8 +33,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
-@Fork(value = 1, jvmArgsAppend = {BenchSupport.FLAG_REFLECT, BenchSupport.FLAG_NIO, BenchSupport.FLAG_REF,
-        BenchSupport.FLAG_ANALYTICS, BenchSupport.FLAG_HEAP})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            BenchSupport.FLAG_REFLECT,
+            BenchSupport.FLAG_NIO,
+            BenchSupport.FLAG_REF,
+            BenchSupport.FLAG_ANALYTICS,
+            BenchSupport.FLAG_HEAP
+        })
 @Threads(1)
 public class RawDiskBenchmark {
     private static final long MIB = 1 << 20;
@@ -58,7 +65,10 @@ public class RawDiskBenchmark {
 
     @Setup(Level.Iteration)
     public void openFile() throws IOException {
-        channel = FileChannel.open(dir.resolve("raw.log"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        channel = FileChannel.open(
+                dir.resolve("raw.log"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
         sinceForce = 0;
         fileBytes = 0;

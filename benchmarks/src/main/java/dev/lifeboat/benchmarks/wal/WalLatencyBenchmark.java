@@ -36,8 +36,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
-@Fork(value = 1, jvmArgsAppend = {BenchSupport.FLAG_REFLECT, BenchSupport.FLAG_NIO, BenchSupport.FLAG_REF,
-        BenchSupport.FLAG_ANALYTICS, BenchSupport.FLAG_HEAP})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            BenchSupport.FLAG_REFLECT,
+            BenchSupport.FLAG_NIO,
+            BenchSupport.FLAG_REF,
+            BenchSupport.FLAG_ANALYTICS,
+            BenchSupport.FLAG_HEAP
+        })
 public class WalLatencyBenchmark {
 
     /** One log of {@code backend} at {@code durability=sync}. */
@@ -58,8 +65,8 @@ public class WalLatencyBenchmark {
             fixture = BackendFixture.start(backend);
             try {
                 record = BenchSupport.record(recordBytes);
-                wal = Lifeboat.openWriteAheadLog(fixture.uri("wal"),
-                        fixture.options(WalAppendBenchmark.options("sync")));
+                wal = Lifeboat.openWriteAheadLog(
+                        fixture.uri("wal"), fixture.options(WalAppendBenchmark.options("sync")));
             } catch (IOException | RuntimeException e) {
                 fixture.closeAfter(e);
                 throw e;

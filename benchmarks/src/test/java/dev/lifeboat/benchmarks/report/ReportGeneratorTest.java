@@ -17,14 +17,25 @@ class ReportGeneratorTest {
     private static final String PKG = "dev.lifeboat.benchmarks.";
 
     /** A JMH JSON row. */
-    private static String row(String benchmark, String mode, int threads, Map<String, String> params, double score,
-            String unit) {
+    private static String row(
+            String benchmark, String mode, int threads, Map<String, String> params, double score, String unit) {
         StringBuilder p = new StringBuilder();
-        params.forEach((k, v) -> p.append(p.length() == 0 ? "" : ",").append('"').append(k).append("\":\"").append(v)
+        params.forEach((k, v) -> p.append(p.length() == 0 ? "" : ",")
+                .append('"')
+                .append(k)
+                .append("\":\"")
+                .append(v)
                 .append('"'));
-        return String.format(Locale.ROOT, "{\"benchmark\":\"%s\",\"mode\":\"%s\",\"threads\":%d,\"params\":{%s},"
-                + "\"primaryMetric\":{\"score\":%s,\"scoreError\":\"NaN\",\"scoreUnit\":\"%s\"}}", PKG + benchmark,
-                mode, threads, p, score, unit);
+        return String.format(
+                Locale.ROOT,
+                "{\"benchmark\":\"%s\",\"mode\":\"%s\",\"threads\":%d,\"params\":{%s},"
+                        + "\"primaryMetric\":{\"score\":%s,\"scoreError\":\"NaN\",\"scoreUnit\":\"%s\"}}",
+                PKG + benchmark,
+                mode,
+                threads,
+                p,
+                score,
+                unit);
     }
 
     private static Map<String, String> p(String... kv) {
@@ -40,52 +51,111 @@ class ReportGeneratorTest {
         List<String> rows = new ArrayList<>();
         // 1 writer vs raw per record, 1 KiB: 950 / 1000 = 0.95 >= 0.9, met.
         rows.add(row("wal.RawDiskBenchmark.forcePerRecord", "thrpt", 1, p("recordBytes", "1024"), 1000, "ops/s"));
-        rows.add(row("wal.WalAppendBenchmark.writers1", "thrpt", 1,
-                p("backend", "local", "durability", "sync", "recordBytes", "1024"), 950, "ops/s"));
+        rows.add(row(
+                "wal.WalAppendBenchmark.writers1",
+                "thrpt",
+                1,
+                p("backend", "local", "durability", "sync", "recordBytes", "1024"),
+                950,
+                "ops/s"));
         // 16 writers vs 1: 8000 / 950 = 8.42 < 10, missed.
-        rows.add(row("wal.WalAppendBenchmark.writers16", "thrpt", 16,
-                p("backend", "local", "durability", "sync", "recordBytes", "1024"), 8000, "ops/s"));
-        rows.add(row("wal.WalAppendBenchmark.writers16", "thrpt", 16,
-                p("backend", "s3", "durability", "sync", "recordBytes", "1024"), 80, "ops/s"));
+        rows.add(row(
+                "wal.WalAppendBenchmark.writers16",
+                "thrpt",
+                16,
+                p("backend", "local", "durability", "sync", "recordBytes", "1024"),
+                8000,
+                "ops/s"));
+        rows.add(row(
+                "wal.WalAppendBenchmark.writers16",
+                "thrpt",
+                16,
+                p("backend", "s3", "durability", "sync", "recordBytes", "1024"),
+                80,
+                "ops/s"));
         // 64 KiB, 16 writers vs raw per MiB: 900 / 1000 = 0.9 >= 0.8, met.
         rows.add(row("wal.RawDiskBenchmark.forcePerMiB", "thrpt", 1, p("recordBytes", "65536"), 1000, "ops/s"));
-        rows.add(row("wal.WalAppendBenchmark.writers16", "thrpt", 16,
-                p("backend", "local", "durability", "sync", "recordBytes", "65536"), 900, "ops/s"));
+        rows.add(row(
+                "wal.WalAppendBenchmark.writers16",
+                "thrpt",
+                16,
+                p("backend", "local", "durability", "sync", "recordBytes", "65536"),
+                900,
+                "ops/s"));
         // Replay: raw 100 ms, replay 200 ms at the same size: 0.5 < 0.7, missed. A raw read of another
         // size comes first and must not be taken as the baseline.
         rows.add(row("wal.WalReplayBenchmark.rawSequentialRead", "ss", 1, p("logMiB", "64"), 5, "ms/op"));
         rows.add(row("wal.WalReplayBenchmark.rawSequentialRead", "ss", 1, p("logMiB", "1024"), 100, "ms/op"));
-        rows.add(row("wal.WalReplayBenchmark.replay", "ss", 1,
-                p("backend", "local", "logMiB", "1024", "recordBytes", "4096"), 200, "ms/op"));
+        rows.add(row(
+                "wal.WalReplayBenchmark.replay",
+                "ss",
+                1,
+                p("backend", "local", "logMiB", "1024", "recordBytes", "4096"),
+                200,
+                "ms/op"));
         // Checkpoint 256 MiB: raw 1000 ms, commit 1100 ms: 0.91 >= 0.8, met.
-        rows.add(row("checkpoint.CheckpointBenchmark.rawWriteForce", "ss", 1, p("sizeMiB", "256", "parts", "1"), 1000,
+        rows.add(row(
+                "checkpoint.CheckpointBenchmark.rawWriteForce",
+                "ss",
+                1,
+                p("sizeMiB", "256", "parts", "1"),
+                1000,
                 "ms/op"));
-        rows.add(row("checkpoint.CheckpointBenchmark.commit", "ss", 1,
-                p("backend", "local", "sizeMiB", "256", "parts", "1"), 1100, "ms/op"));
-        rows.add(row("checkpoint.CheckpointBenchmark.readBack", "ss", 1,
-                p("backend", "local", "sizeMiB", "256", "parts", "1"), 300, "ms/op"));
-        rows.add(row("checkpoint.CheckpointBenchmark.rawRead", "ss", 1, p("sizeMiB", "256", "parts", "1"), 150,
+        rows.add(row(
+                "checkpoint.CheckpointBenchmark.commit",
+                "ss",
+                1,
+                p("backend", "local", "sizeMiB", "256", "parts", "1"),
+                1100,
                 "ms/op"));
+        rows.add(row(
+                "checkpoint.CheckpointBenchmark.readBack",
+                "ss",
+                1,
+                p("backend", "local", "sizeMiB", "256", "parts", "1"),
+                300,
+                "ms/op"));
+        rows.add(row(
+                "checkpoint.CheckpointBenchmark.rawRead", "ss", 1, p("sizeMiB", "256", "parts", "1"), 150, "ms/op"));
         // Chronicle: 3000 ns / 2000 ns = 1.5 > 1.2, missed (lower is better).
         rows.add(row("chronicle.ChronicleBenchmark.rawAppend", "avgt", 1, p("recordBytes", "1024"), 2000, "ns/op"));
         rows.add(row("chronicle.ChronicleBenchmark.backendWrite", "avgt", 1, p("recordBytes", "1024"), 3000, "ns/op"));
         rows.add(row("chronicle.ChronicleBenchmark.rawTail", "avgt", 1, p("recordBytes", "1024"), 300, "ns/op"));
-        rows.add(row("chronicle.ChronicleBenchmark.backendReplay", "avgt", 1, p("recordBytes", "1024"), 600,
-                "ns/op"));
+        rows.add(row("chronicle.ChronicleBenchmark.backendReplay", "avgt", 1, p("recordBytes", "1024"), 600, "ns/op"));
         // Spark: 60000 / 10000 = 6 >= 5, met.
-        rows.add(row("spark.SparkWalBenchmark.writers16", "thrpt", 16, p("log", "spark-file", "recordBytes", "1024"),
-                10000, "ops/s"));
-        rows.add(row("spark.SparkWalBenchmark.writers16", "thrpt", 16,
-                p("log", "lifeboat-local", "recordBytes", "1024"), 60000, "ops/s"));
+        rows.add(row(
+                "spark.SparkWalBenchmark.writers16",
+                "thrpt",
+                16,
+                p("log", "spark-file", "recordBytes", "1024"),
+                10000,
+                "ops/s"));
+        rows.add(row(
+                "spark.SparkWalBenchmark.writers16",
+                "thrpt",
+                16,
+                p("log", "lifeboat-local", "recordBytes", "1024"),
+                60000,
+                "ops/s"));
         rows.add(row("shuffle.ShuffleBenchmark.rawWriteThenReadAll", "ss", 1, p("blockKiB", "16"), 100, "ms/op"));
-        rows.add(row("shuffle.ShuffleBenchmark.writeThenReadAll", "ss", 1, p("backend", "local", "blockKiB", "16"),
-                400, "ms/op"));
+        rows.add(row(
+                "shuffle.ShuffleBenchmark.writeThenReadAll",
+                "ss",
+                1,
+                p("backend", "local", "blockKiB", "16"),
+                400,
+                "ms/op"));
         rows.add(row("election.ElectionBenchmark.afterResign", "ss", 1, p("backend", "zookeeper"), 25, "ms/op"));
         rows.add(row("election.ElectionBenchmark.afterCrash", "ss", 1, p("backend", "zookeeper"), 2100, "ms/op"));
-        rows.add(row("engine.EngineBenchmark.wordCount", "ss", 1, p("shuffle", "local", "lines", "200000"), 500,
+        rows.add(row(
+                "engine.EngineBenchmark.wordCount", "ss", 1, p("shuffle", "local", "lines", "200000"), 500, "ms/op"));
+        rows.add(row(
+                "engine.EngineBenchmark.wordCountWithExecutorLoss",
+                "ss",
+                1,
+                p("shuffle", "local", "lines", "200000"),
+                750,
                 "ms/op"));
-        rows.add(row("engine.EngineBenchmark.wordCountWithExecutorLoss", "ss", 1,
-                p("shuffle", "local", "lines", "200000"), 750, "ms/op"));
         rows.add("""
                 {"benchmark":"dev.lifeboat.benchmarks.wal.WalLatencyBenchmark.syncAppend1","mode":"sample","threads":1,
                  "params":{"backend":"local","recordBytes":"1024"},
@@ -106,16 +176,21 @@ class ReportGeneratorTest {
         assertThat(writers1.benchmark()).isEqualTo("WalAppendBenchmark.writers1");
         assertThat(writers1.param("durability")).isEqualTo("sync");
         assertThat(writers1.error()).as("JMH writes NaN errors as a string").isNaN();
-        Result latency = results.stream().filter(r -> r.mode().equals("sample")).findFirst().orElseThrow();
+        Result latency = results.stream()
+                .filter(r -> r.mode().equals("sample"))
+                .findFirst()
+                .orElseThrow();
         assertThat(latency.percentile("99.9")).isEqualTo(5.0);
         assertThat(latency.millis()).isEqualTo(1.0);
     }
 
     @Test
     void rejectsWhatIsNotAResultFile() {
-        assertThatThrownBy(() -> Result.read("{\"a\":1}")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Result.read("{\"a\":1}"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a JMH JSON result file");
-        assertThatThrownBy(() -> Result.read("[1,")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Result.read("[1,"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("JSON");
     }
 
@@ -128,7 +203,8 @@ class ReportGeneratorTest {
             verdicts.put(t.id(), t.verdict(results));
             t.ratio(results).ifPresent(r -> ratios.put(t.id(), r));
         }
-        assertThat(verdicts).containsEntry("wal-sync-1-writer-1024", Target.Verdict.MET)
+        assertThat(verdicts)
+                .containsEntry("wal-sync-1-writer-1024", Target.Verdict.MET)
                 .containsEntry("wal-sync-1-writer-100", Target.Verdict.NOT_MEASURED)
                 .containsEntry("wal-sync-16-writers", Target.Verdict.MISSED)
                 .containsEntry("wal-sync-64k-bandwidth", Target.Verdict.MET)
@@ -136,8 +212,11 @@ class ReportGeneratorTest {
                 .containsEntry("wal-replay", Target.Verdict.MISSED)
                 .containsEntry("checkpoint-256m", Target.Verdict.MET)
                 .containsEntry("chronicle-append", Target.Verdict.MISSED);
-        assertThat(ratios.get("wal-sync-16-writers")).isCloseTo(8000 / 950.0, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(ratios.get("wal-replay")).as("the raw read of the same size, not the first one").isEqualTo(0.5);
+        assertThat(ratios.get("wal-sync-16-writers"))
+                .isCloseTo(8000 / 950.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(ratios.get("wal-replay"))
+                .as("the raw read of the same size, not the first one")
+                .isEqualTo(0.5);
         assertThat(ratios.get("checkpoint-256m")).isCloseTo(1000 / 1100.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(ratios.get("chronicle-append")).isEqualTo(1.5);
     }
@@ -174,27 +253,50 @@ class ReportGeneratorTest {
 
         String md = Files.readString(out);
         assertThat(md).contains("started at a load average of 3.77 4.66 7.24 on 2 cores: **a loaded machine**");
-        assertThat(md).contains("This is a `quick` run", "| command | `./lifeboat bench` |", "| cores | 2 |",
-                "| disk | /dev/vda, ext4, SSD |");
-        assertThat(md).contains("| Local WAL sync, 1 writer, 1024 B | >= 0.95 x | 0.95 x | met |",
-                "| Local WAL sync, 16 writers over 1, 1 KiB | >= 10 x | 8.42 x | **missed** |",
-                "| Local WAL sync, 1 writer, 100 B | >= 0.95 x | – | not measured in this run |",
-                "| Local WAL sync p99 latency, 1 writer, 1 KiB | <= 1.3 x | 2.00 x | **missed** |",
-                "| Chronicle backend append, 1 KiB | <= 1.2 x | 1.50 x | **missed** |");
+        assertThat(md)
+                .contains(
+                        "This is a `quick` run",
+                        "| command | `./lifeboat bench` |",
+                        "| cores | 2 |",
+                        "| disk | /dev/vda, ext4, SSD |");
+        assertThat(md)
+                .contains(
+                        "| Local WAL sync, 1 writer, 1024 B | >= 0.95 x | 0.95 x | met |",
+                        "| Local WAL sync, 16 writers over 1, 1 KiB | >= 10 x | 8.42 x | **missed** |",
+                        "| Local WAL sync, 1 writer, 100 B | >= 0.95 x | – | not measured in this run |",
+                        "| Local WAL sync p99 latency, 1 writer, 1 KiB | <= 1.3 x | 2.00 x | **missed** |",
+                        "| Chronicle backend append, 1 KiB | <= 1.2 x | 1.50 x | **missed** |");
         // Missed targets explain themselves, with the profile where one was taken.
-        assertThat(md).contains("### Why targets were missed", "RecordFrame.payloadCrc",
-                "Stack profile of `WalReplayBenchmark.replay {backend=local}`");
+        assertThat(md)
+                .contains(
+                        "### Why targets were missed",
+                        "RecordFrame.payloadCrc",
+                        "Stack profile of `WalReplayBenchmark.replay {backend=local}`");
         assertThat(md).doesNotContain("# Run complete");
         assertThat(md).contains("No profile for this run");
         // One section per suite, each with its ratio to its baseline.
-        assertThat(md).contains("## Write-ahead log: append throughput", "## Write-ahead log: latency under sync",
-                "## Write-ahead log: replay", "## Checkpoints", "## Shuffle", "## Chronicle backend over Chronicle Queue",
-                "## Leader election: fail-over", "## Engine: recovery from an executor loss",
-                "## Spark's write-ahead logs", "## All results");
-        assertThat(md).as("WAL 1 writer vs raw per record").contains("| local | sync | 1024 B | 1 | 950 | 0.97 | 0.95 x |");
-        assertThat(md).as("latency p50 vs raw p50 in µs").contains("| local | 1024 B | 1 | 900 | 2,000 | 5,000 | 1,000 | 2.00 x |");
+        assertThat(md)
+                .contains(
+                        "## Write-ahead log: append throughput",
+                        "## Write-ahead log: latency under sync",
+                        "## Write-ahead log: replay",
+                        "## Checkpoints",
+                        "## Shuffle",
+                        "## Chronicle backend over Chronicle Queue",
+                        "## Leader election: fail-over",
+                        "## Engine: recovery from an executor loss",
+                        "## Spark's write-ahead logs",
+                        "## All results");
+        assertThat(md)
+                .as("WAL 1 writer vs raw per record")
+                .contains("| local | sync | 1024 B | 1 | 950 | 0.97 | 0.95 x |");
+        assertThat(md)
+                .as("latency p50 vs raw p50 in µs")
+                .contains("| local | 1024 B | 1 | 900 | 2,000 | 5,000 | 1,000 | 2.00 x |");
         assertThat(md).as("replay MB/s and ratio").contains("| local | 1024 MiB | 200 | 5,369 | 0.50 x |");
-        assertThat(md).as("checkpoint read vs raw read").contains("| local | read back, verified | 256 MiB | 1 | 300 | 895 | 0.50 x |");
+        assertThat(md)
+                .as("checkpoint read vs raw read")
+                .contains("| local | read back, verified | 256 MiB | 1 | 300 | 895 | 0.50 x |");
         assertThat(md).as("shuffle vs raw").contains("| local | 16 KiB | 400 | 41.9 | 0.25 x |");
         assertThat(md).as("chronicle replay vs raw tail").contains("| backendReplay | 1024 B | 600 | 2.00 x |");
         assertThat(md).as("election").contains("| zookeeper | 25.0 | 2,100 |");
@@ -202,11 +304,22 @@ class ReportGeneratorTest {
         assertThat(md).as("spark ratio").contains("| lifeboat-local | 1024 B | 16 | 60,000 | 61.4 | 6.00 x |");
 
         Path charts = dir.resolve("docs").resolve("benchmarks");
-        for (String chart : List.of("targets.svg", "wal-append-sync.svg", "wal-latency.svg", "wal-replay.svg",
-                "checkpoint-commit.svg", "shuffle.svg", "chronicle.svg", "election.svg", "engine.svg", "spark.svg")) {
+        for (String chart : List.of(
+                "targets.svg",
+                "wal-append-sync.svg",
+                "wal-latency.svg",
+                "wal-replay.svg",
+                "checkpoint-commit.svg",
+                "shuffle.svg",
+                "chronicle.svg",
+                "election.svg",
+                "engine.svg",
+                "spark.svg")) {
             assertThat(charts.resolve(chart)).exists();
             assertThat(md).contains("(benchmarks/" + chart + ")");
-            assertThat(Files.readString(charts.resolve(chart))).startsWith("<svg").endsWith("</svg>\n");
+            assertThat(Files.readString(charts.resolve(chart)))
+                    .startsWith("<svg")
+                    .endsWith("</svg>\n");
         }
         // A missed target's bar is red; the others blue.
         String targets = Files.readString(charts.resolve("targets.svg"));
@@ -216,11 +329,15 @@ class ReportGeneratorTest {
     @Test
     void aFullRunIsNotLabelledQuickAndSuitesWithoutResultsAreLeftOut(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("r.json");
-        Files.writeString(json, "[" + row("wal.RawDiskBenchmark.forcePerRecord", "thrpt", 1, p("recordBytes", "1024"),
-                1000, "ops/s") + "]");
+        Files.writeString(
+                json,
+                "[" + row("wal.RawDiskBenchmark.forcePerRecord", "thrpt", 1, p("recordBytes", "1024"), 1000, "ops/s")
+                        + "]");
         RunData data = RunData.load(List.of(json)).withMeta("profile", "full");
         String md = ReportGenerator.generate(data, "charts").markdown();
-        assertThat(md).doesNotContain("This is a").contains("## Write-ahead log: append throughput")
+        assertThat(md)
+                .doesNotContain("This is a")
+                .contains("## Write-ahead log: append throughput")
                 .doesNotContain("## Checkpoints", "## Spark's write-ahead logs", "### Why targets were missed");
     }
 
@@ -254,8 +371,9 @@ class ReportGeneratorTest {
         meta.put("machine.cpu", "Intel(R) Xeon(R) @ 2.20GHz: µ=1");
         meta.put("machine.load average", "15.9 16.1 13.9 (at start)");
         RunData.writeMeta(dir, meta);
-        Files.writeString(dir.resolve("x.json"), "[" + row("wal.RawDiskBenchmark.forcePerMiB", "thrpt", 1,
-                p("recordBytes", "1024"), 1, "ops/s") + "]");
+        Files.writeString(
+                dir.resolve("x.json"),
+                "[" + row("wal.RawDiskBenchmark.forcePerMiB", "thrpt", 1, p("recordBytes", "1024"), 1, "ops/s") + "]");
         RunData data = RunData.load(List.of(dir));
         assertThat(data.meta()).containsExactlyEntriesOf(meta);
         assertThat(data.machine()).containsOnlyKeys("cpu", "load average");
@@ -266,12 +384,16 @@ class ReportGeneratorTest {
         Path json = dir.resolve("r.json");
         Files.writeString(json, everySuite());
         Path out = dir.resolve("benchmarks.md");
-        Files.writeString(out, "# Benchmarks\n\nHow to run.\n\n" + ReportGenerator.BEGIN + "\nold report\n"
-                + ReportGenerator.END + "\n\n## Afterword\n");
+        Files.writeString(
+                out,
+                "# Benchmarks\n\nHow to run.\n\n" + ReportGenerator.BEGIN + "\nold report\n" + ReportGenerator.END
+                        + "\n\n## Afterword\n");
         ReportGenerator.write(out, RunData.load(List.of(json)).withMeta("profile", "full"));
         String md = Files.readString(out);
-        assertThat(md).startsWith("# Benchmarks\n\nHow to run.\n\n" + ReportGenerator.BEGIN + "\n\n## Latest results\n")
-                .endsWith(ReportGenerator.END + "\n\n## Afterword\n").doesNotContain("old report")
+        assertThat(md)
+                .startsWith("# Benchmarks\n\nHow to run.\n\n" + ReportGenerator.BEGIN + "\n\n## Latest results\n")
+                .endsWith(ReportGenerator.END + "\n\n## Afterword\n")
+                .doesNotContain("old report")
                 .contains("\n### Targets\n", "\n#### Why targets were missed\n", "\n### Shuffle\n");
         assertThat(md.indexOf("# Benchmarks")).isEqualTo(md.lastIndexOf("# Benchmarks"));
         // Without markers, the file is the report.

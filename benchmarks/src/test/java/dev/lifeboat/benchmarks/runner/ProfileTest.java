@@ -23,19 +23,27 @@ class ProfileTest {
     /** Spark's runs live in the other jar: matching methods × logs × sizes, all given. */
     private static Duration sparkEstimate(Profile profile) {
         Duration total = Duration.ZERO;
-        for (Run spark : profile.runs().stream().filter(r -> r.jar() == Jar.SPARK).toList()) {
+        for (Run spark :
+                profile.runs().stream().filter(r -> r.jar() == Jar.SPARK).toList()) {
             java.util.regex.Pattern include = java.util.regex.Pattern.compile(spark.include());
             long methods = List.of("writers1", "writers4", "writers16").stream()
-                    .filter(m -> include.matcher("dev.lifeboat.benchmarks.spark.SparkWalBenchmark." + m).find()).count();
+                    .filter(m -> include.matcher("dev.lifeboat.benchmarks.spark.SparkWalBenchmark." + m)
+                            .find())
+                    .count();
             assertThat(methods).isPositive();
-            int forks = (int) methods * spark.params().get("log").size() * spark.params().get("recordBytes").size();
+            int forks = (int) methods
+                    * spark.params().get("log").size()
+                    * spark.params().get("recordBytes").size();
             total = total.plus(Plan.LAUNCHER).plus(spark.forkTime().multipliedBy(forks));
         }
         return total;
     }
 
     private static Plan mainPlan(Profile profile) {
-        return Plan.of(new Profile(profile.name(), profile.runs().stream().filter(r -> r.jar() == Jar.MAIN).toList()),
+        return Plan.of(
+                new Profile(
+                        profile.name(),
+                        profile.runs().stream().filter(r -> r.jar() == Jar.MAIN).toList()),
                 null);
     }
 
@@ -59,7 +67,9 @@ class ProfileTest {
     void everyRunMatchesBenchmarks() {
         for (Profile profile : List.of(Profile.quick(), Profile.full())) {
             for (Plan.Step step : mainPlan(profile).steps()) {
-                assertThat(step.forks()).as(profile.name() + " " + step.run().name()).isPositive();
+                assertThat(step.forks())
+                        .as(profile.name() + " " + step.run().name())
+                        .isPositive();
             }
         }
     }
@@ -67,30 +77,69 @@ class ProfileTest {
     @Test
     void countsForksAsJmhDoes() {
         // 3 methods × 3 sizes × 3 durabilities for one backend.
-        Profile p = new Profile("t", List.of(new Run("x", Jar.MAIN, "\\.WalAppendBenchmark\\.", Map.of("backend",
-                List.of("local"), "recordBytes", List.of("100", "1024", "65536"), "durability",
-                List.of("none", "flush", "sync")), Iterations.timed(1, 3, 2), Duration.ofSeconds(3), Duration.ZERO)));
+        Profile p = new Profile(
+                "t",
+                List.of(new Run(
+                        "x",
+                        Jar.MAIN,
+                        "\\.WalAppendBenchmark\\.",
+                        Map.of(
+                                "backend",
+                                List.of("local"),
+                                "recordBytes",
+                                List.of("100", "1024", "65536"),
+                                "durability",
+                                List.of("none", "flush", "sync")),
+                        Iterations.timed(1, 3, 2),
+                        Duration.ofSeconds(3),
+                        Duration.ZERO)));
         assertThat(Plan.of(p, null).forks()).isEqualTo(27);
         // Raw baselines have their own state: the backend parameter does not multiply them.
-        Profile raw = new Profile("t", List.of(new Run("x", Jar.MAIN, "\\.WalReplayBenchmark\\.", Map.of("backend",
-                List.of("local", "s3")), Iterations.shots(1, 5), Duration.ZERO, Duration.ofSeconds(1))));
+        Profile raw = new Profile(
+                "t",
+                List.of(new Run(
+                        "x",
+                        Jar.MAIN,
+                        "\\.WalReplayBenchmark\\.",
+                        Map.of("backend", List.of("local", "s3")),
+                        Iterations.shots(1, 5),
+                        Duration.ZERO,
+                        Duration.ofSeconds(1))));
         assertThat(Plan.of(raw, null).forks()).isEqualTo(3);
     }
 
     @Test
     void refusesABackendThatDoesNotServeTheSuite() {
-        Profile p = new Profile("t", List.of(new Run("x", Jar.MAIN, "\\.CheckpointBenchmark\\.commit$",
-                Map.of("backend", List.of("local", "chronicle")), Iterations.shots(1, 1), Duration.ZERO,
-                Duration.ZERO)));
-        assertThatThrownBy(() -> Plan.of(p, null)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("backend=chronicle").hasMessageContaining("[local, hadoop, s3]");
+        Profile p = new Profile(
+                "t",
+                List.of(new Run(
+                        "x",
+                        Jar.MAIN,
+                        "\\.CheckpointBenchmark\\.commit$",
+                        Map.of("backend", List.of("local", "chronicle")),
+                        Iterations.shots(1, 1),
+                        Duration.ZERO,
+                        Duration.ZERO)));
+        assertThatThrownBy(() -> Plan.of(p, null))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("backend=chronicle")
+                .hasMessageContaining("[local, hadoop, s3]");
     }
 
     @Test
     void refusesARunThatMatchesNothing() {
-        Profile p = new Profile("t", List.of(new Run("x", Jar.MAIN, "NoSuchBenchmark", Map.of(),
-                Iterations.shots(1, 1), Duration.ZERO, Duration.ZERO)));
-        assertThatThrownBy(() -> Plan.of(p, null)).isInstanceOf(IllegalStateException.class)
+        Profile p = new Profile(
+                "t",
+                List.of(new Run(
+                        "x",
+                        Jar.MAIN,
+                        "NoSuchBenchmark",
+                        Map.of(),
+                        Iterations.shots(1, 1),
+                        Duration.ZERO,
+                        Duration.ZERO)));
+        assertThatThrownBy(() -> Plan.of(p, null))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("matches no benchmark");
     }
 
@@ -102,8 +151,12 @@ class ProfileTest {
                 if (t.id().equals("wal-sync-1-writer-100") && profile.name().equals("quick")) {
                     continue; // quick measures 1 KiB and 64 KiB records only
                 }
-                assertThat(covered(profile, t.subject())).as(profile.name() + " runs " + t.subject()).isTrue();
-                assertThat(covered(profile, t.baseline())).as(profile.name() + " runs " + t.baseline()).isTrue();
+                assertThat(covered(profile, t.subject()))
+                        .as(profile.name() + " runs " + t.subject())
+                        .isTrue();
+                assertThat(covered(profile, t.baseline()))
+                        .as(profile.name() + " runs " + t.baseline())
+                        .isTrue();
             }
         }
     }
@@ -114,21 +167,28 @@ class ProfileTest {
      */
     private static boolean covered(Profile profile, Query q) {
         String full = (q.spark() ? "dev.lifeboat.benchmarks.spark." : "dev.lifeboat.benchmarks.x.") + q.benchmark();
-        return profile.runs().stream().anyMatch(r -> java.util.regex.Pattern.compile(r.include()).matcher(full).find()
-                && q.params().entrySet().stream().allMatch(p -> {
-                    List<String> given = r.params().get(p.getKey());
-                    return given == null || given.contains(p.getValue());
-                }));
+        return profile.runs().stream()
+                .anyMatch(r -> java.util.regex.Pattern.compile(r.include())
+                                .matcher(full)
+                                .find()
+                        && q.params().entrySet().stream().allMatch(p -> {
+                            List<String> given = r.params().get(p.getKey());
+                            return given == null || given.contains(p.getValue());
+                        }));
     }
 
     @Test
     void jmhArgumentsCarryParametersAndIterations() {
         Run r = Profile.quick().runs().get(0);
-        assertThat(r.jmhArguments("out.json")).containsSubsequence("\\.RawDiskBenchmark\\.", "-p",
-                "recordBytes=1024,65536").containsSubsequence("-f", "1", "-wi", "1", "-i", "2")
-                .containsSubsequence("-w", "1s", "-r", "1s").containsSubsequence("-rf", "json", "-rff", "out.json");
+        assertThat(r.jmhArguments("out.json"))
+                .containsSubsequence("\\.RawDiskBenchmark\\.", "-p", "recordBytes=1024,65536")
+                .containsSubsequence("-f", "1", "-wi", "1", "-i", "2")
+                .containsSubsequence("-w", "1s", "-r", "1s")
+                .containsSubsequence("-rf", "json", "-rff", "out.json");
         assertThat(Run.Iterations.shots(1, 3).measurementTime()).isZero();
-        assertThatThrownBy(() -> new Run("Bad Name", Jar.MAIN, "x", Map.of(), Iterations.shots(0, 1), Duration.ZERO,
-                Duration.ZERO)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Bad Name");
+        assertThatThrownBy(() -> new Run(
+                        "Bad Name", Jar.MAIN, "x", Map.of(), Iterations.shots(0, 1), Duration.ZERO, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Bad Name");
     }
 }

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
  * suites use, for every contract the backend serves; closing removes everything it wrote.
  */
 class BackendFixtureTest {
-    private static final Map<String, String> WAL = Map.of("durability", "sync", "segment-bytes", "64MiB",
-            "max-record-bytes", "1MiB");
+    private static final Map<String, String> WAL =
+            Map.of("durability", "sync", "segment-bytes", "64MiB", "max-record-bytes", "1MiB");
 
     @Test
     void local() throws Exception {
@@ -78,7 +78,9 @@ class BackendFixtureTest {
             shuffle(f);
             election(f);
             try (var files = Files.walk(dir.resolve("s3proxy"))) {
-                assertThat(files.filter(Files::isRegularFile).count()).as("objects on the benchmark's disk").isPositive();
+                assertThat(files.filter(Files::isRegularFile).count())
+                        .as("objects on the benchmark's disk")
+                        .isPositive();
             }
         }
         assertThat(dir).doesNotExist();
@@ -94,8 +96,10 @@ class BackendFixtureTest {
 
     @Test
     void refusesAnUnknownBackend() {
-        assertThatThrownBy(() -> BackendFixture.start("azure")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'azure'").hasMessageContaining("local, chronicle, hadoop, s3, zookeeper");
+        assertThatThrownBy(() -> BackendFixture.start("azure"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'azure'")
+                .hasMessageContaining("local, chronicle, hadoop, s3, zookeeper");
     }
 
     private static void wal(BackendFixture f) throws Exception {
@@ -116,7 +120,8 @@ class BackendFixtureTest {
                 w.writePart("p", new byte[] {1, 2, 3});
                 w.commit();
             }
-            assertThat(store.open(CheckpointId.of("c/1")).orElseThrow().readPart("p")).containsExactly(1, 2, 3);
+            assertThat(store.open(CheckpointId.of("c/1")).orElseThrow().readPart("p"))
+                    .containsExactly(1, 2, 3);
         }
     }
 

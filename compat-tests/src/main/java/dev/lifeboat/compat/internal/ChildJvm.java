@@ -51,10 +51,10 @@ public final class ChildJvm implements AutoCloseable {
         this.mainClass = mainClass;
         this.process = process;
         this.tempFiles = tempFiles;
-        this.stdoutPump = new Thread(() -> pumpLines(process.getInputStream()),
-                "lifeboat-compat-child-stdout-" + process.pid());
-        this.stderrPump = new Thread(() -> pumpText(process.getErrorStream()),
-                "lifeboat-compat-child-stderr-" + process.pid());
+        this.stdoutPump =
+                new Thread(() -> pumpLines(process.getInputStream()), "lifeboat-compat-child-stdout-" + process.pid());
+        this.stderrPump =
+                new Thread(() -> pumpText(process.getErrorStream()), "lifeboat-compat-child-stderr-" + process.pid());
         stdoutPump.setDaemon(true);
         stderrPump.setDaemon(true);
     }
@@ -135,8 +135,8 @@ public final class ChildJvm implements AutoCloseable {
                 return line.get();
             }
             if (line.isEmpty()) {
-                throw new AssertionError("the child printed no line starting with '" + prefix + "' within "
-                        + timeout + ": " + describe());
+                throw new AssertionError("the child printed no line starting with '" + prefix + "' within " + timeout
+                        + ": " + describe());
             }
         }
     }
@@ -169,7 +169,9 @@ public final class ChildJvm implements AutoCloseable {
      */
     public void signal(boolean pause) throws IOException, InterruptedException {
         String sig = pause ? "-STOP" : "-CONT";
-        Process k = new ProcessBuilder("kill", sig, Long.toString(process.pid())).redirectErrorStream(true).start();
+        Process k = new ProcessBuilder("kill", sig, Long.toString(process.pid()))
+                .redirectErrorStream(true)
+                .start();
         if (k.waitFor() != 0) {
             throw new IOException("kill " + sig + " " + process.pid() + " failed: " + describe());
         }
@@ -303,8 +305,10 @@ public final class ChildJvm implements AutoCloseable {
         if (current.isPresent() && Files.isExecutable(Path.of(current.get()))) {
             return current.get();
         }
-        boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
-        return Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java").toString();
+        boolean windows =
+                System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
+        return Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java")
+                .toString();
     }
 
     /** The parent's module flags and system properties, as given on its command line. */
@@ -326,7 +330,10 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     private static boolean isModuleFlag(String arg) {
-        return arg.startsWith("--add-opens") || arg.startsWith("--add-exports") || arg.startsWith("--add-reads")
-                || arg.startsWith("--add-modules") || arg.startsWith("--enable-native-access");
+        return arg.startsWith("--add-opens")
+                || arg.startsWith("--add-exports")
+                || arg.startsWith("--add-reads")
+                || arg.startsWith("--add-modules")
+                || arg.startsWith("--enable-native-access");
     }
 }

@@ -43,17 +43,19 @@ public final class ChildSupport {
 
     /** Starts a daemon thread that halts this JVM when standard input reaches end of file. */
     public static void exitWhenParentDies() {
-        Thread watcher = new Thread(() -> {
-            InputStream in = System.in;
-            try {
-                while (in.read() >= 0) {
-                    // The parent sends nothing; any byte is ignored.
-                }
-            } catch (IOException e) {
-                // Treated as the end of input.
-            }
-            Runtime.getRuntime().halt(PARENT_GONE);
-        }, "lifeboat-compat-parent-watch");
+        Thread watcher = new Thread(
+                () -> {
+                    InputStream in = System.in;
+                    try {
+                        while (in.read() >= 0) {
+                            // The parent sends nothing; any byte is ignored.
+                        }
+                    } catch (IOException e) {
+                        // Treated as the end of input.
+                    }
+                    Runtime.getRuntime().halt(PARENT_GONE);
+                },
+                "lifeboat-compat-parent-watch");
         watcher.setDaemon(true);
         watcher.start();
     }

@@ -31,8 +31,10 @@ public final class Kit {
     /** The provider's fault injection for {@code root}; skips the calling test if it has none. */
     public static StorageFaults faults(BackendProvider<?> provider, URI root, Map<String, String> options)
             throws IOException {
-        assumeTrue(provider instanceof SupportsFaultInjection, "backend does not support fault injection ("
-                + provider.getClass().getSimpleName() + " does not implement SupportsFaultInjection)");
+        assumeTrue(
+                provider instanceof SupportsFaultInjection,
+                "backend does not support fault injection ("
+                        + provider.getClass().getSimpleName() + " does not implement SupportsFaultInjection)");
         return ((SupportsFaultInjection) provider).faults(root, options);
     }
 

@@ -27,6 +27,7 @@ class ChildArgsTest {
     @Test
     void nulCharactersAreRefused() {
         assertThatThrownBy(() -> ChildArgs.encodeOptions(Map.of("k", "a\0b")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'k'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'k'");
     }
 }

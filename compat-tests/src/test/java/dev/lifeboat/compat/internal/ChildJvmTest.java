@@ -13,7 +13,8 @@ class ChildJvmTest {
         try (ChildJvm child = ChildJvm.start(EchoChild.class, List.of("a", "b c"))) {
             assertThat(child.awaitLine("READY", Duration.ofSeconds(60))).isEqualTo("READY a,b c");
             assertThat(child.awaitLine("PROPERTY", Duration.ofSeconds(10)))
-                    .as("a -D flag of the parent's command line").isEqualTo("PROPERTY true");
+                    .as("a -D flag of the parent's command line")
+                    .isEqualTo("PROPERTY true");
             assertThat(child.awaitLine("TMPDIR", Duration.ofSeconds(10)))
                     .isEqualTo("TMPDIR " + System.getProperty("java.io.tmpdir"));
             assertThat(child.awaitLine("LINE 0", Duration.ofSeconds(10))).isEqualTo("LINE 0");
@@ -24,7 +25,9 @@ class ChildJvmTest {
             assertThat(child.isAlive()).isFalse();
             assertThat(rest).hasSize(99).startsWith("LINE 1").endsWith("LINE 99");
             assertThat(child.describe()).contains("EchoChild", "something on stderr");
-            assertThat(child.nextLine(Duration.ofMillis(50))).as("the partial line cut by the kill").isEmpty();
+            assertThat(child.nextLine(Duration.ofMillis(50)))
+                    .as("the partial line cut by the kill")
+                    .isEmpty();
         }
     }
 

@@ -91,8 +91,11 @@ public final class StreamingDemo {
             first.kill();
             long killedAt = System.currentTimeMillis();
             timeline.add(new String[] {Long.toString(killedAt), "demo", "SIGKILL driver-1 (pid " + first.pid() + ")"});
-            lastAck = first.output().stream().filter(l -> l.startsWith("ACK ")).mapToLong(l -> Long.parseLong(l.substring(4)))
-                    .max().orElse(-1);
+            lastAck = first.output().stream()
+                    .filter(l -> l.startsWith("ACK "))
+                    .mapToLong(l -> Long.parseLong(l.substring(4)))
+                    .max()
+                    .orElse(-1);
             expect(second, "EVENT ELECTED");
             out.println("  driver-2 took over " + (System.currentTimeMillis() - killedAt) + " ms after the kill");
             if (!second.waitFor(TIMEOUT).equals(java.util.Optional.of(0))) {
@@ -115,7 +118,9 @@ public final class StreamingDemo {
         SortedMap<String, RunningAggregate> expected = new TreeMap<>();
         for (long i = 0; i < records; i++) {
             String[] kv = StreamingDemoDriver.record(i).split(",");
-            expected.merge(kv[0], new RunningAggregate(1, Long.parseLong(kv[1])),
+            expected.merge(
+                    kv[0],
+                    new RunningAggregate(1, Long.parseLong(kv[1])),
                     (a, b) -> new RunningAggregate(a.count() + b.count(), a.sum() + b.sum()));
         }
         SortedMap<String, RunningAggregate> actual = new TreeMap<>();
@@ -125,12 +130,14 @@ public final class StreamingDemo {
                 actual.put(f[0], new RunningAggregate(Long.parseLong(f[1]), Long.parseLong(f[2])));
             }
         }
-        long counted = actual.values().stream().mapToLong(RunningAggregate::count).sum();
+        long counted =
+                actual.values().stream().mapToLong(RunningAggregate::count).sum();
         out.println();
         out.println("driver-1 acknowledged records up to offset " + lastAck + " before it was killed");
         out.println("records counted: " + counted + " of " + records + " sent");
         if (actual.equals(expected)) {
-            out.println("RESULT: exactly-once counts verified (" + expected.size() + " keys, no record lost or counted twice)");
+            out.println("RESULT: exactly-once counts verified (" + expected.size()
+                    + " keys, no record lost or counted twice)");
             return 0;
         }
         out.println("RESULT: MISMATCH: expected " + expected + " but the sink has " + actual);
@@ -146,7 +153,9 @@ public final class StreamingDemo {
             if (l.startsWith("ACK ")) {
                 acks++;
                 if (acks % 100 == 1) {
-                    timeline.add(new String[] {Long.toString(times.get(i)), who, "receiver acknowledged offset " + l.substring(4)});
+                    timeline.add(new String[] {
+                        Long.toString(times.get(i)), who, "receiver acknowledged offset " + l.substring(4)
+                    });
                 }
             } else if (l.startsWith("EVENT ") && !l.startsWith("EVENT STATE") && !l.startsWith("EVENT SINK")) {
                 timeline.add(new String[] {Long.toString(times.get(i)), who, l.substring(6)});
@@ -196,5 +205,4 @@ public final class StreamingDemo {
             // nothing to clean
         }
     }
-
 }

@@ -39,8 +39,8 @@ public final class StreamingDemoDriver {
     }
 
     static int run(PrintStream out, String[] args) {
-        Map<String, String> a = new HashMap<>(Map.of("source", "generator", "records", "600", "batch", "40",
-                "delayMs", "0", "poll", "100ms"));
+        Map<String, String> a = new HashMap<>(
+                Map.of("source", "generator", "records", "600", "batch", "40", "delayMs", "0", "poll", "100ms"));
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (eq < 0) {
@@ -68,21 +68,34 @@ public final class StreamingDemoDriver {
         };
         AtomicReference<Thread> feeder = new AtomicReference<>();
         try {
-            StreamingDriver.run(root.resolve("election").toUri(), Map.of("poll-interval", a.get("poll")), a.get("id"),
-                    listener, (epoch, stillLeader) -> {
+            StreamingDriver.run(
+                    root.resolve("election").toUri(),
+                    Map.of("poll-interval", a.get("poll")),
+                    a.get("id"),
+                    listener,
+                    (epoch, stillLeader) -> {
                         Source source;
                         if (receiver) {
-                            ReceiverSource r = ReceiverSource.open(root.resolve("wal").toUri(), Map.of());
+                            ReceiverSource r =
+                                    ReceiverSource.open(root.resolve("wal").toUri(), Map.of());
                             feeder.set(feed(r, records, out));
                             source = r;
                         } else {
                             source = new GeneratorSource(StreamingDemoDriver::record, records);
                         }
-                        return StreamingQuery.builder().checkpoint(root.resolve("checkpoint").toUri(), Map.of())
-                                .source(source).sink(new FileSink(root.resolve("out")))
-                                .maxRecordsPerBatch(Integer.parseInt(a.get("batch"))).snapshotInterval(4)
-                                .retainSnapshots(2).epoch(epoch).stillLeader(stillLeader).listener(listener).open();
-                    }, q -> q.committedOffset() >= records);
+                        return StreamingQuery.builder()
+                                .checkpoint(root.resolve("checkpoint").toUri(), Map.of())
+                                .source(source)
+                                .sink(new FileSink(root.resolve("out")))
+                                .maxRecordsPerBatch(Integer.parseInt(a.get("batch")))
+                                .snapshotInterval(4)
+                                .retainSnapshots(2)
+                                .epoch(epoch)
+                                .stillLeader(stillLeader)
+                                .listener(listener)
+                                .open();
+                    },
+                    q -> q.committedOffset() >= records);
             Thread f = feeder.get();
             if (f != null) {
                 f.interrupt();
@@ -102,22 +115,26 @@ public final class StreamingDemoDriver {
 
     /** Pushes records {@code latestOffset() .. total-1} into the receiver, acknowledging each. */
     private static Thread feed(ReceiverSource r, long total, PrintStream out) {
-        Thread t = new Thread(() -> {
-            try {
-                for (long k = r.latestOffset(); k < total && !Thread.currentThread().isInterrupted(); k++) {
-                    long lsn = r.receive(record(k));
-                    synchronized (out) {
-                        out.println("ACK " + lsn);
-                        out.flush();
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        for (long k = r.latestOffset();
+                                k < total && !Thread.currentThread().isInterrupted();
+                                k++) {
+                            long lsn = r.receive(record(k));
+                            synchronized (out) {
+                                out.println("ACK " + lsn);
+                                out.flush();
+                            }
+                            Thread.sleep(2);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (Exception e) {
+                        e.printStackTrace();
                     }
-                    Thread.sleep(2);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                e.printStackTrace();
-            }
-        }, "receiver");
+                },
+                "receiver");
         t.setDaemon(true);
         t.start();
         return t;

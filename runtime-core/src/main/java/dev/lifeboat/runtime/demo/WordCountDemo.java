@@ -90,8 +90,15 @@ public final class WordCountDemo {
 
     private static int run(PrintStream out, Path work, int lines, long seed) throws IOException {
         Path input = generateText(work.resolve("input"), lines, seed);
-        out.printf(Locale.ROOT, "Word count over %d generated lines in %s (%d files), %d executors, "
-                + "local shuffle and checkpoint stores under %s%n%n", lines, input, MAP_PARTITIONS, EXECUTORS, work);
+        out.printf(
+                Locale.ROOT,
+                "Word count over %d generated lines in %s (%d files), %d executors, "
+                        + "local shuffle and checkpoint stores under %s%n%n",
+                lines,
+                input,
+                MAP_PARTITIONS,
+                EXECUTORS,
+                work);
 
         out.println("1. Fault-free run");
         long t0 = System.nanoTime();
@@ -100,7 +107,12 @@ public final class WordCountDemo {
             expected = wordCount(engine, input).collectAsMap();
         }
         long cleanMillis = (System.nanoTime() - t0) / 1_000_000;
-        out.printf(Locale.ROOT, "   %d distinct words, %d words, %d ms%n%n", expected.size(), total(expected), cleanMillis);
+        out.printf(
+                Locale.ROOT,
+                "   %d distinct words, %d words, %d ms%n%n",
+                expected.size(),
+                total(expected),
+                cleanMillis);
 
         out.println("2. The same job with faults injected:");
         out.println("   - executor running map task 5 dies silently (found by heartbeat timeout); "
@@ -132,8 +144,11 @@ public final class WordCountDemo {
         out.print(timeline.render());
         out.printf(Locale.ROOT, "%nTime: fault-free run %d ms, run with faults %d ms%n", cleanMillis, faultyMillis);
         if (actual.equals(expected)) {
-            out.printf(Locale.ROOT, "RESULT: identical to the fault-free run (%d distinct words, %d words)%n",
-                    actual.size(), total(actual));
+            out.printf(
+                    Locale.ROOT,
+                    "RESULT: identical to the fault-free run (%d distinct words, %d words)%n",
+                    actual.size(),
+                    total(actual));
             return 0;
         }
         out.println("RESULT: DIFFERENT from the fault-free run: " + difference(expected, actual));
@@ -213,7 +228,8 @@ public final class WordCountDemo {
             }
         });
         actual.keySet().stream().filter(w -> !expected.containsKey(w)).forEach(w -> diff.put(w, "unexpected word"));
-        return diff.size() + " words differ, e.g. " + diff.entrySet().stream().limit(5).toList();
+        return diff.size() + " words differ, e.g. "
+                + diff.entrySet().stream().limit(5).toList();
     }
 
     private static String indent(String text) {

@@ -18,8 +18,9 @@ public sealed interface EngineEvent {
     record JobEnded(long nanoTime, int jobId, boolean succeeded, Optional<String> failure) implements EngineEvent {}
 
     /** A stage attempt was submitted with the partitions it has to compute. */
-    record StageSubmitted(long nanoTime, int stageId, int attempt, String name, boolean shuffleMap,
-            List<Integer> partitions) implements EngineEvent {
+    record StageSubmitted(
+            long nanoTime, int stageId, int attempt, String name, boolean shuffleMap, List<Integer> partitions)
+            implements EngineEvent {
         public StageSubmitted {
             partitions = List.copyOf(partitions);
         }
@@ -58,8 +59,9 @@ public sealed interface EngineEvent {
             implements EngineEvent {}
 
     /** A checkpoint was written (reliable: committed to the checkpoint store; local: kept on executors). */
-    record CheckpointWritten(long nanoTime, int datasetId, String checkpointId, boolean reliable, int partitions,
-            long bytes) implements EngineEvent {}
+    record CheckpointWritten(
+            long nanoTime, int datasetId, String checkpointId, boolean reliable, int partitions, long bytes)
+            implements EngineEvent {}
 
     /** The fault injector did what it was asked to. */
     record FaultInjected(long nanoTime, String fault, String description) implements EngineEvent {}

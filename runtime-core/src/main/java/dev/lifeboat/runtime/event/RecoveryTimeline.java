@@ -43,8 +43,12 @@ public final class RecoveryTimeline implements EngineListener {
     /** The timeline and the recomputation summary, as text. */
     public String render() {
         List<EngineEvent> all = events();
-        long start = all.stream().filter(e -> e instanceof EngineEvent.JobStarted).findFirst()
-                .or(() -> all.stream().findFirst()).map(EngineEvent::nanoTime).orElse(0L);
+        long start = all.stream()
+                .filter(e -> e instanceof EngineEvent.JobStarted)
+                .findFirst()
+                .or(() -> all.stream().findFirst())
+                .map(EngineEvent::nanoTime)
+                .orElse(0L);
         StringBuilder out = new StringBuilder("Recovery timeline (ms since the first job started)\n");
         Set<String> ranBefore = new HashSet<>();
         Set<Long> reruns = new HashSet<>();
@@ -60,10 +64,14 @@ public final class RecoveryTimeline implements EngineListener {
         if (event instanceof EngineEvent.JobStarted e) {
             return Optional.of("job " + e.jobId() + " started: " + e.description());
         } else if (event instanceof EngineEvent.JobEnded e) {
-            return Optional.of("job " + e.jobId() + (e.succeeded() ? " succeeded" : " FAILED: " + shorten(e.failure().orElse(""))));
+            return Optional.of("job " + e.jobId()
+                    + (e.succeeded()
+                            ? " succeeded"
+                            : " FAILED: " + shorten(e.failure().orElse(""))));
         } else if (event instanceof EngineEvent.StageSubmitted e) {
             return Optional.of((e.attempt() == 0 ? "stage " : "RESUBMIT stage ") + e.stageId() + "." + e.attempt()
-                    + " (" + e.name() + "): " + (e.attempt() == 0 ? "" : "recompute ") + "partitions " + e.partitions());
+                    + " (" + e.name() + "): " + (e.attempt() == 0 ? "" : "recompute ") + "partitions "
+                    + e.partitions());
         } else if (event instanceof EngineEvent.StageCompleted e) {
             return Optional.of("stage " + e.stageId() + "." + e.attempt()
                     + e.failure().map(f -> " FAILED: " + shorten(f)).orElse(" completed"));
@@ -83,9 +91,11 @@ public final class RecoveryTimeline implements EngineListener {
             if (e.reason() == TaskEndReason.FETCH_FAILED) {
                 return Optional.empty(); // the FetchFailed event says it better
             }
-            return Optional.of("  " + tag(e.reason()) + " " + e.task().label() + ": " + shorten(e.detail().orElse("")));
+            return Optional.of("  " + tag(e.reason()) + " " + e.task().label() + ": "
+                    + shorten(e.detail().orElse("")));
         } else if (event instanceof EngineEvent.ExecutorAdded e) {
-            return e.nanoTime() < start ? Optional.empty()
+            return e.nanoTime() < start
+                    ? Optional.empty()
                     : Optional.of("executor " + e.executorId() + " started (replacement)");
         } else if (event instanceof EngineEvent.ExecutorLost e) {
             return Optional.of("LOST executor " + e.executorId() + ": " + e.reason());
@@ -93,8 +103,9 @@ public final class RecoveryTimeline implements EngineListener {
             return Optional.of("FETCH FAILURE in " + e.task().label() + ": shuffle " + e.shuffleId()
                     + " map output(s) of partition(s) " + e.missingMapPartitions() + " unavailable");
         } else if (event instanceof EngineEvent.SpeculativeTaskLaunched e) {
-            return Optional.of("STRAGGLER partition " + e.copy().partition() + " of stage " + e.copy().stageId()
-                    + " running for " + ms(e.originalRunningNanos()) + " ms: copy launched, " + e.copy().label());
+            return Optional.of("STRAGGLER partition " + e.copy().partition() + " of stage "
+                    + e.copy().stageId() + " running for " + ms(e.originalRunningNanos()) + " ms: copy launched, "
+                    + e.copy().label());
         } else if (event instanceof EngineEvent.CheckpointWritten e) {
             return Optional.of("checkpoint " + e.checkpointId() + " written (" + (e.reliable() ? "reliable" : "local")
                     + ", " + e.partitions() + " partitions, " + e.bytes() + " bytes)");
@@ -113,8 +124,15 @@ public final class RecoveryTimeline implements EngineListener {
             if (e instanceof EngineEvent.StageSubmitted s) {
                 stageNames.putIfAbsent(s.stageId(), s.name());
             } else if (e instanceof EngineEvent.TaskEnded t) {
-                byPartition.computeIfAbsent(String.format(Locale.ROOT, "%06d/%06d", t.task().stageId(), t.task().partition()),
-                        k -> new ArrayList<>()).add(t);
+                byPartition
+                        .computeIfAbsent(
+                                String.format(
+                                        Locale.ROOT,
+                                        "%06d/%06d",
+                                        t.task().stageId(),
+                                        t.task().partition()),
+                                k -> new ArrayList<>())
+                        .add(t);
                 if (t.reason() != TaskEndReason.SUCCESS) {
                     firstFailure = Math.min(firstFailure, t.nanoTime());
                 }
@@ -133,7 +151,8 @@ public final class RecoveryTimeline implements EngineListener {
                 continue;
             }
             EngineEvent.TaskEnded first = attempts.get(0);
-            StringBuilder line = new StringBuilder("    partition " + first.task().partition() + ": ");
+            StringBuilder line =
+                    new StringBuilder("    partition " + first.task().partition() + ": ");
             for (int i = 0; i < attempts.size(); i++) {
                 EngineEvent.TaskEnded a = attempts.get(i);
                 if (i > 0) {
@@ -141,25 +160,39 @@ public final class RecoveryTimeline implements EngineListener {
                     extraAttempts++;
                     extraNanos += a.durationNanos();
                 }
-                boolean outputLost = a.reason() == TaskEndReason.SUCCESS && i + 1 < attempts.size()
+                boolean outputLost = a.reason() == TaskEndReason.SUCCESS
+                        && i + 1 < attempts.size()
                         && attempts.get(i + 1).reason() != TaskEndReason.KILLED;
-                line.append(a.task().speculative() ? "copy" : "attempt").append(" on executor ").append(a.task().executorId())
-                        .append(' ').append(outcome(a.reason(), outputLost)).append(" (").append(ms(a.durationNanos()))
+                line.append(a.task().speculative() ? "copy" : "attempt")
+                        .append(" on executor ")
+                        .append(a.task().executorId())
+                        .append(' ')
+                        .append(outcome(a.reason(), outputLost))
+                        .append(" (")
+                        .append(ms(a.durationNanos()))
                         .append(" ms)");
             }
-            perStage.computeIfAbsent(first.task().stageId(), k -> new ArrayList<>()).add(line.toString());
+            perStage.computeIfAbsent(first.task().stageId(), k -> new ArrayList<>())
+                    .add(line.toString());
         }
         if (perStage.isEmpty()) {
             out.append("  nothing\n");
         }
         perStage.forEach((stage, lines) -> {
-            out.append("  stage ").append(stage).append(" (").append(stageNames.getOrDefault(stage, "?")).append(")\n");
+            out.append("  stage ")
+                    .append(stage)
+                    .append(" (")
+                    .append(stageNames.getOrDefault(stage, "?"))
+                    .append(")\n");
             lines.forEach(l -> out.append(l).append('\n'));
         });
         if (firstFailure != Long.MAX_VALUE && lastJobEnd > firstFailure) {
-            out.append(String.format(Locale.ROOT,
+            out.append(String.format(
+                    Locale.ROOT,
                     "Recovery cost: %d extra task attempts, %d ms of task time; %d ms from the first fault to the end of the job%n",
-                    extraAttempts, ms(extraNanos), ms(lastJobEnd - firstFailure)));
+                    extraAttempts,
+                    ms(extraNanos),
+                    ms(lastJobEnd - firstFailure)));
         }
         return out.toString();
     }

@@ -13,8 +13,8 @@ package dev.lifeboat.runtime.event;
  * @param executorId the executor it ran on
  * @param speculative whether it is a speculative copy of a slow attempt
  */
-public record TaskInfo(long taskId, int stageId, int stageAttempt, int partition, int attempt, int executorId,
-        boolean speculative) {
+public record TaskInfo(
+        long taskId, int stageId, int stageAttempt, int partition, int attempt, int executorId, boolean speculative) {
     /** {@code stage.stageAttempt partition p attempt a}, as used in logs and messages. */
     public String label() {
         return "task " + stageId + "." + stageAttempt + "/p" + partition + "#" + attempt

@@ -113,9 +113,10 @@ public final class LifeboatSerializer implements Serializer {
                 write(out, component(record, c));
             }
         } else {
-            throw new SerializationException("Cannot serialise a value of type " + record.getClass().getName()
-                    + ": the " + NAME + " serializer supports " + SUPPORTED
-                    + ". Convert the value to one of these, or set lifeboat.serializer to a Serializer that handles it.");
+            throw new SerializationException(
+                    "Cannot serialise a value of type " + record.getClass().getName()
+                            + ": the " + NAME + " serializer supports " + SUPPORTED
+                            + ". Convert the value to one of these, or set lifeboat.serializer to a Serializer that handles it.");
         }
     }
 
@@ -177,7 +178,9 @@ public final class LifeboatSerializer implements Serializer {
         }
         try {
             return shape.constructor.newInstance(args);
-        } catch (InvocationTargetException | InstantiationException | IllegalAccessException
+        } catch (InvocationTargetException
+                | InstantiationException
+                | IllegalAccessException
                 | IllegalArgumentException e) {
             throw new SerializationException("Cannot rebuild a record of type " + className + ": " + e, e);
         }
@@ -186,8 +189,8 @@ public final class LifeboatSerializer implements Serializer {
     private static Class<?> loadRecordClass(String className) throws SerializationException {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         try {
-            Class<?> type = Class.forName(className, false,
-                    loader != null ? loader : LifeboatSerializer.class.getClassLoader());
+            Class<?> type = Class.forName(
+                    className, false, loader != null ? loader : LifeboatSerializer.class.getClassLoader());
             if (!type.isRecord()) {
                 throw new SerializationException("Class " + className + " in " + NAME + " data is not a record");
             }
@@ -215,8 +218,10 @@ public final class LifeboatSerializer implements Serializer {
             shapes.put(type.getName(), shape);
             return shape;
         } catch (NoSuchMethodException | RuntimeException e) {
-            throw new SerializationException("Cannot serialise record type " + type.getName()
-                    + ": its canonical constructor is not accessible (" + e + ")", e);
+            throw new SerializationException(
+                    "Cannot serialise record type " + type.getName() + ": its canonical constructor is not accessible ("
+                            + e + ")",
+                    e);
         }
     }
 
@@ -224,8 +229,10 @@ public final class LifeboatSerializer implements Serializer {
         try {
             return c.getAccessor().invoke(record);
         } catch (IllegalAccessException | InvocationTargetException e) {
-            throw new SerializationException("Cannot read component " + c.getName() + " of "
-                    + record.getClass().getName() + ": " + e, e);
+            throw new SerializationException(
+                    "Cannot read component " + c.getName() + " of "
+                            + record.getClass().getName() + ": " + e,
+                    e);
         }
     }
 

@@ -55,9 +55,11 @@ public final class DirectorySource implements Source {
         }
         try (Stream<Path> s = Files.list(directory)) {
             return s.filter(p -> {
-                String n = p.getFileName().toString();
-                return !n.startsWith(".") && !n.startsWith("_") && Files.isRegularFile(p);
-            }).sorted().toList();
+                        String n = p.getFileName().toString();
+                        return !n.startsWith(".") && !n.startsWith("_") && Files.isRegularFile(p);
+                    })
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -62,8 +62,8 @@ public final class FileSink implements Sink {
             }
             ch.force(true);
         }
-        try (FileChannel lockChannel = FileChannel.open(directory.resolve("_sink.lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel lockChannel = FileChannel.open(
+                directory.resolve("_sink.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             lockChannel.lock(); // released when the channel closes
             checkEpoch(epoch);
             try {
@@ -71,8 +71,10 @@ public final class FileSink implements Sink {
                 forceDirectory();
             } catch (FileAlreadyExistsException e) {
                 if (!Arrays.equals(Files.readAllBytes(target), bytes)) {
-                    throw new IllegalStateException("batch " + batchId + " was already written to " + target
-                            + " with different rows: the query is not deterministic for a replayed batch", e);
+                    throw new IllegalStateException(
+                            "batch " + batchId + " was already written to " + target
+                                    + " with different rows: the query is not deterministic for a replayed batch",
+                            e);
                 }
             }
         } finally {
@@ -85,18 +87,22 @@ public final class FileSink implements Sink {
             return;
         }
         Path file = directory.resolve("_epoch");
-        long current = Files.exists(file) ? Long.parseLong(Files.readString(file).strip()) : 0;
+        long current =
+                Files.exists(file) ? Long.parseLong(Files.readString(file).strip()) : 0;
         if (epoch < current) {
             throw new FencedException("file sink " + directory, epoch, current);
         }
         if (epoch > current) {
             Path tmp = directory.resolve("._epoch.tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(
+                    tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ch.write(ByteBuffer.wrap((epoch + "\n").getBytes(StandardCharsets.US_ASCII)));
                 ch.force(true);
             }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+            Files.move(
+                    tmp,
+                    file,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             forceDirectory();
         }

@@ -6,8 +6,8 @@ final class Ranges {
 
     static void check(long start, long end, long latest) {
         if (start < 0 || end < start || end > latest) {
-            throw new IllegalArgumentException("bad offset range [" + start + ", " + end + "): the source holds [0, "
-                    + latest + ")");
+            throw new IllegalArgumentException(
+                    "bad offset range [" + start + ", " + end + "): the source holds [0, " + latest + ")");
         }
     }
 }

@@ -58,7 +58,8 @@ public final class ReceiverSource implements Source {
      */
     public synchronized long receive(String record) throws IOException {
         requireNonNull(record, "record is null");
-        RecordHandle h = wal.write(ByteBuffer.wrap(record.getBytes(StandardCharsets.UTF_8)), System.currentTimeMillis());
+        RecordHandle h =
+                wal.write(ByteBuffer.wrap(record.getBytes(StandardCharsets.UTF_8)), System.currentTimeMillis());
         nextLsn = Math.max(nextLsn, h.lsn() + 1);
         return h.lsn();
     }
@@ -95,15 +96,20 @@ public final class ReceiverSource implements Source {
             while (expected < end && it.hasNext()) {
                 LogRecord r = it.next();
                 if (r.handle().lsn() != expected) {
-                    throw new CorruptDataException(uri.toString(), expected, "receiver log is missing record lsn:" + expected
-                            + " (found lsn:" + r.handle().lsn() + "); it was truncated before its batch committed");
+                    throw new CorruptDataException(
+                            uri.toString(),
+                            expected,
+                            "receiver log is missing record lsn:" + expected + " (found lsn:"
+                                    + r.handle().lsn() + "); it was truncated before its batch committed");
                 }
                 out.add(new String(r.bytes(), StandardCharsets.UTF_8));
                 expected++;
             }
             if (expected < end) {
-                throw new CorruptDataException(uri.toString(), expected, "receiver log ends at lsn:" + expected
-                        + " but the batch needs records up to lsn:" + (end - 1));
+                throw new CorruptDataException(
+                        uri.toString(),
+                        expected,
+                        "receiver log ends at lsn:" + expected + " but the batch needs records up to lsn:" + (end - 1));
             }
         }
         return out;

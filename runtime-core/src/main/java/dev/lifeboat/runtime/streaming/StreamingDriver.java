@@ -39,8 +39,14 @@ public final class StreamingDriver {
      *
      * @throws QueryFencedException if this driver was deposed while running
      */
-    public static void run(URI election, Map<String, String> electionOptions, String participantId,
-            StreamingListener listener, QueryFactory factory, Predicate<StreamingQuery> done) throws IOException, InterruptedException {
+    public static void run(
+            URI election,
+            Map<String, String> electionOptions,
+            String participantId,
+            StreamingListener listener,
+            QueryFactory factory,
+            Predicate<StreamingQuery> done)
+            throws IOException, InterruptedException {
         requireNonNull(factory, "factory is null");
         requireNonNull(done, "done is null");
         try (LeaderElection group = Lifeboat.openLeaderElection(election, electionOptions)) {
@@ -56,8 +62,11 @@ public final class StreamingDriver {
                     listener.on(Phase.FENCED, -1, "leadership of epoch " + leadership.epoch() + " lost: " + reason);
                 }
             });
-            listener.on(Phase.JOINED, -1, participantId + " joined " + election + " (fail-over timeout "
-                    + group.failoverTimeout().toMillis() + " ms)");
+            listener.on(
+                    Phase.JOINED,
+                    -1,
+                    participantId + " joined " + election + " (fail-over timeout "
+                            + group.failoverTimeout().toMillis() + " ms)");
             while (!candidate.awaitLeadership(Duration.ofSeconds(1))) {
                 // a standby: wait for the leader to go
             }

@@ -81,15 +81,23 @@ public final class StreamingQuery implements AutoCloseable {
         this.listener = b.listener;
         this.stillLeader = b.stillLeader;
         this.stateStore = new StateStore(store, b.snapshotInterval, b.retainSnapshots);
-        this.lastCommitted = store.latest(COMMITS).map(id -> Long.parseLong(id.name())).orElse(-1L);
-        this.committedEnd = lastCommitted < 0 ? source.initialOffset() : readOffsets(lastCommitted)
-                .orElseThrow(() -> new CorruptDataException(CheckpointId.of(OFFSETS, lastCommitted).value(), 0,
-                        "committed batch " + lastCommitted + " has no offsets"))[1];
+        this.lastCommitted =
+                store.latest(COMMITS).map(id -> Long.parseLong(id.name())).orElse(-1L);
+        this.committedEnd = lastCommitted < 0
+                ? source.initialOffset()
+                : readOffsets(lastCommitted)
+                        .orElseThrow(() -> new CorruptDataException(
+                                CheckpointId.of(OFFSETS, lastCommitted).value(),
+                                0,
+                                "committed batch " + lastCommitted + " has no offsets"))[1];
         // attempts of crashed drivers (killed between begin and commit) are removed once surely dead
         store.collectGarbage(ABANDONED_ATTEMPT_AGE);
         this.state = stateStore.load(lastCommitted, why -> listener.on(Phase.SNAPSHOT_FALLBACK, -1, why));
-        listener.on(Phase.RECOVERED, lastCommitted, "last committed batch " + lastCommitted + ", source offset "
-                + committedEnd + ", " + state.size() + " keys in state, epoch " + epoch);
+        listener.on(
+                Phase.RECOVERED,
+                lastCommitted,
+                "last committed batch " + lastCommitted + ", source offset " + committedEnd + ", " + state.size()
+                        + " keys in state, epoch " + epoch);
     }
 
     /** A builder with the defaults: key is the text before the first comma, value the number after it (else 1). */
@@ -135,8 +143,10 @@ public final class StreamingQuery implements AutoCloseable {
                     return false;
                 }
                 range = new long[] {committedEnd, end};
-                putOrFenced(CheckpointId.of(OFFSETS, batch), ("start=" + range[0] + "\nend=" + range[1] + "\nepoch="
-                        + epoch + "\n").getBytes(StandardCharsets.UTF_8));
+                putOrFenced(
+                        CheckpointId.of(OFFSETS, batch),
+                        ("start=" + range[0] + "\nend=" + range[1] + "\nepoch=" + epoch + "\n")
+                                .getBytes(StandardCharsets.UTF_8));
                 listener.on(Phase.OFFSETS, batch, "[" + range[0] + ", " + range[1] + ")");
             }
             List<String> records = source.read(range[0], range[1]);
@@ -145,9 +155,11 @@ public final class StreamingQuery implements AutoCloseable {
             for (String r : records) {
                 String key = requireNonNull(keyOf.apply(r), "key is null for record " + r);
                 if (key.isEmpty() || key.indexOf('\t') >= 0 || key.indexOf('\n') >= 0) {
-                    throw new IllegalArgumentException("bad key '" + key + "' (empty, or has a tab or newline) in record: " + r);
+                    throw new IllegalArgumentException(
+                            "bad key '" + key + "' (empty, or has a tab or newline) in record: " + r);
                 }
-                RunningAggregate a = next.getOrDefault(key, RunningAggregate.ZERO).plus(valueOf.applyAsLong(r));
+                RunningAggregate a =
+                        next.getOrDefault(key, RunningAggregate.ZERO).plus(valueOf.applyAsLong(r));
                 next.put(key, a);
                 delta.put(key, a);
             }
@@ -169,14 +181,16 @@ public final class StreamingQuery implements AutoCloseable {
             listener.on(Phase.FENCED, batch, e.getMessage());
             throw e;
         } catch (FencedException e) {
-            QueryFencedException q = new QueryFencedException("batch " + batch + " refused by storage", epoch,
-                    e.currentEpoch(), e);
+            QueryFencedException q =
+                    new QueryFencedException("batch " + batch + " refused by storage", epoch, e.currentEpoch(), e);
             listener.on(Phase.FENCED, batch, q.getMessage());
             throw q;
         }
         source.committed(committedEnd);
         long oldest = stateStore.cleanUp(lastCommitted);
-        for (long b = oldest - 1; b >= 0 && store.open(CheckpointId.of(OFFSETS, b)).isPresent(); b--) {
+        for (long b = oldest - 1;
+                b >= 0 && store.open(CheckpointId.of(OFFSETS, b)).isPresent();
+                b--) {
             store.delete(CheckpointId.of(COMMITS, b));
             store.delete(CheckpointId.of(OFFSETS, b));
         }
@@ -204,15 +218,17 @@ public final class StreamingQuery implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stopped = true;
-        try (store; source; sink) {
+        try (store;
+                source;
+                sink) {
             // closes all three, in reverse order, keeping the first failure
         }
     }
 
     private void checkLeader(long batch) throws QueryFencedException {
         if (!stillLeader.getAsBoolean()) {
-            throw new QueryFencedException("leadership of epoch " + epoch + " ended before batch " + batch
-                    + " committed", epoch, -1, null);
+            throw new QueryFencedException(
+                    "leadership of epoch " + epoch + " ended before batch " + batch + " committed", epoch, -1, null);
         }
     }
 
@@ -257,7 +273,9 @@ public final class StreamingQuery implements AutoCloseable {
         private int maxRecordsPerBatch = 1000;
         private Duration triggerInterval = Duration.ofMillis(20);
         private Function<String, String> keyOf = r -> r.indexOf(',') < 0 ? r : r.substring(0, r.indexOf(','));
-        private ToLongFunction<String> valueOf = r -> r.indexOf(',') < 0 ? 1 : Long.parseLong(r.substring(r.indexOf(',') + 1).strip());
+        private ToLongFunction<String> valueOf = r -> r.indexOf(',') < 0
+                ? 1
+                : Long.parseLong(r.substring(r.indexOf(',') + 1).strip());
         private StreamingListener listener = StreamingListener.NONE;
         private BooleanSupplier stillLeader = () -> true;
 

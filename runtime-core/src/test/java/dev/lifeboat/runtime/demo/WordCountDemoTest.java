@@ -13,15 +13,16 @@ class WordCountDemoTest {
     @Test
     void theDemoRecoversFromEveryInjectedFaultAndCountsTheSameWords() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int status = WordCountDemo.run(new PrintStream(bytes, true, StandardCharsets.UTF_8),
-                new String[] {"--lines", "4000"});
+        int status = WordCountDemo.run(
+                new PrintStream(bytes, true, StandardCharsets.UTF_8), new String[] {"--lines", "4000"});
         String out = bytes.toString(StandardCharsets.UTF_8);
         System.out.println(out);
 
         assertThat(status).as(out).isZero();
         assertThat(out)
                 .contains("RESULT: identical to the fault-free run")
-                .contains("LOST executor").contains("no heartbeat for")
+                .contains("LOST executor")
+                .contains("no heartbeat for")
                 .contains("FETCH FAILURE")
                 .contains("RESUBMIT stage 0.1")
                 .contains("FAILED task 1.")
@@ -37,6 +38,8 @@ class WordCountDemoTest {
         int status = WordCountDemo.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), new String[] {"--bogus"});
 
         assertThat(status).isEqualTo(2);
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("unknown argument '--bogus'").contains("usage: lifeboat demo");
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .contains("unknown argument '--bogus'")
+                .contains("usage: lifeboat demo");
     }
 }

@@ -38,9 +38,14 @@ class StreamingDriverProcessTest {
     @BeforeAll
     static void faultFreeRun() throws Exception {
         Path root = shared.resolve("fault-free");
-        try (StreamingQuery q = StreamingQuery.builder().checkpoint(root.resolve("checkpoint").toUri(), Map.of())
-                .source(new GeneratorSource(StreamingDemoDriver::record, RECORDS)).sink(new FileSink(root.resolve("out")))
-                .maxRecordsPerBatch(40).snapshotInterval(4).retainSnapshots(2).open()) {
+        try (StreamingQuery q = StreamingQuery.builder()
+                .checkpoint(root.resolve("checkpoint").toUri(), Map.of())
+                .source(new GeneratorSource(StreamingDemoDriver::record, RECORDS))
+                .sink(new FileSink(root.resolve("out")))
+                .maxRecordsPerBatch(40)
+                .snapshotInterval(4)
+                .retainSnapshots(2)
+                .open()) {
             q.runUntil(() -> q.committedOffset() == RECORDS);
         }
         faultFree = FileSink.readAll(root.resolve("out"));
@@ -80,7 +85,8 @@ class StreamingDriverProcessTest {
             try (DriverProcess second = driver(root, "second")) {
                 awaitSuccess(second);
             }
-            assertThat(FileSink.readAll(root.resolve("out"))).as("seed %d, killed after %s", seed, lastEvent)
+            assertThat(FileSink.readAll(root.resolve("out")))
+                    .as("seed %d, killed after %s", seed, lastEvent)
                     .isEqualTo(faultFree);
         }
         System.out.println("kill points: " + killedAt);
@@ -91,24 +97,30 @@ class StreamingDriverProcessTest {
         Path root = shared.resolve("receiver");
         int total = 400;
         long lastAck;
-        try (DriverProcess first = driver(root, "first", "source=receiver", "records=" + total, "batch=25",
-                "delayMs=3")) {
+        try (DriverProcess first =
+                driver(root, "first", "source=receiver", "records=" + total, "batch=25", "delayMs=3")) {
             String ack = first.await("ACK " + (60 + new Random(7).nextInt(200)), LONG)
                     .orElseThrow(() -> new AssertionError("no ack from " + first));
             first.kill();
-            lastAck = first.output().stream().filter(l -> l.startsWith("ACK ")).mapToLong(l -> Long.parseLong(l.substring(4)))
-                    .max().orElseThrow();
+            lastAck = first.output().stream()
+                    .filter(l -> l.startsWith("ACK "))
+                    .mapToLong(l -> Long.parseLong(l.substring(4)))
+                    .max()
+                    .orElseThrow();
             assertThat(lastAck).isGreaterThanOrEqualTo(Long.parseLong(ack.substring(4)));
         }
         try (DriverProcess second = driver(root, "second", "source=receiver", "records=" + total, "batch=25")) {
             awaitSuccess(second);
-            assertThat(second.output()).as("the new receiver resumes after the acknowledged records")
+            assertThat(second.output())
+                    .as("the new receiver resumes after the acknowledged records")
                     .noneMatch(l -> l.equals("ACK " + lastAck));
         }
         SortedMap<String, RunningAggregate> expected = new TreeMap<>();
         for (long i = 0; i < total; i++) {
             String[] kv = StreamingDemoDriver.record(i).split(",");
-            expected.merge(kv[0], new RunningAggregate(1, Long.parseLong(kv[1])),
+            expected.merge(
+                    kv[0],
+                    new RunningAggregate(1, Long.parseLong(kv[1])),
                     (a, b) -> new RunningAggregate(a.count() + b.count(), a.sum() + b.sum()));
         }
         assertThat(finalAggregates(root.resolve("out"))).isEqualTo(expected);
@@ -133,15 +145,21 @@ class StreamingDriverProcessTest {
             failoverTimeout = election.failoverTimeout();
         }
         try (DriverProcess leader = driver(root, "leader", "delayMs=10")) {
-            assertThat(leader.await("EVENT ELECTED", LONG)).as("%s", leader).hasValueSatisfying(
-                    l -> assertThat(l).endsWith("epoch 1"));
+            assertThat(leader.await("EVENT ELECTED", LONG))
+                    .as("%s", leader)
+                    .hasValueSatisfying(l -> assertThat(l).endsWith("epoch 1"));
             try (DriverProcess standby = driver(root, "standby")) {
-                assertThat(standby.await("EVENT JOINED", LONG)).as("%s", standby).isPresent();
-                assertThat(leader.await("EVENT COMMITTED 3", LONG)).as("%s", leader).isPresent();
+                assertThat(standby.await("EVENT JOINED", LONG))
+                        .as("%s", standby)
+                        .isPresent();
+                assertThat(leader.await("EVENT COMMITTED 3", LONG))
+                        .as("%s", leader)
+                        .isPresent();
                 leader.kill();
                 long killed = System.nanoTime();
-                assertThat(standby.await("EVENT ELECTED", LONG)).as("%s", standby).hasValueSatisfying(
-                        l -> assertThat(l).endsWith("epoch 2"));
+                assertThat(standby.await("EVENT ELECTED", LONG))
+                        .as("%s", standby)
+                        .hasValueSatisfying(l -> assertThat(l).endsWith("epoch 2"));
                 Duration takeOver = Duration.ofNanos(System.nanoTime() - killed);
                 // the election's bound plus slack for two JVMs on a shared, loaded machine
                 assertThat(takeOver).isLessThan(failoverTimeout.plusSeconds(3));
@@ -149,12 +167,19 @@ class StreamingDriverProcessTest {
             }
         }
         assertThat(FileSink.readAll(root.resolve("out"))).isEqualTo(faultFree);
-        try (CheckpointStore store = Lifeboat.openCheckpointStore(root.resolve("checkpoint").toUri(), Map.of())) {
+        try (CheckpointStore store =
+                Lifeboat.openCheckpointStore(root.resolve("checkpoint").toUri(), Map.of())) {
             long lastBatch = RECORDS / 40 - 1;
-            assertThat(store.open(CheckpointId.of("commits", lastBatch)).orElseThrow().info().epoch()).isEqualTo(2);
+            assertThat(store.open(CheckpointId.of("commits", lastBatch))
+                            .orElseThrow()
+                            .info()
+                            .epoch())
+                    .isEqualTo(2);
             // batches 0..3 were committed with epoch 1; retention has deleted their log entries
-            assertThat(store.list("commits")).allSatisfy(id -> assertThat(store.open(id).orElseThrow().info().epoch())
-                    .isEqualTo(2));
+            assertThat(store.list("commits"))
+                    .allSatisfy(
+                            id -> assertThat(store.open(id).orElseThrow().info().epoch())
+                                    .isEqualTo(2));
         }
     }
 
@@ -173,17 +198,22 @@ class StreamingDriverProcessTest {
             }
             SortedMap<Long, List<String>> sinkBefore = FileSink.readAll(root.resolve("out"));
             List<CheckpointId> checkpointsBefore;
-            try (CheckpointStore store = Lifeboat.openCheckpointStore(root.resolve("checkpoint").toUri(), Map.of())) {
+            try (CheckpointStore store =
+                    Lifeboat.openCheckpointStore(root.resolve("checkpoint").toUri(), Map.of())) {
                 checkpointsBefore = store.list("");
             }
             old.signal(false);
             assertThat(old.waitFor(LONG)).as("%s", old).contains(3);
             assertThat(old.stderr()).contains("fenced");
             assertThat(old.output().subList(linesBeforePause, old.output().size()))
-                    .noneMatch(l -> l.startsWith("EVENT SINK") || l.startsWith("EVENT COMMITTED")
+                    .noneMatch(l -> l.startsWith("EVENT SINK")
+                            || l.startsWith("EVENT COMMITTED")
                             || l.startsWith("EVENT STATE"));
-            assertThat(FileSink.readAll(root.resolve("out"))).isEqualTo(sinkBefore).isEqualTo(faultFree);
-            try (CheckpointStore store = Lifeboat.openCheckpointStore(root.resolve("checkpoint").toUri(), Map.of())) {
+            assertThat(FileSink.readAll(root.resolve("out")))
+                    .isEqualTo(sinkBefore)
+                    .isEqualTo(faultFree);
+            try (CheckpointStore store =
+                    Lifeboat.openCheckpointStore(root.resolve("checkpoint").toUri(), Map.of())) {
                 assertThat(store.list("")).isEqualTo(checkpointsBefore);
             }
         }
@@ -201,15 +231,24 @@ class StreamingDriverProcessTest {
                     assertThat(e.attempts()).isEqualTo(3);
                     assertThat(e.lastExitCode()).isEqualTo(7);
                 })
-                .hasMessageContaining("gave up after 3 attempt(s)").hasMessageContaining("boom in attempt 3");
+                .hasMessageContaining("gave up after 3 attempt(s)")
+                .hasMessageContaining("boom in attempt 3");
         try (var s = Files.list(always)) {
             assertThat(s.count()).isEqualTo(3);
         }
     }
 
     private static Process start(Class<?> main, Path dir, int failures) throws java.io.IOException {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), main.getName(), dir.toString(),
-                Integer.toString(failures)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx64m",
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        main.getName(),
+                        dir.toString(),
+                        Integer.toString(failures))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
     }
 }

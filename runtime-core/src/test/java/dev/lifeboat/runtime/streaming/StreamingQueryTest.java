@@ -33,16 +33,23 @@ class StreamingQueryTest {
     static SortedMap<String, RunningAggregate> expected(long n) {
         SortedMap<String, RunningAggregate> out = new TreeMap<>();
         for (long i = 0; i < n; i++) {
-            out.merge("k" + (i * 7919 % 13), new RunningAggregate(1, i),
+            out.merge(
+                    "k" + (i * 7919 % 13),
+                    new RunningAggregate(1, i),
                     (a, b) -> new RunningAggregate(a.count() + b.count(), a.sum() + b.sum()));
         }
         return out;
     }
 
     private StreamingQuery.Builder query(Path root, StreamingListener listener) throws Exception {
-        return StreamingQuery.builder().checkpoint(root.resolve("checkpoint").toUri(), Map.of())
-                .source(new GeneratorSource(StreamingQueryTest::record, RECORDS)).sink(new FileSink(root.resolve("out")))
-                .maxRecordsPerBatch(70).snapshotInterval(3).retainSnapshots(2).listener(listener);
+        return StreamingQuery.builder()
+                .checkpoint(root.resolve("checkpoint").toUri(), Map.of())
+                .source(new GeneratorSource(StreamingQueryTest::record, RECORDS))
+                .sink(new FileSink(root.resolve("out")))
+                .maxRecordsPerBatch(70)
+                .snapshotInterval(3)
+                .retainSnapshots(2)
+                .listener(listener);
     }
 
     private SortedMap<Long, List<String>> faultFree() throws Exception {
@@ -64,16 +71,18 @@ class StreamingQueryTest {
             long target = 2 + crashes * 3;
             List<String> events = new ArrayList<>();
             try (StreamingQuery q = query(root, (phase, batch, detail) -> {
-                events.add(phase + " " + batch + " " + detail);
-                if (phase == crashAt && batch == target) {
-                    throw new IllegalStateException("crash");
-                }
-            }).open()) {
+                        events.add(phase + " " + batch + " " + detail);
+                        if (phase == crashAt && batch == target) {
+                            throw new IllegalStateException("crash");
+                        }
+                    })
+                    .open()) {
                 assertThatThrownBy(() -> q.runUntil(() -> false)).hasMessage("crash");
             }
             crashes++;
             List<String> replays = new ArrayList<>();
-            try (StreamingQuery q = query(root, (phase, batch, detail) -> replays.add(phase + " " + batch + " " + detail))
+            try (StreamingQuery q = query(
+                            root, (phase, batch, detail) -> replays.add(phase + " " + batch + " " + detail))
                     .open()) {
                 q.runBatch();
                 if (crashAt != Phase.COMMITTED) {
@@ -97,22 +106,27 @@ class StreamingQueryTest {
         URI ckpt = root.resolve("checkpoint").toUri();
         try (var store = Lifeboat.openCheckpointStore(ckpt, Map.of())) {
             // snapshots every 3 batches (2, 5, 8), two kept; deltas after the older one kept
-            assertThat(store.list("state/snapshot")).extracting(Object::toString)
+            assertThat(store.list("state/snapshot"))
+                    .extracting(Object::toString)
                     .containsExactly("state/snapshot/5", "state/snapshot/8");
-            assertThat(store.list("state/delta")).extracting(Object::toString)
-                    .containsExactly("state/delta/6", "state/delta/7", "state/delta/8", "state/delta/9",
-                            "state/delta/10");
+            assertThat(store.list("state/delta"))
+                    .extracting(Object::toString)
+                    .containsExactly(
+                            "state/delta/6", "state/delta/7", "state/delta/8", "state/delta/9", "state/delta/10");
         }
         StorageFaults faults = ((SupportsFaultInjection) Lifeboat.checkpointStoreProvider(ckpt)).faults(ckpt, Map.of());
         StoredObject newest = faults.list(StoredKind.CHECKPOINT_PART).stream()
-                .filter(o -> o.key().startsWith("state/snapshot/8")).findFirst().orElseThrow();
+                .filter(o -> o.key().startsWith("state/snapshot/8"))
+                .findFirst()
+                .orElseThrow();
         faults.flipByte(newest, 1);
         List<String> fallbacks = new ArrayList<>();
         try (StreamingQuery q = query(root, (phase, batch, detail) -> {
-            if (phase == Phase.SNAPSHOT_FALLBACK) {
-                fallbacks.add(detail);
-            }
-        }).open()) {
+                    if (phase == Phase.SNAPSHOT_FALLBACK) {
+                        fallbacks.add(detail);
+                    }
+                })
+                .open()) {
             assertThat(fallbacks).singleElement().asString().contains("snapshot 8");
             assertThat(q.state()).isEqualTo(expected(11 * 70));
             q.runUntil(() -> q.committedOffset() == RECORDS);
@@ -127,9 +141,13 @@ class StreamingQueryTest {
             q.runBatch();
         }
         List<String> events = new ArrayList<>();
-        try (StreamingQuery q = query(root, (p, b, d) -> events.add(p + " " + d)).epoch(1).open()) {
-            assertThatThrownBy(q::runBatch).isInstanceOf(QueryFencedException.class)
-                    .hasMessageContaining("Fenced").hasMessageContaining("epoch 1").hasMessageContaining("epoch 2");
+        try (StreamingQuery q =
+                query(root, (p, b, d) -> events.add(p + " " + d)).epoch(1).open()) {
+            assertThatThrownBy(q::runBatch)
+                    .isInstanceOf(QueryFencedException.class)
+                    .hasMessageContaining("Fenced")
+                    .hasMessageContaining("epoch 1")
+                    .hasMessageContaining("epoch 2");
             assertThat(q.lastCommittedBatch()).isZero();
         }
         assertThat(events).anyMatch(e -> e.startsWith("FENCED"));
@@ -139,8 +157,13 @@ class StreamingQueryTest {
     @Test
     void aLostLeadershipStopsTheQueryBeforeAnySideEffect() throws Exception {
         Path root = dir.resolve("lost");
-        try (StreamingQuery q = query(root, StreamingListener.NONE).epoch(1).stillLeader(() -> false).open()) {
-            assertThatThrownBy(q::runBatch).isInstanceOf(QueryFencedException.class).hasMessageContaining("leadership");
+        try (StreamingQuery q = query(root, StreamingListener.NONE)
+                .epoch(1)
+                .stillLeader(() -> false)
+                .open()) {
+            assertThatThrownBy(q::runBatch)
+                    .isInstanceOf(QueryFencedException.class)
+                    .hasMessageContaining("leadership");
         }
         try (var store = Lifeboat.openCheckpointStore(root.resolve("checkpoint").toUri(), Map.of())) {
             assertThat(store.list("")).isEmpty();
@@ -153,8 +176,12 @@ class StreamingQueryTest {
         URI wal = root.resolve("wal").toUri();
         Map<String, String> walOptions = Map.of("segment-bytes", "4096");
         try (ReceiverSource receiver = ReceiverSource.open(wal, walOptions);
-                StreamingQuery q = StreamingQuery.builder().checkpoint(root.resolve("checkpoint").toUri(), Map.of())
-                        .source(receiver).sink(new FileSink(root.resolve("out"))).maxRecordsPerBatch(30).open()) {
+                StreamingQuery q = StreamingQuery.builder()
+                        .checkpoint(root.resolve("checkpoint").toUri(), Map.of())
+                        .source(receiver)
+                        .sink(new FileSink(root.resolve("out")))
+                        .maxRecordsPerBatch(30)
+                        .open()) {
             for (int i = 0; i < 600; i++) {
                 receiver.receive(record(i));
             }
@@ -163,8 +190,12 @@ class StreamingQueryTest {
             assertThat(q.committedOffset()).isEqualTo(60);
         } // "crash": 540 acknowledged records are only in the WAL
         try (ReceiverSource receiver = ReceiverSource.open(wal, walOptions);
-                StreamingQuery q = StreamingQuery.builder().checkpoint(root.resolve("checkpoint").toUri(), Map.of())
-                        .source(receiver).sink(new FileSink(root.resolve("out"))).maxRecordsPerBatch(30).open()) {
+                StreamingQuery q = StreamingQuery.builder()
+                        .checkpoint(root.resolve("checkpoint").toUri(), Map.of())
+                        .source(receiver)
+                        .sink(new FileSink(root.resolve("out")))
+                        .maxRecordsPerBatch(30)
+                        .open()) {
             assertThat(receiver.latestOffset()).isEqualTo(600);
             q.runUntil(() -> q.committedOffset() == 600);
             assertThat(q.state()).isEqualTo(expected(600));

@@ -14,8 +14,8 @@ import java.util.Optional;
  * @param committedAtMillis when it was committed, by the writer's clock (informational)
  * @param parts the parts in the order they were written
  */
-public record CheckpointInfo(CheckpointId id, long epoch, String attemptId, long committedAtMillis,
-        List<PartInfo> parts) {
+public record CheckpointInfo(
+        CheckpointId id, long epoch, String attemptId, long committedAtMillis, List<PartInfo> parts) {
     public CheckpointInfo {
         requireNonNull(id, "id is null");
         requireNonNull(attemptId, "attemptId is null");

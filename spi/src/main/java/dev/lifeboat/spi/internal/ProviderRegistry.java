@@ -45,8 +45,8 @@ public final class ProviderRegistry<P extends BackendProvider<?>> {
      *
      * @throws IllegalStateException if two providers serve one scheme, naming both classes
      */
-    public static <P extends BackendProvider<?>> ProviderRegistry<P> load(Class<P> type, String contract,
-            ClassLoader loader) {
+    public static <P extends BackendProvider<?>> ProviderRegistry<P> load(
+            Class<P> type, String contract, ClassLoader loader) {
         Map<String, P> byScheme = new TreeMap<>();
         List<String> broken = new ArrayList<>();
         var iterator = ServiceLoader.load(type, loader).iterator();
@@ -65,7 +65,8 @@ public final class ProviderRegistry<P extends BackendProvider<?>> {
             P previous = byScheme.putIfAbsent(scheme, provider);
             if (previous != null && previous.getClass() != provider.getClass()) {
                 throw new IllegalStateException("Two " + contract + " providers serve the scheme '" + scheme
-                        + "': " + previous.getClass().getName() + " and " + provider.getClass().getName()
+                        + "': " + previous.getClass().getName() + " and "
+                        + provider.getClass().getName()
                         + ". Remove one of them from the class path.");
             }
         }
@@ -102,8 +103,11 @@ public final class ProviderRegistry<P extends BackendProvider<?>> {
         if (artifact != null) {
             message.append(" Add ").append(artifact).append(" to the class path.");
         } else {
-            message.append(" Add a jar that registers ").append(type.getName())
-                    .append(" for '").append(scheme).append("' in META-INF/services.");
+            message.append(" Add a jar that registers ")
+                    .append(type.getName())
+                    .append(" for '")
+                    .append(scheme)
+                    .append("' in META-INF/services.");
         }
         if (!broken.isEmpty()) {
             message.append(" Providers that failed to load: ").append(String.join("; ", broken));
@@ -141,9 +145,10 @@ public final class ProviderRegistry<P extends BackendProvider<?>> {
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("Unknown option" + (unknown.size() > 1 ? "s " : " ")
                     + unknown.stream().map(k -> "'" + k + "'").collect(Collectors.joining(", "))
-                    + " for scheme '" + provider.scheme() + "' (" + provider.getClass().getSimpleName()
-                    + "). Accepted: " + specs.stream().map(OptionSpec::displayKey).sorted()
-                    .collect(Collectors.joining(", ")));
+                    + " for scheme '" + provider.scheme() + "' ("
+                    + provider.getClass().getSimpleName()
+                    + "). Accepted: "
+                    + specs.stream().map(OptionSpec::displayKey).sorted().collect(Collectors.joining(", ")));
         }
     }
 }

@@ -6,8 +6,8 @@ package dev.lifeboat.spi.shuffle;
 public record BlockId(int shuffleId, long mapId, int reduceId) {
     public BlockId {
         if (shuffleId < 0 || mapId < 0 || reduceId < 0) {
-            throw new IllegalArgumentException("negative id in block (shuffle " + shuffleId
-                    + ", map " + mapId + ", reduce " + reduceId + ")");
+            throw new IllegalArgumentException(
+                    "negative id in block (shuffle " + shuffleId + ", map " + mapId + ", reduce " + reduceId + ")");
         }
     }
 

@@ -16,11 +16,14 @@ public class BlockUnavailableException extends IOException {
     private final String location;
     private final LossScope scope;
 
-    public BlockUnavailableException(BlockId blockId, String location, LossScope scope, String detail,
-            Throwable cause) {
-        super("Block " + requireNonNull(blockId, "blockId is null") + " at " + location
-                + " is unavailable (" + requireNonNull(scope, "scope is null").name().toLowerCase(java.util.Locale.ROOT)
-                + " lost): " + detail, cause);
+    public BlockUnavailableException(
+            BlockId blockId, String location, LossScope scope, String detail, Throwable cause) {
+        super(
+                "Block " + requireNonNull(blockId, "blockId is null") + " at " + location
+                        + " is unavailable ("
+                        + requireNonNull(scope, "scope is null").name().toLowerCase(java.util.Locale.ROOT)
+                        + " lost): " + detail,
+                cause);
         this.blockId = blockId;
         this.location = requireNonNull(location, "location is null");
         this.scope = scope;

@@ -10,8 +10,8 @@ package dev.lifeboat.spi.shuffle;
 public record MapOutputId(int shuffleId, long mapId, int attempt) {
     public MapOutputId {
         if (shuffleId < 0 || mapId < 0 || attempt < 0) {
-            throw new IllegalArgumentException("negative id in map output (shuffle " + shuffleId
-                    + ", map " + mapId + ", attempt " + attempt + ")");
+            throw new IllegalArgumentException("negative id in map output (shuffle " + shuffleId + ", map " + mapId
+                    + ", attempt " + attempt + ")");
         }
     }
 

@@ -31,8 +31,8 @@ public final class MapStatus {
         this.lengths = requireNonNull(lengths, "lengths is null").clone();
         this.checksums = requireNonNull(checksums, "checksums is null").clone();
         if (lengths.length != checksums.length) {
-            throw new IllegalArgumentException("lengths (" + lengths.length + ") and checksums ("
-                    + checksums.length + ") differ in size");
+            throw new IllegalArgumentException(
+                    "lengths (" + lengths.length + ") and checksums (" + checksums.length + ") differ in size");
         }
         for (int i = 0; i < lengths.length; i++) {
             if (lengths[i] < 0) {
@@ -126,15 +126,18 @@ public final class MapStatus {
 
     private void checkReduceId(int reduceId) {
         if (reduceId < 0 || reduceId >= lengths.length) {
-            throw new IllegalArgumentException("reduce partition " + reduceId + " is out of range [0, "
-                    + lengths.length + ")");
+            throw new IllegalArgumentException(
+                    "reduce partition " + reduceId + " is out of range [0, " + lengths.length + ")");
         }
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MapStatus other && id.equals(other.id) && location.equals(other.location)
-                && Arrays.equals(lengths, other.lengths) && Arrays.equals(checksums, other.checksums);
+        return o instanceof MapStatus other
+                && id.equals(other.id)
+                && location.equals(other.location)
+                && Arrays.equals(lengths, other.lengths)
+                && Arrays.equals(checksums, other.checksums);
     }
 
     @Override
@@ -144,7 +147,7 @@ public final class MapStatus {
 
     @Override
     public String toString() {
-        return "MapStatus[" + id + " at " + location + ", " + lengths.length + " partitions, "
-                + totalBytes() + " bytes]";
+        return "MapStatus[" + id + " at " + location + ", " + lengths.length + " partitions, " + totalBytes()
+                + " bytes]";
     }
 }

@@ -41,7 +41,10 @@ public record RecordHandle(long lsn) implements Comparable<RecordHandle> {
     }
 
     public byte[] toBytes() {
-        return ByteBuffer.allocate(SERIALIZED_SIZE).put(FORMAT_VERSION).putLong(lsn).array();
+        return ByteBuffer.allocate(SERIALIZED_SIZE)
+                .put(FORMAT_VERSION)
+                .putLong(lsn)
+                .array();
     }
 
     /**
@@ -51,8 +54,8 @@ public record RecordHandle(long lsn) implements Comparable<RecordHandle> {
      */
     public static RecordHandle fromBytes(byte[] bytes) {
         if (bytes == null || bytes.length != SERIALIZED_SIZE) {
-            throw new IllegalArgumentException("a serialised record handle has " + SERIALIZED_SIZE
-                    + " bytes, got " + (bytes == null ? "null" : bytes.length));
+            throw new IllegalArgumentException("a serialised record handle has " + SERIALIZED_SIZE + " bytes, got "
+                    + (bytes == null ? "null" : bytes.length));
         }
         if (bytes[0] != FORMAT_VERSION) {
             throw new IllegalArgumentException("unknown record handle format version " + bytes[0]);

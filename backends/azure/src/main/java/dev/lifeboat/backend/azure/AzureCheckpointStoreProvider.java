@@ -26,8 +26,8 @@ import java.util.Set;
  * {@code docs/backends/azure.md}.
  */
 public final class AzureCheckpointStoreProvider implements CheckpointStoreProvider, SupportsFaultInjection {
-    private static final Set<Capability> CAPABILITIES = Set.of(Capability.CHECKPOINT_CROSS_PROCESS,
-            Capability.CHECKPOINT_EPOCH_FENCING);
+    private static final Set<Capability> CAPABILITIES =
+            Set.of(Capability.CHECKPOINT_CROSS_PROCESS, Capability.CHECKPOINT_EPOCH_FENCING);
     private static final List<OptionSpec> OPTIONS = Providers.options(List.of());
 
     @Override

@@ -29,13 +29,19 @@ import java.util.Set;
 public final class AzureLeaderElectionProvider implements LeaderElectionProvider, SupportsFaultInjection {
     public static final String LEASE_DURATION = "lease-duration";
     public static final String RENEW_INTERVAL = "renew-interval";
-    private static final Set<Capability> CAPABILITIES = Set.of(Capability.ELECTION_CROSS_PROCESS,
-            Capability.ELECTION_DURABLE_EPOCH);
+    private static final Set<Capability> CAPABILITIES =
+            Set.of(Capability.ELECTION_CROSS_PROCESS, Capability.ELECTION_DURABLE_EPOCH);
     private static final List<OptionSpec> OPTIONS = Providers.options(List.of(
-            OptionSpec.of(LEASE_DURATION, "15s", "the blob lease a leader holds and renews (15s to 60s, whole"
-                    + " seconds); a crashed leader is replaced after it"),
-            OptionSpec.of(RENEW_INTERVAL, "3s", "how often the leader renews and followers try to acquire (at most"
-                    + " a third of lease-duration)")));
+            OptionSpec.of(
+                    LEASE_DURATION,
+                    "15s",
+                    "the blob lease a leader holds and renews (15s to 60s, whole"
+                            + " seconds); a crashed leader is replaced after it"),
+            OptionSpec.of(
+                    RENEW_INTERVAL,
+                    "3s",
+                    "how often the leader renews and followers try to acquire (at most"
+                            + " a third of lease-duration)")));
 
     @Override
     public String scheme() {
@@ -63,8 +69,11 @@ public final class AzureLeaderElectionProvider implements LeaderElectionProvider
             o.error(LEASE_DURATION, o.raw(LEASE_DURATION).orElse(""), "must be whole seconds");
         }
         if (renew.multipliedBy(3).compareTo(lease) > 0) {
-            o.error(RENEW_INTERVAL, o.raw(RENEW_INTERVAL).orElse(""), "must be at most a third of " + LEASE_DURATION
-                    + " = " + o.raw(LEASE_DURATION).orElse("15s"));
+            o.error(
+                    RENEW_INTERVAL,
+                    o.raw(RENEW_INTERVAL).orElse(""),
+                    "must be at most a third of " + LEASE_DURATION + " = "
+                            + o.raw(LEASE_DURATION).orElse("15s"));
         }
         o.validate();
         return new AzureLeaderElection(Blobs.open(settings), uri.toString(), lease, renew, CAPABILITIES);

@@ -2,17 +2,17 @@ package dev.lifeboat.backend.azure;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.lifeboat.backend.azure.internal.AzureShuffleBlockStore;
 import dev.lifeboat.backend.azure.internal.AzureSettings;
+import dev.lifeboat.backend.azure.internal.AzureShuffleBlockStore;
 import dev.lifeboat.backend.azure.internal.AzureStorageFaults;
 import dev.lifeboat.backend.azure.internal.Blobs;
 import dev.lifeboat.backend.azure.internal.Providers;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.OptionSpec;
-import dev.lifeboat.spi.shuffle.ShuffleBlockStore;
-import dev.lifeboat.spi.shuffle.ShuffleBlockStoreProvider;
 import dev.lifeboat.spi.fault.StorageFaults;
 import dev.lifeboat.spi.fault.SupportsFaultInjection;
+import dev.lifeboat.spi.shuffle.ShuffleBlockStore;
+import dev.lifeboat.spi.shuffle.ShuffleBlockStoreProvider;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;

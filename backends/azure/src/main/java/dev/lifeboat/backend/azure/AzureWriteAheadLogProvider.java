@@ -38,8 +38,12 @@ public final class AzureWriteAheadLogProvider implements WriteAheadLogProvider, 
      * {@code WAL_SINGLE_WRITER} in its "fences the first" form: a second writer is not refused
      * while the first is open; it takes over and the first fails at its next append.
      */
-    private static final Set<Capability> CAPABILITIES = Set.of(Capability.WAL_DURABLE_SYNC,
-            Capability.WAL_SURVIVES_PROCESS_CRASH, Capability.WAL_SINGLE_WRITER, Capability.WAL_CROSS_PROCESS_READERS);
+    private static final Set<Capability> CAPABILITIES = Set.of(
+            Capability.WAL_DURABLE_SYNC,
+            Capability.WAL_SURVIVES_PROCESS_CRASH,
+            Capability.WAL_SINGLE_WRITER,
+            Capability.WAL_CROSS_PROCESS_READERS);
+
     private static final List<OptionSpec> OPTIONS;
 
     static {

@@ -16,8 +16,8 @@ class AzureOptionsTest {
 
     @Test
     void uriNamesAccountContainerAndPrefix() {
-        AzureSettings s = AzureSettings.from(URI.create("azblob://myaccount/my-container/apps/stream/"),
-                Map.of("account-key", SECRET));
+        AzureSettings s = AzureSettings.from(
+                URI.create("azblob://myaccount/my-container/apps/stream/"), Map.of("account-key", SECRET));
         assertThat(s.account()).isEqualTo("myaccount");
         assertThat(s.container()).isEqualTo("my-container");
         assertThat(s.prefix()).isEqualTo("apps/stream/");
@@ -27,29 +27,45 @@ class AzureOptionsTest {
 
     @Test
     void badUrisAreRejectedNamingThem() {
-        for (String bad : new String[] {"azblob://My_Account/c0ntainer/x", "azblob://account/UPPER/x",
-                "azblob://account/", "azblob://account/ok-container/a/../b"}) {
+        for (String bad : new String[] {
+            "azblob://My_Account/c0ntainer/x",
+            "azblob://account/UPPER/x",
+            "azblob://account/",
+            "azblob://account/ok-container/a/../b"
+        }) {
             assertThatThrownBy(() -> AzureSettings.from(URI.create(bad), Map.of()))
-                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad);
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(bad);
         }
     }
 
     @Test
     void everyBadOptionIsReportedAtOnce() {
-        Throwable t = catchThrowable(() -> AzureSettings.from(URI.create("azblob://account/container/p"),
+        Throwable t = catchThrowable(() -> AzureSettings.from(
+                URI.create("azblob://account/container/p"),
                 Map.of("call-timeout", "soon", "max-attempts", "0", "endpoint", "ftp://host")));
-        assertThat(t).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("call-timeout")
-                .hasMessageContaining("max-attempts").hasMessageContaining("endpoint");
+        assertThat(t)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("call-timeout")
+                .hasMessageContaining("max-attempts")
+                .hasMessageContaining("endpoint");
     }
 
     @Test
     void credentialsNeverAppearInMessagesOrToString() {
-        AzureSettings s = AzureSettings.from(URI.create("azblob://account/container/p"), Map.of("sas-token",
-                "?sv=2024&sig=" + SECRET));
+        AzureSettings s = AzureSettings.from(
+                URI.create("azblob://account/container/p"), Map.of("sas-token", "?sv=2024&sig=" + SECRET));
         assertThat(s.toString()).doesNotContain(SECRET);
-        Throwable t = catchThrowable(() -> AzureSettings.from(URI.create("azblob://account/container/p"),
-                Map.of("account-key", SECRET, "sas-token", "sig=" + SECRET,
-                        "connection-string", "AccountKey=" + SECRET)));
+        Throwable t = catchThrowable(() -> AzureSettings.from(
+                URI.create("azblob://account/container/p"),
+                Map.of(
+                        "account-key",
+                        SECRET,
+                        "sas-token",
+                        "sig=" + SECRET,
+                        "connection-string",
+                        "AccountKey=" + SECRET)));
         assertThat(t).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most one");
         assertThat(t.getMessage()).doesNotContain(SECRET);
     }
@@ -59,7 +75,8 @@ class AzureOptionsTest {
         AzureSettings s = AzureSettings.from(URI.create("azblob://account/container/p"), Map.of());
         assertThat(s.credentials()).isInstanceOf(AzureSettings.Credentials.DefaultChain.class);
         assertThat(AzureSettings.from(URI.create("azblob://account/container/p"), Map.of("account-key", SECRET))
-                .credentials()).isInstanceOf(AzureSettings.Credentials.AccountKey.class);
+                        .credentials())
+                .isInstanceOf(AzureSettings.Credentials.AccountKey.class);
     }
 
     @Test
@@ -73,8 +90,9 @@ class AzureOptionsTest {
 
     @Test
     void leaseDurationOutsideTheServicesRangeIsRejected() {
-        assertThatThrownBy(() -> new AzureLeaderElectionProvider().open(URI.create("azblob://account/container/g"),
-                Map.of("lease-duration", "5s"))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new AzureLeaderElectionProvider()
+                        .open(URI.create("azblob://account/container/g"), Map.of("lease-duration", "5s")))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("lease-duration");
     }
 }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AzureRequestCostTest {
     @RegisterExtension
     static final Azurite AZURITE = new Azurite();
+
     private static CountingProxy proxy;
 
     @BeforeAll
@@ -65,8 +66,10 @@ class AzureRequestCostTest {
                 }
                 w.commit();
             }
-            assertThat(proxy.seen()).as("requests of a 5-part checkpoint commit").hasSize(6).allMatch(
-                    AzureRequestCostTest::isPut);
+            assertThat(proxy.seen())
+                    .as("requests of a 5-part checkpoint commit")
+                    .hasSize(6)
+                    .allMatch(AzureRequestCostTest::isPut);
         }
     }
 
@@ -82,8 +85,10 @@ class AzureRequestCostTest {
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
         }
         long appends = proxy.count(s -> s.query() != null && s.query().contains("comp=appendblock"));
-        assertThat(appends).as("Append Block requests for %d records appended at once", records)
-                .isPositive().isLessThan(records / 20);
+        assertThat(appends)
+                .as("Append Block requests for %d records appended at once", records)
+                .isPositive()
+                .isLessThan(records / 20);
     }
 
     @Test
@@ -92,16 +97,20 @@ class AzureRequestCostTest {
         try (CheckpointStore store = Lifeboat.openCheckpointStore(root, options())) {
             // The manifest PUT lands, but its answer is a 500: the SDK retries, is refused by the
             // first PUT's success (409), and the store reads the manifest back: it is its own.
-            proxy.failAfter(s -> s.path().contains("/checkpoints/manifests/") && s.method().equals("PUT")
+            proxy.failAfter(s -> s.path().contains("/checkpoints/manifests/")
+                    && s.method().equals("PUT")
                     && proxy.count(x -> x.path().equals(s.path())) == 1);
             CheckpointInfo info;
             try (CheckpointWriter w = store.begin(CheckpointId.of("commits/7"))) {
                 w.writePart("p", new byte[] {1, 2, 3});
                 info = w.commit();
             }
-            assertThat(store.open(CheckpointId.of("commits/7")).orElseThrow().info()).isEqualTo(info);
-            assertThat(proxy.count(s -> s.path().contains("/checkpoints/manifests/") && s.method().equals("PUT")))
-                    .as("manifest PUTs: the lost one and the SDK's retry").isEqualTo(2);
+            assertThat(store.open(CheckpointId.of("commits/7")).orElseThrow().info())
+                    .isEqualTo(info);
+            assertThat(proxy.count(s -> s.path().contains("/checkpoints/manifests/")
+                            && s.method().equals("PUT")))
+                    .as("manifest PUTs: the lost one and the SDK's retry")
+                    .isEqualTo(2);
         }
     }
 
@@ -113,18 +122,22 @@ class AzureRequestCostTest {
             // The next Append Block lands but its answer is lost: the retry fails the append-position
             // condition, and the store finds its own bytes at that position.
             proxy.reset();
-            proxy.failAfter(s -> s.query() != null && s.query().contains("comp=appendblock")
+            proxy.failAfter(s -> s.query() != null
+                    && s.query().contains("comp=appendblock")
                     && proxy.count(x -> x.query() != null && x.query().contains("comp=appendblock")) == 1);
             wal.write(ByteBuffer.wrap(new byte[] {1}), 1);
             wal.write(ByteBuffer.wrap(new byte[] {2}), 2);
             assertThat(proxy.count(s -> s.query() != null && s.query().contains("comp=appendblock")))
-                    .as("Append Blocks: the lost one, the SDK's refused retry, the next record").isEqualTo(3);
+                    .as("Append Blocks: the lost one, the SDK's refused retry, the next record")
+                    .isEqualTo(3);
         }
         proxy.reset();
         try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, options())) {
             assertThat(wal.recovery().nextLsn()).isEqualTo(3);
             for (int i = 0; i < 3; i++) {
-                assertThat(wal.read(dev.lifeboat.spi.wal.RecordHandle.of(i)).orElseThrow().bytes())
+                assertThat(wal.read(dev.lifeboat.spi.wal.RecordHandle.of(i))
+                                .orElseThrow()
+                                .bytes())
                         .containsExactly((byte) i);
             }
         }
@@ -139,8 +152,10 @@ class AzureRequestCostTest {
                 w.writePart("p", new byte[] {9});
                 w.commit();
             }
-            assertThat(store.open(CheckpointId.of("a/1")).orElseThrow().readPart("p")).containsExactly(9);
-            assertThat(proxy.count(AzureRequestCostTest::isPut)).as("PUTs: each of the two refused once, then retried")
+            assertThat(store.open(CheckpointId.of("a/1")).orElseThrow().readPart("p"))
+                    .containsExactly(9);
+            assertThat(proxy.count(AzureRequestCostTest::isPut))
+                    .as("PUTs: each of the two refused once, then retried")
                     .isEqualTo(4);
         }
     }

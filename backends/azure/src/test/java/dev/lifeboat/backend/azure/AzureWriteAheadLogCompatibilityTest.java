@@ -50,7 +50,8 @@ class AzureWriteAheadLogCompatibilityTest extends WriteAheadLogContract {
             first.write(ByteBuffer.wrap(record(0)), TS);
             try (WriteAheadLog second = openLog(root, Map.of())) {
                 Throwable t = catchThrowable(() -> first.write(ByteBuffer.wrap(record(1)), TS + 1));
-                assertThat(t).as("the first writer's append after a second writer opened")
+                assertThat(t)
+                        .as("the first writer's append after a second writer opened")
                         .isInstanceOfAny(FencedException.class, ConcurrentWriterException.class);
                 assertThat(second.write(ByteBuffer.wrap(record(2)), TS + 2)).isEqualTo(RecordHandle.of(1));
             }

@@ -33,7 +33,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class Azurite implements BeforeAllCallback, AfterAllCallback {
     static final String ACCOUNT = "devstoreaccount1";
     /** Azurite's published development key (not a secret; the same on every installation). */
-    static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    static final String KEY =
+            "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
     static final String CONTAINER = "lifeboat-test";
     private static final Pattern LISTENING = Pattern.compile("listens on http://127\\.0\\.0\\.1:(\\d+)");
     private static final long START_TIMEOUT_SECONDS = 60;
@@ -54,41 +56,55 @@ public final class Azurite implements BeforeAllCallback, AfterAllCallback {
 
     /** Starts the emulator and creates the test container. */
     public void start() throws IOException, InterruptedException {
-        Path dir = Path.of(System.getProperty("lifeboat.azurite.dir", "target/azurite")).toAbsolutePath();
+        Path dir = Path.of(System.getProperty("lifeboat.azurite.dir", "target/azurite"))
+                .toAbsolutePath();
         Path main = dir.resolve("node_modules/azurite/dist/src/blob/main.js");
         if (!Files.exists(main)) {
             throw new IllegalStateException("Azurite is not installed at " + main + ": the build installs it in"
                     + " process-test-resources (./mvnw -pl backends/azure verify), which needs node and npm on PATH");
         }
         Path workspace = Files.createDirectories(dir.resolve("workspace"));
-        ProcessBuilder pb = new ProcessBuilder(node(), main.toString(), "--blobHost", "127.0.0.1", "--blobPort", "0",
-                "--inMemoryPersistence", "--disableTelemetry", "--silent")
-                .directory(workspace.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(
+                        node(),
+                        main.toString(),
+                        "--blobHost",
+                        "127.0.0.1",
+                        "--blobPort",
+                        "0",
+                        "--inMemoryPersistence",
+                        "--disableTelemetry",
+                        "--silent")
+                .directory(workspace.toFile())
+                .redirectErrorStream(true);
         try {
             process = pb.start();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start Azurite: Node.js ('" + node() + "') is not on PATH."
-                    + " The tests of backends/azure need Node.js 20 or newer", e);
+            throw new IllegalStateException(
+                    "cannot start Azurite: Node.js ('" + node() + "') is not on PATH."
+                            + " The tests of backends/azure need Node.js 20 or newer",
+                    e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "azurite-stop"));
         BlockingQueue<Integer> ports = new ArrayBlockingQueue<>(1);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (output.length() < 64 * 1024) {
-                        output.append(line).append('\n');
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader in = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = in.readLine()) != null) {
+                            if (output.length() < 64 * 1024) {
+                                output.append(line).append('\n');
+                            }
+                            Matcher m = LISTENING.matcher(line);
+                            if (m.find()) {
+                                ports.offer(Integer.parseInt(m.group(1)));
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the process ended
                     }
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                        ports.offer(Integer.parseInt(m.group(1)));
-                    }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }, "azurite-output");
+                },
+                "azurite-output");
         reader.setDaemon(true);
         reader.start();
         Integer p = null;
@@ -147,7 +163,9 @@ public final class Azurite implements BeforeAllCallback, AfterAllCallback {
 
     /** An SDK client for setup and inspection. */
     public BlobServiceClient serviceClient() {
-        return new BlobServiceClientBuilder().connectionString(connectionString()).buildClient();
+        return new BlobServiceClientBuilder()
+                .connectionString(connectionString())
+                .buildClient();
     }
 
     public BlobContainerClient container() {
@@ -180,7 +198,10 @@ public final class Azurite implements BeforeAllCallback, AfterAllCallback {
 
     /** For tests that list what the container holds. */
     public List<String> blobNames(String prefix) {
-        return container().listBlobs(new com.azure.storage.blob.models.ListBlobsOptions().setPrefix(prefix), null)
-                .stream().map(b -> b.getName()).toList();
+        return container()
+                .listBlobs(new com.azure.storage.blob.models.ListBlobsOptions().setPrefix(prefix), null)
+                .stream()
+                .map(b -> b.getName())
+                .toList();
     }
 }

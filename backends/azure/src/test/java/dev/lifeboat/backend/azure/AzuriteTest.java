@@ -28,9 +28,13 @@ class AzuriteTest {
         BlobParallelUploadOptions create = new BlobParallelUploadOptions(BinaryData.fromString("first"))
                 .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*"));
         blob.uploadWithResponse(create, null, null);
-        BlobStorageException e = catchThrowableOfType(BlobStorageException.class,
-                () -> blob.uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromString("second"))
-                        .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")), null, null));
+        BlobStorageException e = catchThrowableOfType(
+                BlobStorageException.class,
+                () -> blob.uploadWithResponse(
+                        new BlobParallelUploadOptions(BinaryData.fromString("second"))
+                                .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")),
+                        null,
+                        null));
         assertThat(e.getStatusCode()).isEqualTo(409);
         assertThat(e.getErrorCode()).isEqualTo(BlobErrorCode.BLOB_ALREADY_EXISTS);
         assertThat(blob.downloadContent().toString()).isEqualTo("first");

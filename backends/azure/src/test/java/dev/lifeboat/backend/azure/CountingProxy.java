@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
 /**
@@ -27,22 +27,31 @@ import java.util.function.Predicate;
  */
 final class CountingProxy implements AutoCloseable {
     /** What to do to a request. */
-    enum Fault { NONE, FAIL_BEFORE, FAIL_AFTER }
+    enum Fault {
+        NONE,
+        FAIL_BEFORE,
+        FAIL_AFTER
+    }
 
     /** One request as seen. */
     record Seen(String method, String path, String query) {
         String op() {
-            return method + (query == null ? "" : " " + query.replaceAll("(^|&)(timeout|sv|se|sp|sr|sig)=[^&]*", "")
-                    .replaceAll("^&+|&+$", ""));
+            return method
+                    + (query == null
+                            ? ""
+                            : " "
+                                    + query.replaceAll("(^|&)(timeout|sv|se|sp|sr|sig)=[^&]*", "")
+                                            .replaceAll("^&+|&+$", ""));
         }
     }
 
-    private static final Set<String> RESTRICTED = Set.of("host", "connection", "content-length", "expect", "upgrade",
-            "transfer-encoding", "keep-alive");
+    private static final Set<String> RESTRICTED =
+            Set.of("host", "connection", "content-length", "expect", "upgrade", "transfer-encoding", "keep-alive");
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI target;
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private volatile Predicate<Seen> failBefore = s -> false;
@@ -93,11 +102,15 @@ final class CountingProxy implements AutoCloseable {
                 ex.sendResponseHeaders(503, -1);
                 return;
             }
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target.getScheme() + "://" + target.getRawAuthority()
-                    + u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery())))
+            HttpRequest.Builder b = HttpRequest.newBuilder(
+                            URI.create(target.getScheme() + "://" + target.getRawAuthority() + u.getRawPath()
+                                    + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery())))
                     .timeout(Duration.ofSeconds(60))
-                    .method(s.method(), body.length == 0 && !s.method().equals("PUT")
-                            ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                    .method(
+                            s.method(),
+                            body.length == 0 && !s.method().equals("PUT")
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofByteArray(body));
             ex.getRequestHeaders().forEach((k, values) -> {
                 if (!RESTRICTED.contains(k.toLowerCase(Locale.ROOT))) {
                     values.forEach(v -> b.header(k, v));
@@ -123,7 +136,9 @@ final class CountingProxy implements AutoCloseable {
             });
             boolean head = s.method().equals("HEAD");
             if (head) {
-                r.headers().firstValue("content-length").ifPresent(v -> ex.getResponseHeaders().set("Content-Length", v));
+                r.headers()
+                        .firstValue("content-length")
+                        .ifPresent(v -> ex.getResponseHeaders().set("Content-Length", v));
             }
             ex.sendResponseHeaders(r.statusCode(), head || out.length == 0 ? -1 : out.length);
             if (!head && out.length > 0) {

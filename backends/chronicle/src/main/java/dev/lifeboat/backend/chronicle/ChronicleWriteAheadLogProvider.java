@@ -124,8 +124,8 @@ public final class ChronicleWriteAheadLogProvider implements WriteAheadLogProvid
     static WriteAheadLog open(ChronicleWalSettings settings) throws IOException {
         ChronicleLogStorage storage = ChronicleLogStorage.openWriter(settings);
         try {
-            return new GroupCommitWriteAheadLog(storage, settings.wal(), CAPABILITIES,
-                    settings.directory().toString());
+            return new GroupCommitWriteAheadLog(
+                    storage, settings.wal(), CAPABILITIES, settings.directory().toString());
         } catch (RuntimeException | Error e) {
             try {
                 storage.close();

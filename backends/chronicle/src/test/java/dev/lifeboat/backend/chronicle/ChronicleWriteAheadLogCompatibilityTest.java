@@ -51,7 +51,8 @@ class ChronicleWriteAheadLogCompatibilityTest extends WriteAheadLogContract {
 
     @Override
     protected URI newRoot() {
-        return URI.create("chronicle://" + dir.resolve(UUID.randomUUID().toString()).toAbsolutePath());
+        return URI.create(
+                "chronicle://" + dir.resolve(UUID.randomUUID().toString()).toAbsolutePath());
     }
 
     /**
@@ -80,7 +81,8 @@ class ChronicleWriteAheadLogCompatibilityTest extends WriteAheadLogContract {
         int cuts = 0;
         for (int k : offsets) {
             try (WriteAheadLog wal = openLog(root, opts)) {
-                assertThat(wal.recovery().tornTail()).as("reopening after the torn tail before cut %d was cut off", k)
+                assertThat(wal.recovery().tornTail())
+                        .as("reopening after the torn tail before cut %d was cut off", k)
                         .isEmpty();
                 assertRecords(wal, 0, earlier);
                 assertThat(wal.write(ByteBuffer.wrap(last), TS + 3)).isEqualTo(RecordHandle.of(earlier.size()));
@@ -95,9 +97,12 @@ class ChronicleWriteAheadLogCompatibilityTest extends WriteAheadLogContract {
                 assertTorn(reader.recovery(), segment, start, cut);
                 assertRecords(reader, 0, earlier);
             }
-            assertThat(faults.list(StoredKind.WAL_SEGMENT)).as("a reader changes nothing in storage")
+            assertThat(faults.list(StoredKind.WAL_SEGMENT))
+                    .as("a reader changes nothing in storage")
                     .isEqualTo(damaged);
-            assertThat(around(segment, start)).as("a reader changes no byte near the torn tail").isEqualTo(bytes);
+            assertThat(around(segment, start))
+                    .as("a reader changes no byte near the torn tail")
+                    .isEqualTo(bytes);
             try (WriteAheadLog wal = openLog(root, opts)) {
                 assertTorn(wal.recovery(), segment, start, cut);
                 assertThat(wal.recovery().nextLsn()).isEqualTo(earlier.size());
@@ -136,10 +141,15 @@ class ChronicleWriteAheadLogCompatibilityTest extends WriteAheadLogContract {
 
     private static void assertTorn(RecoveryReport report, StoredObject segment, long start, long cut) {
         Optional<RecoveryReport.TornTail> torn = report.tornTail();
-        assertThat(torn).as("the torn tail of a log cut at %d of %s", cut, segment.name()).isPresent();
+        assertThat(torn)
+                .as("the torn tail of a log cut at %d of %s", cut, segment.name())
+                .isPresent();
         assertThat(torn.get().segment()).isEqualTo(segment.name());
-        assertThat(torn.get().offset()).as("the torn tail starts at the torn excerpt's header").isEqualTo(start);
-        assertThat(torn.get().offset() + torn.get().discardedBytes()).as("the torn tail reaches past the cut")
+        assertThat(torn.get().offset())
+                .as("the torn tail starts at the torn excerpt's header")
+                .isEqualTo(start);
+        assertThat(torn.get().offset() + torn.get().discardedBytes())
+                .as("the torn tail reaches past the cut")
                 .isGreaterThanOrEqualTo(cut);
     }
 

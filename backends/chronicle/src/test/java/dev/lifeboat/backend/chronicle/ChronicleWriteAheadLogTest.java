@@ -49,8 +49,18 @@ class ChronicleWriteAheadLogTest {
         int cycles = 2000;
         Path dir = tmp.resolve("many");
         AtomicLong clock = new AtomicLong(TS);
-        ChronicleWalSettings settings = settings(dir, Map.of("roll-cycle", "test-secondly",
-                "max-record-bytes", "64KiB", "block-size", "4MiB", "durability", "flush")).withWallClock(clock::get);
+        ChronicleWalSettings settings = settings(
+                        dir,
+                        Map.of(
+                                "roll-cycle",
+                                "test-secondly",
+                                "max-record-bytes",
+                                "64KiB",
+                                "block-size",
+                                "4MiB",
+                                "durability",
+                                "flush"))
+                .withWallClock(clock::get);
         try (WriteAheadLog wal = ChronicleWriteAheadLogProvider.open(settings)) {
             for (int i = 0; i < cycles; i++) {
                 assertThat(wal.write(ByteBuffer.wrap(payload(i)), TS + i)).isEqualTo(RecordHandle.of(i));
@@ -118,7 +128,8 @@ class ChronicleWriteAheadLogTest {
             wal.sync();
             assertThat(wal.write(ByteBuffer.wrap(payload(300)), TS + 300)).isEqualTo(RecordHandle.of(300));
             wal.sync();
-            assertThat(countFrom(wal, 0)).isEqualTo(301 - wal.first().orElseThrow().lsn());
+            assertThat(countFrom(wal, 0))
+                    .isEqualTo(301 - wal.first().orElseThrow().lsn());
         }
     }
 
@@ -126,7 +137,8 @@ class ChronicleWriteAheadLogTest {
     void aCycleFileWhoseCreationWasCutShortIsRemovedByTheNextWriter() throws IOException {
         Path dir = tmp.resolve("half-created");
         AtomicLong clock = new AtomicLong(TS);
-        ChronicleWalSettings settings = settings(dir, Map.of("roll-cycle", "test-secondly")).withWallClock(clock::get);
+        ChronicleWalSettings settings =
+                settings(dir, Map.of("roll-cycle", "test-secondly")).withWallClock(clock::get);
         try (WriteAheadLog wal = ChronicleWriteAheadLogProvider.open(settings)) {
             wal.write(ByteBuffer.wrap(payload(0)), TS);
         }
@@ -134,8 +146,8 @@ class ChronicleWriteAheadLogTest {
         // The next second's file as a writer killed while creating it leaves it: zeros, no header.
         String name = only.getFileName().toString();
         Path next = only.resolveSibling(nextSecond(name));
-        try (var ch = java.nio.channels.FileChannel.open(next, java.nio.file.StandardOpenOption.CREATE_NEW,
-                java.nio.file.StandardOpenOption.WRITE)) {
+        try (var ch = java.nio.channels.FileChannel.open(
+                next, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.allocate(1 << 16));
         }
         clock.addAndGet(5000);
@@ -162,8 +174,8 @@ class ChronicleWriteAheadLogTest {
             }
         }
         Process child = java(true, HaltInMidAppend.class, dir.toString());
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             assertThat(readLineStartingWith(out, "WRITING")).isEqualTo("WRITING");
             assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
         } finally {
@@ -171,7 +183,9 @@ class ChronicleWriteAheadLogTest {
         }
         long torn;
         try (WriteAheadLogReader reader = provider.openReader(uri(dir), Map.of())) {
-            assertThat(reader.recovery().tornTail()).as("a reader sees the unfinished excerpt's bytes").isPresent();
+            assertThat(reader.recovery().tornTail())
+                    .as("a reader sees the unfinished excerpt's bytes")
+                    .isPresent();
             assertThat(countFrom(reader, 0)).isEqualTo(3);
         }
         try (WriteAheadLog wal = provider.open(uri(dir), Map.of())) {
@@ -194,7 +208,8 @@ class ChronicleWriteAheadLogTest {
 
         public static void main(String[] args) {
             net.openhft.chronicle.queue.impl.single.SingleChronicleQueue queue =
-                    net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(Path.of(args[0])).build();
+                    net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(Path.of(args[0]))
+                            .build();
             net.openhft.chronicle.queue.ExcerptAppender appender = queue.createAppender();
             net.openhft.chronicle.wire.DocumentContext dc = appender.writingDocument();
             byte[] partial = new byte[BYTES];
@@ -215,7 +230,8 @@ class ChronicleWriteAheadLogTest {
     void aCycleClosedByAWriterThatDiedBeforeTheNextFileExistedIsRolledPast() throws IOException {
         Path dir = tmp.resolve("sealed");
         AtomicLong clock = new AtomicLong(TS);
-        ChronicleWalSettings settings = settings(dir, Map.of("roll-cycle", "test-secondly")).withWallClock(clock::get);
+        ChronicleWalSettings settings =
+                settings(dir, Map.of("roll-cycle", "test-secondly")).withWallClock(clock::get);
         try (WriteAheadLog wal = ChronicleWriteAheadLogProvider.open(settings)) {
             for (int i = 0; i < 3; i++) {
                 wal.write(ByteBuffer.wrap(payload(i)), TS + i);
@@ -253,8 +269,8 @@ class ChronicleWriteAheadLogTest {
 
     @Test
     void blockSizeTooSmallForTheLargestRecordIsRejected() {
-        assertThatThrownBy(() -> provider.open(uri(tmp.resolve("x")), Map.of("block-size", "4MiB",
-                "max-record-bytes", "16MiB")))
+        assertThatThrownBy(() ->
+                        provider.open(uri(tmp.resolve("x")), Map.of("block-size", "4MiB", "max-record-bytes", "16MiB")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'block-size' = '4MiB'")
                 .hasMessageContaining("max-record-bytes");
@@ -263,9 +279,11 @@ class ChronicleWriteAheadLogTest {
     @Test
     void uriMustNameAnAbsoluteLocalDirectory() {
         assertThatThrownBy(() -> provider.open(URI.create("chronicle://host/dir"), Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("host");
         assertThatThrownBy(() -> provider.open(URI.create("chronicle:relative"), Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("absolute");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("absolute");
     }
 
     // ---------------------------------------------------------------- two processes
@@ -277,22 +295,25 @@ class ChronicleWriteAheadLogTest {
             wal.write(ByteBuffer.wrap(payload(0)), TS);
         }
         Process child = java(true, WriterHolder.class, uri(dir).toString());
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             assertThat(readLineStartingWith(out, "OPEN")).isEqualTo("OPEN");
             assertThatThrownBy(() -> provider.open(uri(dir), Map.of()))
                     .isInstanceOf(ConcurrentWriterException.class)
                     .hasMessageContaining(dir.toString())
                     .hasMessageContaining("another process");
             try (WriteAheadLogReader reader = provider.openReader(uri(dir), Map.of())) {
-                assertThat(reader.read(RecordHandle.of(1)).orElseThrow().bytes()).isEqualTo(payload(1));
+                assertThat(reader.read(RecordHandle.of(1)).orElseThrow().bytes())
+                        .isEqualTo(payload(1));
             }
         } finally {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
         }
         try (WriteAheadLog wal = provider.open(uri(dir), Map.of())) {
-            assertThat(wal.recovery().nextLsn()).as("the killed writer's lock died with it").isEqualTo(2);
+            assertThat(wal.recovery().nextLsn())
+                    .as("the killed writer's lock died with it")
+                    .isEqualTo(2);
         }
     }
 
@@ -312,26 +333,34 @@ class ChronicleWriteAheadLogTest {
 
     @Test
     void aJvmWithoutTheFlagsGetsAnErrorNamingThem() throws Exception {
-        Process child = java(false, OpenWithoutFlags.class, uri(tmp.resolve("no-flags")).toString());
+        Process child =
+                java(false, OpenWithoutFlags.class, uri(tmp.resolve("no-flags")).toString());
         String out;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             out = readLineStartingWith(r, "FAILED");
         } finally {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
         }
-        assertThat(out).startsWith("FAILED java.lang.IllegalStateException: ")
-                .contains("lacks " + ChronicleJvm.OPEN_REFLECT + " " + ChronicleJvm.OPEN_NIO + " " + ChronicleJvm.EXPORT_REF)
+        assertThat(out)
+                .startsWith("FAILED java.lang.IllegalStateException: ")
+                .contains("lacks " + ChronicleJvm.OPEN_REFLECT + " " + ChronicleJvm.OPEN_NIO + " "
+                        + ChronicleJvm.EXPORT_REF)
                 .contains(String.join(" ", ChronicleJvm.FLAGS))
                 .doesNotContain("net.openhft");
-        assertThat(Files.exists(tmp.resolve("no-flags"))).as("nothing was created").isFalse();
+        assertThat(Files.exists(tmp.resolve("no-flags")))
+                .as("nothing was created")
+                .isFalse();
     }
 
     /** Opens a log and prints the failure's class and message on one line. */
     public static final class OpenWithoutFlags {
         public static void main(String[] args) {
             try {
-                new ChronicleWriteAheadLogProvider().open(URI.create(args[0]), Map.of()).close();
+                new ChronicleWriteAheadLogProvider()
+                        .open(URI.create(args[0]), Map.of())
+                        .close();
                 System.out.println("OPENED");
             } catch (Throwable t) {
                 System.out.println("FAILED " + t.getClass().getName() + ": " + t.getMessage());
@@ -369,7 +398,9 @@ class ChronicleWriteAheadLogTest {
                 if (expected >= 0) {
                     assertThat(r.handle().lsn()).as("LSNs are dense").isEqualTo(expected);
                 }
-                assertThat(r.bytes()).as("payload of %s", r.handle()).isEqualTo(payload(r.handle().lsn()));
+                assertThat(r.bytes())
+                        .as("payload of %s", r.handle())
+                        .isEqualTo(payload(r.handle().lsn()));
                 expected = r.handle().lsn() + 1;
                 n++;
             }
@@ -379,14 +410,16 @@ class ChronicleWriteAheadLogTest {
 
     private static List<Path> cycleFiles(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".cq4")).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(".cq4"))
+                    .sorted()
+                    .toList();
         }
     }
 
     /** The test-secondly file name ({@code yyyyMMdd-HHmmss'T'.cq4}) one second later. */
     private static String nextSecond(String name) {
-        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                .withZone(java.time.ZoneOffset.UTC);
+        java.time.format.DateTimeFormatter f =
+                java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC);
         java.time.Instant t = f.parse(name.substring(0, 15), java.time.Instant::from);
         return f.format(t.plusSeconds(1)) + "T.cq4";
     }

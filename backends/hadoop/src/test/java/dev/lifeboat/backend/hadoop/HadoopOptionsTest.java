@@ -17,11 +17,16 @@ class HadoopOptionsTest {
 
     @Test
     void everyProviderAcceptsHadoopPrefixedKeysAndConfDir() {
-        for (var provider : java.util.List.of(new HadoopWriteAheadLogProvider(), new HadoopCheckpointStoreProvider(),
-                new HadoopShuffleBlockStoreProvider(), new HadoopFsWriteAheadLogProvider(),
-                new HadoopFsCheckpointStoreProvider(), new HadoopFsShuffleBlockStoreProvider())) {
+        for (var provider : java.util.List.of(
+                new HadoopWriteAheadLogProvider(),
+                new HadoopCheckpointStoreProvider(),
+                new HadoopShuffleBlockStoreProvider(),
+                new HadoopFsWriteAheadLogProvider(),
+                new HadoopFsCheckpointStoreProvider(),
+                new HadoopFsShuffleBlockStoreProvider())) {
             assertThat(provider.options().stream().anyMatch(s -> s.accepts("hadoop.dfs.replication")))
-                    .as("%s accepts hadoop.*", provider.getClass().getSimpleName()).isTrue();
+                    .as("%s accepts hadoop.*", provider.getClass().getSimpleName())
+                    .isTrue();
             assertThat(provider.options().stream().map(OptionSpec::key)).contains("conf-dir");
         }
         assertThat(new HadoopWriteAheadLogProvider().scheme()).isEqualTo("hdfs");
@@ -31,8 +36,16 @@ class HadoopOptionsTest {
     @Test
     void badWalOptionsAreAllNamedAtOnce() {
         URI root = URI.create("hadoop:" + dir.resolve("wal").toUri());
-        assertThatThrownBy(() -> Lifeboat.openWriteAheadLog(root, Map.of("writer-lock.heartbeat-interval", "5s",
-                "writer-lock.takeover-after", "6s", "segment-roll-interval", "soon")).close())
+        assertThatThrownBy(() -> Lifeboat.openWriteAheadLog(
+                                root,
+                                Map.of(
+                                        "writer-lock.heartbeat-interval",
+                                        "5s",
+                                        "writer-lock.takeover-after",
+                                        "6s",
+                                        "segment-roll-interval",
+                                        "soon"))
+                        .close())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("writer-lock.takeover-after")
                 .hasMessageContaining("twice")

@@ -78,23 +78,27 @@ class HdfsDataNodeFaultTest {
         Map<Long, Long> acked = new ConcurrentHashMap<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, options);
-        Thread writer = new Thread(() -> {
-            try {
-                for (long seq = 0; !Thread.currentThread().isInterrupted(); seq++) {
-                    RecordHandle h = wal.write(ByteBuffer.wrap(payload(seq)), seq);
-                    acked.put(h.lsn(), seq);
-                }
-            } catch (IOException | RuntimeException e) {
-                failure.set(e);
-            }
-        }, "dn-fault-writer");
+        Thread writer = new Thread(
+                () -> {
+                    try {
+                        for (long seq = 0; !Thread.currentThread().isInterrupted(); seq++) {
+                            RecordHandle h = wal.write(ByteBuffer.wrap(payload(seq)), seq);
+                            acked.put(h.lsn(), seq);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        failure.set(e);
+                    }
+                },
+                "dn-fault-writer");
         writer.start();
         awaitAcks(acked, failure, 200);
         MiniDFSCluster cluster = hdfs.cluster();
         int victim = dataNodeOfTheOpenSegment(root);
         MiniDFSCluster.DataNodeProperties stopped = cluster.stopDataNode(victim);
         awaitAcks(acked, failure, acked.size() + 300);
-        assertThat(cluster.restartDataNode(stopped, true)).as("datanode restarted").isTrue();
+        assertThat(cluster.restartDataNode(stopped, true))
+                .as("datanode restarted")
+                .isTrue();
         cluster.waitActive();
         awaitAcks(acked, failure, acked.size() + 300);
         writer.interrupt();
@@ -107,7 +111,9 @@ class HdfsDataNodeFaultTest {
         try {
             wal.close();
         } catch (IOException e) {
-            assertThat(failed).as("close fails only after a failed append: %s", e).isNotNull();
+            assertThat(failed)
+                    .as("close fails only after a failed append: %s", e)
+                    .isNotNull();
         }
         try (WriteAheadLog again = Lifeboat.openWriteAheadLog(root, options)) {
             List<LogRecord> records = new ArrayList<>();
@@ -120,9 +126,11 @@ class HdfsDataNodeFaultTest {
             assertThat(acked).as("acknowledged appends").isNotEmpty();
             for (Map.Entry<Long, Long> ack : acked.entrySet()) {
                 long lsn = ack.getKey();
-                assertThat(lsn).as("acknowledged lsn:%d survives (%d records recovered)", lsn, records.size())
+                assertThat(lsn)
+                        .as("acknowledged lsn:%d survives (%d records recovered)", lsn, records.size())
                         .isLessThan(records.size());
-                assertThat(records.get((int) lsn).bytes()).as("payload of acknowledged lsn:%d", lsn)
+                assertThat(records.get((int) lsn).bytes())
+                        .as("payload of acknowledged lsn:%d", lsn)
                         .isEqualTo(payload(ack.getValue()));
             }
         }
@@ -141,12 +149,14 @@ class HdfsDataNodeFaultTest {
         fs.mkdirs(ec);
         fs.setErasureCodingPolicy(ec, "XOR-2-1-1024k");
         URI hdfsUri = URI.create(hdfs.uri() + ec.toString() + "/wal");
-        assertThatThrownBy(() -> Lifeboat.openWriteAheadLog(hdfsUri, options(Map.of())).close())
+        assertThatThrownBy(() ->
+                        Lifeboat.openWriteAheadLog(hdfsUri, options(Map.of())).close())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("hsync")
                 .hasMessageContaining("erasure-coded");
         URI anyUri = URI.create("hadoop:" + hdfs.uri() + ec + "/wal2");
-        assertThatThrownBy(() -> Lifeboat.openWriteAheadLog(anyUri, options(Map.of("durability", "flush"))).close())
+        assertThatThrownBy(() -> Lifeboat.openWriteAheadLog(anyUri, options(Map.of("durability", "flush")))
+                        .close())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("hflush");
         try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(anyUri, options(Map.of("durability", "none")))) {
@@ -175,13 +185,15 @@ class HdfsDataNodeFaultTest {
         DistributedFileSystem fs = hdfs.cluster().getFileSystem();
         FileStatus newest = null;
         for (FileStatus s : fs.listStatus(new Path(root.getPath()))) {
-            if (s.getPath().getName().endsWith(".wal") && (newest == null
-                    || s.getPath().getName().compareTo(newest.getPath().getName()) > 0)) {
+            if (s.getPath().getName().endsWith(".wal")
+                    && (newest == null
+                            || s.getPath().getName().compareTo(newest.getPath().getName()) > 0)) {
                 newest = s;
             }
         }
         assertThat(newest).as("a segment of %s", root).isNotNull();
-        LocatedBlocks blocks = fs.getClient().getLocatedBlocks(newest.getPath().toUri().getPath(), 0);
+        LocatedBlocks blocks =
+                fs.getClient().getLocatedBlocks(newest.getPath().toUri().getPath(), 0);
         DatanodeInfo[] locations = blocks.getLastLocatedBlock().getLocations();
         assertThat(locations).as("pipeline of %s", newest.getPath()).isNotEmpty();
         List<DataNode> nodes = hdfs.cluster().getDataNodes();

@@ -61,10 +61,13 @@ class HdfsWriterTakeoverTest {
             paused.write(record("paused-" + i), i);
         }
         try (WriteAheadLog next = Lifeboat.openWriteAheadLog(root, options("250ms", "1s"))) {
-            assertThat(next.recovery().nextLsn()).as("the new writer sees every record the first one synced")
+            assertThat(next.recovery().nextLsn())
+                    .as("the new writer sees every record the first one synced")
                     .isEqualTo(10);
             Throwable fenced = catchThrowable(() -> paused.write(record("too late"), 10));
-            assertThat(fenced).as("a write of the fenced writer").isInstanceOf(ConcurrentWriterException.class)
+            assertThat(fenced)
+                    .as("a write of the fenced writer")
+                    .isInstanceOf(ConcurrentWriterException.class)
                     .hasMessageContaining("taken over");
             assertThat(next.write(record("next-10"), 10)).isEqualTo(RecordHandle.of(10));
         }
@@ -74,7 +77,11 @@ class HdfsWriterTakeoverTest {
             try (CloseableIterator<LogRecord> it = again.replayAll()) {
                 it.forEachRemaining(r -> records.add(new String(r.bytes(), StandardCharsets.UTF_8)));
             }
-            assertThat(records).hasSize(11).startsWith("paused-0").endsWith("next-10").doesNotContain("too late");
+            assertThat(records)
+                    .hasSize(11)
+                    .startsWith("paused-0")
+                    .endsWith("next-10")
+                    .doesNotContain("too late");
         }
     }
 
@@ -90,7 +97,9 @@ class HdfsWriterTakeoverTest {
                     .hasMessageContaining("writer-lock.takeover-after");
         }
         try (FileSystem fs = FileSystem.newInstance(hdfs.uri(), hdfs.cluster().getConfiguration(0))) {
-            assertThat(fs.exists(new Path(root.getPath(), "writer.lock"))).as("lock left by a closed writer").isFalse();
+            assertThat(fs.exists(new Path(root.getPath(), "writer.lock")))
+                    .as("lock left by a closed writer")
+                    .isFalse();
         }
         try (WriteAheadLog second = Lifeboat.openWriteAheadLog(root, options)) {
             assertThat(second.recovery().nextLsn()).isEqualTo(1);

@@ -47,6 +47,7 @@ class LocalHadoopCheckpointStoreCompatibilityTest extends CheckpointStoreContrac
             assertThat(store.capabilities()).containsExactly(Capability.CHECKPOINT_EPOCH_FENCING);
         }
         assertThat(new HadoopFsCheckpointStoreProvider().capabilities())
-                .as("the generic provider declares nothing: a Hadoop file system in general keeps nothing").isEmpty();
+                .as("the generic provider declares nothing: a Hadoop file system in general keeps nothing")
+                .isEmpty();
     }
 }

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * skipped (the lock file still refuses a second writer, but cannot fence a paused one).
  */
 class LocalHadoopWriteAheadLogCompatibilityTest extends WriteAheadLogContract {
-    static final Set<Capability> LOCAL = Set.of(Capability.WAL_DURABLE_SYNC, Capability.WAL_SURVIVES_PROCESS_CRASH,
-            Capability.WAL_CROSS_PROCESS_READERS);
+    static final Set<Capability> LOCAL = Set.of(
+            Capability.WAL_DURABLE_SYNC, Capability.WAL_SURVIVES_PROCESS_CRASH, Capability.WAL_CROSS_PROCESS_READERS);
 
     @TempDir
     Path dir;
@@ -51,6 +51,7 @@ class LocalHadoopWriteAheadLogCompatibilityTest extends WriteAheadLogContract {
             assertThat(wal.capabilities()).isEqualTo(LOCAL);
         }
         assertThat(new HadoopFsWriteAheadLogProvider().capabilities())
-                .as("the provider ServiceLoader creates promises nothing for an unknown file system").isEmpty();
+                .as("the provider ServiceLoader creates promises nothing for an unknown file system")
+                .isEmpty();
     }
 }

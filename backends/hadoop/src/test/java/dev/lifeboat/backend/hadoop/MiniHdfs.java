@@ -29,7 +29,8 @@ final class MiniHdfs implements AutoCloseable {
         conf.setInt("dfs.replication", replication);
         conf.setInt("dfs.heartbeat.interval", 1);
         conf.setInt("dfs.namenode.heartbeat.recheck-interval", 2000);
-        MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(dataNodes).build();
+        MiniDFSCluster cluster =
+                new MiniDFSCluster.Builder(conf).numDataNodes(dataNodes).build();
         cluster.waitActive();
         return new MiniHdfs(cluster);
     }
@@ -54,8 +55,11 @@ final class MiniHdfs implements AutoCloseable {
      * reached its datanodes.
      */
     Map<String, String> options() {
-        return Map.of("hadoop.dfs.replication", Integer.toString(cluster.getConfiguration(0).getInt("dfs.replication", 1)),
-                "hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "20");
+        return Map.of(
+                "hadoop.dfs.replication",
+                Integer.toString(cluster.getConfiguration(0).getInt("dfs.replication", 1)),
+                "hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms",
+                "20");
     }
 
     @Override

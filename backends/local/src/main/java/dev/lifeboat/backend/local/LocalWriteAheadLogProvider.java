@@ -130,8 +130,11 @@ public final class LocalWriteAheadLogProvider implements WriteAheadLogProvider, 
         Options o = Options.of(scheme(), options, options());
         for (Map.Entry<String, String> e : options.entrySet()) {
             if (options().stream().noneMatch(spec -> spec.accepts(e.getKey()))) {
-                o.error(e.getKey(), e.getValue(), "is not an option of the local write-ahead log; accepted: "
-                        + options().stream().map(OptionSpec::displayKey).collect(Collectors.joining(", ")));
+                o.error(
+                        e.getKey(),
+                        e.getValue(),
+                        "is not an option of the local write-ahead log; accepted: "
+                                + options().stream().map(OptionSpec::displayKey).collect(Collectors.joining(", ")));
             }
         }
         return WalSettings.from(o);

@@ -42,10 +42,20 @@ class LocalCheckpointCrossProcessTest {
         Path go = dir.resolve("go");
         List<Process> children = new ArrayList<>();
         for (int c = 0; c < CHILDREN; c++) {
-            children.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    Child.class.getName(), root.toString(), go.toString(), "child-" + c, Integer.toString(c + 1))
-                    .redirectErrorStream(true).start());
+            children.add(new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Xmx128m",
+                            "-XX:TieredStopAtLevel=1",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            Child.class.getName(),
+                            root.toString(),
+                            go.toString(),
+                            "child-" + c,
+                            Integer.toString(c + 1))
+                    .redirectErrorStream(true)
+                    .start());
         }
         Files.createFile(go);
         Map<String, String> winners = new HashMap<>();
@@ -56,7 +66,9 @@ class LocalCheckpointCrossProcessTest {
             for (String line : out.split("\n")) {
                 if (line.startsWith("WON ")) {
                     String[] w = line.split(" ");
-                    assertThat(winners.put(w[1], w[2])).as("second winner of %s", w[1]).isNull();
+                    assertThat(winners.put(w[1], w[2]))
+                            .as("second winner of %s", w[1])
+                            .isNull();
                 }
             }
         }
@@ -66,8 +78,10 @@ class LocalCheckpointCrossProcessTest {
             assertThat(store.list("race")).hasSize(IDS);
             for (Map.Entry<String, String> w : winners.entrySet()) {
                 Checkpoint c = store.open(CheckpointId.of(w.getKey())).orElseThrow();
-                assertThat(new String(c.readPart("data"), StandardCharsets.UTF_8)).isEqualTo(w.getValue());
-                assertThat(c.info().epoch()).isEqualTo(Long.parseLong(w.getValue().substring("child-".length())) + 1);
+                assertThat(new String(c.readPart("data"), StandardCharsets.UTF_8))
+                        .isEqualTo(w.getValue());
+                assertThat(c.info().epoch())
+                        .isEqualTo(Long.parseLong(w.getValue().substring("child-".length())) + 1);
             }
         }
     }

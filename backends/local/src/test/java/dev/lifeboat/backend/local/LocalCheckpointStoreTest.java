@@ -61,7 +61,8 @@ class LocalCheckpointStoreTest {
         for (String id : ids) {
             commit(store, id, 0, "payload of " + id);
         }
-        assertThat(store.list("")).extracting(CheckpointId::value)
+        assertThat(store.list(""))
+                .extracting(CheckpointId::value)
                 .containsExactly("A", "a", "a/b", "a/b/c", "a/manifest", "x.ckpt", "x.ckpt/y");
         for (String id : ids) {
             assertThat(read(store, id)).isEqualTo("payload of " + id);
@@ -83,10 +84,12 @@ class LocalCheckpointStoreTest {
         for (int n : new int[] {10, 9, 100, 1}) {
             commit(store, "offsets/" + n, 0, "x");
         }
-        assertThat(store.list("offsets")).extracting(CheckpointId::value)
+        assertThat(store.list("offsets"))
+                .extracting(CheckpointId::value)
                 .containsExactly("offsets/1", "offsets/9", "offsets/10", "offsets/100");
         assertThat(store.list("offsets2")).isEmpty();
-        assertThatThrownBy(() -> store.list("../etc")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> store.list("../etc"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("../etc");
     }
 
@@ -246,7 +249,8 @@ class LocalCheckpointStoreTest {
             CheckpointInfo info = w.commit();
             assertThat(info.part("p").orElseThrow().length()).isEqualTo(16L << 20);
         }
-        assertThat(store.open(CheckpointId.of("big")).orElseThrow().readPart("p")).hasSize(16 << 20);
+        assertThat(store.open(CheckpointId.of("big")).orElseThrow().readPart("p"))
+                .hasSize(16 << 20);
     }
 
     @Test
@@ -257,8 +261,10 @@ class LocalCheckpointStoreTest {
         assertThat(parts).extracting(StoredObject::key).containsExactly("dmg/1/data");
         faults.flipByte(parts.get(0), 3);
         Checkpoint c = store.open(CheckpointId.of("dmg/1")).orElseThrow();
-        assertThatThrownBy(() -> c.readPart("data")).isInstanceOf(CorruptDataException.class)
-                .hasMessageContaining("dmg/1").hasMessageContaining("'data'");
+        assertThatThrownBy(() -> c.readPart("data"))
+                .isInstanceOf(CorruptDataException.class)
+                .hasMessageContaining("dmg/1")
+                .hasMessageContaining("'data'");
 
         List<StoredObject> manifests = faults.list(StoredKind.CHECKPOINT_MANIFEST);
         assertThat(manifests).extracting(StoredObject::key).containsExactly("dmg/1");
@@ -274,13 +280,18 @@ class LocalCheckpointStoreTest {
         CheckpointStoreProviderCheck.rejects("file:///dir?x=1", "query");
         CheckpointStoreProviderCheck.rejects("file:///dir#frag", "fragment");
         assertThatThrownBy(() -> Lifeboat.openCheckpointStore(uri, Map.of("lock-timeout", "soon")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lock-timeout");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lock-timeout");
     }
 
     private static final class CheckpointStoreProviderCheck {
         static void rejects(String uri, String problem) {
-            assertThatThrownBy(() -> new LocalCheckpointStoreProvider().open(URI.create(uri), Map.of()).close())
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(uri).hasMessageContaining(problem);
+            assertThatThrownBy(() -> new LocalCheckpointStoreProvider()
+                            .open(URI.create(uri), Map.of())
+                            .close())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(uri)
+                    .hasMessageContaining(problem);
         }
     }
 
@@ -309,7 +320,8 @@ class LocalCheckpointStoreTest {
 
     /** The folder a writer that crashed at {@code startMillis} left behind. */
     private Path abandonedAttempt(long startMillis) throws IOException {
-        String attempt = String.format("%013d", startMillis) + Attempts.newAttemptId().substring(13);
+        String attempt =
+                String.format("%013d", startMillis) + Attempts.newAttemptId().substring(13);
         Path d = dir.resolve("store/attempts").resolve(attempt);
         Files.createDirectories(d.resolve("parts"));
         Files.write(d.resolve("parts/p.part"), bytes("half"));

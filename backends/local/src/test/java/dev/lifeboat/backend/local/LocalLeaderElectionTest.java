@@ -158,12 +158,15 @@ class LocalLeaderElectionTest {
     @Test
     void badParticipantsAndOptionsAreRejected() throws IOException {
         assertThatThrownBy(() -> Lifeboat.openLeaderElection(dir.toUri(), Map.of("poll-interval", "often")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("poll-interval");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("poll-interval");
         assertThatThrownBy(() -> Lifeboat.openLeaderElection(dir.toUri(), Map.of("poll-interval", "0ms")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("poll-interval");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("poll-interval");
         try (LeaderElection e = Lifeboat.openLeaderElection(dir.resolve("g").toUri(), FAST)) {
             e.join("x", new Recorder());
-            assertThatThrownBy(() -> e.join("x", new Recorder())).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> e.join("x", new Recorder()))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("'x'");
             assertThatThrownBy(() -> e.join("a/b", new Recorder())).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> e.join("..", new Recorder())).isInstanceOf(IllegalArgumentException.class);
@@ -173,7 +176,8 @@ class LocalLeaderElectionTest {
     private static Candidate awaitSingleLeader(List<Candidate> candidates) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            List<Candidate> leaders = candidates.stream().filter(Candidate::isLeader).toList();
+            List<Candidate> leaders =
+                    candidates.stream().filter(Candidate::isLeader).toList();
             assertThat(leaders).hasSizeLessThanOrEqualTo(1);
             if (leaders.size() == 1) {
                 Thread.sleep(50); // nobody else may join it meanwhile

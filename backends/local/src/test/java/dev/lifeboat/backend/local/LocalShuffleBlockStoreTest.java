@@ -55,7 +55,9 @@ class LocalShuffleBlockStoreTest {
     @Test
     void blocksAreReadBackAndSkippedPartitionsAreEmpty() throws IOException {
         MapStatus status = write(store, MapOutputId.of(3, 7, 0), 5, "zero", null, "two", null, "four");
-        assertThat(status.location()).isEqualTo(store.location()).isEqualTo(dir.resolve("executor-1").toString());
+        assertThat(status.location())
+                .isEqualTo(store.location())
+                .isEqualTo(dir.resolve("executor-1").toString());
         assertThat(status.length(1)).isZero();
         for (int r = 0; r < 5; r++) {
             assertThat(text(store.readBlock(status, r))).isEqualTo(new String[] {"zero", "", "two", "", "four"}[r]);
@@ -69,9 +71,11 @@ class LocalShuffleBlockStoreTest {
     void partitionsMustBeOpenedInIncreasingOrder() throws IOException {
         try (MapOutputWriter w = store.openMapOutput(MapOutputId.of(0, 0, 0), 3)) {
             w.writePartition(1, bytes("x"));
-            assertThatThrownBy(() -> w.openPartition(1)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> w.openPartition(1))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("1");
-            assertThatThrownBy(() -> w.openPartition(3)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> w.openPartition(3))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("out of range");
         }
         assertThat(Files.list(dir.resolve("executor-1/shuffle-0")).count()).isZero(); // aborted: nothing left
@@ -120,7 +124,8 @@ class LocalShuffleBlockStoreTest {
                 for (Future<MapStatus> f : results) {
                     assertThat(f.get()).isEqualTo(first);
                 }
-                assertThat(text(store.readBlock(first, 0))).isEqualTo("attempt " + first.id().attempt());
+                assertThat(text(store.readBlock(first, 0)))
+                        .isEqualTo("attempt " + first.id().attempt());
             } finally {
                 pool.shutdownNow();
             }
@@ -159,17 +164,22 @@ class LocalShuffleBlockStoreTest {
         MapStatus c = write(store, MapOutputId.of(6, 0, 0), 1, "c");
         store.close();
         deleteTree(dir.resolve("executor-1"));
-        try (ShuffleBlockStore reader = Lifeboat.openShuffleBlockStore(dir.resolve("executor-2").toUri(), Map.of())) {
-            assertThatThrownBy(() -> reader.readBlock(c, 0)).isInstanceOfSatisfying(BlockUnavailableException.class,
-                    e -> assertThat(e.scope()).isEqualTo(LossScope.LOCATION));
+        try (ShuffleBlockStore reader =
+                Lifeboat.openShuffleBlockStore(dir.resolve("executor-2").toUri(), Map.of())) {
+            assertThatThrownBy(() -> reader.readBlock(c, 0))
+                    .isInstanceOfSatisfying(
+                            BlockUnavailableException.class,
+                            e -> assertThat(e.scope()).isEqualTo(LossScope.LOCATION));
         }
     }
 
     @Test
     void anotherStoreReadsBlocksAtThisLocation() throws IOException {
         MapStatus s = write(store, MapOutputId.of(8, 2, 3), 1, "shared");
-        try (ShuffleBlockStore reader = Lifeboat.openShuffleBlockStore(dir.resolve("executor-2").toUri(), Map.of())) {
-            assertThat(text(reader.readBlock(MapStatus.fromBytes(s.toBytes()), 0))).isEqualTo("shared");
+        try (ShuffleBlockStore reader =
+                Lifeboat.openShuffleBlockStore(dir.resolve("executor-2").toUri(), Map.of())) {
+            assertThat(text(reader.readBlock(MapStatus.fromBytes(s.toBytes()), 0)))
+                    .isEqualTo("shared");
         }
     }
 
@@ -192,8 +202,10 @@ class LocalShuffleBlockStoreTest {
     }
 
     private void assertScope(MapStatus status, LossScope scope) {
-        assertThatThrownBy(() -> store.readBlock(status, 0)).isInstanceOfSatisfying(BlockUnavailableException.class,
-                e -> assertThat(e.scope()).isEqualTo(scope));
+        assertThatThrownBy(() -> store.readBlock(status, 0))
+                .isInstanceOfSatisfying(
+                        BlockUnavailableException.class,
+                        e -> assertThat(e.scope()).isEqualTo(scope));
     }
 
     private static MapStatus write(ShuffleBlockStore s, MapOutputId id, int n, String... blocks) throws IOException {
@@ -209,7 +221,8 @@ class LocalShuffleBlockStoreTest {
 
     private static void deleteTree(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted((x, y) -> y.getNameCount() - x.getNameCount()).toList()) {
+            for (Path p :
+                    s.sorted((x, y) -> y.getNameCount() - x.getNameCount()).toList()) {
                 Files.delete(p);
             }
         }

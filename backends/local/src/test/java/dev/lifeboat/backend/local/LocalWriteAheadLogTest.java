@@ -71,7 +71,9 @@ class LocalWriteAheadLogTest {
         long expectedFirst = 0;
         for (Path segment : segments) {
             assertThat(Files.size(segment)).as("size of %s", segment).isLessThanOrEqualTo(4096);
-            assertThat(firstLsn(segment)).as("first LSN in the name of %s", segment).isEqualTo(expectedFirst);
+            assertThat(firstLsn(segment))
+                    .as("first LSN in the name of %s", segment)
+                    .isEqualTo(expectedFirst);
             expectedFirst += Files.size(segment) / (32 + 200);
         }
         assertThat(expectedFirst).isEqualTo(100);
@@ -86,7 +88,8 @@ class LocalWriteAheadLogTest {
             wal.append(ByteBuffer.wrap(big), TS + 1);
             wal.append(ByteBuffer.wrap(payload(2, 100)), TS + 2);
         }
-        assertThat(segmentFiles(dir).stream().map(LocalWriteAheadLogTest::firstLsn)).containsExactly(0L, 1L, 2L);
+        assertThat(segmentFiles(dir).stream().map(LocalWriteAheadLogTest::firstLsn))
+                .containsExactly(0L, 1L, 2L);
         try (WriteAheadLogReader reader = provider.openReader(dir.toUri(), Map.of())) {
             assertThat(reader.read(RecordHandle.of(1)).orElseThrow().bytes()).isEqualTo(big);
             assertThat(bytesOf(readAll(reader))).containsExactly(payload(0, 100), big, payload(2, 100));
@@ -99,10 +102,14 @@ class LocalWriteAheadLogTest {
         write(dir, SMALL, 40, 200);
         StorageFaults faults = provider.faults(dir.toUri(), SMALL);
         List<StoredObject> segments = faults.list(StoredKind.WAL_SEGMENT);
-        assertThat(segments).extracting(StoredObject::name)
-                .containsExactlyElementsOf(segmentFiles(dir).stream().map(Path::toString).collect(Collectors.toList()));
-        assertThat(segments).extracting(StoredObject::key)
-                .containsExactlyElementsOf(segmentFiles(dir).stream().map(p -> Long.toString(firstLsn(p)))
+        assertThat(segments)
+                .extracting(StoredObject::name)
+                .containsExactlyElementsOf(
+                        segmentFiles(dir).stream().map(Path::toString).collect(Collectors.toList()));
+        assertThat(segments)
+                .extracting(StoredObject::key)
+                .containsExactlyElementsOf(segmentFiles(dir).stream()
+                        .map(p -> Long.toString(firstLsn(p)))
                         .collect(Collectors.toList()));
         assertThat(faults.list(StoredKind.CHECKPOINT_PART)).isEmpty();
     }
@@ -143,7 +150,9 @@ class LocalWriteAheadLogTest {
                 });
         assertThat(Files.size(segment)).as("the damage is not cut off").isEqualTo(length + garbage.length);
         assertThat(dir.resolve("writer.lock")).exists();
-        assertThat(tryLock(dir.resolve("writer.lock"))).as("a writer that failed to open released its lock").isTrue();
+        assertThat(tryLock(dir.resolve("writer.lock")))
+                .as("a writer that failed to open released its lock")
+                .isTrue();
     }
 
     @Test
@@ -156,9 +165,12 @@ class LocalWriteAheadLogTest {
         flipByte(second, damagedOffset);
 
         try (WriteAheadLog wal = provider.open(dir.toUri(), SMALL)) {
-            assertThat(wal.recovery()).as("only the newest segment is scanned on open").isEqualTo(RecoveryReport.clean(100));
+            assertThat(wal.recovery())
+                    .as("only the newest segment is scanned on open")
+                    .isEqualTo(RecoveryReport.clean(100));
             assertThat(wal.read(RecordHandle.of(secondFirst + 1)).orElseThrow().bytes())
-                    .as("a record before the damage in the same segment").isEqualTo(payload((int) secondFirst + 1, 200));
+                    .as("a record before the damage in the same segment")
+                    .isEqualTo(payload((int) secondFirst + 1, 200));
             assertThatThrownBy(() -> wal.read(RecordHandle.of(secondFirst + 3)))
                     .isInstanceOfSatisfying(CorruptDataException.class, e -> {
                         assertThat(e.location()).isEqualTo(second.toString());
@@ -172,9 +184,11 @@ class LocalWriteAheadLogTest {
                 for (long lsn = 0; lsn < secondFirst + 3; lsn++) {
                     assertThat(it.next().handle().lsn()).isEqualTo(lsn);
                 }
-                assertThatThrownBy(it::hasNext).isInstanceOf(UncheckedIOException.class)
+                assertThatThrownBy(it::hasNext)
+                        .isInstanceOf(UncheckedIOException.class)
                         .hasCauseInstanceOf(CorruptDataException.class);
-                assertThatThrownBy(it::hasNext).as("the damage is reported again, never taken for the end")
+                assertThatThrownBy(it::hasNext)
+                        .as("the damage is reported again, never taken for the end")
                         .hasCauseInstanceOf(CorruptDataException.class);
             }
             assertThat(wal.write(ByteBuffer.wrap(payload(100, 10)), TS)).isEqualTo(RecordHandle.of(100));
@@ -188,8 +202,10 @@ class LocalWriteAheadLogTest {
         List<Path> segments = segmentFiles(dir);
         Files.delete(segments.get(2));
         try (WriteAheadLogReader reader = provider.openReader(dir.toUri(), Map.of())) {
-            assertThatThrownBy(() -> readAll(reader)).hasCauseInstanceOf(CorruptDataException.class)
-                    .cause().hasMessageContaining("records are missing")
+            assertThatThrownBy(() -> readAll(reader))
+                    .hasCauseInstanceOf(CorruptDataException.class)
+                    .cause()
+                    .hasMessageContaining("records are missing")
                     .hasMessageContaining(segments.get(1).toString());
         }
     }
@@ -203,8 +219,10 @@ class LocalWriteAheadLogTest {
             ch.truncate(Files.size(first) - 10);
         }
         try (WriteAheadLog wal = provider.open(dir.toUri(), SMALL)) {
-            assertThatThrownBy(() -> readAll(wal)).hasCauseInstanceOf(CorruptDataException.class)
-                    .cause().hasMessageContaining(first.toString());
+            assertThatThrownBy(() -> readAll(wal))
+                    .hasCauseInstanceOf(CorruptDataException.class)
+                    .cause()
+                    .hasMessageContaining(first.toString());
         }
     }
 
@@ -219,8 +237,11 @@ class LocalWriteAheadLogTest {
         }
         Files.delete(dir.resolve("writer.lock"));
         try (WriteAheadLogReader reader = provider.openReader(dir.toUri(), Map.of())) {
-            assertThat(reader.recovery()).isEqualTo(new RecoveryReport(9,
-                    java.util.Optional.of(new RecoveryReport.TornTail(segment.toString(), 9 * 132, cut - 9 * 132))));
+            assertThat(reader.recovery())
+                    .isEqualTo(new RecoveryReport(
+                            9,
+                            java.util.Optional.of(
+                                    new RecoveryReport.TornTail(segment.toString(), 9 * 132, cut - 9 * 132))));
             assertThat(readAll(reader)).hasSize(9);
             assertThat(reader.read(RecordHandle.of(9))).isEmpty();
             assertThat(reader.last()).contains(RecordHandle.of(8));
@@ -256,7 +277,8 @@ class LocalWriteAheadLogTest {
             }
             wal.sync(Durability.FLUSH);
             wal.truncateBefore(TS + 90);
-            assertThat(wal.first()).as("only the first segment is older than the threshold throughout")
+            assertThat(wal.first())
+                    .as("only the first segment is older than the threshold throughout")
                     .contains(RecordHandle.of(17));
             assertThat(readAll(wal)).hasSize(83);
         }
@@ -304,14 +326,16 @@ class LocalWriteAheadLogTest {
             wal.sync(Durability.FLUSH);
             for (int n = 0; n < 500; n++) {
                 int lsn = random.nextInt(written.size());
-                assertThat(wal.read(RecordHandle.of(lsn)).orElseThrow().bytes()).as("writer read(lsn:%d)", lsn)
+                assertThat(wal.read(RecordHandle.of(lsn)).orElseThrow().bytes())
+                        .as("writer read(lsn:%d)", lsn)
                         .isEqualTo(written.get(lsn));
             }
         }
         try (WriteAheadLogReader reader = provider.openReader(dir.toUri(), Map.of())) {
             for (int n = 0; n < 500; n++) {
                 int lsn = random.nextInt(written.size());
-                assertThat(reader.read(RecordHandle.of(lsn)).orElseThrow().bytes()).as("reader read(lsn:%d)", lsn)
+                assertThat(reader.read(RecordHandle.of(lsn)).orElseThrow().bytes())
+                        .as("reader read(lsn:%d)", lsn)
                         .isEqualTo(written.get(lsn));
             }
             int from = 1234;
@@ -335,7 +359,9 @@ class LocalWriteAheadLogTest {
             assertThat(readAll(reader)).hasSize(100);
             wal.truncateBefore(RecordHandle.of(50));
             assertThat(reader.first()).contains(RecordHandle.of(34));
-            assertThat(reader.read(RecordHandle.of(0))).as("a record truncated by the writer").isEmpty();
+            assertThat(reader.read(RecordHandle.of(0)))
+                    .as("a record truncated by the writer")
+                    .isEmpty();
             assertThat(readAll(reader)).hasSize(66);
         }
     }
@@ -346,25 +372,33 @@ class LocalWriteAheadLogTest {
     void aWriterInAnotherProcessIsRefusedNamingTheDirectory() throws Exception {
         Path dir = tmp.resolve("log");
         write(dir, Map.of(), 1, 10);
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), dir.toUri().toString())
-                .redirectErrorStream(true).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LockHolder.class.getName(),
+                        dir.toUri().toString())
+                .redirectErrorStream(true)
+                .start();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             assertThat(out.readLine()).isEqualTo("OPEN");
             assertThatThrownBy(() -> provider.open(dir.toUri(), Map.of()))
                     .isInstanceOf(ConcurrentWriterException.class)
                     .hasMessageContaining(dir.toString())
                     .hasMessageContaining("another process");
             try (WriteAheadLogReader reader = provider.openReader(dir.toUri(), Map.of())) {
-                assertThat(reader.read(RecordHandle.of(1)).orElseThrow().bytes()).isEqualTo(payload(1, 10));
+                assertThat(reader.read(RecordHandle.of(1)).orElseThrow().bytes())
+                        .isEqualTo(payload(1, 10));
             }
         } finally {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
         }
         try (WriteAheadLog wal = provider.open(dir.toUri(), Map.of())) {
-            assertThat(wal.recovery().nextLsn()).as("the killed writer's lock died with it").isEqualTo(2);
+            assertThat(wal.recovery().nextLsn())
+                    .as("the killed writer's lock died with it")
+                    .isEqualTo(2);
         }
     }
 
@@ -447,7 +481,8 @@ class LocalWriteAheadLogTest {
                 Thread writer = new Thread(() -> {
                     for (int s = 0; s < perThread; s++) {
                         try {
-                            mine.add(wal.write(ByteBuffer.wrap(payload(thread * perThread + s, 300)), TS).lsn());
+                            mine.add(wal.write(ByteBuffer.wrap(payload(thread * perThread + s, 300)), TS)
+                                    .lsn());
                         } catch (java.io.InterruptedIOException e) {
                             Thread.interrupted(); // stopped waiting for another thread's batch: not acknowledged
                         } catch (Throwable e) {
@@ -469,7 +504,9 @@ class LocalWriteAheadLogTest {
                 writer.join();
             }
             assertThat(failure.get()).as("a writer failed").isNull();
-            assertThat(wal.write(ByteBuffer.wrap(payload(0, 300)), TS)).as("the log still writes").isNotNull();
+            assertThat(wal.write(ByteBuffer.wrap(payload(0, 300)), TS))
+                    .as("the log still writes")
+                    .isNotNull();
         }
         List<Long> all = acked.stream().flatMap(List::stream).toList();
         assertThat(all).as("acknowledged records").isNotEmpty();
@@ -488,11 +525,14 @@ class LocalWriteAheadLogTest {
 
     @Test
     void uriMustBeAnAbsoluteLocalPathWithoutHostQueryOrFragment() {
-        for (String bad : List.of("file:relative/dir", "file://host/dir", "file:///dir?x=1", "file:///dir#frag",
-                "hdfs:///dir")) {
-            assertThatThrownBy(() -> provider.open(URI.create(bad), Map.of())).as(bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad);
-            assertThatThrownBy(() -> provider.openReader(URI.create(bad), Map.of())).as(bad)
+        for (String bad :
+                List.of("file:relative/dir", "file://host/dir", "file:///dir?x=1", "file:///dir#frag", "hdfs:///dir")) {
+            assertThatThrownBy(() -> provider.open(URI.create(bad), Map.of()))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(bad);
+            assertThatThrownBy(() -> provider.openReader(URI.create(bad), Map.of()))
+                    .as(bad)
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -504,16 +544,20 @@ class LocalWriteAheadLogTest {
         bad.put("durabilty", "sync");
         assertThatThrownBy(() -> provider.open(tmp.resolve("log").toUri(), bad))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("segment-bytes").hasMessageContaining("tiny")
+                .hasMessageContaining("segment-bytes")
+                .hasMessageContaining("tiny")
                 .hasMessageContaining("durabilty");
-        assertThat(tmp.resolve("log")).as("nothing is created for invalid options").doesNotExist();
+        assertThat(tmp.resolve("log"))
+                .as("nothing is created for invalid options")
+                .doesNotExist();
     }
 
     @Test
     void openReaderOfAnEmptyDirectoryIsNoSuchFile() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("empty"));
         assertThatThrownBy(() -> provider.openReader(dir.toUri(), Map.of()))
-                .isInstanceOf(NoSuchFileException.class).hasMessageContaining(dir.toString());
+                .isInstanceOf(NoSuchFileException.class)
+                .hasMessageContaining(dir.toString());
         assertThat(dir).isEmptyDirectory();
     }
 
@@ -535,7 +579,9 @@ class LocalWriteAheadLogTest {
 
     private static List<Path> segmentFiles(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".wal")).sorted().collect(Collectors.toList());
+            return files.filter(p -> p.getFileName().toString().endsWith(".wal"))
+                    .sorted()
+                    .collect(Collectors.toList());
         }
     }
 

@@ -31,8 +31,9 @@ public final class S3CheckpointStoreProvider implements CheckpointStoreProvider,
      * epoch's commits in flight with a conditional PUT at their manifest keys (see
      * {@link S3CheckpointStore}).
      */
-    private static final Set<Capability> CAPABILITIES = Set.of(Capability.CHECKPOINT_CROSS_PROCESS,
-            Capability.CHECKPOINT_EPOCH_FENCING);
+    private static final Set<Capability> CAPABILITIES =
+            Set.of(Capability.CHECKPOINT_CROSS_PROCESS, Capability.CHECKPOINT_EPOCH_FENCING);
+
     private static final List<OptionSpec> OPTIONS = Providers.options(List.of());
 
     @Override

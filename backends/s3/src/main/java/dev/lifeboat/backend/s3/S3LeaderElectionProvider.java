@@ -29,8 +29,8 @@ import java.util.Set;
  * See {@code docs/backends/s3.md}.
  */
 public final class S3LeaderElectionProvider implements LeaderElectionProvider, SupportsFaultInjection {
-    private static final Set<Capability> CAPABILITIES = Set.of(Capability.ELECTION_CROSS_PROCESS,
-            Capability.ELECTION_DURABLE_EPOCH);
+    private static final Set<Capability> CAPABILITIES =
+            Set.of(Capability.ELECTION_CROSS_PROCESS, Capability.ELECTION_DURABLE_EPOCH);
     private static final List<OptionSpec> OPTIONS = Providers.options(LeaseOptions.specs("leader"));
 
     @Override
@@ -55,8 +55,10 @@ public final class S3LeaderElectionProvider implements LeaderElectionProvider, S
         S3Settings settings = S3Settings.from(uri, o);
         LeaseOptions lease = LeaseOptions.from(o);
         o.validate();
-        return Providers.openOn(settings, store -> new S3LeaderElection(store, settings.location().toString(),
-                lease.duration(), lease.renewInterval(), CAPABILITIES));
+        return Providers.openOn(
+                settings,
+                store -> new S3LeaderElection(
+                        store, settings.location().toString(), lease.duration(), lease.renewInterval(), CAPABILITIES));
     }
 
     @Override

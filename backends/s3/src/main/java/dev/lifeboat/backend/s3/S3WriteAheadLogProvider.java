@@ -37,10 +37,13 @@ import java.util.Set;
  * {@code docs/backends/s3.md}.
  */
 public final class S3WriteAheadLogProvider implements WriteAheadLogProvider, SupportsFaultInjection {
-    private static final Set<Capability> CAPABILITIES = Set.of(Capability.WAL_DURABLE_SYNC,
-            Capability.WAL_SURVIVES_PROCESS_CRASH, Capability.WAL_SINGLE_WRITER, Capability.WAL_CROSS_PROCESS_READERS);
-    private static final List<OptionSpec> OPTIONS = Providers.options(concat(WalSettings.OPTIONS,
-            LeaseOptions.specs("writer")));
+    private static final Set<Capability> CAPABILITIES = Set.of(
+            Capability.WAL_DURABLE_SYNC,
+            Capability.WAL_SURVIVES_PROCESS_CRASH,
+            Capability.WAL_SINGLE_WRITER,
+            Capability.WAL_CROSS_PROCESS_READERS);
+    private static final List<OptionSpec> OPTIONS =
+            Providers.options(concat(WalSettings.OPTIONS, LeaseOptions.specs("writer")));
 
     @Override
     public String scheme() {
@@ -60,9 +63,10 @@ public final class S3WriteAheadLogProvider implements WriteAheadLogProvider, Sup
     @Override
     public WriteAheadLog open(URI uri, Map<String, String> options) throws IOException {
         Parsed p = parse(uri, options);
-        S3LogStorage storage = Providers.openOn(p.s3, store -> S3LogStorage.openWriter(store, p.wal,
-                p.lease.duration(), p.lease.renewInterval()));
-        return new GroupCommitWriteAheadLog(storage, p.wal, CAPABILITIES, p.s3.location().toString());
+        S3LogStorage storage = Providers.openOn(
+                p.s3, store -> S3LogStorage.openWriter(store, p.wal, p.lease.duration(), p.lease.renewInterval()));
+        return new GroupCommitWriteAheadLog(
+                storage, p.wal, CAPABILITIES, p.s3.location().toString());
     }
 
     @Override

@@ -89,7 +89,11 @@ final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private record Rule(Fault fault, Predicate<Request> match, AtomicInteger remaining, Duration delay,
+    private record Rule(
+            Fault fault,
+            Predicate<Request> match,
+            AtomicInteger remaining,
+            Duration delay,
             UnaryOperator<byte[]> rewrite) {}
 
     private final int upstreamPort;
@@ -109,7 +113,9 @@ final class FaultProxy implements AutoCloseable {
     }
 
     /** Held while a conditional PUT is forwarded and answered: see the connection loop. */
-    private final java.util.concurrent.locks.ReentrantLock conditionalWrites = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.concurrent.locks.ReentrantLock conditionalWrites =
+            new java.util.concurrent.locks.ReentrantLock();
+
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -160,7 +166,8 @@ final class FaultProxy implements AutoCloseable {
             List<int[]> entries = new ArrayList<>();
             for (int at = xml.indexOf("<Contents>"); at >= 0; at = xml.indexOf("<Contents>", at + 1)) {
                 int end = xml.indexOf("</Contents>", at) + "</Contents>".length();
-                if (java.net.URLDecoder.decode(xml.substring(at, end), StandardCharsets.UTF_8).contains(keyPart)) {
+                if (java.net.URLDecoder.decode(xml.substring(at, end), StandardCharsets.UTF_8)
+                        .contains(keyPart)) {
                     entries.add(new int[] {at, end});
                 }
             }
@@ -226,8 +233,8 @@ final class FaultProxy implements AutoCloseable {
                 String method = parts[0];
                 String target = parts.length > 1 ? parts[1] : "/";
                 int q = target.indexOf('?');
-                String path = java.net.URLDecoder.decode(q < 0 ? target : target.substring(0, q),
-                        StandardCharsets.UTF_8);
+                String path =
+                        java.net.URLDecoder.decode(q < 0 ? target : target.substring(0, q), StandardCharsets.UTF_8);
                 String query = q < 0 ? "" : target.substring(q + 1);
                 if ("100-continue".equalsIgnoreCase(headers.get("expect"))) {
                     out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -237,15 +244,16 @@ final class FaultProxy implements AutoCloseable {
                 byte[] body = readBody(in, headers, false);
                 Request probe = new Request(method, path, query, headers, Optional.empty());
                 Rule rule = match(probe);
-                requests.add(new Request(method, path, query, headers,
-                        rule == null ? Optional.empty() : Optional.of(rule.fault())));
+                requests.add(new Request(
+                        method, path, query, headers, rule == null ? Optional.empty() : Optional.of(rule.fault())));
                 if (rule != null && (rule.fault() == Fault.RESPOND_500 || rule.fault() == Fault.RESPOND_503)) {
                     boolean slow = rule.fault() == Fault.RESPOND_503;
                     byte[] xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>"
-                            + (slow ? "SlowDown" : "InternalError") + "</Code><Message>injected by the fault"
-                            + " proxy</Message></Error>").getBytes(StandardCharsets.UTF_8);
+                                    + (slow ? "SlowDown" : "InternalError") + "</Code><Message>injected by the fault"
+                                    + " proxy</Message></Error>")
+                            .getBytes(StandardCharsets.UTF_8);
                     out.write(((slow ? "HTTP/1.1 503 Slow Down" : "HTTP/1.1 500 Internal Server Error")
-                            + "\r\nContent-Type: application/xml\r\nContent-Length: " + xml.length + "\r\n\r\n")
+                                    + "\r\nContent-Type: application/xml\r\nContent-Length: " + xml.length + "\r\n\r\n")
                             .getBytes(StandardCharsets.ISO_8859_1));
                     out.write(xml);
                     out.flush();
@@ -393,7 +401,9 @@ final class FaultProxy implements AutoCloseable {
         for (String line : lines) {
             int colon = line.indexOf(':');
             if (colon > 0) {
-                out.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                out.put(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
             }
         }
         return out;
@@ -414,8 +424,7 @@ final class FaultProxy implements AutoCloseable {
     }
 
     /** A body by Content-Length, chunked (kept as sent, framing included), or to the end of a response. */
-    private static byte[] readBody(InputStream in, Map<String, String> headers, boolean response)
-            throws IOException {
+    private static byte[] readBody(InputStream in, Map<String, String> headers, boolean response) throws IOException {
         String length = headers.get("content-length");
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             ByteArrayOutputStream raw = new ByteArrayOutputStream();

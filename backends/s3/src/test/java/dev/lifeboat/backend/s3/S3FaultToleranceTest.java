@@ -49,9 +49,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * have been applied); nothing acknowledged is lost and nothing partial is ever visible.
  */
 class S3FaultToleranceTest {
-    private static final Predicate<Request> MANIFEST_PUT = r -> r.is("PUT") && r.pathContains("/checkpoints/manifests/");
+    private static final Predicate<Request> MANIFEST_PUT =
+            r -> r.is("PUT") && r.pathContains("/checkpoints/manifests/");
     private static final Predicate<Request> SEGMENT_PUT = r -> r.is("PUT") && r.pathContains("/wal/segments/");
-    private static final Predicate<Request> INDEX_PUT = r -> r.is("PUT") && r.path().endsWith("/index");
+    private static final Predicate<Request> INDEX_PUT =
+            r -> r.is("PUT") && r.path().endsWith("/index");
 
     private static S3TestServer server;
     private static FaultProxy proxy;
@@ -95,7 +97,9 @@ class S3FaultToleranceTest {
     // ------------------------------------------------------------------ checkpoints
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Fault.class, names = {"RESPOND_500", "RESPOND_503", "DROP_BEFORE_FORWARD", "DROP_AFTER_FORWARD"})
+    @EnumSource(
+            value = Fault.class,
+            names = {"RESPOND_500", "RESPOND_503", "DROP_BEFORE_FORWARD", "DROP_AFTER_FORWARD"})
     void commitWhoseManifestPutFailsOnceSucceedsExactlyOnce(Fault fault) throws IOException {
         URI root = server.newRoot();
         CheckpointId id = CheckpointId.of("offsets/1");
@@ -109,7 +113,8 @@ class S3FaultToleranceTest {
                 info = w.commit();
             }
             assertThat(info.attemptId()).isEqualTo(attempt);
-            assertThat(proxy.count(MANIFEST_PUT)).as("manifest PUTs: the failed attempt and the SDK's retry")
+            assertThat(proxy.count(MANIFEST_PUT))
+                    .as("manifest PUTs: the failed attempt and the SDK's retry")
                     .isEqualTo(2);
             assertThat(store.open(id).orElseThrow().readPart("p")).isEqualTo(payload("one"));
             assertThat(store.list("")).containsExactly(id);
@@ -150,7 +155,8 @@ class S3FaultToleranceTest {
             }
             assertThat(proxy.count(MANIFEST_PUT)).as("the SDK's attempts").isEqualTo(3);
             assertThat(proxy.count(r -> r.is("GET") && r.pathContains("/checkpoints/manifests/")))
-                    .as("the reconciling read").isEqualTo(1);
+                    .as("the reconciling read")
+                    .isEqualTo(1);
             assertThat(store.open(id).orElseThrow().info()).isEqualTo(info);
         }
     }
@@ -167,7 +173,8 @@ class S3FaultToleranceTest {
                 w.writePart("p", payload("slow"));
                 info = w.commit();
             }
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the call deadline bounds the commit")
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("the call deadline bounds the commit")
                     .isLessThan(Duration.ofSeconds(15));
             assertThat(store.open(id).orElseThrow().info()).isEqualTo(info);
         }
@@ -186,8 +193,10 @@ class S3FaultToleranceTest {
             }
             // A 5xx after the last retry may hide an applied request, so the outcome is unknown;
             // reading the manifest back found nothing, and nothing partial is visible.
-            assertThat(failure).isInstanceOf(OutcomeUnknownException.class)
-                    .hasMessageContaining(id.value()).hasMessageNotContaining(S3TestServer.SECRET_KEY);
+            assertThat(failure)
+                    .isInstanceOf(OutcomeUnknownException.class)
+                    .hasMessageContaining(id.value())
+                    .hasMessageNotContaining(S3TestServer.SECRET_KEY);
             assertThat(store.open(id)).isEmpty();
             assertThat(store.list("")).isEmpty();
             // Reconciled: absent, so the caller commits again.
@@ -196,7 +205,8 @@ class S3FaultToleranceTest {
                 w.commit();
             }
             assertThat(store.open(id).orElseThrow().readPart("p")).isEqualTo(payload("retried"));
-            assertThat(store.collectGarbage(Duration.ZERO)).as("the unknown attempt's parts are collected")
+            assertThat(store.collectGarbage(Duration.ZERO))
+                    .as("the unknown attempt's parts are collected")
                     .isEqualTo(1);
             assertThat(store.open(id).orElseThrow().readPart("p")).isEqualTo(payload("retried"));
         }
@@ -219,7 +229,9 @@ class S3FaultToleranceTest {
     // ------------------------------------------------------------------ shuffle
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Fault.class, names = {"RESPOND_500", "DROP_AFTER_FORWARD"})
+    @EnumSource(
+            value = Fault.class,
+            names = {"RESPOND_500", "DROP_AFTER_FORWARD"})
     void mapOutputCommitSurvivesAFailedIndexPut(Fault fault) throws IOException {
         try (ShuffleBlockStore store = Lifeboat.openShuffleBlockStore(server.newRoot(), options())) {
             proxy.inject(fault, 1, INDEX_PUT);
@@ -261,9 +273,12 @@ class S3FaultToleranceTest {
         try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, opts)) {
             proxy.inject(Fault.RESPOND_503, 3, SEGMENT_PUT);
             Throwable failure = catchThrowable(() -> wal.write(ByteBuffer.wrap(payload("record-" + next)), next));
-            assertThat(failure).as("a batch whose every attempt was refused").isInstanceOf(OutcomeUnknownException.class);
+            assertThat(failure)
+                    .as("a batch whose every attempt was refused")
+                    .isInstanceOf(OutcomeUnknownException.class);
             assertThatThrownBy(() -> wal.write(ByteBuffer.wrap(payload("after")), 0))
-                    .as("a failed log refuses appends until reopened").isInstanceOf(IOException.class);
+                    .as("a failed log refuses appends until reopened")
+                    .isInstanceOf(IOException.class);
         } catch (IOException e) {
             // closing a failed log reports its failure
         }
@@ -276,11 +291,14 @@ class S3FaultToleranceTest {
                     LogRecord r = it.next();
                     assertThat(r.handle().lsn()).as("LSNs are dense").isEqualTo(expected++);
                     String name = new String(r.bytes(), StandardCharsets.UTF_8);
-                    assertThat(found.put(name, r.handle().lsn())).as("%s appears once", name).isNull();
+                    assertThat(found.put(name, r.handle().lsn()))
+                            .as("%s appears once", name)
+                            .isNull();
                 }
             }
             for (Map.Entry<String, Long> ack : acknowledged.entrySet()) {
-                assertThat(found.get(ack.getKey())).as("acknowledged %s at its LSN", ack.getKey())
+                assertThat(found.get(ack.getKey()))
+                        .as("acknowledged %s at its LSN", ack.getKey())
                         .isEqualTo(ack.getValue());
             }
             assertThat(acknowledged.size()).as("records acknowledged").isGreaterThan(60);
@@ -288,8 +306,8 @@ class S3FaultToleranceTest {
     }
 
     /** Appends records {@code from..to-1} in groups of six, reopening the log whenever it fails. */
-    private static int appendWithReopen(URI root, Map<String, String> opts, int from, int to,
-            Map<String, Long> acknowledged) throws Exception {
+    private static int appendWithReopen(
+            URI root, Map<String, String> opts, int from, int to, Map<String, Long> acknowledged) throws Exception {
         int next = from;
         while (next < to) {
             try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, opts)) {
@@ -304,9 +322,12 @@ class S3FaultToleranceTest {
                     }
                     for (int i = 0; i < batch.size(); i++) {
                         try {
-                            acknowledged.put(names.get(i), batch.get(i).get(30, TimeUnit.SECONDS).lsn());
+                            acknowledged.put(
+                                    names.get(i),
+                                    batch.get(i).get(30, TimeUnit.SECONDS).lsn());
                         } catch (ExecutionException e) {
-                            assertThat(e.getCause()).as("a failed append fails with an IOException")
+                            assertThat(e.getCause())
+                                    .as("a failed append fails with an IOException")
                                     .isInstanceOf(IOException.class);
                             failed = true; // the log failed: reopen it, as an application would
                         }
@@ -330,16 +351,18 @@ class S3FaultToleranceTest {
         WriteAheadLog first = Lifeboat.openWriteAheadLog(root, walOptions());
         try {
             assertThat(first.write(ByteBuffer.wrap(payload("first-0")), 0)).isEqualTo(RecordHandle.of(0));
-            proxy.inject(Fault.RESPOND_503, 1_000_000, r -> r.is("PUT") && r.path().endsWith("/wal/head"));
+            proxy.inject(
+                    Fault.RESPOND_503, 1_000_000, r -> r.is("PUT") && r.path().endsWith("/wal/head"));
             Map<String, String> direct = server.options(); // the second writer does not go through the proxy
             direct.put("lease-duration", "2s");
             direct.put("renew-interval", "250ms");
             try (WriteAheadLog second = Lifeboat.openWriteAheadLog(root, direct)) {
                 Throwable fenced = catchThrowable(() -> first.write(ByteBuffer.wrap(payload("first-1")), 1));
                 assertThat(fenced).isInstanceOf(FencedException.class);
-                assertThat(((FencedException) fenced).currentEpoch()).isGreaterThan(((FencedException) fenced)
-                        .writerEpoch());
-                assertThat(second.write(ByteBuffer.wrap(payload("second-1")), 1)).isEqualTo(RecordHandle.of(1));
+                assertThat(((FencedException) fenced).currentEpoch())
+                        .isGreaterThan(((FencedException) fenced).writerEpoch());
+                assertThat(second.write(ByteBuffer.wrap(payload("second-1")), 1))
+                        .isEqualTo(RecordHandle.of(1));
             }
         } finally {
             proxy.clearFaults();
@@ -370,9 +393,11 @@ class S3FaultToleranceTest {
         for (Throwable c = t; c != null; c = c.getCause()) {
             assertThat(String.valueOf(c.getMessage())).doesNotContain(S3TestServer.SECRET_KEY);
         }
-        Throwable bad = catchThrowable(() -> Lifeboat.openCheckpointStore(server.newRoot(),
-                Map.of("access-key", "AKIDEXAMPLE", "session-token", "token-secret-value")));
-        assertThat(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secret-key")
+        Throwable bad = catchThrowable(() -> Lifeboat.openCheckpointStore(
+                server.newRoot(), Map.of("access-key", "AKIDEXAMPLE", "session-token", "token-secret-value")));
+        assertThat(bad)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("secret-key")
                 .hasMessageNotContaining("token-secret-value");
     }
 

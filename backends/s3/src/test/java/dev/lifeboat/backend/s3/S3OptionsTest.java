@@ -27,10 +27,19 @@ class S3OptionsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"s3:///no-bucket", "s3://Upper/x", "s3://user:pw@bucket/x", "s3://bucket:9000/x",
-            "s3://bucket/x?region=eu", "s3://bucket/a//b", "file:///tmp/x"})
+    @ValueSource(
+            strings = {
+                "s3:///no-bucket",
+                "s3://Upper/x",
+                "s3://user:pw@bucket/x",
+                "s3://bucket:9000/x",
+                "s3://bucket/x?region=eu",
+                "s3://bucket/a//b",
+                "file:///tmp/x"
+            })
     void badUrisAreRejectedNamingThem(String uri) {
-        assertThatThrownBy(() -> Lifeboat.openCheckpointStore(URI.create(uri), Map.of()).close())
+        assertThatThrownBy(() ->
+                        Lifeboat.openCheckpointStore(URI.create(uri), Map.of()).close())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("pw@")
                 .satisfies(e -> {
@@ -42,10 +51,21 @@ class S3OptionsTest {
 
     @Test
     void everyBadOptionIsReportedAtOnce() {
-        Map<String, String> bad = Map.of("api-call-timeout", "1s", "api-call-attempt-timeout", "5s",
-                "max-attempts", "0", "multipart.part-size", "1MiB", "path-style", "maybe",
-                "endpoint", "ftp://host");
-        assertThatThrownBy(() -> Lifeboat.openCheckpointStore(URI.create("s3://bucket/x"), bad).close())
+        Map<String, String> bad = Map.of(
+                "api-call-timeout",
+                "1s",
+                "api-call-attempt-timeout",
+                "5s",
+                "max-attempts",
+                "0",
+                "multipart.part-size",
+                "1MiB",
+                "path-style",
+                "maybe",
+                "endpoint",
+                "ftp://host");
+        assertThatThrownBy(() -> Lifeboat.openCheckpointStore(URI.create("s3://bucket/x"), bad)
+                        .close())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("api-call-attempt-timeout")
                 .hasMessageContaining("max-attempts")
@@ -57,16 +77,18 @@ class S3OptionsTest {
     @Test
     void secretsAreNeverEchoed() {
         String secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-        assertThatThrownBy(() -> Lifeboat.openCheckpointStore(URI.create("s3://bucket/x"),
-                Map.of("secret-key", secret)).close())
+        assertThatThrownBy(() -> Lifeboat.openCheckpointStore(URI.create("s3://bucket/x"), Map.of("secret-key", secret))
+                        .close())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("access-key")
                 .hasMessageNotContaining(secret);
-        assertThatThrownBy(() -> Lifeboat.openCheckpointStore(URI.create("s3://bucket/x"),
-                Map.of("endpoint", "http://AKID:" + secret + "@host:9000")).close())
+        assertThatThrownBy(() -> Lifeboat.openCheckpointStore(
+                                URI.create("s3://bucket/x"), Map.of("endpoint", "http://AKID:" + secret + "@host:9000"))
+                        .close())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining(secret);
-        S3Settings settings = S3Settings.from(URI.create("s3://bucket/x"),
+        S3Settings settings = S3Settings.from(
+                URI.create("s3://bucket/x"),
                 Map.of("access-key", "AKIDEXAMPLE", "secret-key", secret, "session-token", "token-" + secret));
         assertThat(settings.toString()).doesNotContain(secret).doesNotContain("AKIDEXAMPLE");
         assertThat(settings.credentials().orElseThrow().toString()).doesNotContain(secret);
@@ -86,15 +108,20 @@ class S3OptionsTest {
 
     @Test
     void leaseOptionsAreValidated() {
-        assertThatThrownBy(() -> Lifeboat.openLeaderElection(URI.create("s3://bucket/group"),
-                Map.of("lease-duration", "3s", "renew-interval", "2s")).close())
+        assertThatThrownBy(() -> Lifeboat.openLeaderElection(
+                                URI.create("s3://bucket/group"), Map.of("lease-duration", "3s", "renew-interval", "2s"))
+                        .close())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("renew-interval").hasMessageContaining("third");
-        assertThatThrownBy(() -> Lifeboat.openWriteAheadLog(URI.create("s3://bucket/wal"),
-                Map.of("lease-duration", "100ms")).close())
+                .hasMessageContaining("renew-interval")
+                .hasMessageContaining("third");
+        assertThatThrownBy(() -> Lifeboat.openWriteAheadLog(
+                                URI.create("s3://bucket/wal"), Map.of("lease-duration", "100ms"))
+                        .close())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("lease-duration");
-        assertThat(new S3LeaderElectionProvider().options()).anyMatch(o -> o.key().equals("lease-duration"));
-        assertThat(new S3WriteAheadLogProvider().options()).anyMatch(o -> o.key().equals("renew-interval"));
+        assertThat(new S3LeaderElectionProvider().options())
+                .anyMatch(o -> o.key().equals("lease-duration"));
+        assertThat(new S3WriteAheadLogProvider().options())
+                .anyMatch(o -> o.key().equals("renew-interval"));
     }
 }

@@ -68,14 +68,22 @@ class S3RequestCostTest {
                 w.commit();
             }
             List<Request> all = proxy.requests();
-            assertThat(all).as("requests of begin + %d parts + commit: %s", parts, all).hasSize(parts + 1);
-            assertThat(proxy.count(r -> PUT.test(r) && r.pathContains("/checkpoints/attempts/")
-                    && !r.hasHeader("if-none-match"))).as("part uploads").isEqualTo(parts);
-            assertThat(proxy.count(r -> PUT.test(r) && r.pathContains("/checkpoints/manifests/")
-                    && "*".equals(r.headers().get("if-none-match")))).as("manifest PUT with If-None-Match: *")
+            assertThat(all)
+                    .as("requests of begin + %d parts + commit: %s", parts, all)
+                    .hasSize(parts + 1);
+            assertThat(proxy.count(r ->
+                            PUT.test(r) && r.pathContains("/checkpoints/attempts/") && !r.hasHeader("if-none-match")))
+                    .as("part uploads")
+                    .isEqualTo(parts);
+            assertThat(proxy.count(r -> PUT.test(r)
+                            && r.pathContains("/checkpoints/manifests/")
+                            && "*".equals(r.headers().get("if-none-match"))))
+                    .as("manifest PUT with If-None-Match: *")
                     .isEqualTo(1);
             assertThat(proxy.count(COPY)).as("copies").isZero();
-            assertThat(proxy.count(r -> r.is("POST") || r.is("DELETE"))).as("renames, multipart, deletes").isZero();
+            assertThat(proxy.count(r -> r.is("POST") || r.is("DELETE")))
+                    .as("renames, multipart, deletes")
+                    .isZero();
         }
     }
 
@@ -93,12 +101,17 @@ class S3RequestCostTest {
                     w.commit();
                 }
                 assertThat(proxy.count(r -> r.is("GET") && r.path().endsWith("/checkpoints/epoch")))
-                        .as("round %d: fence reads (the first commit of an instance)", round).isEqualTo(round == 0 ? 1 : 0);
-                assertThat(proxy.count(r -> PUT.test(r) && r.path().endsWith("/checkpoints/epoch")
-                        && (r.hasHeader("if-match") || r.hasHeader("if-none-match"))))
-                        .as("round %d: conditional fence writes", round).isEqualTo(1);
+                        .as("round %d: fence reads (the first commit of an instance)", round)
+                        .isEqualTo(round == 0 ? 1 : 0);
+                assertThat(proxy.count(r -> PUT.test(r)
+                                && r.path().endsWith("/checkpoints/epoch")
+                                && (r.hasHeader("if-match") || r.hasHeader("if-none-match"))))
+                        .as("round %d: conditional fence writes", round)
+                        .isEqualTo(1);
                 assertThat(proxy.count(PUT)).as("round %d: all PUTs", round).isEqualTo(parts + 2);
-                assertThat(proxy.requests()).as("round %d: all requests", round).hasSize(parts + 2 + (round == 0 ? 1 : 0));
+                assertThat(proxy.requests())
+                        .as("round %d: all requests", round)
+                        .hasSize(parts + 2 + (round == 0 ? 1 : 0));
                 assertThat(proxy.count(COPY)).isZero();
             }
         }
@@ -110,11 +123,17 @@ class S3RequestCostTest {
                 w.writePart("part-0", new byte[100]);
                 w.commit();
             }
-            assertThat(proxy.count(r -> r.is("GET") && r.path().endsWith("/checkpoints/epoch"))).isEqualTo(1);
+            assertThat(proxy.count(r -> r.is("GET") && r.path().endsWith("/checkpoints/epoch")))
+                    .isEqualTo(1);
             assertThat(proxy.count(r -> PUT.test(r) && r.path().endsWith("/checkpoints/manifests/offsets/2.manifest")))
-                    .as("void marker attempts on the older epoch's pending commit").isEqualTo(1);
-            assertThat(proxy.count(r -> r.is("HEAD"))).as("%s", proxy.requests()).isEqualTo(1);
-            assertThat(proxy.requests()).as("all requests of the fencing commit").hasSize(6);
+                    .as("void marker attempts on the older epoch's pending commit")
+                    .isEqualTo(1);
+            assertThat(proxy.count(r -> r.is("HEAD")))
+                    .as("%s", proxy.requests())
+                    .isEqualTo(1);
+            assertThat(proxy.requests())
+                    .as("all requests of the fencing commit")
+                    .hasSize(6);
             assertThat(successor.list("offsets")).hasSize(4);
         }
     }
@@ -134,13 +153,17 @@ class S3RequestCostTest {
                 }
                 w.commit();
             }
-            assertThat(proxy.count(r -> r.is("POST") && r.query().contains("uploads"))).as("CreateMultipartUpload")
+            assertThat(proxy.count(r -> r.is("POST") && r.query().contains("uploads")))
+                    .as("CreateMultipartUpload")
                     .isEqualTo(1);
-            assertThat(proxy.count(r -> PUT.test(r) && r.query().contains("partNumber"))).as("UploadPart: 5+5+2 MiB")
+            assertThat(proxy.count(r -> PUT.test(r) && r.query().contains("partNumber")))
+                    .as("UploadPart: 5+5+2 MiB")
                     .isEqualTo(3);
-            assertThat(proxy.count(r -> r.is("POST") && r.query().contains("uploadId"))).as("CompleteMultipartUpload")
+            assertThat(proxy.count(r -> r.is("POST") && r.query().contains("uploadId")))
+                    .as("CompleteMultipartUpload")
                     .isEqualTo(1);
-            assertThat(proxy.count(r -> PUT.test(r) && r.pathContains("/checkpoints/manifests/"))).isEqualTo(1);
+            assertThat(proxy.count(r -> PUT.test(r) && r.pathContains("/checkpoints/manifests/")))
+                    .isEqualTo(1);
             assertThat(proxy.count(COPY)).isZero();
         }
     }
@@ -154,7 +177,9 @@ class S3RequestCostTest {
         proxy.resetRequests();
         try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, o)) {
             // GET head (404), PUT head, LIST segments, GET segment 0 (404), PUT claim marker.
-            assertThat(proxy.requests()).as("opening a new log: %s", proxy.requests()).hasSize(5);
+            assertThat(proxy.requests())
+                    .as("opening a new log: %s", proxy.requests())
+                    .hasSize(5);
             for (int i = 0; i < 10; i++) {
                 wal.append(ByteBuffer.allocate(50), i);
             }
@@ -196,15 +221,21 @@ class S3RequestCostTest {
             List<Thread> writers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int thread = t;
-                Thread writer = new Thread(() -> {
-                    try {
-                        for (int i = 0; i < perThread; i++) {
-                            wal.write(ByteBuffer.allocate(100).putInt(0, thread).putInt(4, i), i);
-                        }
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
-                    }
-                }, "cost-writer-" + t);
+                Thread writer = new Thread(
+                        () -> {
+                            try {
+                                for (int i = 0; i < perThread; i++) {
+                                    wal.write(
+                                            ByteBuffer.allocate(100)
+                                                    .putInt(0, thread)
+                                                    .putInt(4, i),
+                                            i);
+                                }
+                            } catch (Throwable e) {
+                                failure.compareAndSet(null, e);
+                            }
+                        },
+                        "cost-writer-" + t);
                 writers.add(writer);
                 writer.start();
             }
@@ -216,9 +247,13 @@ class S3RequestCostTest {
             assertThat(wal.last()).contains(RecordHandle.of((long) threads * perThread - 1));
         }
         long records = (long) threads * perThread;
-        System.out.printf("S3 WAL: %d records appended with sync by %d threads took %d segment PUTs (%.1f records"
-                + " per PUT)%n", records, threads, segmentPuts, (double) records / segmentPuts);
-        assertThat(segmentPuts).as("segment PUTs for %d records", records).isPositive()
+        System.out.printf(
+                "S3 WAL: %d records appended with sync by %d threads took %d segment PUTs (%.1f records"
+                        + " per PUT)%n",
+                records, threads, segmentPuts, (double) records / segmentPuts);
+        assertThat(segmentPuts)
+                .as("segment PUTs for %d records", records)
+                .isPositive()
                 .isLessThanOrEqualTo(records / 4);
         assertThat(proxy.count(COPY)).isZero();
     }

@@ -107,12 +107,15 @@ class S3WriteAheadLogIntegrityTest {
         faults.flipBit(head, digit, 3);
         assertThat(new String(get(head.name()), StandardCharsets.UTF_8)).contains("low-lsn 8");
 
-        CorruptDataException fromWriter = corruption(() -> Lifeboat.openWriteAheadLog(root, options("sync")).close());
+        CorruptDataException fromWriter = corruption(
+                () -> Lifeboat.openWriteAheadLog(root, options("sync")).close());
         assertThat(fromWriter.location()).endsWith("/wal/head");
         CorruptDataException fromReader = corruption(
                 () -> Lifeboat.openWriteAheadLogReader(root, options("sync")).close());
         assertThat(fromReader.location()).endsWith("/wal/head");
-        assertThat(faults.list(StoredKind.WAL_SEGMENT)).as("no batch object was deleted").isEqualTo(before);
+        assertThat(faults.list(StoredKind.WAL_SEGMENT))
+                .as("no batch object was deleted")
+                .isEqualTo(before);
     }
 
     /** A head written by the earlier format (no checksum) is read, verified against the objects and upgraded. */
@@ -132,8 +135,12 @@ class S3WriteAheadLogIntegrityTest {
             assertThat(wal.write(ByteBuffer.wrap(bytes("b3-0")), 0)).isEqualTo(RecordHandle.of(9));
             assertThat(payloads(wal)).hasSize(7).startsWith("b1-0");
         }
-        assertThat(new String(get(headKey), StandardCharsets.UTF_8)).as("rewritten in the checked format")
-                .doesNotContain("v1").contains("epoch 5").contains("low-lsn 3").contains("crc ");
+        assertThat(new String(get(headKey), StandardCharsets.UTF_8))
+                .as("rewritten in the checked format")
+                .doesNotContain("v1")
+                .contains("epoch 5")
+                .contains("low-lsn 3")
+                .contains("crc ");
     }
 
     /** An earlier-format head whose low LSN names no batch object cannot be verified: refused, nothing deleted. */
@@ -143,12 +150,16 @@ class S3WriteAheadLogIntegrityTest {
         writeBatches(root, 3, 3);
         S3StorageFaults faults = faults(root);
         List<StoredObject> before = faults.list(StoredKind.WAL_SEGMENT);
-        put(headObject(faults).name(),
+        put(
+                headObject(faults).name(),
                 "lifeboat-s3-wal v1\nepoch 4\nwriter 0011223344556677\nlow-lsn 8\nheartbeat 9\nstate closed\n");
-        CorruptDataException e = corruption(() -> Lifeboat.openWriteAheadLog(root, options("sync")).close());
+        CorruptDataException e = corruption(
+                () -> Lifeboat.openWriteAheadLog(root, options("sync")).close());
         assertThat(e.location()).endsWith("/wal/head");
         assertThat(e.getMessage()).contains("8");
-        assertThat(faults.list(StoredKind.WAL_SEGMENT)).as("no batch object was deleted").isEqualTo(before);
+        assertThat(faults.list(StoredKind.WAL_SEGMENT))
+                .as("no batch object was deleted")
+                .isEqualTo(before);
     }
 
     // ------------------------------------------------------------------ gapped listings
@@ -185,23 +196,30 @@ class S3WriteAheadLogIntegrityTest {
                     assertThat(reader.last()).contains(RecordHandle.of(written.size() - 1));
                     assertThat(payloads(reader)).containsExactlyElementsOf(written);
                     int k = written.size() - 3 - round;
-                    assertThat(reader.read(RecordHandle.of(k)).map(r -> text(r.bytes()))).contains(written.get(k));
+                    assertThat(reader.read(RecordHandle.of(k)).map(r -> text(r.bytes())))
+                            .contains(written.get(k));
                 }
             }
             try (WriteAheadLogReader reader = Lifeboat.openWriteAheadLogReader(root, proxied("sync"))) {
                 for (int k = written.size() - 1; k >= 0; k -= 7) { // point reads before any replay
-                    assertThat(reader.read(RecordHandle.of(k)).map(r -> text(r.bytes()))).contains(written.get(k));
+                    assertThat(reader.read(RecordHandle.of(k)).map(r -> text(r.bytes())))
+                            .contains(written.get(k));
                 }
             }
         }
         try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, proxied("sync"))) {
-            assertThat(payloads(wal)).as("a writer recovering through gapped LISTs").containsExactlyElementsOf(written);
+            assertThat(payloads(wal))
+                    .as("a writer recovering through gapped LISTs")
+                    .containsExactlyElementsOf(written);
             wal.truncateBefore(RecordHandle.of(20));
             assertThat(wal.first()).isPresent();
-            assertThat(payloads(wal)).containsExactlyElementsOf(written.subList(
-                    (int) wal.first().orElseThrow().lsn(), written.size()));
+            assertThat(payloads(wal))
+                    .containsExactlyElementsOf(
+                            written.subList((int) wal.first().orElseThrow().lsn(), written.size()));
         }
-        assertThat(proxy.count(r -> r.fault().isPresent())).as("gapped LISTs served").isPositive();
+        assertThat(proxy.count(r -> r.fault().isPresent()))
+                .as("gapped LISTs served")
+                .isPositive();
     }
 
     // ------------------------------------------------------------------ lost batches
@@ -215,8 +233,10 @@ class S3WriteAheadLogIntegrityTest {
         StoredObject newest = faults.list(StoredKind.WAL_SEGMENT).get(2);
         faults.delete(newest);
         for (CorruptDataException e : List.of(
-                corruption(() -> Lifeboat.openWriteAheadLogReader(root, options("sync")).close()),
-                corruption(() -> Lifeboat.openWriteAheadLog(root, options("sync")).close()))) {
+                corruption(() ->
+                        Lifeboat.openWriteAheadLogReader(root, options("sync")).close()),
+                corruption(
+                        () -> Lifeboat.openWriteAheadLog(root, options("sync")).close()))) {
             assertThat(e.location()).endsWith(newest.name());
         }
         assertThat(faults.list(StoredKind.WAL_SEGMENT)).hasSize(2);
@@ -241,11 +261,14 @@ class S3WriteAheadLogIntegrityTest {
             client.putObject(b -> b.bucket(S3TestServer.BUCKET).key(newest.name()), RequestBody.fromBytes(cut));
         }
         for (CorruptDataException e : List.of(
-                corruption(() -> Lifeboat.openWriteAheadLogReader(root, options("sync")).close()),
-                corruption(() -> Lifeboat.openWriteAheadLog(root, options("sync")).close()))) {
+                corruption(() ->
+                        Lifeboat.openWriteAheadLogReader(root, options("sync")).close()),
+                corruption(
+                        () -> Lifeboat.openWriteAheadLog(root, options("sync")).close()))) {
             assertThat(e.location()).endsWith(newest.name());
         }
-        assertThat(faults.list(StoredKind.WAL_SEGMENT).get(1).length()).as("the writer cut nothing")
+        assertThat(faults.list(StoredKind.WAL_SEGMENT).get(1).length())
+                .as("the writer cut nothing")
                 .isEqualTo(twoFrames);
     }
 
@@ -263,7 +286,8 @@ class S3WriteAheadLogIntegrityTest {
             assertThat(e.getMessage()).contains("3").contains("5");
         }
         try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, options("sync"))) {
-            assertThat(corruption(() -> wal.read(RecordHandle.of(4))).location()).endsWith(middle.name());
+            assertThat(corruption(() -> wal.read(RecordHandle.of(4))).location())
+                    .endsWith(middle.name());
             assertThat(corruption(() -> payloads(wal)).location()).endsWith(middle.name());
         }
     }
@@ -310,12 +334,15 @@ class S3WriteAheadLogIntegrityTest {
     }
 
     private static StoredObject headObject(S3StorageFaults faults) throws IOException {
-        return faults.list(StoredKind.OTHER).stream().filter(o -> o.name().endsWith("/wal/head")).findFirst()
+        return faults.list(StoredKind.OTHER).stream()
+                .filter(o -> o.name().endsWith("/wal/head"))
+                .findFirst()
                 .orElseThrow();
     }
 
     private static byte[] get(String key) {
-        return client.getObjectAsBytes(b -> b.bucket(S3TestServer.BUCKET).key(key)).asByteArray();
+        return client.getObjectAsBytes(b -> b.bucket(S3TestServer.BUCKET).key(key))
+                .asByteArray();
     }
 
     private static void put(String key, String text) {

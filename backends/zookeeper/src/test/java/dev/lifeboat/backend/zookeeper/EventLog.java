@@ -19,7 +19,12 @@ import java.util.function.Predicate;
  * time ({@link System#nanoTime()}) and what {@link Candidate#isLeader()} said during the call.
  */
 final class EventLog {
-    enum Kind { ELECTED, LOST, SUSPENDED, RESUMED }
+    enum Kind {
+        ELECTED,
+        LOST,
+        SUSPENDED,
+        RESUMED
+    }
 
     /**
      * One listener call.
@@ -27,12 +32,23 @@ final class EventLog {
      * @param reason the loss reason, for {@link Kind#LOST} only
      * @param leaderDuringCall what {@code isLeader()} returned inside the call
      */
-    record Event(String participant, Kind kind, long epoch, Optional<LossReason> reason, long nanos,
+    record Event(
+            String participant,
+            Kind kind,
+            long epoch,
+            Optional<LossReason> reason,
+            long nanos,
             boolean leaderDuringCall) {
         @Override
         public String toString() {
-            return String.format("%s %s epoch=%d%s leader=%s t=%dms", participant, kind, epoch,
-                    reason.map(r -> " " + r).orElse(""), leaderDuringCall, TimeUnit.NANOSECONDS.toMillis(nanos) % 100_000);
+            return String.format(
+                    "%s %s epoch=%d%s leader=%s t=%dms",
+                    participant,
+                    kind,
+                    epoch,
+                    reason.map(r -> " " + r).orElse(""),
+                    leaderDuringCall,
+                    TimeUnit.NANOSECONDS.toMillis(nanos) % 100_000);
         }
     }
 
@@ -138,7 +154,13 @@ final class EventLog {
             if (!leadership.participantId().equals(participant)) {
                 throw new AssertionError(participant + " was told about " + leadership);
             }
-            add(new Event(participant, kind, leadership.epoch(), Optional.ofNullable(reason), now, candidate().isLeader()));
+            add(new Event(
+                    participant,
+                    kind,
+                    leadership.epoch(),
+                    Optional.ofNullable(reason),
+                    now,
+                    candidate().isLeader()));
         }
 
         /** The candidate; the first election can be reported before {@code join} returned. */

@@ -25,8 +25,12 @@ final class FailoverTimes {
         millis.computeIfAbsent(kind, k -> new ArrayList<>()).add(failoverMillis);
         try {
             Files.createDirectories(CSV.getParent());
-            Files.writeString(CSV, kind + "," + failoverMillis + "\n", StandardCharsets.US_ASCII,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    CSV,
+                    kind + "," + failoverMillis + "\n",
+                    StandardCharsets.US_ASCII,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -36,10 +40,12 @@ final class FailoverTimes {
         StringBuilder out = new StringBuilder("Fail-over times (fault -> new leader elected):\n");
         millis.forEach((kind, values) -> {
             List<Long> sorted = values.stream().sorted().toList();
-            long median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
+            long median = sorted.size() % 2 == 1
+                    ? sorted.get(sorted.size() / 2)
                     : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
-            out.append(String.format("  %-40s n=%d median=%dms max=%dms all=%s%n", kind, sorted.size(), median,
-                    sorted.get(sorted.size() - 1), values));
+            out.append(String.format(
+                    "  %-40s n=%d median=%dms max=%dms all=%s%n",
+                    kind, sorted.size(), median, sorted.get(sorted.size() - 1), values));
         });
         return out.toString();
     }

@@ -78,11 +78,16 @@ final class Participant implements AutoCloseable {
     void expireSessionOnServer(String connectString) throws Exception {
         ZooKeeper zk = zooKeeper();
         CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper thief = new ZooKeeper(connectString, zk.getSessionTimeout(), event -> {
-            if (event.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        }, zk.getSessionId(), zk.getSessionPasswd());
+        ZooKeeper thief = new ZooKeeper(
+                connectString,
+                zk.getSessionTimeout(),
+                event -> {
+                    if (event.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+                        connected.countDown();
+                    }
+                },
+                zk.getSessionId(),
+                zk.getSessionPasswd());
         try {
             if (!connected.await(10, TimeUnit.SECONDS)) {
                 throw new AssertionError("could not take over the session of " + id);
@@ -104,6 +109,10 @@ final class Participant implements AutoCloseable {
 
     @Override
     public String toString() {
-        return id + (isLeader() ? " (leader, epoch " + leadership().map(Leadership::epoch).orElse(0L) + ")" : "");
+        return id
+                + (isLeader()
+                        ? " (leader, epoch "
+                                + leadership().map(Leadership::epoch).orElse(0L) + ")"
+                        : "");
     }
 }

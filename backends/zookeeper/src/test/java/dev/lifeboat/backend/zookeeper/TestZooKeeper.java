@@ -64,8 +64,15 @@ final class TestZooKeeper {
 
     /** The tests' options with another session timeout. */
     static Map<String, String> options(String sessionTimeout) {
-        return Map.of("session-timeout", sessionTimeout, "connection-timeout", sessionTimeout,
-                "retry.base-sleep", "50ms", "retry.max-sleep", "500ms");
+        return Map.of(
+                "session-timeout",
+                sessionTimeout,
+                "connection-timeout",
+                sessionTimeout,
+                "retry.base-sleep",
+                "50ms",
+                "retry.max-sleep",
+                "500ms");
     }
 
     static URI uri(String connectString, String group) {

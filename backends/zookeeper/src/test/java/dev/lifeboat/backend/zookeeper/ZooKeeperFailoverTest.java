@@ -44,6 +44,7 @@ class ZooKeeperFailoverTest {
      * 2-core machine.
      */
     private static final Duration MARGIN = Duration.ofSeconds(5);
+
     private static final Duration BOUND = SESSION.plus(MARGIN);
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final FailoverTimes TIMES = new FailoverTimes();
@@ -104,14 +105,16 @@ class ZooKeeperFailoverTest {
      * one ZooKeeper holds.
      */
     private Participant assertOneLeader(String name, List<Participant> participants) throws Exception {
-        List<Participant> leaders = participants.stream().filter(Participant::isLeader).toList();
+        List<Participant> leaders =
+                participants.stream().filter(Participant::isLeader).toList();
         assertThat(leaders).as("leaders among %s", participants).hasSize(1);
         Thread.sleep(300);
-        assertThat(participants.stream().filter(Participant::isLeader).toList()).as("leaders a moment later")
+        assertThat(participants.stream().filter(Participant::isLeader).toList())
+                .as("leaders a moment later")
                 .isEqualTo(leaders);
         Participant leader = leaders.get(0);
-        long stored = Long.parseLong(new String(inspector.getData().forPath("/lifeboat/" + name + "/epoch"),
-                StandardCharsets.US_ASCII));
+        long stored = Long.parseLong(
+                new String(inspector.getData().forPath("/lifeboat/" + name + "/epoch"), StandardCharsets.US_ASCII));
         assertThat(leader.leadership().orElseThrow().epoch()).isEqualTo(stored);
         return leader;
     }
@@ -181,7 +184,8 @@ class ZooKeeperFailoverTest {
     @Test
     void expiringTheLeadersSessionHandsOverWithALargerEpoch() throws Exception {
         Map<String, String> options = options(SESSION);
-        List<Participant> all = List.of(join(group, "a", options), join(group, "b", options), join(group, "c", options));
+        List<Participant> all =
+                List.of(join(group, "a", options), join(group, "b", options), join(group, "c", options));
         long epoch = log.await(e -> e.kind() == ELECTED, WAIT, "ELECTED").epoch();
 
         for (int round = 1; round <= 3; round++) {
@@ -192,8 +196,10 @@ class ZooKeeperFailoverTest {
             leader.expireSessionOnClient();
 
             EventLog.Event next = log.awaitElectedAbove(epoch, BOUND.plus(WAIT));
-            EventLog.Event lost = log.await(e -> e.participant().equals(leader.id) && e.kind() == LOST
-                    && e.epoch() == oldEpoch, WAIT, "LOST of " + leader.id);
+            EventLog.Event lost = log.await(
+                    e -> e.participant().equals(leader.id) && e.kind() == LOST && e.epoch() == oldEpoch,
+                    WAIT,
+                    "LOST of " + leader.id);
             assertThat(lost.reason()).contains(LossReason.SESSION_LOST);
             assertThat(lost.leaderDuringCall()).isFalse();
             assertThat(lost.nanos()).as("the old leader reports the loss first").isLessThan(next.nanos());
@@ -210,7 +216,8 @@ class ZooKeeperFailoverTest {
         Map<String, String> options = options(SESSION);
         for (int round = 1; round <= 3; round++) {
             String name = group + "-" + round;
-            ChildJvm child = ChildJvm.start(ElectionChild.class,
+            ChildJvm child = ChildJvm.start(
+                    ElectionChild.class,
                     List.of(ChildArgs.encodeUri(uri(name)), ChildArgs.encodeOptions(options), "child" + round));
             toClose.add(child);
             long childEpoch = Long.parseLong(child.awaitLine("ELECTED ", WAIT).substring("ELECTED ".length()));

@@ -90,20 +90,23 @@ class ZooKeeperFencingStressTest {
             for (int i = 0; i < PARTICIPANTS; i++) {
                 Participant p = Participant.join(uri, TestZooKeeper.options(), "p" + i, log);
                 participants.add(p);
-                Thread writer = new Thread(() -> {
-                    while (running.get()) {
-                        // What a careful application does: act only while leading and not paused,
-                        // and carry the epoch so storage can refuse a deposed leader.
-                        Optional<Leadership> acting = p.recorder.acting();
-                        acting.ifPresent(l -> register.write(p.id, l.epoch()));
-                        sleepMillis(2);
-                    }
-                }, "writer-" + p.id);
+                Thread writer = new Thread(
+                        () -> {
+                            while (running.get()) {
+                                // What a careful application does: act only while leading and not paused,
+                                // and carry the epoch so storage can refuse a deposed leader.
+                                Optional<Leadership> acting = p.recorder.acting();
+                                acting.ifPresent(l -> register.write(p.id, l.epoch()));
+                                sleepMillis(2);
+                            }
+                        },
+                        "writer-" + p.id);
                 writer.start();
                 writers.add(writer);
             }
 
-            long epoch = log.await(e -> e.kind() == ELECTED, WAIT, "first ELECTED").epoch();
+            long epoch =
+                    log.await(e -> e.kind() == ELECTED, WAIT, "first ELECTED").epoch();
             for (int round = 1; round <= EXPIRIES; round++) {
                 Participant leader = leaderWithEpoch(participants, epoch);
                 sleepMillis(100); // let the leader write
@@ -126,30 +129,37 @@ class ZooKeeperFencingStressTest {
         }
 
         List<EventLog.Event> elections = log.events(ELECTED).stream()
-                .sorted(Comparator.comparingLong(EventLog.Event::nanos)).toList();
+                .sorted(Comparator.comparingLong(EventLog.Event::nanos))
+                .toList();
         List<FencedRegister.Write> accepted = register.accepted();
         List<FencedRegister.Write> refused = register.refused();
-        System.out.printf("%d leaderships, %d writes accepted, %d stale writes refused%n", elections.size(),
-                accepted.size(), refused.size());
+        System.out.printf(
+                "%d leaderships, %d writes accepted, %d stale writes refused%n",
+                elections.size(), accepted.size(), refused.size());
         elections.forEach(e -> System.out.println("  " + e));
 
         // Epochs are unique and grow in the order leaderships began.
         assertThat(elections).hasSizeGreaterThanOrEqualTo(EXPIRIES + 1);
-        assertThat(elections).extracting(EventLog.Event::epoch).doesNotHaveDuplicates()
+        assertThat(elections)
+                .extracting(EventLog.Event::epoch)
+                .doesNotHaveDuplicates()
                 .isSortedAccordingTo(Long::compare);
         Map<Long, String> leaderOfEpoch = new HashMap<>();
         elections.forEach(e -> leaderOfEpoch.put(e.epoch(), e.participant()));
 
         // Accepted writes: non-decreasing epochs, each from the participant elected with it ...
         assertThat(accepted).extracting(FencedRegister.Write::epoch).isSortedAccordingTo(Long::compare);
-        assertThat(accepted).allSatisfy(w ->
-                assertThat(w.participant()).as("writer of epoch %d", w.epoch()).isEqualTo(leaderOfEpoch.get(w.epoch())));
+        assertThat(accepted)
+                .allSatisfy(w -> assertThat(w.participant())
+                        .as("writer of epoch %d", w.epoch())
+                        .isEqualTo(leaderOfEpoch.get(w.epoch())));
         // ... and each epoch in one unbroken run: no two leaders' writes interleave.
         Set<Long> finished = new HashSet<>();
         long current = -1;
         for (FencedRegister.Write w : accepted) {
             if (w.epoch() != current) {
-                assertThat(finished).as("epoch %d writes again after a newer epoch wrote", w.epoch())
+                assertThat(finished)
+                        .as("epoch %d writes again after a newer epoch wrote", w.epoch())
                         .doesNotContain(w.epoch());
                 if (current >= 0) {
                     finished.add(current);

@@ -27,9 +27,19 @@ class ZooKeeperLeaderElectionProviderTest {
         assertThat(provider.scheme()).isEqualTo("zk");
         assertThat(provider.capabilities())
                 .containsExactlyInAnyOrder(Capability.ELECTION_CROSS_PROCESS, Capability.ELECTION_DURABLE_EPOCH);
-        assertThat(provider.options()).extracting(OptionSpec::key).containsExactlyInAnyOrder(
-                "session-timeout", "connection-timeout", "retry.base-sleep", "retry.max-retries",
-                "retry.max-sleep", "namespace", "acl", "auth", "suspended-policy", "suspended-grace");
+        assertThat(provider.options())
+                .extracting(OptionSpec::key)
+                .containsExactlyInAnyOrder(
+                        "session-timeout",
+                        "connection-timeout",
+                        "retry.base-sleep",
+                        "retry.max-retries",
+                        "retry.max-sleep",
+                        "namespace",
+                        "acl",
+                        "auth",
+                        "suspended-policy",
+                        "suspended-grace");
     }
 
     @Test
@@ -39,7 +49,8 @@ class ZooKeeperLeaderElectionProviderTest {
         assertThat(s.groupPath()).isEqualTo("/app/driver");
         assertThat(s.group()).isEqualTo("zk://zk1,zk2:2182,10.0.0.3/app/driver");
         // java.net.URI takes an IPv6 literal only as the single server of a URI.
-        assertThat(ZooKeeperSettings.parse(URI.create("zk://[::1]/app"), Map.of()).connectString())
+        assertThat(ZooKeeperSettings.parse(URI.create("zk://[::1]/app"), Map.of())
+                        .connectString())
                 .isEqualTo("[::1]:2181");
         assertThat(s.sessionTimeout()).isEqualTo(Duration.ofSeconds(15));
         assertThat(s.connectionTimeout()).isEqualTo(Duration.ofSeconds(15));
@@ -55,10 +66,29 @@ class ZooKeeperLeaderElectionProviderTest {
 
     @Test
     void everyOptionIsRead() {
-        ZooKeeperSettings s = ZooKeeperSettings.parse(URI.create("zk://zk1:2181/app"), Map.of(
-                "session-timeout", "4s", "connection-timeout", "500ms", "retry.base-sleep", "20ms",
-                "retry.max-retries", "3", "retry.max-sleep", "1s", "namespace", "apps/lb", "acl", "creator",
-                "auth", "digest:alice:se:cret", "suspended-policy", "abdicate", "suspended-grace", "1s"));
+        ZooKeeperSettings s = ZooKeeperSettings.parse(
+                URI.create("zk://zk1:2181/app"),
+                Map.of(
+                        "session-timeout",
+                        "4s",
+                        "connection-timeout",
+                        "500ms",
+                        "retry.base-sleep",
+                        "20ms",
+                        "retry.max-retries",
+                        "3",
+                        "retry.max-sleep",
+                        "1s",
+                        "namespace",
+                        "apps/lb",
+                        "acl",
+                        "creator",
+                        "auth",
+                        "digest:alice:se:cret",
+                        "suspended-policy",
+                        "abdicate",
+                        "suspended-grace",
+                        "1s"));
         assertThat(s.sessionTimeout()).isEqualTo(Duration.ofSeconds(4));
         assertThat(s.connectionTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(s.retryBaseSleep()).isEqualTo(Duration.ofMillis(20));
@@ -74,25 +104,28 @@ class ZooKeeperLeaderElectionProviderTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-        "zk:///app                       | names no ZooKeeper server",
-        "zk://zk1:2181                   | names no election group path",
-        "zk://zk1:2181/                  | names no election group path",
-        "zk://zk1:2181/app/              | ending with '/'",
-        "zk://zk1:99999/app              | port out of range 1-65535: 99999",
-        "zk://zk1:abc/app                | invalid port 'abc'",
-        "zk://zk1,,zk2/app               | server '' is empty",
-        "zk://zk1:2181,:2181/app         | has no host",
-        "zk://bad_host!:2181/app         | invalid host name 'bad_host!'",
-        "zk://user@zk1:2181/app          | must not carry user information",
-        "zk://zk1:2181/app?x=1           | must not have a query",
-        "zk://zk1:2181/app#frag          | must not have a fragment",
-        "zk://zk1:2181/zookeeper/app     | /zookeeper is reserved",
-        "zk://zk1:2181/a/../b            | relative paths not allowed",
-        "zk://zk1:2181/a//b              | invalid group path",
-        "hdfs://zk1:2181/app             | must have the scheme zk",
-        "zk:app                          | must be hierarchical",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "zk:///app                       | names no ZooKeeper server",
+                "zk://zk1:2181                   | names no election group path",
+                "zk://zk1:2181/                  | names no election group path",
+                "zk://zk1:2181/app/              | ending with '/'",
+                "zk://zk1:99999/app              | port out of range 1-65535: 99999",
+                "zk://zk1:abc/app                | invalid port 'abc'",
+                "zk://zk1,,zk2/app               | server '' is empty",
+                "zk://zk1:2181,:2181/app         | has no host",
+                "zk://bad_host!:2181/app         | invalid host name 'bad_host!'",
+                "zk://user@zk1:2181/app          | must not carry user information",
+                "zk://zk1:2181/app?x=1           | must not have a query",
+                "zk://zk1:2181/app#frag          | must not have a fragment",
+                "zk://zk1:2181/zookeeper/app     | /zookeeper is reserved",
+                "zk://zk1:2181/a/../b            | relative paths not allowed",
+                "zk://zk1:2181/a//b              | invalid group path",
+                "hdfs://zk1:2181/app             | must have the scheme zk",
+                "zk:app                          | must be hierarchical",
+            })
     void badUrisAreRefusedWithTheReason(String uri, String reason) {
         assertThatThrownBy(() -> provider.open(URI.create(uri), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -102,9 +135,23 @@ class ZooKeeperLeaderElectionProviderTest {
 
     @Test
     void everyBadValueIsReportedAtOnce() {
-        assertThatThrownBy(() -> provider.open(URI.create("zk://zk1:0/app"), Map.of(
-                "session-timeout", "soon", "retry.max-retries", "30", "acl", "world", "namespace", "/abs",
-                "suspended-policy", "panic", "retry.base-sleep", "2s", "retry.max-sleep", "1s")))
+        assertThatThrownBy(() -> provider.open(
+                        URI.create("zk://zk1:0/app"),
+                        Map.of(
+                                "session-timeout",
+                                "soon",
+                                "retry.max-retries",
+                                "30",
+                                "acl",
+                                "world",
+                                "namespace",
+                                "/abs",
+                                "suspended-policy",
+                                "panic",
+                                "retry.base-sleep",
+                                "2s",
+                                "retry.max-sleep",
+                                "1s")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("port out of range")
                 .hasMessageContaining("'session-timeout' = 'soon'")
@@ -119,7 +166,8 @@ class ZooKeeperLeaderElectionProviderTest {
     void unknownOptionsAreRefusedByDiscoveryAndByTheProvider() {
         URI uri = URI.create("zk://zk1:2181/app");
         assertThatThrownBy(() -> Lifeboat.openLeaderElection(uri, Map.of("sesion-timeout", "2s")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'sesion-timeout'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'sesion-timeout'");
         assertThatThrownBy(() -> provider.open(uri, Map.of("sesion-timeout", "2s")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'sesion-timeout' is not an option of the zk scheme")
@@ -130,7 +178,8 @@ class ZooKeeperLeaderElectionProviderTest {
     void creatorAclNeedsAuthAndAuthIsNeverEchoed() {
         URI uri = URI.create("zk://zk1:2181/app");
         assertThatThrownBy(() -> provider.open(uri, Map.of("acl", "creator")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'acl' = 'creator' needs 'auth'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'acl' = 'creator' needs 'auth'");
         assertThatThrownBy(() -> provider.open(uri, Map.of("auth", "topsecretwithoutcolon")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'auth' must be scheme:credentials")

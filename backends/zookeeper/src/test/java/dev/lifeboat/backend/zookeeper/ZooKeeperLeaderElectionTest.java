@@ -109,14 +109,18 @@ class ZooKeeperLeaderElectionTest {
         EventLog.Event elected = log.await(e -> e.kind() == ELECTED, WAIT, "ELECTED");
 
         assertThat(List.of(a, b, c)).filteredOn(Participant::isLeader).hasSize(1);
-        Participant leader = List.of(a, b, c).stream().filter(Participant::isLeader).findFirst().orElseThrow();
+        Participant leader = List.of(a, b, c).stream()
+                .filter(Participant::isLeader)
+                .findFirst()
+                .orElseThrow();
         assertThat(leader.id).isEqualTo(elected.participant());
         Leadership l = leader.leadership().orElseThrow();
         assertThat(l.epoch()).isEqualTo(elected.epoch()).isEqualTo(storedEpoch());
         assertThat(l.group()).isEqualTo(uri().toString());
         assertThat(l.participantId()).isEqualTo(leader.id);
         assertThat(elected.leaderDuringCall()).as("isLeader() during elected()").isTrue();
-        assertThat(inspector.getChildren().forPath("/lifeboat/" + group + "/candidates")).hasSize(3);
+        assertThat(inspector.getChildren().forPath("/lifeboat/" + group + "/candidates"))
+                .hasSize(3);
         for (Participant p : List.of(a, b, c)) {
             if (p != leader) {
                 assertThat(p.candidate.awaitLeadership(Duration.ofMillis(200))).isFalse();
@@ -145,7 +149,8 @@ class ZooKeeperLeaderElectionTest {
         // Withdrawn: a resigned candidate does not come back.
         a.candidate.resign();
         assertThat(a.candidate.awaitLeadership(Duration.ofMillis(100))).isFalse();
-        assertThat(inspector.getChildren().forPath("/lifeboat/" + group + "/candidates")).hasSize(1);
+        assertThat(inspector.getChildren().forPath("/lifeboat/" + group + "/candidates"))
+                .hasSize(1);
     }
 
     @Test
@@ -175,7 +180,8 @@ class ZooKeeperLeaderElectionTest {
                 last = epoch;
             }
             // Everyone gone: only ZooKeeper remembers the epoch.
-            assertThat(inspector.getChildren().forPath("/lifeboat/" + group + "/candidates")).isEmpty();
+            assertThat(inspector.getChildren().forPath("/lifeboat/" + group + "/candidates"))
+                    .isEmpty();
         }
         assertThat(storedEpoch()).isEqualTo(last);
     }
@@ -218,8 +224,15 @@ class ZooKeeperLeaderElectionTest {
         for (int i = 1; i <= flaps; i++) {
             a.dropConnection();
             int n = i;
-            log.await(e -> e.participant().equals("a") && e.kind() == RESUMED
-                    && log.events("a").stream().filter(x -> x.kind() == RESUMED).count() >= n, WAIT, "RESUMED #" + i);
+            log.await(
+                    e -> e.participant().equals("a")
+                            && e.kind() == RESUMED
+                            && log.events("a").stream()
+                                            .filter(x -> x.kind() == RESUMED)
+                                            .count()
+                                    >= n,
+                    WAIT,
+                    "RESUMED #" + i);
         }
 
         List<EventLog.Event> events = log.events("a");
@@ -394,19 +407,23 @@ class ZooKeeperLeaderElectionTest {
         election.join("a", quiet);
 
         assertThatThrownBy(() -> election.join("a", quiet))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a' already joined");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'a' already joined");
         assertThatThrownBy(() -> election.join("a/b", quiet))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a/b");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a/b");
         assertThatThrownBy(() -> election.join("..", quiet))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("..");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("..");
         assertThat(election.failoverTimeout()).isEqualTo(TestZooKeeper.SESSION);
-        assertThat(election.capabilities()).containsExactlyInAnyOrderElementsOf(
-                new ZooKeeperLeaderElectionProvider().capabilities());
+        assertThat(election.capabilities())
+                .containsExactlyInAnyOrderElementsOf(new ZooKeeperLeaderElectionProvider().capabilities());
         election.close();
         election.close(); // idempotent
         assertThatThrownBy(() -> election.join("b", quiet)).isInstanceOf(IllegalStateException.class);
         // Closing the connection removed every candidate node.
-        assertThat(inspector.getChildren().forPath("/lifeboat/" + group + "/candidates")).isEmpty();
+        assertThat(inspector.getChildren().forPath("/lifeboat/" + group + "/candidates"))
+                .isEmpty();
     }
 
     @Test
@@ -440,7 +457,8 @@ class ZooKeeperLeaderElectionTest {
             assertThat(entry.getId().getScheme()).isEqualTo("digest");
             assertThat(entry.getId().getId()).startsWith("alice:");
         });
-        assertThatThrownBy(() -> inspector.getData().forPath(epochPath)).isInstanceOf(KeeperException.NoAuthException.class);
+        assertThatThrownBy(() -> inspector.getData().forPath(epochPath))
+                .isInstanceOf(KeeperException.NoAuthException.class);
 
         Map<String, String> bob = new HashMap<>(alice);
         bob.put("auth", "digest:bob:secret");

@@ -44,16 +44,28 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-XX:+IgnoreUnrecognizedVMOptions",
-        "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-        "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-        "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-        "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-        "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false",
-        "-Dio.netty.tryReflectionSetAccessible=true"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "-Xmx2g",
+            "-XX:+IgnoreUnrecognizedVMOptions",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+            "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
+            "-Djdk.reflect.useDirectMethodHandle=false",
+            "-Dio.netty.tryReflectionSetAccessible=true"
+        })
 public class SparkWalBenchmark {
     /**
      * spark-file, spark-batched, lifeboat-local (durability=flush, as Spark's), or
@@ -89,12 +101,15 @@ public class SparkWalBenchmark {
         switch (log) {
             case "spark-file" -> spark = fileLog(logDir);
             case "spark-batched" -> spark = new BatchedWriteAheadLog(fileLog(logDir), conf);
-            case "lifeboat-local" -> lifeboat = Lifeboat.openWriteAheadLog(logDir.toUri(),
-                    Map.of("durability", "flush", "max-record-bytes", "1MiB"));
-            case "lifeboat-local-sync" -> lifeboat = Lifeboat.openWriteAheadLog(logDir.toUri(),
-                    Map.of("durability", "sync", "max-record-bytes", "1MiB"));
-            default -> throw new IllegalArgumentException("unknown log '" + log
-                    + "': spark-file, spark-batched, lifeboat-local or lifeboat-local-sync");
+            case "lifeboat-local" ->
+                lifeboat = Lifeboat.openWriteAheadLog(
+                        logDir.toUri(), Map.of("durability", "flush", "max-record-bytes", "1MiB"));
+            case "lifeboat-local-sync" ->
+                lifeboat = Lifeboat.openWriteAheadLog(
+                        logDir.toUri(), Map.of("durability", "sync", "max-record-bytes", "1MiB"));
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown log '" + log + "': spark-file, spark-batched, lifeboat-local or lifeboat-local-sync");
         }
     }
 

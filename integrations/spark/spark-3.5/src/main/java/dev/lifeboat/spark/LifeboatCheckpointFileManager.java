@@ -107,7 +107,8 @@ public class LifeboatCheckpointFileManager implements CheckpointFileManager {
             Optional<Checkpoint> checkpoint = store.open(id);
             if (checkpoint.isPresent()) {
                 try {
-                    return new FSDataInputStream(new SeekableBytes(checkpoint.get().readPart(PART)));
+                    return new FSDataInputStream(
+                            new SeekableBytes(checkpoint.get().readPart(PART)));
                 } catch (NoSuchFileException e) {
                     // Deleted between its manifest and its bytes: a newer generation exists.
                     continue;
@@ -130,7 +131,8 @@ public class LifeboatCheckpointFileManager implements CheckpointFileManager {
         String relative = relative(path);
         Map<String, Boolean> entries = new LinkedHashMap<>();
         for (CheckpointId id : store.list(CheckpointPaths.prefix(relative))) {
-            CheckpointPaths.entryIn(relative, id).ifPresent(e -> entries.merge(e.name(), e.directory(), Boolean::logicalOr));
+            CheckpointPaths.entryIn(relative, id)
+                    .ifPresent(e -> entries.merge(e.name(), e.directory(), Boolean::logicalOr));
         }
         Path qualified = settings.resolve(relative);
         List<FileStatus> statuses = new ArrayList<>();

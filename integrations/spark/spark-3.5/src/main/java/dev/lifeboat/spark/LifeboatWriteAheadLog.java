@@ -84,8 +84,9 @@ public abstract class LifeboatWriteAheadLog extends org.apache.spark.streaming.u
             if (reader == null) {
                 reader = reader(h.log());
             }
-            LogRecord record = reader.read(h.handle()).orElseThrow(() -> new NoSuchElementException(
-                    "record " + h + " is not in the log: truncated by clean(), or never written"));
+            LogRecord record = reader.read(h.handle())
+                    .orElseThrow(() -> new NoSuchElementException(
+                            "record " + h + " is not in the log: truncated by clean(), or never written"));
             return ByteBuffer.wrap(record.bytes());
         } catch (IOException e) {
             throw Sneaky.raise(e);
@@ -191,7 +192,9 @@ public abstract class LifeboatWriteAheadLog extends org.apache.spark.streaming.u
 
     /** A name no other receiver log instance has: the executor, then a random id. */
     static String uniqueName() {
-        String executor = org.apache.spark.SparkEnv.get() == null ? "unknown" : org.apache.spark.SparkEnv.get().executorId();
+        String executor = org.apache.spark.SparkEnv.get() == null
+                ? "unknown"
+                : org.apache.spark.SparkEnv.get().executorId();
         return "executor-" + executor.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + UUID.randomUUID();
     }
 }

@@ -34,7 +34,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CheckpointRaceTest {
-    enum Store { LOCAL, S3, HDFS }
+    enum Store {
+        LOCAL,
+        S3,
+        HDFS
+    }
 
     private static final int ROUNDS = Integer.getInteger("lifeboat.soak.rounds", 5);
 
@@ -98,7 +102,8 @@ class CheckpointRaceTest {
             go.countDown();
             Throwable ea = fa.get();
             Throwable eb = fb.get();
-            assertThat(ea == null ^ eb == null).as("exactly one driver commits batch %d (a: %s, b: %s)", batch, ea, eb)
+            assertThat(ea == null ^ eb == null)
+                    .as("exactly one driver commits batch %d (a: %s, b: %s)", batch, ea, eb)
                     .isTrue();
             Throwable loser = ea == null ? eb : ea;
             assertThat(loser).isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining(file.getName());
@@ -184,11 +189,18 @@ class CheckpointRaceTest {
         out.close();
         List<S3RequestLog.Request> all = S3RequestLog.requests();
         assertThat(S3RequestLog.count(r -> r.is("PUT"))).as("PUTs in %s", all).isLessThanOrEqualTo(2);
-        assertThat(S3RequestLog.count(r -> r.is("PUT") && r.ifNoneMatch())).as("conditional PUTs in %s", all)
+        assertThat(S3RequestLog.count(r -> r.is("PUT") && r.ifNoneMatch()))
+                .as("conditional PUTs in %s", all)
                 .isEqualTo(1);
-        assertThat(S3RequestLog.count(S3RequestLog.Request::copy)).as("COPYs in %s", all).isZero();
-        assertThat(S3RequestLog.count(r -> r.is("DELETE"))).as("DELETEs in %s", all).isZero();
-        assertThat(S3RequestLog.count(S3RequestLog.Request::isList)).as("LISTs in %s", all).isZero();
+        assertThat(S3RequestLog.count(S3RequestLog.Request::copy))
+                .as("COPYs in %s", all)
+                .isZero();
+        assertThat(S3RequestLog.count(r -> r.is("DELETE")))
+                .as("DELETEs in %s", all)
+                .isZero();
+        assertThat(S3RequestLog.count(S3RequestLog.Request::isList))
+                .as("LISTs in %s", all)
+                .isZero();
         assertThat(all).as("every request of the commit").hasSizeLessThanOrEqualTo(2);
     }
 
@@ -217,7 +229,9 @@ class CheckpointRaceTest {
 
     private static void assertWhole(String content) {
         String first = content.substring(0, content.indexOf(';') + 1);
-        assertThat(content.replace(first, "")).as("a version made of one writer's lines only").isEmpty();
+        assertThat(content.replace(first, ""))
+                .as("a version made of one writer's lines only")
+                .isEmpty();
         assertThat(content.length()).isGreaterThanOrEqualTo(64 * 1024);
     }
 

@@ -28,8 +28,13 @@ class LifeboatWriteAheadLogTest {
     Path dir;
 
     private SparkConf conf() {
-        return new SparkConf(false).set(LifeboatDriverWriteAheadLog.URI_KEY, dir.resolve("driver").toUri().toString())
-                .set(LifeboatReceiverWriteAheadLog.URI_KEY, dir.resolve("receivers").toUri().toString())
+        return new SparkConf(false)
+                .set(
+                        LifeboatDriverWriteAheadLog.URI_KEY,
+                        dir.resolve("driver").toUri().toString())
+                .set(
+                        LifeboatReceiverWriteAheadLog.URI_KEY,
+                        dir.resolve("receivers").toUri().toString())
                 // Small segments, so that clean() has whole segments to drop.
                 .set(LifeboatWriteAheadLog.OPTION_PREFIX + "segment-bytes", "4KiB")
                 .set(LifeboatWriteAheadLog.OPTION_PREFIX + "max-record-bytes", "1KiB")
@@ -69,7 +74,8 @@ class LifeboatWriteAheadLogTest {
                     WriteAheadLog log = new LifeboatReceiverWriteAheadLog(conf());
                     List<WriteAheadLogRecordHandle> handles = new ArrayList<>();
                     for (int i = 0; i < 50; i++) {
-                        handles.add(log.write(bytes("receiver-" + receiver + "-block-" + i), System.currentTimeMillis()));
+                        handles.add(
+                                log.write(bytes("receiver-" + receiver + "-block-" + i), System.currentTimeMillis()));
                     }
                     return handles;
                 }));
@@ -84,7 +90,9 @@ class LifeboatWriteAheadLogTest {
                 }
             }
             assertThat(dir.resolve("receivers")).isDirectory();
-            assertThat(dir.resolve("receivers").toFile().list()).as("one log per writing receiver").hasSize(2);
+            assertThat(dir.resolve("receivers").toFile().list())
+                    .as("one log per writing receiver")
+                    .hasSize(2);
         } finally {
             pool.shutdownNow();
         }
@@ -93,10 +101,12 @@ class LifeboatWriteAheadLogTest {
     @Test
     void aMissingLogKeyIsNamed() {
         assertThatThrownBy(() -> new LifeboatDriverWriteAheadLog(new SparkConf(false)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(LifeboatDriverWriteAheadLog.URI_KEY);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(LifeboatDriverWriteAheadLog.URI_KEY);
         assertThatThrownBy(() -> new LifeboatReceiverWriteAheadLog(
-                new SparkConf(false).set(LifeboatReceiverWriteAheadLog.URI_KEY, "no-scheme/x")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no-scheme/x");
+                        new SparkConf(false).set(LifeboatReceiverWriteAheadLog.URI_KEY, "no-scheme/x")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no-scheme/x");
     }
 
     private static WriteAheadLogRecordHandle roundTrip(WriteAheadLogRecordHandle handle) throws Exception {

@@ -37,8 +37,11 @@ public final class ReceiverDriver {
         String journal = args[1];
         String output = args[2];
         int n = Integer.parseInt(args[3]);
-        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("lifeboat-receiver-driver")
-                .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
+        SparkConf conf = new SparkConf()
+                .setMaster("local[2]")
+                .setAppName("lifeboat-receiver-driver")
+                .set("spark.driver.host", "127.0.0.1")
+                .set("spark.driver.bindAddress", "127.0.0.1")
                 .set("spark.ui.enabled", "false")
                 .set("spark.streaming.receiver.writeAheadLog.enable", "true")
                 .set("spark.streaming.driver.writeAheadLog.class", LifeboatDriverWriteAheadLog.class.getName())
@@ -159,7 +162,10 @@ public final class ReceiverDriver {
 
         private static void note(Path path, String line) {
             try {
-                Files.write(path, (line + "\n").getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
+                Files.write(
+                        path,
+                        (line + "\n").getBytes(StandardCharsets.UTF_8),
+                        StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -58,20 +58,29 @@ class ReceiverKillTest {
                     continue;
                 }
             }
-            assertThat(driver.waitFor(200, TimeUnit.SECONDS)).as("run %d ends (seed %d)", run, seed).isTrue();
-            assertThat(driver.exitValue()).as("run %d (seed %d); see %s", run, seed, log).isZero();
+            assertThat(driver.waitFor(200, TimeUnit.SECONDS))
+                    .as("run %d ends (seed %d)", run, seed)
+                    .isTrue();
+            assertThat(driver.exitValue())
+                    .as("run %d (seed %d); see %s", run, seed, log)
+                    .isZero();
             break;
         }
         Map<Integer, Integer> counts = counts(out);
         for (int i = 0; i < N; i++) {
-            assertThat(counts.getOrDefault(i, 0)).as("record %d (seed %d)", i, seed).isPositive();
+            assertThat(counts.getOrDefault(i, 0))
+                    .as("record %d (seed %d)", i, seed)
+                    .isPositive();
             if (!inDoubt.contains(i)) {
-                assertThat(counts.get(i)).as("record %d, stored before a kill or never in doubt (seed %d)", i, seed)
+                assertThat(counts.get(i))
+                        .as("record %d, stored before a kill or never in doubt (seed %d)", i, seed)
                         .isEqualTo(1);
             }
         }
         assertThat(kills).isPositive();
-        assertThat(dir.resolve("wal/receivers").toFile().list()).as("receiver logs").isNotEmpty();
+        assertThat(dir.resolve("wal/receivers").toFile().list())
+                .as("receiver logs")
+                .isNotEmpty();
         assertThat(dir.resolve("wal/driver")).isDirectory();
     }
 
@@ -83,11 +92,22 @@ class ReceiverKillTest {
                 command.add(arg);
             }
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ReceiverDriver.class.getName(),
-                checkpoint.toUri().toString(), journal.toString(), out.toString(), Integer.toString(N),
-                LifeboatDriverWriteAheadLog.URI_KEY + "=" + dir.resolve("wal/driver").toUri(),
-                LifeboatReceiverWriteAheadLog.URI_KEY + "=" + dir.resolve("wal/receivers").toUri()));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                ReceiverDriver.class.getName(),
+                checkpoint.toUri().toString(),
+                journal.toString(),
+                out.toString(),
+                Integer.toString(N),
+                LifeboatDriverWriteAheadLog.URI_KEY + "="
+                        + dir.resolve("wal/driver").toUri(),
+                LifeboatReceiverWriteAheadLog.URI_KEY + "="
+                        + dir.resolve("wal/receivers").toUri()));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     /** How many records the receiver acknowledged (its store() returned). */

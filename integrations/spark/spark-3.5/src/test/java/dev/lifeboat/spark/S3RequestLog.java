@@ -31,7 +31,10 @@ public final class S3RequestLog implements ExecutionInterceptor {
         SdkHttpRequest r = context.httpRequest();
         String query = String.join("&", r.rawQueryParameters().keySet());
         synchronized (REQUESTS) {
-            REQUESTS.add(new Request(r.method().name(), r.encodedPath(), query,
+            REQUESTS.add(new Request(
+                    r.method().name(),
+                    r.encodedPath(),
+                    query,
                     r.firstMatchingHeader("x-amz-copy-source").isPresent(),
                     r.firstMatchingHeader("If-None-Match").isPresent()));
         }

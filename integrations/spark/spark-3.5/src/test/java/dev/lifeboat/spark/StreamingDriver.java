@@ -34,10 +34,16 @@ public final class StreamingDriver {
         String input = args[0];
         String checkpoint = args[1];
         Path output = Path.of(args[2]);
-        SparkSession.Builder builder = SparkSession.builder().master("local[2]").appName("lifeboat-streaming-driver")
-                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-                .config("spark.sql.streaming.checkpointFileManagerClass", LifeboatCheckpointFileManager.class.getName());
+        SparkSession.Builder builder = SparkSession.builder()
+                .master("local[2]")
+                .appName("lifeboat-streaming-driver")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "2")
+                .config(
+                        "spark.sql.streaming.checkpointFileManagerClass",
+                        LifeboatCheckpointFileManager.class.getName());
         for (int i = 3; i < args.length; i++) {
             int eq = args[i].indexOf('=');
             builder.config(args[i].substring(0, eq), args[i].substring(eq + 1));
@@ -45,10 +51,14 @@ public final class StreamingDriver {
         SparkSession spark = builder.getOrCreate();
         int status = 0;
         try {
-            Dataset<Row> lines = spark.readStream().option("maxFilesPerTrigger", 1).text(input);
-            Dataset<Row> pairs = lines.selectExpr("split(value, ',')[0] AS key", "CAST(split(value, ',')[1] AS LONG) AS v");
+            Dataset<Row> lines =
+                    spark.readStream().option("maxFilesPerTrigger", 1).text(input);
+            Dataset<Row> pairs =
+                    lines.selectExpr("split(value, ',')[0] AS key", "CAST(split(value, ',')[1] AS LONG) AS v");
             Dataset<Row> totals = pairs.groupBy("key").agg(count(lit(1)).as("n"), sum("v").as("total"));
-            StreamingQuery query = totals.writeStream().outputMode("update").trigger(Trigger.AvailableNow())
+            StreamingQuery query = totals.writeStream()
+                    .outputMode("update")
+                    .trigger(Trigger.AvailableNow())
                     .option("checkpointLocation", checkpoint)
                     .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> writeBatch(output, batch, id))
                     .start();

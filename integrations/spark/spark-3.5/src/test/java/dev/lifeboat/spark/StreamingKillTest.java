@@ -30,7 +30,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StreamingKillTest {
-    enum Store { LOCAL, S3 }
+    enum Store {
+        LOCAL,
+        S3
+    }
 
     private static final int FILES = 6;
     private static final int KILLS = Integer.getInteger("lifeboat.soak.rounds", 2);
@@ -59,10 +62,17 @@ class StreamingKillTest {
         Files.createDirectories(work.resolve("s3"));
         Path out = Files.createDirectories(work.resolve("fault-free-out"));
         Path root = Files.createDirectories(work.resolve("fault-free-checkpoints"));
-        Process driver = driver(root.resolve("query").toUri().toString(), out,
-                Map.of(CheckpointSettings.ROOT, root.toUri().toString()), work.resolve("fault-free.log"));
-        assertThat(driver.waitFor(180, TimeUnit.SECONDS)).as("the fault-free run ends").isTrue();
-        assertThat(driver.exitValue()).as("fault-free run; see %s", work.resolve("fault-free.log")).isZero();
+        Process driver = driver(
+                root.resolve("query").toUri().toString(),
+                out,
+                Map.of(CheckpointSettings.ROOT, root.toUri().toString()),
+                work.resolve("fault-free.log"));
+        assertThat(driver.waitFor(180, TimeUnit.SECONDS))
+                .as("the fault-free run ends")
+                .isTrue();
+        assertThat(driver.exitValue())
+                .as("fault-free run; see %s", work.resolve("fault-free.log"))
+                .isZero();
         faultFree = outputs(out);
         assertThat(faultFree).as("one output file per input file").hasSize(FILES);
     }
@@ -111,14 +121,23 @@ class StreamingKillTest {
                     continue;
                 }
             }
-            assertThat(driver.waitFor(180, TimeUnit.SECONDS)).as("run %d ends (seed %d)", run, seed).isTrue();
-            assertThat(driver.exitValue()).as("run %d (seed %d); see %s", run, seed, log).isZero();
+            assertThat(driver.waitFor(180, TimeUnit.SECONDS))
+                    .as("run %d ends (seed %d)", run, seed)
+                    .isTrue();
+            assertThat(driver.exitValue())
+                    .as("run %d (seed %d); see %s", run, seed, log)
+                    .isZero();
             break;
         }
         Map<String, String> outputs = outputs(out);
-        assertThat(batchIds(outputs)).as("batch ids written (seed %d)", seed)
-                .isEqualTo(java.util.stream.IntStream.range(0, outputs.size()).boxed().toList());
-        assertThat(table(outputs)).as("the sink's table after %d kills (seed %d)", kills, seed).isEqualTo(table(faultFree));
+        assertThat(batchIds(outputs))
+                .as("batch ids written (seed %d)", seed)
+                .isEqualTo(java.util.stream.IntStream.range(0, outputs.size())
+                        .boxed()
+                        .toList());
+        assertThat(table(outputs))
+                .as("the sink's table after %d kills (seed %d)", kills, seed)
+                .isEqualTo(table(faultFree));
         assertThat(kills).as("drivers killed").isPositive();
     }
 
@@ -137,7 +156,10 @@ class StreamingKillTest {
         command.add(location);
         command.add(out.toString());
         conf.forEach((k, v) -> command.add(k + "=" + v));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     /**

@@ -47,19 +47,29 @@ final class TestServers {
             int port = freePort();
             Path blobs = Files.createDirectories(dir.resolve("blobs"));
             Path properties = dir.resolve("s3proxy.conf");
-            Files.writeString(properties, String.join("\n",
-                    "s3proxy.endpoint=http://127.0.0.1:" + port,
-                    "s3proxy.authorization=aws-v2-or-v4",
-                    "s3proxy.identity=" + ACCESS_KEY,
-                    "s3proxy.credential=" + SECRET_KEY,
-                    "jclouds.provider=filesystem",
-                    "jclouds.filesystem.basedir=" + blobs) + "\n");
+            Files.writeString(
+                    properties,
+                    String.join(
+                                    "\n",
+                                    "s3proxy.endpoint=http://127.0.0.1:" + port,
+                                    "s3proxy.authorization=aws-v2-or-v4",
+                                    "s3proxy.identity=" + ACCESS_KEY,
+                                    "s3proxy.credential=" + SECRET_KEY,
+                                    "jclouds.provider=filesystem",
+                                    "jclouds.filesystem.basedir=" + blobs)
+                            + "\n");
             Path logback = dir.resolve("logback.xml");
-            Files.writeString(logback, "<configuration><appender name=\"E\" class=\"ch.qos.logback.core.ConsoleAppender\">"
-                    + "<target>System.err</target><encoder><pattern>%d %-5level %logger{36} - %msg%n</pattern></encoder>"
-                    + "</appender><root level=\"WARN\"><appender-ref ref=\"E\"/></root></configuration>");
-            Process process = launch(dir, "s3proxy", List.of("-Dlogback.configurationFile=" + logback),
-                    "org.gaul.s3proxy.Main", List.of("--properties", properties.toString()));
+            Files.writeString(
+                    logback,
+                    "<configuration><appender name=\"E\" class=\"ch.qos.logback.core.ConsoleAppender\">"
+                            + "<target>System.err</target><encoder><pattern>%d %-5level %logger{36} - %msg%n</pattern></encoder>"
+                            + "</appender><root level=\"WARN\"><appender-ref ref=\"E\"/></root></configuration>");
+            Process process = launch(
+                    dir,
+                    "s3proxy",
+                    List.of("-Dlogback.configurationFile=" + logback),
+                    "org.gaul.s3proxy.Main",
+                    List.of("--properties", properties.toString()));
             S3 server = new S3(process, URI.create("http://127.0.0.1:" + port));
             try {
                 awaitPort(process, port, dir.resolve("s3proxy.log"));
@@ -74,9 +84,14 @@ final class TestServers {
         }
 
         S3Client client() {
-            return S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                    .httpClient(UrlConnectionHttpClient.create()).build();
+            return S3Client.builder()
+                    .endpointOverride(endpoint)
+                    .region(Region.US_EAST_1)
+                    .forcePathStyle(true)
+                    .credentialsProvider(
+                            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .build();
         }
 
         /** The Lifeboat S3 options, as Spark configuration keys. */
@@ -110,10 +125,22 @@ final class TestServers {
         static Hdfs start(Path dir) throws IOException, InterruptedException {
             int port = freePort();
             Path conf = dir.resolve("minidfs-conf.xml");
-            Process process = launch(dir, "minidfs", List.of("-Dtest.build.data=" + dir.resolve("data")),
+            Process process = launch(
+                    dir,
+                    "minidfs",
+                    List.of("-Dtest.build.data=" + dir.resolve("data")),
                     "org.apache.hadoop.mapreduce.MiniHadoopClusterManager",
-                    List.of("-nomr", "-format", "-nnport", Integer.toString(port), "-nnhttpport", "0",
-                            "-datanodes", "1", "-writeConfig", conf.toString()));
+                    List.of(
+                            "-nomr",
+                            "-format",
+                            "-nnport",
+                            Integer.toString(port),
+                            "-nnhttpport",
+                            "0",
+                            "-datanodes",
+                            "1",
+                            "-writeConfig",
+                            conf.toString()));
             Hdfs server = new Hdfs(process, URI.create("hdfs://127.0.0.1:" + port));
             try {
                 long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -142,7 +169,8 @@ final class TestServers {
         String classPath;
         try (InputStream in = TestServers.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("no " + resource + " on the test class path (lifeboat-spark-test-" + name + ")");
+                throw new IllegalStateException(
+                        "no " + resource + " on the test class path (lifeboat-spark-test-" + name + ")");
             }
             classPath = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
         }
@@ -156,8 +184,11 @@ final class TestServers {
         command.add(classPath);
         command.add(main);
         command.addAll(args);
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile())
+                .start();
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         return process;
     }

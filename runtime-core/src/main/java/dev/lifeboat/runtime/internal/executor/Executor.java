@@ -49,8 +49,8 @@ public final class Executor implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ScheduledFuture<?> heartbeats;
 
-    private Executor(int id, URI shuffleUri, ShuffleBlockStore shuffleStore, ExecutorEnvironment env,
-            DriverEndpoint driver) {
+    private Executor(
+            int id, URI shuffleUri, ShuffleBlockStore shuffleStore, ExecutorEnvironment env, DriverEndpoint driver) {
         this.id = id;
         this.shuffleUri = shuffleUri;
         this.shuffleStore = shuffleStore;
@@ -64,11 +64,16 @@ public final class Executor implements AutoCloseable {
             return t;
         });
         long interval = env.heartbeatInterval().toMillis();
-        this.heartbeats = env.timer().scheduleAtFixedRate(() -> {
-            if (alive.get()) {
-                driver.heartbeat(id);
-            }
-        }, 0, interval, TimeUnit.MILLISECONDS);
+        this.heartbeats = env.timer()
+                .scheduleAtFixedRate(
+                        () -> {
+                            if (alive.get()) {
+                                driver.heartbeat(id);
+                            }
+                        },
+                        0,
+                        interval,
+                        TimeUnit.MILLISECONDS);
     }
 
     /** Opens the executor's shuffle store location and starts heartbeating. */
@@ -235,7 +240,8 @@ public final class Executor implements AutoCloseable {
             }
             shuffleStore.close();
         } catch (IOException | RuntimeException e) {
-            System.err.println("lifeboat: executor " + id + " could not release its shuffle store " + shuffleUri + ": " + e);
+            System.err.println(
+                    "lifeboat: executor " + id + " could not release its shuffle store " + shuffleUri + ": " + e);
         }
     }
 

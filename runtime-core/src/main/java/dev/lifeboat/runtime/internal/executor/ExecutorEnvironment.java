@@ -24,9 +24,16 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param heartbeatInterval how often executors heartbeat
  * @param timer runs heartbeats
  */
-public record ExecutorEnvironment(URI shuffleRoot, Map<String, String> shuffleOptions, RecordCodec shuffleCodec,
-        RecordCodec checkpointCodec, BlockSource blocks,
-        Optional<CheckpointStore> checkpointStore, FaultHooks faults, int cores, Duration heartbeatInterval,
+public record ExecutorEnvironment(
+        URI shuffleRoot,
+        Map<String, String> shuffleOptions,
+        RecordCodec shuffleCodec,
+        RecordCodec checkpointCodec,
+        BlockSource blocks,
+        Optional<CheckpointStore> checkpointStore,
+        FaultHooks faults,
+        int cores,
+        Duration heartbeatInterval,
         ScheduledExecutorService timer) {
     public ExecutorEnvironment {
         requireNonNull(shuffleRoot, "shuffleRoot is null");

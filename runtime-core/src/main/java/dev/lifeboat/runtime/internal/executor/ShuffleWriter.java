@@ -33,27 +33,33 @@ final class ShuffleWriter {
         while (records.hasNext()) {
             Object record = records.next();
             if (!(record instanceof Pair<?, ?> pair)) {
-                throw new IllegalArgumentException("shuffle " + dep.shuffleId() + " needs Pair records (key, value), not "
-                        + (record == null ? "null" : record.getClass().getName()) + "; use mapToPair first");
+                throw new IllegalArgumentException(
+                        "shuffle " + dep.shuffleId() + " needs Pair records (key, value), not "
+                                + (record == null ? "null" : record.getClass().getName()) + "; use mapToPair first");
             }
             int r = dep.partitioner().partition(pair.key());
             if (dep.mapSideCombine()) {
                 Map<Object, Object> bucket = combined.get(r);
                 Object key = pair.key();
-                bucket.put(key, bucket.containsKey(key)
-                        ? agg.mergeValue().apply(bucket.get(key), pair.value())
-                        : agg.createCombiner().apply(pair.value()));
+                bucket.put(
+                        key,
+                        bucket.containsKey(key)
+                                ? agg.mergeValue().apply(bucket.get(key), pair.value())
+                                : agg.createCombiner().apply(pair.value()));
             } else {
                 plain.get(r).add(pair);
             }
         }
-        MapOutputId id = MapOutputId.of(dep.shuffleId(), ctx.info().taskId(), ctx.info().attempt());
+        MapOutputId id =
+                MapOutputId.of(dep.shuffleId(), ctx.info().taskId(), ctx.info().attempt());
         Executor executor = ctx.executor();
         executor.wroteShuffle(dep.shuffleId());
         try (MapOutputWriter writer = executor.shuffleStore().openMapOutput(id, n)) {
             for (int r = 0; r < n; r++) {
                 Iterator<?> bucket = dep.mapSideCombine()
-                        ? combined.get(r).entrySet().stream().map(e -> Pair.of(e.getKey(), e.getValue())).iterator()
+                        ? combined.get(r).entrySet().stream()
+                                .map(e -> Pair.of(e.getKey(), e.getValue()))
+                                .iterator()
                         : plain.get(r).iterator();
                 writer.writePartition(r, executor.env().shuffleCodec().encode(bucket));
             }

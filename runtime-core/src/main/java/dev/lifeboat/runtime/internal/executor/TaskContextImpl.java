@@ -53,27 +53,27 @@ public final class TaskContextImpl implements ComputeContext {
     public List<Object> fetchShuffle(ShuffleDependency dependency, int reduceId) {
         List<Optional<MapStatus>> outputs = task.shuffleInputs().get(dependency.shuffleId());
         if (outputs == null) {
-            throw new IllegalStateException(info().label() + " was not given the map outputs of shuffle "
-                    + dependency.shuffleId());
+            throw new IllegalStateException(
+                    info().label() + " was not given the map outputs of shuffle " + dependency.shuffleId());
         }
         List<FetchFailedException.MissingOutput> missing = new ArrayList<>();
         List<byte[]> blocks = new ArrayList<>(outputs.size());
         for (int m = 0; m < outputs.size(); m++) {
             Optional<MapStatus> status = outputs.get(m);
             if (status.isEmpty()) {
-                missing.add(new FetchFailedException.MissingOutput(m, -1, "", LossScope.MAP_OUTPUT,
-                        "no output is registered for it (lost, or not computed yet)"));
+                missing.add(new FetchFailedException.MissingOutput(
+                        m, -1, "", LossScope.MAP_OUTPUT, "no output is registered for it (lost, or not computed yet)"));
                 continue;
             }
             MapStatus s = status.get();
             try {
                 blocks.add(executor.shuffleStore().readBlock(s, reduceId));
             } catch (BlockUnavailableException e) {
-                missing.add(new FetchFailedException.MissingOutput(m, s.id().mapId(), e.location(), e.scope(),
-                        e.getMessage()));
+                missing.add(new FetchFailedException.MissingOutput(
+                        m, s.id().mapId(), e.location(), e.scope(), e.getMessage()));
             } catch (CorruptDataException e) {
-                missing.add(new FetchFailedException.MissingOutput(m, s.id().mapId(), s.location(),
-                        LossScope.MAP_OUTPUT, e.getMessage()));
+                missing.add(new FetchFailedException.MissingOutput(
+                        m, s.id().mapId(), s.location(), LossScope.MAP_OUTPUT, e.getMessage()));
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot read block " + s.blockId(reduceId) + " at " + s.location(), e);
             }
@@ -103,8 +103,9 @@ public final class TaskContextImpl implements ComputeContext {
                 return executor.env().checkpointCodec().decode(bytes, what).iterator();
             }
             CheckpointState.Reliable reliable = (CheckpointState.Reliable) state;
-            CheckpointStore store = executor.env().checkpointStore().orElseThrow(
-                    () -> new IllegalStateException("no checkpoint store is configured"));
+            CheckpointStore store = executor.env()
+                    .checkpointStore()
+                    .orElseThrow(() -> new IllegalStateException("no checkpoint store is configured"));
             Optional<Checkpoint> checkpoint = store.open(reliable.id());
             if (checkpoint.isEmpty()) {
                 throw new CheckpointUnavailableException("Checkpoint " + reliable.id() + " of " + node.describe()
@@ -114,7 +115,8 @@ public final class TaskContextImpl implements ComputeContext {
             byte[] bytes = checkpoint.get().readPart(CheckpointFormat.partName(partition));
             return executor.env().checkpointCodec().decode(bytes, what).iterator();
         } catch (IOException e) {
-            throw new CheckpointUnavailableException("Cannot read " + what + " from its checkpoint: " + e.getMessage(), e);
+            throw new CheckpointUnavailableException(
+                    "Cannot read " + what + " from its checkpoint: " + e.getMessage(), e);
         }
     }
 
@@ -128,8 +130,8 @@ public final class TaskContextImpl implements ComputeContext {
             executor.putBlock(key, bytes);
             blockUpdates.add(new BlockUpdate(node.id(), partition, key, bytes.length));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot store partition " + partition + " of " + node.describe()
-                    + " for its checkpoint", e);
+            throw new UncheckedIOException(
+                    "Cannot store partition " + partition + " of " + node.describe() + " for its checkpoint", e);
         }
         return list.iterator();
     }

@@ -20,8 +20,8 @@ import java.util.Set;
  *     partition when the task was launched (empty where none was): the task reads exactly these,
  *     so what it sees does not depend on when its thread gets to run
  */
-public record TaskDescription(TaskInfo info, Task task, Set<Integer> pipeline,
-        Map<Integer, List<Optional<MapStatus>>> shuffleInputs) {
+public record TaskDescription(
+        TaskInfo info, Task task, Set<Integer> pipeline, Map<Integer, List<Optional<MapStatus>>> shuffleInputs) {
     public TaskDescription {
         requireNonNull(info, "info is null");
         requireNonNull(task, "task is null");

@@ -41,7 +41,8 @@ public final class FaultPlan implements FaultInjector, FaultHooks, StageFaults {
     /**
      * @param cannotDamageShuffles why shuffle output cannot be damaged, if it cannot
      */
-    public FaultPlan(ListenerBus bus, IntFunction<Optional<Executor>> executors, Optional<String> cannotDamageShuffles) {
+    public FaultPlan(
+            ListenerBus bus, IntFunction<Optional<Executor>> executors, Optional<String> cannotDamageShuffles) {
         this.bus = requireNonNull(bus, "bus is null");
         this.executors = requireNonNull(executors, "executors is null");
         this.cannotDamageShuffles = requireNonNull(cannotDamageShuffles, "cannotDamageShuffles is null");
@@ -49,7 +50,8 @@ public final class FaultPlan implements FaultInjector, FaultHooks, StageFaults {
 
     private sealed interface Rule {}
 
-    private record FailTask(Target target, AtomicInteger remaining, Supplier<? extends Throwable> error) implements Rule {}
+    private record FailTask(Target target, AtomicInteger remaining, Supplier<? extends Throwable> error)
+            implements Rule {}
 
     private record SlowTask(Target target, AtomicInteger remaining, Duration delay) implements Rule {}
 
@@ -73,8 +75,8 @@ public final class FaultPlan implements FaultInjector, FaultHooks, StageFaults {
 
     @Override
     public FaultInjector failTask(Target target, int times, Supplier<? extends Throwable> error) {
-        rules.add(new FailTask(requireNonNull(target, "target is null"), times(times),
-                requireNonNull(error, "error is null")));
+        rules.add(new FailTask(
+                requireNonNull(target, "target is null"), times(times), requireNonNull(error, "error is null")));
         return this;
     }
 
@@ -90,14 +92,15 @@ public final class FaultPlan implements FaultInjector, FaultHooks, StageFaults {
 
     @Override
     public FaultInjector killExecutorDuringTask(Target target, KillMode mode) {
-        rules.add(new KillInTask(requireNonNull(target, "target is null"), times(1), requireNonNull(mode, "mode is null")));
+        rules.add(new KillInTask(
+                requireNonNull(target, "target is null"), times(1), requireNonNull(mode, "mode is null")));
         return this;
     }
 
     @Override
     public FaultInjector killExecutorOnStageSubmit(Target stage, int executorId, KillMode mode) {
-        rules.add(new KillOnStage(requireNonNull(stage, "stage is null"), times(1), executorId,
-                requireNonNull(mode, "mode is null")));
+        rules.add(new KillOnStage(
+                requireNonNull(stage, "stage is null"), times(1), executorId, requireNonNull(mode, "mode is null")));
         return this;
     }
 
@@ -134,9 +137,13 @@ public final class FaultPlan implements FaultInjector, FaultHooks, StageFaults {
     @Override
     public void killExecutor(int executorId, KillMode mode) {
         requireNonNull(mode, "mode is null");
-        Executor executor = executors.apply(executorId).filter(Executor::isAlive).orElseThrow(
-                () -> new IllegalArgumentException("executor " + executorId + " is not alive"));
-        record("kill-executor", "killed executor " + executorId + " (" + mode.name().toLowerCase(java.util.Locale.ROOT) + ")");
+        Executor executor = executors
+                .apply(executorId)
+                .filter(Executor::isAlive)
+                .orElseThrow(() -> new IllegalArgumentException("executor " + executorId + " is not alive"));
+        record(
+                "kill-executor",
+                "killed executor " + executorId + " (" + mode.name().toLowerCase(java.util.Locale.ROOT) + ")");
         executor.kill(mode == KillMode.REPORTED, "killed by fault injection");
     }
 
@@ -164,9 +171,13 @@ public final class FaultPlan implements FaultInjector, FaultHooks, StageFaults {
                 record("fail-task", info.label() + " fails: " + error);
                 throwAny(error);
             } else if (rule instanceof KillInTask kill && strikes(kill.target(), kill.remaining(), task)) {
-                record("kill-executor", "executor " + executor.id() + " dies ("
-                        + kill.mode().name().toLowerCase(java.util.Locale.ROOT) + ") while starting " + info.label());
-                executor.kill(kill.mode() == KillMode.REPORTED, "killed by fault injection while running " + info.label());
+                record(
+                        "kill-executor",
+                        "executor " + executor.id() + " dies ("
+                                + kill.mode().name().toLowerCase(java.util.Locale.ROOT) + ") while starting "
+                                + info.label());
+                executor.kill(
+                        kill.mode() == KillMode.REPORTED, "killed by fault injection while running " + info.label());
                 throw new InjectedFaultException("executor " + executor.id() + " was killed");
             } else if (rule instanceof RandomFailures random && draw(random.seed(), info) < random.probability()) {
                 record("fail-task", info.label() + " fails at random (seed " + random.seed() + ")");
@@ -195,11 +206,17 @@ public final class FaultPlan implements FaultInjector, FaultHooks, StageFaults {
     public List<ExecutorKill> onStageSubmit(int stageId, Set<Integer> pipeline) {
         List<ExecutorKill> kills = new ArrayList<>();
         for (Rule rule : rules) {
-            if (rule instanceof KillOnStage kill && kill.target().matches(stageId, pipeline, -1)
+            if (rule instanceof KillOnStage kill
+                    && kill.target().matches(stageId, pipeline, -1)
                     && take(kill.remaining())) {
-                record("kill-executor", "executor " + kill.executorId() + " dies ("
-                        + kill.mode().name().toLowerCase(java.util.Locale.ROOT) + ") as stage " + stageId + " starts");
-                kills.add(new ExecutorKill(kill.executorId(), kill.mode() == KillMode.REPORTED,
+                record(
+                        "kill-executor",
+                        "executor " + kill.executorId() + " dies ("
+                                + kill.mode().name().toLowerCase(java.util.Locale.ROOT) + ") as stage " + stageId
+                                + " starts");
+                kills.add(new ExecutorKill(
+                        kill.executorId(),
+                        kill.mode() == KillMode.REPORTED,
                         "killed by fault injection as stage " + stageId + " started"));
             }
         }
@@ -228,21 +245,26 @@ public final class FaultPlan implements FaultInjector, FaultHooks, StageFaults {
 
     private void corrupt(Executor executor, MapStatus status, int reduceId, TaskInfo info) throws IOException {
         if (reduceId >= status.numPartitions() || status.length(reduceId) == 0) {
-            throw new IllegalStateException("cannot corrupt block " + reduceId + " of " + status
-                    + ": it does not exist or is empty");
+            throw new IllegalStateException(
+                    "cannot corrupt block " + reduceId + " of " + status + ": it does not exist or is empty");
         }
         StorageFaults faults = storageFaults(executor);
         String key = key(status);
-        StoredObject data = faults.list(StoredKind.SHUFFLE_DATA).stream().filter(o -> o.key().equals(key)).findFirst()
+        StoredObject data = faults.list(StoredKind.SHUFFLE_DATA).stream()
+                .filter(o -> o.key().equals(key))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("cannot find the stored map output " + status.id()));
         long header = data.length() - status.totalBytes(); // blocks are stored back to back, after any header
         faults.flipByte(data, header + status.offset(reduceId) + status.length(reduceId) / 2);
-        record("corrupt-shuffle-block", "block " + status.blockId(reduceId) + " written by " + info.label() + " corrupted");
+        record(
+                "corrupt-shuffle-block",
+                "block " + status.blockId(reduceId) + " written by " + info.label() + " corrupted");
     }
 
     private static StorageFaults storageFaults(Executor executor) throws IOException {
-        return executor.storageFaults().orElseThrow(
-                () -> new IllegalStateException("the shuffle store of " + executor + " cannot be damaged"));
+        return executor.storageFaults()
+                .orElseThrow(
+                        () -> new IllegalStateException("the shuffle store of " + executor + " cannot be damaged"));
     }
 
     private static String key(MapStatus status) {
@@ -258,7 +280,9 @@ public final class FaultPlan implements FaultInjector, FaultHooks, StageFaults {
     }
 
     private static boolean strikes(Target target, AtomicInteger remaining, TaskDescription task) {
-        return target.matches(task.info().stageId(), task.pipeline(), task.info().partition()) && take(remaining);
+        return target.matches(
+                        task.info().stageId(), task.pipeline(), task.info().partition())
+                && take(remaining);
     }
 
     private static boolean take(AtomicInteger remaining) {

@@ -43,8 +43,10 @@ public final class RecordCodec {
             try {
                 Zstd.compress(new byte[0], level);
             } catch (LinkageError e) {
-                throw new IllegalStateException("zstd compression is on but zstd-jni cannot load its native library ("
-                        + e + "); set lifeboat.shuffle.compress and lifeboat.checkpoint.compress to false", e);
+                throw new IllegalStateException(
+                        "zstd compression is on but zstd-jni cannot load its native library (" + e
+                                + "); set lifeboat.shuffle.compress and lifeboat.checkpoint.compress to false",
+                        e);
             }
         }
     }
@@ -68,7 +70,11 @@ public final class RecordCodec {
             return raw;
         }
         byte[] packed = Zstd.compress(Arrays.copyOfRange(raw, 1, raw.length), level);
-        return ByteBuffer.allocate(1 + 4 + packed.length).put(ZSTD).putInt(raw.length - 1).put(packed).array();
+        return ByteBuffer.allocate(1 + 4 + packed.length)
+                .put(ZSTD)
+                .putInt(raw.length - 1)
+                .put(packed)
+                .array();
     }
 
     /**

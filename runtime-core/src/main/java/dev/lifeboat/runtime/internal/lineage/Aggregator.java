@@ -10,7 +10,9 @@ import java.util.function.Function;
  * Combines the values of one key: {@code createCombiner} for the first value, {@code mergeValue}
  * for each further value, {@code mergeCombiners} for combiners made on different map tasks.
  */
-public record Aggregator(Function<Object, Object> createCombiner, BiFunction<Object, Object, Object> mergeValue,
+public record Aggregator(
+        Function<Object, Object> createCombiner,
+        BiFunction<Object, Object, Object> mergeValue,
         BinaryOperator<Object> mergeCombiners) {
     public Aggregator {
         requireNonNull(createCombiner, "createCombiner is null");

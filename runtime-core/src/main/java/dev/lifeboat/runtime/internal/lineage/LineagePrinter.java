@@ -22,19 +22,28 @@ public final class LineagePrinter {
     }
 
     private static void stageHead(Node node, String prefix, String indent, StringBuilder out) {
-        out.append(prefix).append('(').append(node.numPartitions()).append(") ").append(line(node)).append('\n');
+        out.append(prefix)
+                .append('(')
+                .append(node.numPartitions())
+                .append(") ")
+                .append(line(node))
+                .append('\n');
         parents(node, indent, out);
     }
 
     private static void parents(Node node, String indent, StringBuilder out) {
         CheckpointState state = node.checkpointState();
         if (state instanceof CheckpointState.Reliable r) {
-            out.append(indent).append(" |  ReliableCheckpoint[").append(r.id())
+            out.append(indent)
+                    .append(" |  ReliableCheckpoint[")
+                    .append(r.id())
                     .append("] read from the checkpoint store; lineage cut\n");
             return;
         }
         if (state instanceof CheckpointState.Local l) {
-            out.append(indent).append(" |  LocalCheckpoint[").append(l.id())
+            out.append(indent)
+                    .append(" |  LocalCheckpoint[")
+                    .append(l.id())
                     .append("] blocks on executors; lineage cut\n");
             return;
         }
@@ -51,12 +60,18 @@ public final class LineagePrinter {
     private static String line(Node node) {
         StringBuilder s = new StringBuilder(node.describe());
         if (node instanceof ShuffledNode shuffled) {
-            s.append(" [hash-partitioned into ").append(node.numPartitions()).append(", shuffle ")
-                    .append(shuffled.shuffleDependency().shuffleId()).append(']');
+            s.append(" [hash-partitioned into ")
+                    .append(node.numPartitions())
+                    .append(", shuffle ")
+                    .append(shuffled.shuffleDependency().shuffleId())
+                    .append(']');
         }
         CheckpointState state = node.checkpointState();
         if (state instanceof CheckpointState.Pending p) {
-            s.append(" [").append(p.reliable() ? "reliable" : "local").append(" checkpoint ").append(p.id())
+            s.append(" [")
+                    .append(p.reliable() ? "reliable" : "local")
+                    .append(" checkpoint ")
+                    .append(p.id())
                     .append(" pending: written by the next action]");
         } else if (state instanceof CheckpointState.Reliable r) {
             s.append(" [checkpointed: ").append(r.id()).append(']');

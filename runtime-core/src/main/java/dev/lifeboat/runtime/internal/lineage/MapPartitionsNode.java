@@ -11,7 +11,11 @@ public final class MapPartitionsNode extends Node {
     private final Node parent;
     private final Function<Iterator<Object>, Iterator<Object>> function;
 
-    public MapPartitionsNode(int id, String operation, String callSite, Node parent,
+    public MapPartitionsNode(
+            int id,
+            String operation,
+            String callSite,
+            Node parent,
             Function<Iterator<Object>, Iterator<Object>> function) {
         super(id, operation, callSite, List.of(NarrowDependency.oneToOne(parent)));
         this.parent = parent;

@@ -22,6 +22,8 @@ public record NarrowDependency(Node parent, int offset, int length) implements D
 
     /** The parent partition that child partition {@code partition} reads, if it reads this parent. */
     public OptionalInt parentPartition(int partition) {
-        return partition >= offset && partition < offset + length ? OptionalInt.of(partition - offset) : OptionalInt.empty();
+        return partition >= offset && partition < offset + length
+                ? OptionalInt.of(partition - offset)
+                : OptionalInt.empty();
     }
 }

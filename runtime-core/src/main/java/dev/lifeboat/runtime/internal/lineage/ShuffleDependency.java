@@ -7,8 +7,9 @@ import static java.util.Objects.requireNonNull;
  * parent's records are {@code Pair}s, partitioned by key; {@code aggregator} combines values of a
  * key, on the map side too when {@code mapSideCombine}.
  */
-public record ShuffleDependency(Node parent, int shuffleId, HashPartitioner partitioner, Aggregator aggregator,
-        boolean mapSideCombine) implements Dependency {
+public record ShuffleDependency(
+        Node parent, int shuffleId, HashPartitioner partitioner, Aggregator aggregator, boolean mapSideCombine)
+        implements Dependency {
     public ShuffleDependency {
         requireNonNull(parent, "parent is null");
         requireNonNull(partitioner, "partitioner is null");

@@ -42,7 +42,11 @@ public final class ShuffledNode extends Node {
             Pair<?, ?> pair = (Pair<?, ?>) record;
             Object key = pair.key();
             if (!combined.containsKey(key)) {
-                combined.put(key, dependency.mapSideCombine() ? pair.value() : agg.createCombiner().apply(pair.value()));
+                combined.put(
+                        key,
+                        dependency.mapSideCombine()
+                                ? pair.value()
+                                : agg.createCombiner().apply(pair.value()));
             } else if (dependency.mapSideCombine()) {
                 combined.put(key, agg.mergeCombiners().apply(combined.get(key), pair.value()));
             } else {

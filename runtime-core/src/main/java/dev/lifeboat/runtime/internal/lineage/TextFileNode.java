@@ -58,7 +58,8 @@ public final class TextFileNode extends Node {
                     files = s.filter(Files::isRegularFile)
                             .filter(p -> !p.getFileName().toString().startsWith("_")
                                     && !p.getFileName().toString().startsWith("."))
-                            .sorted().toList();
+                            .sorted()
+                            .toList();
                 }
             } else if (Files.isRegularFile(path)) {
                 files = List.of(path);

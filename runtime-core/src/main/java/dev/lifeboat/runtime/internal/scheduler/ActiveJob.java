@@ -18,8 +18,14 @@ final class ActiveJob {
     final String description;
     private final Set<Integer> finished = new HashSet<>();
 
-    ActiveJob(int id, Stage.Result stage, List<Integer> partitions, Task.PartitionFunction function,
-            ResultHandler handler, CompletableFuture<Void> done, String description) {
+    ActiveJob(
+            int id,
+            Stage.Result stage,
+            List<Integer> partitions,
+            Task.PartitionFunction function,
+            ResultHandler handler,
+            CompletableFuture<Void> done,
+            String description) {
         this.id = id;
         this.stage = stage;
         this.partitions = List.copyOf(partitions);

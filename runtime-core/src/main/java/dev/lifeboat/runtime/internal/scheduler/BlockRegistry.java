@@ -33,12 +33,18 @@ public final class BlockRegistry implements BlockSource {
         if (executorId == null) {
             return Optional.empty();
         }
-        return executors.apply(executorId).filter(Executor::isAlive).flatMap(e -> e.block(key)).map(b -> executorId);
+        return executors
+                .apply(executorId)
+                .filter(Executor::isAlive)
+                .flatMap(e -> e.block(key))
+                .map(b -> executorId);
     }
 
     Optional<byte[]> bytes(String key) {
         Integer executorId = locations.get(key);
-        return executorId == null ? Optional.empty() : executors.apply(executorId).flatMap(e -> e.block(key));
+        return executorId == null
+                ? Optional.empty()
+                : executors.apply(executorId).flatMap(e -> e.block(key));
     }
 
     void remove(String key) {
@@ -65,8 +71,8 @@ public final class BlockRegistry implements BlockSource {
             return bytes.get();
         }
         Integer holder = locations.get(key);
-        String why = lost.getOrDefault(key, holder != null
-                ? "executor " + holder + ", which held it, is gone" : "no executor holds it");
+        String why = lost.getOrDefault(
+                key, holder != null ? "executor " + holder + ", which held it, is gone" : "no executor holds it");
         throw new CheckpointUnavailableException("Locally checkpointed block " + key + " (" + what + ") is lost: " + why
                 + ". localCheckpoint() keeps partitions only on executors and cuts the lineage, so the partition "
                 + "cannot be recomputed. Use checkpoint() with lifeboat.checkpoint.dir set for a checkpoint that "

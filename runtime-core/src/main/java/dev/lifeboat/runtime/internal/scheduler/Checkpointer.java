@@ -39,8 +39,8 @@ public final class Checkpointer {
     private final String serializerName;
     private final ListenerBus bus;
 
-    public Checkpointer(DagScheduler scheduler, Optional<CheckpointStore> store, String serializerName,
-            ListenerBus bus) {
+    public Checkpointer(
+            DagScheduler scheduler, Optional<CheckpointStore> store, String serializerName, ListenerBus bus) {
         this.scheduler = requireNonNull(scheduler, "scheduler is null");
         this.store = requireNonNull(store, "store is null");
         this.serializerName = requireNonNull(serializerName, "serializerName is null");
@@ -63,8 +63,9 @@ public final class Checkpointer {
             node.setCheckpointState(new CheckpointState.Pending(false, id));
             return;
         }
-        CheckpointStore cs = store.orElseThrow(() -> new IllegalStateException("checkpoint() needs a checkpoint store: set "
-                + EngineConfig.CHECKPOINT_DIR + " to a URI such as file:/var/lib/app/checkpoints"));
+        CheckpointStore cs =
+                store.orElseThrow(() -> new IllegalStateException("checkpoint() needs a checkpoint store: set "
+                        + EngineConfig.CHECKPOINT_DIR + " to a URI such as file:/var/lib/app/checkpoints"));
         try {
             Optional<Checkpoint> existing = cs.open(id);
             if (existing.isPresent()) {
@@ -114,31 +115,47 @@ public final class Checkpointer {
                 }
             }
             if (!missing.isEmpty()) {
-                scheduler.runJob(node, missing, (task, records) -> {
-                    records.forEachRemaining(r -> { });
-                    return null;
-                }, (p, result) -> { }, "compute partitions " + missing + " for checkpoint " + pending.id());
+                scheduler.runJob(
+                        node,
+                        missing,
+                        (task, records) -> {
+                            records.forEachRemaining(r -> {});
+                            return null;
+                        },
+                        (p, result) -> {},
+                        "compute partitions " + missing + " for checkpoint " + pending.id());
             }
             try {
                 long bytes = pending.reliable() ? commit(node, pending.id()) : localBytes(node);
-                node.setCheckpointState(pending.reliable()
-                        ? new CheckpointState.Reliable(pending.id()) : new CheckpointState.Local(pending.id()));
+                node.setCheckpointState(
+                        pending.reliable()
+                                ? new CheckpointState.Reliable(pending.id())
+                                : new CheckpointState.Local(pending.id()));
                 if (pending.reliable()) {
                     for (int p = 0; p < node.numPartitions(); p++) {
                         blocks.remove(BlockUpdate.key(node.id(), p));
                     }
                 }
-                bus.post(new EngineEvent.CheckpointWritten(System.nanoTime(), node.id(), pending.id().value(),
-                        pending.reliable(), node.numPartitions(), bytes));
+                bus.post(new EngineEvent.CheckpointWritten(
+                        System.nanoTime(),
+                        node.id(),
+                        pending.id().value(),
+                        pending.reliable(),
+                        node.numPartitions(),
+                        bytes));
                 return;
             } catch (BlockVanished e) {
                 if (round == MAX_ROUNDS) {
-                    throw new JobFailedException("Checkpoint " + pending.id() + " of " + node.describe()
-                            + " could not be written: its partitions kept being lost with their executors", List.of(e));
+                    throw new JobFailedException(
+                            "Checkpoint " + pending.id() + " of " + node.describe()
+                                    + " could not be written: its partitions kept being lost with their executors",
+                            List.of(e));
                 }
             } catch (IOException e) {
-                throw new JobFailedException("Checkpoint " + pending.id() + " of " + node.describe()
-                        + " could not be written to the checkpoint store: " + e, List.of(e));
+                throw new JobFailedException(
+                        "Checkpoint " + pending.id() + " of " + node.describe()
+                                + " could not be written to the checkpoint store: " + e,
+                        List.of(e));
             }
         }
     }
@@ -155,8 +172,8 @@ public final class Checkpointer {
         CheckpointStore cs = store.orElseThrow();
         long total = 0;
         try (CheckpointWriter writer = cs.begin(id)) {
-            writer.writePart(CheckpointFormat.META,
-                    new CheckpointFormat.Meta(node.numPartitions(), serializerName).toBytes());
+            writer.writePart(
+                    CheckpointFormat.META, new CheckpointFormat.Meta(node.numPartitions(), serializerName).toBytes());
             for (int p = 0; p < node.numPartitions(); p++) {
                 byte[] bytes = block(node, p);
                 writer.writePart(CheckpointFormat.partName(p), bytes);
@@ -170,7 +187,9 @@ public final class Checkpointer {
     }
 
     private byte[] block(Node node, int partition) throws BlockVanished {
-        return scheduler.blockRegistry().bytes(BlockUpdate.key(node.id(), partition))
+        return scheduler
+                .blockRegistry()
+                .bytes(BlockUpdate.key(node.id(), partition))
                 .orElseThrow(() -> new BlockVanished(node, partition));
     }
 
@@ -178,8 +197,8 @@ public final class Checkpointer {
         try {
             CheckpointFormat.Meta meta = CheckpointFormat.Meta.parse(id, checkpoint.readPart(CheckpointFormat.META));
             if (meta.partitions() != node.numPartitions()) {
-                throw new IllegalArgumentException("checkpoint " + id + " has " + meta.partitions()
-                        + " partitions but " + node.describe() + " has " + node.numPartitions());
+                throw new IllegalArgumentException("checkpoint " + id + " has " + meta.partitions() + " partitions but "
+                        + node.describe() + " has " + node.numPartitions());
             }
             if (!meta.serializer().equals(serializerName)) {
                 throw new IllegalArgumentException("checkpoint " + id + " was written with serializer '"

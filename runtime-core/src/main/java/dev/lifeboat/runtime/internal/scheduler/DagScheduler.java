@@ -148,7 +148,11 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
      *
      * @throws JobFailedException if it failed
      */
-    public void runJob(Node node, List<Integer> partitions, Task.PartitionFunction function, ResultHandler handler,
+    public void runJob(
+            Node node,
+            List<Integer> partitions,
+            Task.PartitionFunction function,
+            ResultHandler handler,
             String description) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         post(() -> onJobSubmitted(node, partitions, function, handler, description, done));
@@ -158,7 +162,8 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
                     done.get(1, TimeUnit.SECONDS);
                 } catch (TimeoutException e) {
                     if (stopped && !done.isDone()) {
-                        throw new JobFailedException("Job " + description + " failed: the engine was closed", List.of());
+                        throw new JobFailedException(
+                                "Job " + description + " failed: the engine was closed", List.of());
                     }
                 }
             }
@@ -237,8 +242,13 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
 
     // ---------------------------------------------------------------------------------- jobs
 
-    private void onJobSubmitted(Node node, List<Integer> partitions, Task.PartitionFunction function,
-            ResultHandler handler, String description, CompletableFuture<Void> done) {
+    private void onJobSubmitted(
+            Node node,
+            List<Integer> partitions,
+            Task.PartitionFunction function,
+            ResultHandler handler,
+            String description,
+            CompletableFuture<Void> done) {
         if (job != null) {
             done.completeExceptionally(new IllegalStateException("job " + job.id + " is still running"));
             return;
@@ -273,8 +283,8 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
         killAllRunning("the job finished");
         TaskSet result = taskSets.get(j.stage);
         if (result != null) {
-            bus.post(new EngineEvent.StageCompleted(System.nanoTime(), j.stage.id, result.attempt, j.stage.name,
-                    Optional.empty()));
+            bus.post(new EngineEvent.StageCompleted(
+                    System.nanoTime(), j.stage.id, result.attempt, j.stage.name, Optional.empty()));
         }
         clearJobState();
         bus.post(new EngineEvent.JobEnded(System.nanoTime(), j.id, true, Optional.empty()));
@@ -289,8 +299,8 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
         killAllRunning("the job failed");
         for (Stage s : running) {
             TaskSet ts = taskSets.get(s);
-            bus.post(new EngineEvent.StageCompleted(System.nanoTime(), s.id, ts == null ? 0 : ts.attempt, s.name,
-                    Optional.of(firstLine(message))));
+            bus.post(new EngineEvent.StageCompleted(
+                    System.nanoTime(), s.id, ts == null ? 0 : ts.attempt, s.name, Optional.of(firstLine(message))));
         }
         clearJobState();
         String full = "Job " + j.id + " (" + j.description + ") failed: " + message;
@@ -330,20 +340,20 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
     }
 
     private void submitTasks(Stage stage) {
-        List<Integer> partitions = stage instanceof Stage.ShuffleMap sm
-                ? tracker.missing(sm.shuffleId()) : job.unfinished();
+        List<Integer> partitions =
+                stage instanceof Stage.ShuffleMap sm ? tracker.missing(sm.shuffleId()) : job.unfinished();
         if (partitions.isEmpty()) {
             if (stage instanceof Stage.ShuffleMap) {
                 submitWaitingChildren();
             }
             return;
         }
-        TaskSet ts = new TaskSet(stage, stage.nextAttempt(), partitions, pipeline(stage.node),
-                shuffleInputs(stage.node));
+        TaskSet ts =
+                new TaskSet(stage, stage.nextAttempt(), partitions, pipeline(stage.node), shuffleInputs(stage.node));
         taskSets.put(stage, ts);
         running.add(stage);
-        bus.post(new EngineEvent.StageSubmitted(System.nanoTime(), stage.id, ts.attempt, stage.name,
-                stage instanceof Stage.ShuffleMap, partitions));
+        bus.post(new EngineEvent.StageSubmitted(
+                System.nanoTime(), stage.id, ts.attempt, stage.name, stage instanceof Stage.ShuffleMap, partitions));
     }
 
     private void submitWaitingChildren() {
@@ -483,7 +493,8 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
         }
     }
 
-    private record Launch(TaskSet taskSet, int partition, boolean speculative, Optional<TaskSet.RunningTask> original) {}
+    private record Launch(
+            TaskSet taskSet, int partition, boolean speculative, Optional<TaskSet.RunningTask> original) {}
 
     private Optional<Launch> nextTask(int executorId) {
         for (TaskSet ts : taskSets.values()) {
@@ -520,8 +531,8 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
     private boolean launch(Launch l, int executorId) {
         TaskSet ts = l.taskSet();
         int p = l.partition();
-        TaskInfo info = new TaskInfo(nextTaskId++, ts.stage.id, ts.attempt, p, ts.nextAttemptNumber(p), executorId,
-                l.speculative());
+        TaskInfo info = new TaskInfo(
+                nextTaskId++, ts.stage.id, ts.attempt, p, ts.nextAttemptNumber(p), executorId, l.speculative());
         Task task = ts.stage instanceof Stage.ShuffleMap sm
                 ? new Task.ShuffleMap(sm.dependency, p)
                 : new Task.Result(ts.stage.node, p, job.function);
@@ -530,8 +541,9 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
         runningTasks.put(info.taskId(), rt);
         ts.running.put(info.taskId(), rt);
         bus.post(new EngineEvent.TaskStarted(now, info));
-        l.original().ifPresent(original -> bus.post(new EngineEvent.SpeculativeTaskLaunched(now, info,
-                original.info().taskId(), now - original.startNanos())));
+        l.original()
+                .ifPresent(original -> bus.post(new EngineEvent.SpeculativeTaskLaunched(
+                        now, info, original.info().taskId(), now - original.startNanos())));
         Executor executor = executors.get(executorId);
         Map<Integer, List<Optional<MapStatus>>> inputs = new HashMap<>();
         for (int shuffleId : ts.shuffleInputs) {
@@ -560,8 +572,8 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
     private void onTaskSuccess(TaskSet.RunningTask rt, TaskOutcome.Success success, long duration) {
         TaskSet ts = rt.taskSet();
         int p = rt.info().partition();
-        bus.post(new EngineEvent.TaskEnded(System.nanoTime(), rt.info(), TaskEndReason.SUCCESS, Optional.empty(),
-                duration));
+        bus.post(new EngineEvent.TaskEnded(
+                System.nanoTime(), rt.info(), TaskEndReason.SUCCESS, Optional.empty(), duration));
         ts.done.add(p);
         ts.successNanos.add(duration);
         killOtherAttempts(ts, p, rt);
@@ -586,12 +598,13 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
             return;
         }
         Stage.ShuffleMap stage = (Stage.ShuffleMap) ts.stage;
-        tracker.register(stage.shuffleId(), p, (MapStatus) success.value(), rt.info().executorId());
+        tracker.register(
+                stage.shuffleId(), p, (MapStatus) success.value(), rt.info().executorId());
         if (!ts.zombie && taskSets.get(stage) == ts && ts.isComplete()) {
             taskSets.remove(stage);
             running.remove(stage);
-            bus.post(new EngineEvent.StageCompleted(System.nanoTime(), stage.id, ts.attempt, stage.name,
-                    Optional.empty()));
+            bus.post(new EngineEvent.StageCompleted(
+                    System.nanoTime(), stage.id, ts.attempt, stage.name, Optional.empty()));
             if (tracker.isComplete(stage.shuffleId())) {
                 stage.fetchFailedAttempts.clear();
                 submitWaitingChildren();
@@ -603,8 +616,11 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
 
     private void killOtherAttempts(TaskSet ts, int partition, TaskSet.RunningTask winner) {
         for (TaskSet.RunningTask other : ts.runningAttempts(partition)) {
-            giveUp(other, TaskEndReason.KILLED, "attempt " + winner.info().attempt() + " (task "
-                    + winner.info().taskId() + ") of partition " + partition + " finished first");
+            giveUp(
+                    other,
+                    TaskEndReason.KILLED,
+                    "attempt " + winner.info().attempt() + " (task "
+                            + winner.info().taskId() + ") of partition " + partition + " finished first");
         }
     }
 
@@ -626,15 +642,15 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
                 e.killTask(taskId);
             }
         }
-        bus.post(new EngineEvent.TaskEnded(System.nanoTime(), rt.info(), reason, Optional.of(detail),
-                System.nanoTime() - rt.startNanos()));
+        bus.post(new EngineEvent.TaskEnded(
+                System.nanoTime(), rt.info(), reason, Optional.of(detail), System.nanoTime() - rt.startNanos()));
     }
 
     private void onTaskFailure(TaskSet.RunningTask rt, Throwable error, long duration) {
         TaskSet ts = rt.taskSet();
         int p = rt.info().partition();
-        bus.post(new EngineEvent.TaskEnded(System.nanoTime(), rt.info(), TaskEndReason.FAILED,
-                Optional.of(String.valueOf(error)), duration));
+        bus.post(new EngineEvent.TaskEnded(
+                System.nanoTime(), rt.info(), TaskEndReason.FAILED, Optional.of(String.valueOf(error)), duration));
         if (job == null || ts.zombie || ts.done.contains(p)) {
             return;
         }
@@ -642,11 +658,14 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
         failures.add(new TaskSet.FailedAttempt(rt.info(), error));
         String task = "task for partition " + p + " in " + ts.stage.label();
         if (isFatal(error)) {
-            abortJob(task + " failed with a non-retryable error, so it was not retried:" + attempts(failures),
+            abortJob(
+                    task + " failed with a non-retryable error, so it was not retried:" + attempts(failures),
                     causes(failures));
         } else if (failures.size() >= config.taskMaxFailures()) {
-            abortJob(task + " failed " + failures.size() + " times (" + EngineConfig.TASK_MAX_FAILURES + " = "
-                    + config.taskMaxFailures() + "); the stage and the job are aborted. Attempts:" + attempts(failures),
+            abortJob(
+                    task + " failed " + failures.size() + " times (" + EngineConfig.TASK_MAX_FAILURES + " = "
+                            + config.taskMaxFailures() + "); the stage and the job are aborted. Attempts:"
+                            + attempts(failures),
                     causes(failures));
         } else if (!ts.hasRunningAttempt(p)) {
             ts.pending.addLast(p);
@@ -656,7 +675,9 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
     private boolean isFatal(Throwable error) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof VirtualMachineError || t instanceof LinkageError || t instanceof SerializationException
+            if (t instanceof VirtualMachineError
+                    || t instanceof LinkageError
+                    || t instanceof SerializationException
                     || t instanceof CheckpointUnavailableException) {
                 return true;
             }
@@ -672,8 +693,14 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
     private static String attempts(List<TaskSet.FailedAttempt> failures) {
         StringBuilder s = new StringBuilder();
         for (TaskSet.FailedAttempt f : failures) {
-            s.append("\n  attempt ").append(f.info().attempt()).append(" (task ").append(f.info().taskId())
-                    .append(") on executor ").append(f.info().executorId()).append(": ").append(f.error());
+            s.append("\n  attempt ")
+                    .append(f.info().attempt())
+                    .append(" (task ")
+                    .append(f.info().taskId())
+                    .append(") on executor ")
+                    .append(f.info().executorId())
+                    .append(": ")
+                    .append(f.error());
         }
         return s.toString();
     }
@@ -685,10 +712,15 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
     private void onFetchFailure(TaskSet.RunningTask rt, FetchFailedException failure, long duration) {
         TaskSet ts = rt.taskSet();
         Stage stage = ts.stage;
-        bus.post(new EngineEvent.TaskEnded(System.nanoTime(), rt.info(), TaskEndReason.FETCH_FAILED,
-                Optional.of(failure.getMessage()), duration));
-        bus.post(new EngineEvent.FetchFailed(System.nanoTime(), rt.info(), failure.shuffleId(),
-                failure.missing().stream().map(FetchFailedException.MissingOutput::mapPartition).toList(),
+        bus.post(new EngineEvent.TaskEnded(
+                System.nanoTime(), rt.info(), TaskEndReason.FETCH_FAILED, Optional.of(failure.getMessage()), duration));
+        bus.post(new EngineEvent.FetchFailed(
+                System.nanoTime(),
+                rt.info(),
+                failure.shuffleId(),
+                failure.missing().stream()
+                        .map(FetchFailedException.MissingOutput::mapPartition)
+                        .toList(),
                 failure.getMessage()));
         for (FetchFailedException.MissingOutput m : failure.missing()) {
             switch (m.scope()) {
@@ -713,14 +745,20 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
             taskSets.remove(stage);
             running.remove(stage);
         }
-        bus.post(new EngineEvent.StageCompleted(System.nanoTime(), stage.id, ts.attempt, stage.name,
+        bus.post(new EngineEvent.StageCompleted(
+                System.nanoTime(),
+                stage.id,
+                ts.attempt,
+                stage.name,
                 Optional.of("fetch failure: " + failure.getMessage())));
         stage.fetchFailedAttempts.add(ts.attempt);
         if (stage.fetchFailedAttempts.size() >= config.stageMaxConsecutiveAttempts()) {
-            abortJob(stage.label() + " failed " + stage.fetchFailedAttempts.size()
-                    + " consecutive attempts because its shuffle input kept being unavailable ("
-                    + EngineConfig.STAGE_MAX_CONSECUTIVE_ATTEMPTS + " = " + config.stageMaxConsecutiveAttempts()
-                    + "). Last fetch failure: " + failure.getMessage(), List.of(failure));
+            abortJob(
+                    stage.label() + " failed " + stage.fetchFailedAttempts.size()
+                            + " consecutive attempts because its shuffle input kept being unavailable ("
+                            + EngineConfig.STAGE_MAX_CONSECUTIVE_ATTEMPTS + " = " + config.stageMaxConsecutiveAttempts()
+                            + "). Last fetch failure: " + failure.getMessage(),
+                    List.of(failure));
             return;
         }
         failed.add(stage);
@@ -750,8 +788,8 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
         Executor executor = executors.get(executorId);
         executor.kill(false, reason); // the driver's verdict is final, whatever the executor thinks
         bus.post(new EngineEvent.ExecutorLost(System.nanoTime(), executorId, reason));
-        List<MapOutputTracker.Lost> lostOutputs = executor.blocksOutliveExecutor()
-                ? List.of() : tracker.unregisterExecutor(executorId);
+        List<MapOutputTracker.Lost> lostOutputs =
+                executor.blocksOutliveExecutor() ? List.of() : tracker.unregisterExecutor(executorId);
         blocks.executorLost(executorId, reason);
         for (TaskSet.RunningTask rt : new ArrayList<>(runningTasks.values())) {
             if (rt.info().executorId() == executorId) {
@@ -779,7 +817,8 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
             }
         }
         if (job != null && freeSlots.isEmpty()) {
-            abortJob("every executor is lost and none could be started; last: executor " + executorId + ": " + reason,
+            abortJob(
+                    "every executor is lost and none could be started; last: executor " + executorId + ": " + reason,
                     List.of());
         }
     }
@@ -790,8 +829,11 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
         for (int id : new ArrayList<>(freeSlots.keySet())) {
             Long last = lastHeartbeat.get(id);
             if (last != null && now - last > timeout) {
-                onExecutorLost(id, "no heartbeat for " + TimeUnit.NANOSECONDS.toMillis(now - last) + " ms ("
-                        + EngineConfig.NETWORK_TIMEOUT + " = " + config.networkTimeout().toMillis() + " ms)");
+                onExecutorLost(
+                        id,
+                        "no heartbeat for " + TimeUnit.NANOSECONDS.toMillis(now - last) + " ms ("
+                                + EngineConfig.NETWORK_TIMEOUT + " = "
+                                + config.networkTimeout().toMillis() + " ms)");
             }
         }
         if (config.speculation() && job != null) {
@@ -815,7 +857,9 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
             long threshold = Math.max((long) (config.speculationMultiplier() * median), minRuntime);
             for (TaskSet.RunningTask rt : ts.running.values()) {
                 int p = rt.info().partition();
-                if (!rt.info().speculative() && !ts.done.contains(p) && !ts.speculated.contains(p)
+                if (!rt.info().speculative()
+                        && !ts.done.contains(p)
+                        && !ts.speculated.contains(p)
                         && now - rt.startNanos() > threshold) {
                     ts.speculatable.add(p);
                 }

@@ -16,6 +16,7 @@ abstract sealed class Stage permits Stage.ShuffleMap, Stage.Result {
     final int id;
     /** The last dataset of the chain the stage computes. */
     final Node node;
+
     final String name;
     private int attempts;
     /** Attempts that failed to fetch their input since the stage last completed. */

@@ -25,6 +25,7 @@ final class TaskSet {
     final Set<Integer> pipeline;
     /** The shuffles its tasks read. */
     final Set<Integer> shuffleInputs;
+
     final Set<Integer> partitions = new TreeSet<>();
     final Deque<Integer> pending = new ArrayDeque<>();
     final Set<Integer> done = new HashSet<>();

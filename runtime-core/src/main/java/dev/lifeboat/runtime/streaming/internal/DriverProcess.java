@@ -119,7 +119,8 @@ public final class DriverProcess implements AutoCloseable {
     /** Sends {@code SIGSTOP} ({@code pause = true}) or {@code SIGCONT}. */
     public void signal(boolean pause) throws IOException, InterruptedException {
         Process k = new ProcessBuilder("kill", pause ? "-STOP" : "-CONT", Long.toString(process.pid()))
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         if (k.waitFor() != 0) {
             throw new IOException("kill " + (pause ? "-STOP" : "-CONT") + " " + process.pid() + " failed");
         }
@@ -168,7 +169,9 @@ public final class DriverProcess implements AutoCloseable {
 
     /** Waits for the exit; the exit code, or empty on timeout. */
     public Optional<Integer> waitFor(Duration timeout) throws InterruptedException {
-        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? Optional.of(process.exitValue()) : Optional.empty();
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                ? Optional.of(process.exitValue())
+                : Optional.empty();
     }
 
     /** Kills the process if alive. */

@@ -42,8 +42,8 @@ public final class StateStore {
     public StateStore(CheckpointStore store, int snapshotInterval, int retainSnapshots) {
         this.store = requireNonNull(store, "store is null");
         if (snapshotInterval < 1 || retainSnapshots < 1) {
-            throw new IllegalArgumentException("snapshotInterval and retainSnapshots must be >= 1: " + snapshotInterval
-                    + ", " + retainSnapshots);
+            throw new IllegalArgumentException(
+                    "snapshotInterval and retainSnapshots must be >= 1: " + snapshotInterval + ", " + retainSnapshots);
         }
         this.snapshotInterval = snapshotInterval;
         this.retainSnapshots = retainSnapshots;
@@ -77,8 +77,11 @@ public final class StateStore {
             CheckpointId id = CheckpointId.of(DELTA, b);
             Optional<SortedMap<String, RunningAggregate>> delta = read(id);
             if (delta.isEmpty()) {
-                throw new CorruptDataException(id.value(), 0, "state delta of committed batch " + b
-                        + " is missing, and no readable snapshot at or after it exists");
+                throw new CorruptDataException(
+                        id.value(),
+                        0,
+                        "state delta of committed batch " + b
+                                + " is missing, and no readable snapshot at or after it exists");
             }
             state.putAll(delta.get());
         }
@@ -101,7 +104,8 @@ public final class StateStore {
      * @return the oldest batch whose state is still needed (-1 if everything is kept)
      */
     public long cleanUp(long committed) throws IOException {
-        List<Long> snapshots = batches(SNAPSHOT).stream().filter(s -> s <= committed).toList();
+        List<Long> snapshots =
+                batches(SNAPSHOT).stream().filter(s -> s <= committed).toList();
         if (snapshots.size() < retainSnapshots) {
             return -1;
         }
@@ -126,8 +130,10 @@ public final class StateStore {
         } catch (AlreadyCommittedException e) {
             Optional<Checkpoint> existing = store.open(id);
             if (existing.isPresent() && !Arrays.equals(existing.get().readPart(PART), bytes)) {
-                throw new IllegalStateException("state " + id + " was already written with different contents: the "
-                        + "aggregation is not deterministic for a replayed batch", e);
+                throw new IllegalStateException(
+                        "state " + id + " was already written with different contents: the "
+                                + "aggregation is not deterministic for a replayed batch",
+                        e);
             }
         }
     }
@@ -141,13 +147,21 @@ public final class StateStore {
     }
 
     private List<Long> batches(String prefix) throws IOException {
-        return store.list(prefix).stream().map(id -> Long.parseLong(id.name())).sorted().toList();
+        return store.list(prefix).stream()
+                .map(id -> Long.parseLong(id.name()))
+                .sorted()
+                .toList();
     }
 
     static byte[] encode(Map<String, RunningAggregate> state) {
         StringBuilder sb = new StringBuilder();
-        new TreeMap<>(state).forEach((k, v) -> sb.append(k).append('\t').append(v.count()).append('\t')
-                .append(v.sum()).append('\n'));
+        new TreeMap<>(state)
+                .forEach((k, v) -> sb.append(k)
+                        .append('\t')
+                        .append(v.count())
+                        .append('\t')
+                        .append(v.sum())
+                        .append('\n'));
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 

@@ -56,6 +56,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class AzureCheckpointStore implements CheckpointStore {
     /** The fencing lease: long enough for a check and a PUT, short enough that a crashed holder does not block long. */
     static final Duration LEASE = Duration.ofSeconds(20);
+
     static final Duration LEASE_MARGIN = Duration.ofSeconds(3);
 
     private final Blobs blobs;
@@ -95,8 +96,10 @@ public final class AzureCheckpointStore implements CheckpointStore {
         }
         CheckpointInfo info = ManifestCodec.decode(blob.get().bytes(), blobs.describe(name));
         if (!info.id().equals(id)) {
-            throw new CorruptDataException(blobs.describe(name), -1, "manifest names checkpoint '" + info.id()
-                    + "' but is stored as '" + id + "'");
+            throw new CorruptDataException(
+                    blobs.describe(name),
+                    -1,
+                    "manifest names checkpoint '" + info.id() + "' but is stored as '" + id + "'");
         }
         return Optional.of(info);
     }
@@ -107,7 +110,9 @@ public final class AzureCheckpointStore implements CheckpointStore {
         checkOpen();
         TreeSet<CheckpointId> ids = new TreeSet<>();
         for (Blobs.Item item : blobs.list(CheckpointLayout.MANIFESTS + prefix)) {
-            CheckpointLayout.idOfManifest(item.name()).filter(id -> id.hasPrefix(prefix)).ifPresent(ids::add);
+            CheckpointLayout.idOfManifest(item.name())
+                    .filter(id -> id.hasPrefix(prefix))
+                    .ifPresent(ids::add);
         }
         return List.copyOf(ids);
     }
@@ -123,7 +128,8 @@ public final class AzureCheckpointStore implements CheckpointStore {
         }
         Optional<String> attempt;
         try {
-            attempt = Optional.of(ManifestCodec.decode(blob.get().bytes(), blobs.describe(name)).attemptId());
+            attempt = Optional.of(ManifestCodec.decode(blob.get().bytes(), blobs.describe(name))
+                    .attemptId());
         } catch (CorruptDataException e) {
             attempt = Optional.empty(); // its parts are left to garbage collection
         }
@@ -145,7 +151,8 @@ public final class AzureCheckpointStore implements CheckpointStore {
         int removed = 0;
         for (String folder : blobs.listFolders(CheckpointLayout.ATTEMPTS)) {
             String attemptId = folder.substring(CheckpointLayout.ATTEMPTS.length(), folder.length() - 1);
-            if (!Attempts.isAttemptId(attemptId) || Attempts.startMillis(attemptId) > cutoff
+            if (!Attempts.isAttemptId(attemptId)
+                    || Attempts.startMillis(attemptId) > cutoff
                     || isCommitted(attemptId, folder)) {
                 continue;
             }
@@ -159,8 +166,9 @@ public final class AzureCheckpointStore implements CheckpointStore {
     private boolean isCommitted(String attemptId, String folder) throws IOException {
         Set<String> ids = new TreeSet<>();
         for (Blobs.Item item : blobs.list(folder)) {
-            CheckpointLayout.keyOfPart(item.name()).ifPresent(key -> ids.add(item.name().substring(folder.length(),
-                    item.name().indexOf('/', folder.length()))));
+            CheckpointLayout.keyOfPart(item.name())
+                    .ifPresent(key -> ids.add(
+                            item.name().substring(folder.length(), item.name().indexOf('/', folder.length()))));
         }
         for (String encoded : ids) {
             Optional<CheckpointId> id;
@@ -241,8 +249,11 @@ public final class AzureCheckpointStore implements CheckpointStore {
         @Override
         public void close() {
             try {
-                blobs.call("release the lease on", CheckpointLayout.EPOCH,
-                        () -> lease.releaseLeaseWithResponse((com.azure.core.http.RequestConditions) null, blobs.callTimeout(), Context.NONE));
+                blobs.call(
+                        "release the lease on",
+                        CheckpointLayout.EPOCH,
+                        () -> lease.releaseLeaseWithResponse(
+                                (com.azure.core.http.RequestConditions) null, blobs.callTimeout(), Context.NONE));
             } catch (IOException e) {
                 // It expires by itself within LEASE.
             }
@@ -258,19 +269,24 @@ public final class AzureCheckpointStore implements CheckpointStore {
         long deadline = System.nanoTime() + LEASE.plus(blobs.callTimeout()).toNanos();
         int waitMillis = 20;
         while (true) {
-            BlobLeaseClient lease = new BlobLeaseClientBuilder().blobClient(blobs.blob(CheckpointLayout.EPOCH))
+            BlobLeaseClient lease = new BlobLeaseClientBuilder()
+                    .blobClient(blobs.blob(CheckpointLayout.EPOCH))
                     .buildClient();
             long started = System.nanoTime();
             try {
-                blobs.call("lease", CheckpointLayout.EPOCH, () -> lease.acquireLeaseWithResponse(
-                        (int) LEASE.toSeconds(), null, blobs.callTimeout(), Context.NONE));
+                blobs.call(
+                        "lease",
+                        CheckpointLayout.EPOCH,
+                        () -> lease.acquireLeaseWithResponse(
+                                (int) LEASE.toSeconds(), null, blobs.callTimeout(), Context.NONE));
                 return new FencingLease(lease, started);
             } catch (Blobs.ConditionFailed e) {
                 // another commit holds it
             }
             if (System.nanoTime() > deadline) {
                 throw new IOException("commit of checkpoint " + id + ": the fencing lease on "
-                        + blobs.describe(CheckpointLayout.EPOCH) + " stayed taken for " + LEASE.plus(blobs.callTimeout()));
+                        + blobs.describe(CheckpointLayout.EPOCH) + " stayed taken for "
+                        + LEASE.plus(blobs.callTimeout()));
             }
             try {
                 Thread.sleep(waitMillis + ThreadLocalRandom.current().nextInt(waitMillis));
@@ -282,7 +298,12 @@ public final class AzureCheckpointStore implements CheckpointStore {
         }
     }
 
-    private enum State { OPEN, COMMITTED, ABORTED, UNKNOWN }
+    private enum State {
+        OPEN,
+        COMMITTED,
+        ABORTED,
+        UNKNOWN
+    }
 
     /** One attempt. */
     private final class Writer implements CheckpointWriter {
@@ -316,8 +337,8 @@ public final class AzureCheckpointStore implements CheckpointStore {
             Names.validate("part name", name);
             checkWritable();
             if (parts.stream().anyMatch(p -> p.name().equals(name)) || (current != null && current.name.equals(name))) {
-                throw new IllegalArgumentException("part '" + name + "' was already written in attempt " + attemptId
-                        + " of checkpoint " + id);
+                throw new IllegalArgumentException(
+                        "part '" + name + "' was already written in attempt " + attemptId + " of checkpoint " + id);
             }
             finishCurrent();
             String blob = CheckpointLayout.part(attemptId, id, name);
@@ -332,8 +353,8 @@ public final class AzureCheckpointStore implements CheckpointStore {
                 p.close();
             }
             if (partFailure != null) {
-                throw new IOException("a part of checkpoint " + id + " failed to upload: " + partFailure.getMessage(),
-                        partFailure);
+                throw new IOException(
+                        "a part of checkpoint " + id + " failed to upload: " + partFailure.getMessage(), partFailure);
             }
         }
 
@@ -385,14 +406,16 @@ public final class AzureCheckpointStore implements CheckpointStore {
 
         /** Raises the epoch blob to this writer's epoch under the lease, or refuses if it holds a greater one. */
         private void advanceEpoch(FencingLease lease) throws IOException {
-            Blobs.Blob blob = blobs.get(CheckpointLayout.EPOCH).orElseThrow(() -> new IOException(
-                    blobs.describe(CheckpointLayout.EPOCH) + " vanished while leased"));
+            Blobs.Blob blob = blobs.get(CheckpointLayout.EPOCH)
+                    .orElseThrow(
+                            () -> new IOException(blobs.describe(CheckpointLayout.EPOCH) + " vanished while leased"));
             long current = EpochText.decode(blob.bytes(), blobs.describe(CheckpointLayout.EPOCH));
             if (current > epoch) {
                 throw new FencedException("commit of checkpoint " + id, epoch, current);
             }
-            if (current < epoch && blobs.putIfMatch(CheckpointLayout.EPOCH, EpochText.encode(epoch), blob.etag(),
-                    lease.id()).isEmpty()) {
+            if (current < epoch
+                    && blobs.putIfMatch(CheckpointLayout.EPOCH, EpochText.encode(epoch), blob.etag(), lease.id())
+                            .isEmpty()) {
                 throw new IOException("the epoch blob " + blobs.describe(CheckpointLayout.EPOCH)
                         + " changed under the fencing lease");
             }
@@ -403,11 +426,23 @@ public final class AzureCheckpointStore implements CheckpointStore {
             byte[] manifest = ManifestCodec.encode(info);
             Optional<String> created;
             try {
-                created = Optional.ofNullable(blobs.callWrite("publish", name, () -> blobs.blockBlob(name).uploadWithResponse(
-                        new com.azure.storage.blob.options.BlockBlobSimpleUploadOptions(
-                                com.azure.core.util.BinaryData.fromBytes(manifest)).setRequestConditions(
-                                new com.azure.storage.blob.models.BlobRequestConditions().setIfNoneMatch("*")),
-                        deadline, Context.NONE)).getValue().getETag()).map(etag -> etag);
+                created = Optional.ofNullable(blobs.callWrite(
+                                        "publish",
+                                        name,
+                                        () -> blobs.blockBlob(name)
+                                                .uploadWithResponse(
+                                                        new com.azure.storage.blob.options.BlockBlobSimpleUploadOptions(
+                                                                        com.azure.core.util.BinaryData.fromBytes(
+                                                                                manifest))
+                                                                .setRequestConditions(
+                                                                        new com.azure.storage.blob.models
+                                                                                        .BlobRequestConditions()
+                                                                                .setIfNoneMatch("*")),
+                                                        deadline,
+                                                        Context.NONE))
+                                .getValue()
+                                .getETag())
+                        .map(etag -> etag);
             } catch (Blobs.ConditionFailed e) {
                 created = Optional.empty();
             } catch (OutcomeUnknownException e) {
@@ -454,8 +489,10 @@ public final class AzureCheckpointStore implements CheckpointStore {
             }
             // Refused, yet nothing is there: the id was deleted in between.
             leaveUnknown();
-            throw outcomeUnknown(new OutcomeUnknownException("the manifest of checkpoint " + id
-                    + " was refused as existing but is not there now (deleted concurrently?)", null));
+            throw outcomeUnknown(new OutcomeUnknownException(
+                    "the manifest of checkpoint " + id
+                            + " was refused as existing but is not there now (deleted concurrently?)",
+                    null));
         }
 
         private void leaveUnknown() {
@@ -464,8 +501,10 @@ public final class AzureCheckpointStore implements CheckpointStore {
         }
 
         private OutcomeUnknownException outcomeUnknown(OutcomeUnknownException cause) {
-            return new OutcomeUnknownException("commit of checkpoint " + id + " (attempt " + attemptId
-                    + ") may or may not have taken effect; reconcile with open(" + id + ")", cause);
+            return new OutcomeUnknownException(
+                    "commit of checkpoint " + id + " (attempt " + attemptId
+                            + ") may or may not have taken effect; reconcile with open(" + id + ")",
+                    cause);
         }
 
         private CheckpointInfo committed(CheckpointInfo info) {
@@ -579,14 +618,15 @@ public final class AzureCheckpointStore implements CheckpointStore {
         public InputStream openPart(String name) throws IOException {
             requireNonNull(name, "name is null");
             checkOpen();
-            PartInfo part = info.part(name).orElseThrow(() -> new NoSuchFileException(
-                    "checkpoint '" + info.id() + "' has no part '" + name + "'"));
+            PartInfo part = info.part(name)
+                    .orElseThrow(
+                            () -> new NoSuchFileException("checkpoint '" + info.id() + "' has no part '" + name + "'"));
             String blob = CheckpointLayout.part(info.attemptId(), info.id(), name);
             String where = "checkpoint '" + info.id() + "' part '" + name + "' (" + blobs.describe(blob) + ")";
             InputStream in = blobs.openStream(blob)
                     .orElseThrow(() -> new NoSuchFileException(where, null, "the part's blob is gone"));
-            return VerifyingInputStream.ofWholeObject(in, part.length(), part.crc32c(),
-                    detail -> new CorruptDataException(where, -1, detail));
+            return VerifyingInputStream.ofWholeObject(
+                    in, part.length(), part.crc32c(), detail -> new CorruptDataException(where, -1, detail));
         }
     }
 }

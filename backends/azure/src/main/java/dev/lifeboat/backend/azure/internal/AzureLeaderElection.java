@@ -55,8 +55,8 @@ public final class AzureLeaderElection implements LeaderElection {
     private final Map<String, AzureCandidate> candidates = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public AzureLeaderElection(Blobs blobs, String group, Duration leaseDuration, Duration renewInterval,
-            Set<Capability> capabilities) {
+    public AzureLeaderElection(
+            Blobs blobs, String group, Duration leaseDuration, Duration renewInterval, Set<Capability> capabilities) {
         this.blobs = requireNonNull(blobs, "blobs is null");
         this.group = requireNonNull(group, "group is null");
         this.leaseDuration = requireNonNull(leaseDuration, "leaseDuration is null");
@@ -68,8 +68,8 @@ public final class AzureLeaderElection implements LeaderElection {
     public Candidate join(String participantId, LeadershipListener listener) throws IOException {
         Names.validate("participant id", participantId);
         if (participantId.contains("/") || participantId.contains(" ") || participantId.equals("-")) {
-            throw new IllegalArgumentException("participant id '" + participantId
-                    + "' must be one segment without spaces, and not '-'");
+            throw new IllegalArgumentException(
+                    "participant id '" + participantId + "' must be one segment without spaces, and not '-'");
         }
         requireNonNull(listener, "listener is null");
         if (closed) {
@@ -77,8 +77,8 @@ public final class AzureLeaderElection implements LeaderElection {
         }
         AzureCandidate c = new AzureCandidate(participantId, listener);
         if (candidates.putIfAbsent(participantId, c) != null) {
-            throw new IllegalArgumentException("participant id '" + participantId + "' already joined " + group
-                    + " through this connection");
+            throw new IllegalArgumentException(
+                    "participant id '" + participantId + "' already joined " + group + " through this connection");
         }
         c.start();
         return c;
@@ -114,6 +114,7 @@ public final class AzureLeaderElection implements LeaderElection {
         private final Object lock = new Object();
         /** Proposed for every acquire, so a retried acquire whose first answer was lost is still ours. */
         private final String leaseId = UUID.randomUUID().toString();
+
         private volatile Leadership leadership;
         private volatile boolean withdrawn;
         private LossReason withdrawReason;
@@ -132,7 +133,10 @@ public final class AzureLeaderElection implements LeaderElection {
         }
 
         private BlobLeaseClient lease() {
-            return new BlobLeaseClientBuilder().blobClient(blobs.blob(BLOB)).leaseId(leaseId).buildClient();
+            return new BlobLeaseClientBuilder()
+                    .blobClient(blobs.blob(BLOB))
+                    .leaseId(leaseId)
+                    .buildClient();
         }
 
         private void run() {
@@ -167,8 +171,11 @@ public final class AzureLeaderElection implements LeaderElection {
         private void tryToLead() throws IOException {
             long started = System.nanoTime();
             try {
-                blobs.call("lease", BLOB, () -> lease().acquireLeaseWithResponse((int) leaseDuration.toSeconds(),
-                        null, blobs.callTimeout(), Context.NONE));
+                blobs.call(
+                        "lease",
+                        BLOB,
+                        () -> lease().acquireLeaseWithResponse(
+                                        (int) leaseDuration.toSeconds(), null, blobs.callTimeout(), Context.NONE));
             } catch (Blobs.ConditionFailed e) {
                 return; // another participant leads
             }
@@ -202,8 +209,11 @@ public final class AzureLeaderElection implements LeaderElection {
         private void renew() throws IOException {
             long started = System.nanoTime();
             try {
-                blobs.call("renew the lease on", BLOB, () -> lease().renewLeaseWithResponse((RequestConditions) null,
-                        blobs.callTimeout(), Context.NONE));
+                blobs.call(
+                        "renew the lease on",
+                        BLOB,
+                        () -> lease().renewLeaseWithResponse(
+                                        (RequestConditions) null, blobs.callTimeout(), Context.NONE));
             } catch (Blobs.ConditionFailed | Blobs.NotFound e) {
                 lose(LossReason.SESSION_LOST);
                 return;
@@ -245,8 +255,11 @@ public final class AzureLeaderElection implements LeaderElection {
 
         private void release() {
             try {
-                blobs.call("release the lease on", BLOB, () -> lease().releaseLeaseWithResponse(
-                        (RequestConditions) null, blobs.callTimeout(), Context.NONE));
+                blobs.call(
+                        "release the lease on",
+                        BLOB,
+                        () -> lease().releaseLeaseWithResponse(
+                                        (RequestConditions) null, blobs.callTimeout(), Context.NONE));
             } catch (Blobs.ConditionFailed | Blobs.NotFound e) {
                 // not ours any more
             } catch (IOException e) {
@@ -261,8 +274,14 @@ public final class AzureLeaderElection implements LeaderElection {
                 return; // the lease expires by itself
             }
             try {
-                blobs.call("break the lease on", BLOB, () -> lease().breakLeaseWithResponse(0,
-                        new RequestConditions().setIfMatch(etag), blobs.callTimeout(), Context.NONE));
+                blobs.call(
+                        "break the lease on",
+                        BLOB,
+                        () -> lease().breakLeaseWithResponse(
+                                        0,
+                                        new RequestConditions().setIfMatch(etag),
+                                        blobs.callTimeout(),
+                                        Context.NONE));
             } catch (IOException e) {
                 // it expires by itself within leaseDuration
             }

@@ -61,6 +61,7 @@ public final class AzureLogStorage implements LogStorage {
     static final int MAX_APPEND = 4 << 20;
     /** Append blobs hold at most 50,000 blocks; roll well before. */
     static final int MAX_BLOCKS = 49_000;
+
     private static final int CHUNK = 1 << 20;
 
     private final Blobs blobs;
@@ -80,8 +81,8 @@ public final class AzureLogStorage implements LogStorage {
     /** One segment as listed. */
     record Segment(String name, long firstLsn, long generation, long size, boolean sealed) {}
 
-    private AzureLogStorage(Blobs blobs, WalSettings settings, boolean writer, RecoveryReport recovery,
-            long generation) {
+    private AzureLogStorage(
+            Blobs blobs, WalSettings settings, boolean writer, RecoveryReport recovery, long generation) {
         this.blobs = blobs;
         this.settings = settings;
         this.writer = writer;
@@ -138,16 +139,18 @@ public final class AzureLogStorage implements LogStorage {
         byte[] next = ("lifeboat-wal generation " + (current + 1) + "\n").getBytes(StandardCharsets.UTF_8);
         Optional<String> written;
         try {
-            written = head.isEmpty() ? blobs.putIfAbsent(HEAD, next)
+            written = head.isEmpty()
+                    ? blobs.putIfAbsent(HEAD, next)
                     : blobs.putIfMatch(HEAD, next, head.get().etag(), null);
         } catch (OutcomeUnknownException e) {
             Optional<Blobs.Blob> now = blobs.get(HEAD);
-            written = now.isPresent() && Arrays.equals(now.get().bytes(), next) ? Optional.of(now.get().etag())
+            written = now.isPresent() && Arrays.equals(now.get().bytes(), next)
+                    ? Optional.of(now.get().etag())
                     : Optional.empty();
         }
         if (written.isEmpty()) {
-            throw new ConcurrentWriterException("another writer opened the write-ahead log " + blobs.location()
-                    + " at the same moment");
+            throw new ConcurrentWriterException(
+                    "another writer opened the write-ahead log " + blobs.location() + " at the same moment");
         }
         return current + 1;
     }
@@ -175,12 +178,18 @@ public final class AzureLogStorage implements LogStorage {
 
     static Optional<Segment> parse(Blobs.Item item) {
         String n = item.name();
-        if (!n.startsWith(SEGMENTS) || n.length() != SEGMENTS.length() + 31 || n.charAt(SEGMENTS.length() + 20) != '-') {
+        if (!n.startsWith(SEGMENTS)
+                || n.length() != SEGMENTS.length() + 31
+                || n.charAt(SEGMENTS.length() + 20) != '-') {
             return Optional.empty();
         }
         try {
-            return Optional.of(new Segment(n, Long.parseLong(n.substring(SEGMENTS.length(), SEGMENTS.length() + 20)),
-                    Long.parseLong(n.substring(SEGMENTS.length() + 21)), item.size(), item.sealed()));
+            return Optional.of(new Segment(
+                    n,
+                    Long.parseLong(n.substring(SEGMENTS.length(), SEGMENTS.length() + 20)),
+                    Long.parseLong(n.substring(SEGMENTS.length() + 21)),
+                    item.size(),
+                    item.sealed()));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
@@ -199,8 +208,10 @@ public final class AzureLogStorage implements LogStorage {
     private static void seal(Blobs blobs, String name) throws IOException {
         AppendBlobClient c = blobs.blob(name).getAppendBlobClient();
         try {
-            blobs.call("seal", name, () -> c.sealWithResponse(new AppendBlobSealOptions(), blobs.callTimeout(),
-                    Context.NONE));
+            blobs.call(
+                    "seal",
+                    name,
+                    () -> c.sealWithResponse(new AppendBlobSealOptions(), blobs.callTimeout(), Context.NONE));
         } catch (Blobs.NotFound e) {
             // truncated away meanwhile
         }
@@ -216,8 +227,13 @@ public final class AzureLogStorage implements LogStorage {
         if (last.size() == 0) {
             return RecoveryReport.clean(last.firstLsn());
         }
-        SegmentScanner.Result r = new SegmentScanner(new ChunkedSource(blobs, last.name(), last.size()),
-                last.firstLsn(), true, settings.maxRecordBytes(), settings.cutCorruptLastRecord()).scan(null);
+        SegmentScanner.Result r = new SegmentScanner(
+                        new ChunkedSource(blobs, last.name(), last.size()),
+                        last.firstLsn(),
+                        true,
+                        settings.maxRecordBytes(),
+                        settings.cutCorruptLastRecord())
+                .scan(null);
         return new RecoveryReport(r.nextLsn(), r.tornTail());
     }
 
@@ -225,9 +241,15 @@ public final class AzureLogStorage implements LogStorage {
         String name = segmentName(firstLsn, generation);
         AppendBlobClient c = blobs.blob(name).getAppendBlobClient();
         try {
-            blobs.callWrite("create", name, () -> c.createWithResponse(new AppendBlobCreateOptions()
-                    .setRequestConditions(new com.azure.storage.blob.models.BlobRequestConditions().setIfNoneMatch("*")),
-                    blobs.callTimeout(), Context.NONE));
+            blobs.callWrite(
+                    "create",
+                    name,
+                    () -> c.createWithResponse(
+                            new AppendBlobCreateOptions()
+                                    .setRequestConditions(new com.azure.storage.blob.models.BlobRequestConditions()
+                                            .setIfNoneMatch("*")),
+                            blobs.callTimeout(),
+                            Context.NONE));
         } catch (Blobs.ConditionFailed e) {
             throw new ConcurrentWriterException("segment " + blobs.describe(name) + " already exists: another writer"
                     + " of generation " + generation + " is active");
@@ -248,8 +270,8 @@ public final class AzureLogStorage implements LogStorage {
     }
 
     private FencedException fenced(long newer) {
-        return new FencedException("write-ahead log " + blobs.location() + " (writer generation " + generation
-                + ")", generation, newer);
+        return new FencedException(
+                "write-ahead log " + blobs.location() + " (writer generation " + generation + ")", generation, newer);
     }
 
     @Override
@@ -298,9 +320,16 @@ public final class AzureLogStorage implements LogStorage {
         AppendBlobClient c = blobs.blob(current).getAppendBlobClient();
         long position = currentLength;
         try {
-            blobs.callWrite("append to", current, () -> c.appendBlockWithResponse(new ByteArrayInputStream(block),
-                    block.length, null, new AppendBlobRequestConditions().setAppendPosition(position),
-                    blobs.callTimeout(), Context.NONE));
+            blobs.callWrite(
+                    "append to",
+                    current,
+                    () -> c.appendBlockWithResponse(
+                            new ByteArrayInputStream(block),
+                            block.length,
+                            null,
+                            new AppendBlobRequestConditions().setAppendPosition(position),
+                            blobs.callTimeout(),
+                            Context.NONE));
         } catch (Blobs.ConditionFailed | OutcomeUnknownException e) {
             // 409 sealed: a newer writer fenced this one. 412 or no answer: an SDK retry of an
             // append that landed is refused by its own success; tell by reading back.
@@ -358,8 +387,13 @@ public final class AzureLogStorage implements LogStorage {
         // A sealed segment followed by another may end in a record its next writer cut (torn, or
         // damaged and cut on request): it ends where the next segment starts, which the check
         // below holds it to, so a damaged record that was not superseded is still corruption.
-        SegmentScanner.Result r = new SegmentScanner(new ChunkedSource(blobs, s.name(), size), s.firstLsn(), true,
-                settings.maxRecordBytes(), !last || settings.cutCorruptLastRecord()).scan(rec -> {
+        SegmentScanner.Result r = new SegmentScanner(
+                        new ChunkedSource(blobs, s.name(), size),
+                        s.firstLsn(),
+                        true,
+                        settings.maxRecordBytes(),
+                        !last || settings.cutCorruptLastRecord())
+                .scan(rec -> {
                     if (rec.handle().lsn() < bound) {
                         sink.accept(rec);
                     }
@@ -367,8 +401,11 @@ public final class AzureLogStorage implements LogStorage {
         if (!last) {
             long expectedEnd = nextNonEmptyStart(segments, i).orElse(r.nextLsn());
             if (r.nextLsn() < expectedEnd) {
-                throw new CorruptDataException(blobs.describe(s.name()), r.validBytes(), "segment ends at LSN "
-                        + r.nextLsn() + " but the next segment starts at LSN " + expectedEnd + " (records missing)");
+                throw new CorruptDataException(
+                        blobs.describe(s.name()),
+                        r.validBytes(),
+                        "segment ends at LSN " + r.nextLsn() + " but the next segment starts at LSN " + expectedEnd
+                                + " (records missing)");
             }
         }
     }
@@ -497,7 +534,8 @@ public final class AzureLogStorage implements LogStorage {
             Long newest = newestOfSealed.get(s.name());
             if (newest == null) {
                 long[] max = {Long.MIN_VALUE};
-                scanSegment(segments, i, boundOf(segments, i, end), r -> max[0] = Math.max(max[0], r.timestampMillis()));
+                scanSegment(
+                        segments, i, boundOf(segments, i, end), r -> max[0] = Math.max(max[0], r.timestampMillis()));
                 newest = max[0];
                 newestOfSealed.put(s.name(), newest);
             }

@@ -29,8 +29,17 @@ import java.util.regex.Pattern;
  * @param connectTimeout the TCP connect timeout
  * @param blockSize parts and map outputs larger than this are staged in blocks of this size
  */
-public record AzureSettings(String account, String container, String prefix, Optional<URI> endpoint, Credentials credentials,
-        Duration callTimeout, Duration tryTimeout, int maxAttempts, Duration connectTimeout, long blockSize) {
+public record AzureSettings(
+        String account,
+        String container,
+        String prefix,
+        Optional<URI> endpoint,
+        Credentials credentials,
+        Duration callTimeout,
+        Duration tryTimeout,
+        int maxAttempts,
+        Duration connectTimeout,
+        long blockSize) {
     public static final String SCHEME = "azblob";
     public static final String ENDPOINT = "endpoint";
     public static final String CONNECTION_STRING = "connection-string";
@@ -47,19 +56,27 @@ public record AzureSettings(String account, String container, String prefix, Opt
 
     /** The options of every Azure provider. */
     public static final List<OptionSpec> OPTIONS = List.of(
-            OptionSpec.withoutDefault(ENDPOINT, "blob service endpoint, e.g. http://127.0.0.1:10000/devstoreaccount1"
-                    + " for Azurite; absent: https://<account>.blob.core.windows.net"),
-            OptionSpec.withoutDefault(CONNECTION_STRING, "a storage connection string; endpoint, when given,"
-                    + " overrides its BlobEndpoint; never logged"),
+            OptionSpec.withoutDefault(
+                    ENDPOINT,
+                    "blob service endpoint, e.g. http://127.0.0.1:10000/devstoreaccount1"
+                            + " for Azurite; absent: https://<account>.blob.core.windows.net"),
+            OptionSpec.withoutDefault(
+                    CONNECTION_STRING,
+                    "a storage connection string; endpoint, when given," + " overrides its BlobEndpoint; never logged"),
             OptionSpec.withoutDefault(ACCOUNT_KEY, "the account's shared key; never logged"),
-            OptionSpec.withoutDefault(SAS_TOKEN, "a shared access signature (without or with the leading '?');"
-                    + " never logged. None of the three: the SDK's default credential chain"),
+            OptionSpec.withoutDefault(
+                    SAS_TOKEN,
+                    "a shared access signature (without or with the leading '?');"
+                            + " never logged. None of the three: the SDK's default credential chain"),
             OptionSpec.of(CALL_TIMEOUT, "30s", "deadline of one storage call including all its retries"),
             OptionSpec.of(TRY_TIMEOUT, "10s", "deadline of one attempt of a storage call"),
             OptionSpec.of(MAX_ATTEMPTS, "3", "attempts per storage call by the SDK's retry policy (1: no retry)"),
             OptionSpec.of(CONNECT_TIMEOUT, "5s", "TCP connect timeout"),
-            OptionSpec.of(BLOCK_SIZE, "8MiB", "parts and map outputs larger than this are staged as blocks of this"
-                    + " size and committed with one block list"));
+            OptionSpec.of(
+                    BLOCK_SIZE,
+                    "8MiB",
+                    "parts and map outputs larger than this are staged as blocks of this"
+                            + " size and committed with one block list"));
 
     /** How the SDK authenticates. Deliberately without a useful {@code toString}: it never shows a secret. */
     public sealed interface Credentials {
@@ -116,23 +133,32 @@ public record AzureSettings(String account, String container, String prefix, Opt
         String prefix = "";
         if (!SCHEME.equals(uri.getScheme())) {
             o.error("uri", uri.toString(), "must have the scheme " + SCHEME);
-        } else if (uri.getRawAuthority() == null || !ACCOUNT.matcher(uri.getRawAuthority()).matches()) {
-            o.error("uri", uri.toString(), "must name a storage account (3-24 lower-case letters and digits):"
-                    + " azblob://<account>/<container>/<prefix>");
+        } else if (uri.getRawAuthority() == null
+                || !ACCOUNT.matcher(uri.getRawAuthority()).matches()) {
+            o.error(
+                    "uri",
+                    uri.toString(),
+                    "must name a storage account (3-24 lower-case letters and digits):"
+                            + " azblob://<account>/<container>/<prefix>");
         } else {
             account = uri.getRawAuthority();
             String path = uri.getPath() == null ? "" : uri.getPath();
             String[] parts = path.startsWith("/") ? path.substring(1).split("/", 2) : new String[] {""};
             if (!CONTAINER.matcher(parts[0]).matches()) {
-                o.error("uri", uri.toString(), "must name a container (3-63 lower-case letters, digits and single"
-                        + " hyphens): azblob://<account>/<container>/<prefix>");
+                o.error(
+                        "uri",
+                        uri.toString(),
+                        "must name a container (3-63 lower-case letters, digits and single"
+                                + " hyphens): azblob://<account>/<container>/<prefix>");
             } else {
                 container = parts[0];
                 prefix = parts.length > 1 ? parts[1] : "";
                 while (prefix.endsWith("/")) {
                     prefix = prefix.substring(0, prefix.length() - 1);
                 }
-                if (prefix.contains("//") || prefix.contains("\\") || prefix.startsWith("/")
+                if (prefix.contains("//")
+                        || prefix.contains("\\")
+                        || prefix.startsWith("/")
                         || List.of(prefix.split("/")).stream().anyMatch(s -> s.equals("..") || s.equals("."))) {
                     o.error("uri", uri.toString(), "has an invalid prefix '" + prefix + "'");
                     prefix = "";
@@ -145,30 +171,47 @@ public record AzureSettings(String account, String container, String prefix, Opt
         Optional<String> connection = o.optionalString(CONNECTION_STRING);
         Optional<String> key = o.optionalString(ACCOUNT_KEY);
         Optional<String> sas = o.optionalString(SAS_TOKEN);
-        long given = List.of(connection, key, sas).stream().filter(Optional::isPresent).count();
+        long given = List.of(connection, key, sas).stream()
+                .filter(Optional::isPresent)
+                .count();
         Credentials credentials = new Credentials.DefaultChain();
         if (given > 1) {
             // Never echo the values: they are secrets.
-            o.error(CONNECTION_STRING, null, "give at most one of " + CONNECTION_STRING + ", " + ACCOUNT_KEY + " and "
-                    + SAS_TOKEN);
+            o.error(
+                    CONNECTION_STRING,
+                    null,
+                    "give at most one of " + CONNECTION_STRING + ", " + ACCOUNT_KEY + " and " + SAS_TOKEN);
         } else if (connection.isPresent()) {
             credentials = new Credentials.ConnectionString(connection.get());
         } else if (key.isPresent()) {
             credentials = new Credentials.AccountKey(key.get());
         } else if (sas.isPresent()) {
-            credentials = new Credentials.Sas(sas.get().startsWith("?") ? sas.get().substring(1) : sas.get());
+            credentials =
+                    new Credentials.Sas(sas.get().startsWith("?") ? sas.get().substring(1) : sas.get());
         }
         Duration callTimeout = o.duration(CALL_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1));
         Duration tryTimeout = o.duration(TRY_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1));
         if (tryTimeout.compareTo(callTimeout) > 0) {
-            o.error(TRY_TIMEOUT, o.raw(TRY_TIMEOUT).orElse(""), "must not exceed " + CALL_TIMEOUT + " = "
-                    + o.raw(CALL_TIMEOUT).orElse(""));
+            o.error(
+                    TRY_TIMEOUT,
+                    o.raw(TRY_TIMEOUT).orElse(""),
+                    "must not exceed " + CALL_TIMEOUT + " = "
+                            + o.raw(CALL_TIMEOUT).orElse(""));
         }
         int maxAttempts = o.intValue(MAX_ATTEMPTS, 1, 20);
         Duration connect = o.duration(CONNECT_TIMEOUT, Duration.ofMillis(10), Duration.ofMinutes(10));
         long blockSize = o.bytes(BLOCK_SIZE, 64 * 1024, 4000L << 20);
-        return new AzureSettings(account, container, prefix, endpoint, credentials, callTimeout, tryTimeout,
-                maxAttempts, connect, blockSize);
+        return new AzureSettings(
+                account,
+                container,
+                prefix,
+                endpoint,
+                credentials,
+                callTimeout,
+                tryTimeout,
+                maxAttempts,
+                connect,
+                blockSize);
     }
 
     /** Reads the common options alone and validates them. */
@@ -182,9 +225,13 @@ public record AzureSettings(String account, String container, String prefix, Opt
     private static Optional<URI> parseEndpoint(Options o, String value) {
         try {
             URI u = new URI(value);
-            if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
-                    || u.getHost() == null || u.getRawQuery() != null) {
-                o.error(ENDPOINT, value.contains("?") ? null : value,
+            if (u.getScheme() == null
+                    || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+                    || u.getHost() == null
+                    || u.getRawQuery() != null) {
+                o.error(
+                        ENDPOINT,
+                        value.contains("?") ? null : value,
                         "must be an http or https URL with a host and no query, e.g. http://127.0.0.1:10000/devstoreaccount1");
                 return Optional.empty();
             }
@@ -211,7 +258,8 @@ public record AzureSettings(String account, String container, String prefix, Opt
 
     @Override
     public String toString() {
-        return "AzureSettings[" + location() + ", endpoint=" + endpoint.map(URI::toString).orElse("default") + ", credentials=" + credentials
-                + ", callTimeout=" + callTimeout + ", tryTimeout=" + tryTimeout + ", maxAttempts=" + maxAttempts + "]";
+        return "AzureSettings[" + location() + ", endpoint="
+                + endpoint.map(URI::toString).orElse("default") + ", credentials=" + credentials + ", callTimeout="
+                + callTimeout + ", tryTimeout=" + tryTimeout + ", maxAttempts=" + maxAttempts + "]";
     }
 }

@@ -96,21 +96,41 @@ public final class AzureShuffleBlockStore implements ShuffleBlockStore {
         } else {
             checkSize(source, name, status, reduceId);
             try {
-                in = source.call("read", name, () -> source.blob(name).openInputStream(new BlobInputStreamOptions()
-                        .setRange(new BlobRange(status.offset(reduceId), length)).setBlockSize(4 << 20),
-                        Context.NONE));
+                in = source.call(
+                        "read",
+                        name,
+                        () -> source.blob(name)
+                                .openInputStream(
+                                        new BlobInputStreamOptions()
+                                                .setRange(new BlobRange(status.offset(reduceId), length))
+                                                .setBlockSize(4 << 20),
+                                        Context.NONE));
             } catch (Blobs.NotFound e) {
-                throw new BlockUnavailableException(status.blockId(reduceId), status.location(), LossScope.MAP_OUTPUT,
-                        "the map output " + source.describe(name) + " is gone", e);
+                throw new BlockUnavailableException(
+                        status.blockId(reduceId),
+                        status.location(),
+                        LossScope.MAP_OUTPUT,
+                        "the map output " + source.describe(name) + " is gone",
+                        e);
             } catch (IOException e) {
-                throw new BlockUnavailableException(status.blockId(reduceId), status.location(), LossScope.MAP_OUTPUT,
-                        "the map output " + source.describe(name) + " cannot be read: " + e.getMessage(), e);
+                throw new BlockUnavailableException(
+                        status.blockId(reduceId),
+                        status.location(),
+                        LossScope.MAP_OUTPUT,
+                        "the map output " + source.describe(name) + " cannot be read: " + e.getMessage(),
+                        e);
             }
         }
-        return new VerifyingInputStream(new UnavailableOnFailure(in, status, reduceId), length,
-                status.checksum(reduceId), detail -> new BlockUnavailableException(status.blockId(reduceId),
-                        status.location(), LossScope.MAP_OUTPUT, "block " + status.blockId(reduceId) + " of "
-                                + source.describe(name) + ": " + detail, null));
+        return new VerifyingInputStream(
+                new UnavailableOnFailure(in, status, reduceId),
+                length,
+                status.checksum(reduceId),
+                detail -> new BlockUnavailableException(
+                        status.blockId(reduceId),
+                        status.location(),
+                        LossScope.MAP_OUTPUT,
+                        "block " + status.blockId(reduceId) + " of " + source.describe(name) + ": " + detail,
+                        null));
     }
 
     /**
@@ -129,24 +149,36 @@ public final class AzureShuffleBlockStore implements ShuffleBlockStore {
             lengths[r] = status.length(r);
             checksums[r] = status.checksum(r);
         }
-        long expected = status.totalBytes() + ShuffleIndexCodec.encode(status.id(), lengths, checksums).length
-                + TRAILER;
+        long expected =
+                status.totalBytes() + ShuffleIndexCodec.encode(status.id(), lengths, checksums).length + TRAILER;
         Optional<com.azure.storage.blob.models.BlobProperties> props;
         try {
             props = source.head(name);
         } catch (IOException e) {
-            throw new BlockUnavailableException(status.blockId(reduceId), status.location(), LossScope.MAP_OUTPUT,
-                    "the map output " + source.describe(name) + " cannot be read: " + e.getMessage(), e);
+            throw new BlockUnavailableException(
+                    status.blockId(reduceId),
+                    status.location(),
+                    LossScope.MAP_OUTPUT,
+                    "the map output " + source.describe(name) + " cannot be read: " + e.getMessage(),
+                    e);
         }
         if (props.isEmpty()) {
-            throw new BlockUnavailableException(status.blockId(reduceId), status.location(), LossScope.MAP_OUTPUT,
-                    "the map output " + source.describe(name) + " is gone", null);
+            throw new BlockUnavailableException(
+                    status.blockId(reduceId),
+                    status.location(),
+                    LossScope.MAP_OUTPUT,
+                    "the map output " + source.describe(name) + " is gone",
+                    null);
         }
         long size = props.get().getBlobSize();
         if (size != expected) {
-            throw new BlockUnavailableException(status.blockId(reduceId), status.location(), LossScope.MAP_OUTPUT,
+            throw new BlockUnavailableException(
+                    status.blockId(reduceId),
+                    status.location(),
+                    LossScope.MAP_OUTPUT,
                     "the map output " + source.describe(name) + " holds " + size + " bytes where its blocks, index "
-                            + "and trailer take " + expected + ": bytes were added or cut", null);
+                            + "and trailer take " + expected + ": bytes were added or cut",
+                    null);
         }
         sizeChecked.add(key);
     }
@@ -167,8 +199,12 @@ public final class AzureShuffleBlockStore implements ShuffleBlockStore {
             try {
                 return super.read(b, off, len);
             } catch (IOException | RuntimeException e) {
-                throw new BlockUnavailableException(status.blockId(reduceId), status.location(), LossScope.MAP_OUTPUT,
-                        "reading failed: " + e.getMessage(), e);
+                throw new BlockUnavailableException(
+                        status.blockId(reduceId),
+                        status.location(),
+                        LossScope.MAP_OUTPUT,
+                        "reading failed: " + e.getMessage(),
+                        e);
             }
         }
     }
@@ -180,15 +216,25 @@ public final class AzureShuffleBlockStore implements ShuffleBlockStore {
         }
         AzureSettings s = blobs.settings();
         String rest = location.startsWith(AzureSettings.SCHEME + "://" + s.account() + "/")
-                ? location.substring((AzureSettings.SCHEME + "://" + s.account() + "/").length()) : null;
+                ? location.substring((AzureSettings.SCHEME + "://" + s.account() + "/").length())
+                : null;
         if (rest == null || rest.indexOf('/') < 0) {
-            throw new IllegalArgumentException("map output location '" + location + "' is not in account "
-                    + s.account());
+            throw new IllegalArgumentException(
+                    "map output location '" + location + "' is not in account " + s.account());
         }
         String container = rest.substring(0, rest.indexOf('/'));
         String prefix = rest.substring(rest.indexOf('/') + 1);
-        return Blobs.open(new AzureSettings(s.account(), container, prefix, s.endpoint(), s.credentials(),
-                s.callTimeout(), s.tryTimeout(), s.maxAttempts(), s.connectTimeout(), s.blockSize()));
+        return Blobs.open(new AzureSettings(
+                s.account(),
+                container,
+                prefix,
+                s.endpoint(),
+                s.credentials(),
+                s.callTimeout(),
+                s.tryTimeout(),
+                s.maxAttempts(),
+                s.connectTimeout(),
+                s.blockSize()));
     }
 
     /** Reads the index of a committed map output from its trailer. */
@@ -208,14 +254,17 @@ public final class AzureShuffleBlockStore implements ShuffleBlockStore {
         }
         int indexLength = trailer.getInt(0);
         if (indexLength < 0 || indexLength > size - TRAILER) {
-            throw new CorruptDataException(where, size - TRAILER, "map output claims an index of " + indexLength
-                    + " bytes");
+            throw new CorruptDataException(
+                    where, size - TRAILER, "map output claims an index of " + indexLength + " bytes");
         }
         byte[] index = blobs.getRange(name, size - TRAILER - indexLength, indexLength);
         MapStatus status = ShuffleIndexCodec.decode(index, location());
         if (status.totalBytes() != size - TRAILER - indexLength) {
-            throw new CorruptDataException(where, size - TRAILER - indexLength, "index describes "
-                    + status.totalBytes() + " bytes of blocks but the blob holds " + (size - TRAILER - indexLength));
+            throw new CorruptDataException(
+                    where,
+                    size - TRAILER - indexLength,
+                    "index describes " + status.totalBytes() + " bytes of blocks but the blob holds "
+                            + (size - TRAILER - indexLength));
         }
         return Optional.of(status);
     }
@@ -284,12 +333,12 @@ public final class AzureShuffleBlockStore implements ShuffleBlockStore {
         public OutputStream openPartition(int reduceId) throws IOException {
             checkWritable();
             if (reduceId < 0 || reduceId >= lengths.length) {
-                throw new IllegalArgumentException("reduceId " + reduceId + " is outside 0.." + (lengths.length - 1)
-                        + " of map output " + id);
+                throw new IllegalArgumentException(
+                        "reduceId " + reduceId + " is outside 0.." + (lengths.length - 1) + " of map output " + id);
             }
             if (reduceId <= current) {
-                throw new IllegalArgumentException("reduceId " + reduceId + " is not after partition " + current
-                        + " of map output " + id);
+                throw new IllegalArgumentException(
+                        "reduceId " + reduceId + " is not after partition " + current + " of map output " + id);
             }
             finishPartition();
             current = reduceId;
@@ -347,7 +396,10 @@ public final class AzureShuffleBlockStore implements ShuffleBlockStore {
             MapStatus mine = new MapStatus(id, location(), lengths, checksums);
             byte[] index = ShuffleIndexCodec.encode(id, lengths, checksums);
             upload.write(index);
-            upload.write(ByteBuffer.allocate(TRAILER).putInt(index.length).putInt(MAGIC).array());
+            upload.write(ByteBuffer.allocate(TRAILER)
+                    .putInt(index.length)
+                    .putInt(MAGIC)
+                    .array());
             OutcomeUnknownException unknown = null;
             try {
                 if (upload.finish()) {
@@ -372,8 +424,9 @@ public final class AzureShuffleBlockStore implements ShuffleBlockStore {
                 return winner.get();
             }
             if (unknown != null) {
-                throw new OutcomeUnknownException("commit of map output " + id + " may or may not have taken effect;"
-                        + " nothing is visible now", unknown);
+                throw new OutcomeUnknownException(
+                        "commit of map output " + id + " may or may not have taken effect;" + " nothing is visible now",
+                        unknown);
             }
             throw new IOException("commit of map output " + id + " was refused but no map output is there"
                     + " (removed concurrently?)");

@@ -42,26 +42,26 @@ public final class AzureStorageFaults implements StorageFaults {
         if (n.equals(CheckpointLayout.EPOCH)) {
             return Optional.of(new StoredObject(StoredKind.OTHER, name, "epoch", item.size()));
         }
-        Optional<StoredObject> manifest = CheckpointLayout.idOfManifest(n).map(id -> new StoredObject(
-                StoredKind.CHECKPOINT_MANIFEST, name, id.value(), item.size()));
+        Optional<StoredObject> manifest = CheckpointLayout.idOfManifest(n)
+                .map(id -> new StoredObject(StoredKind.CHECKPOINT_MANIFEST, name, id.value(), item.size()));
         if (manifest.isPresent()) {
             return manifest;
         }
-        Optional<StoredObject> part = CheckpointLayout.keyOfPart(n).map(key -> new StoredObject(
-                StoredKind.CHECKPOINT_PART, name, key, item.size()));
+        Optional<StoredObject> part = CheckpointLayout.keyOfPart(n)
+                .map(key -> new StoredObject(StoredKind.CHECKPOINT_PART, name, key, item.size()));
         if (part.isPresent()) {
             return part;
         }
-        Optional<StoredObject> segment = AzureLogStorage.parse(item).map(seg -> new StoredObject(
-                StoredKind.WAL_SEGMENT, name, Long.toString(seg.firstLsn()), item.size()));
+        Optional<StoredObject> segment = AzureLogStorage.parse(item)
+                .map(seg -> new StoredObject(StoredKind.WAL_SEGMENT, name, Long.toString(seg.firstLsn()), item.size()));
         if (segment.isPresent()) {
             return segment;
         }
         if (n.equals(AzureLeaderElection.BLOB)) {
             return Optional.of(new StoredObject(StoredKind.ELECTION_STATE, name, "leader", item.size()));
         }
-        Optional<StoredObject> shuffle = AzureShuffleBlockStore.keyOf(n).map(key -> new StoredObject(
-                StoredKind.SHUFFLE_DATA, name, key, item.size()));
+        Optional<StoredObject> shuffle = AzureShuffleBlockStore.keyOf(n)
+                .map(key -> new StoredObject(StoredKind.SHUFFLE_DATA, name, key, item.size()));
         if (shuffle.isPresent()) {
             return shuffle;
         }
@@ -81,8 +81,8 @@ public final class AzureStorageFaults implements StorageFaults {
         String name = nameOf(object);
         byte[] bytes = read(name);
         if (offset < 0 || offset >= bytes.length) {
-            throw new IllegalArgumentException("offset " + offset + " is outside " + object.name() + " of "
-                    + bytes.length + " bytes");
+            throw new IllegalArgumentException(
+                    "offset " + offset + " is outside " + object.name() + " of " + bytes.length + " bytes");
         }
         bytes[(int) offset] ^= (byte) 0xff;
         rewrite(name, bytes);
@@ -93,8 +93,8 @@ public final class AzureStorageFaults implements StorageFaults {
         String name = nameOf(object);
         byte[] bytes = read(name);
         if (length < 0 || length > bytes.length) {
-            throw new IllegalArgumentException("length " + length + " is outside " + object.name() + " of "
-                    + bytes.length + " bytes");
+            throw new IllegalArgumentException(
+                    "length " + length + " is outside " + object.name() + " of " + bytes.length + " bytes");
         }
         rewrite(name, Arrays.copyOf(bytes, (int) length));
     }
@@ -114,24 +114,35 @@ public final class AzureStorageFaults implements StorageFaults {
     }
 
     private byte[] read(String name) throws IOException {
-        return blobs.get(name).orElseThrow(() -> new NoSuchFileException(blobs.describe(name))).bytes();
+        return blobs.get(name)
+                .orElseThrow(() -> new NoSuchFileException(blobs.describe(name)))
+                .bytes();
     }
 
     private void rewrite(String name, byte[] bytes) throws IOException {
-        BlobType type = blobs.head(name).orElseThrow(() -> new NoSuchFileException(blobs.describe(name)))
+        BlobType type = blobs.head(name)
+                .orElseThrow(() -> new NoSuchFileException(blobs.describe(name)))
                 .getBlobType();
         if (type != BlobType.APPEND_BLOB) {
             blobs.put(name, bytes);
             return;
         }
         var append = blobs.blob(name).getAppendBlobClient();
-        blobs.call("recreate", name, () -> append.createWithResponse(null, null, null, blobs.callTimeout(),
-                Context.NONE));
+        blobs.call(
+                "recreate", name, () -> append.createWithResponse(null, null, null, blobs.callTimeout(), Context.NONE));
         for (int off = 0; off < bytes.length; off += 4 << 20) {
             int len = Math.min(4 << 20, bytes.length - off);
             int from = off;
-            blobs.call("append to", name, () -> append.appendBlockWithResponse(new ByteArrayInputStream(bytes, from,
-                    len), len, null, null, blobs.callTimeout(), Context.NONE));
+            blobs.call(
+                    "append to",
+                    name,
+                    () -> append.appendBlockWithResponse(
+                            new ByteArrayInputStream(bytes, from, len),
+                            len,
+                            null,
+                            null,
+                            blobs.callTimeout(),
+                            Context.NONE));
         }
     }
 }

@@ -76,24 +76,35 @@ public final class Blobs implements Closeable {
     }
 
     private static BlobServiceClient client(AzureSettings s) {
-        HttpClient http = new JdkHttpClientBuilder().connectionTimeout(s.connectTimeout())
-                .responseTimeout(s.tryTimeout()).readTimeout(s.tryTimeout()).writeTimeout(s.tryTimeout()).build();
+        HttpClient http = new JdkHttpClientBuilder()
+                .connectionTimeout(s.connectTimeout())
+                .responseTimeout(s.tryTimeout())
+                .readTimeout(s.tryTimeout())
+                .writeTimeout(s.tryTimeout())
+                .build();
         // The only retry layer: the SDK's, with the per-attempt deadline; callers never retry a call.
-        RequestRetryOptions retry = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, s.maxAttempts(),
-                s.tryTimeout(), Duration.ofMillis(200), Duration.ofSeconds(4), null);
-        BlobServiceClientBuilder b = new BlobServiceClientBuilder().httpClient(http).retryOptions(retry);
+        RequestRetryOptions retry = new RequestRetryOptions(
+                RetryPolicyType.EXPONENTIAL,
+                s.maxAttempts(),
+                s.tryTimeout(),
+                Duration.ofMillis(200),
+                Duration.ofSeconds(4),
+                null);
+        BlobServiceClientBuilder b =
+                new BlobServiceClientBuilder().httpClient(http).retryOptions(retry);
         AzureSettings.Credentials c = s.credentials();
         if (c instanceof AzureSettings.Credentials.ConnectionString cs) {
             b.connectionString(cs.value());
             s.endpoint().ifPresent(e -> b.endpoint(e.toString()));
         } else if (c instanceof AzureSettings.Credentials.AccountKey k) {
-            b.endpoint(s.endpointOrDefault().toString()).credential(new StorageSharedKeyCredential(s.account(),
-                    k.value()));
+            b.endpoint(s.endpointOrDefault().toString())
+                    .credential(new StorageSharedKeyCredential(s.account(), k.value()));
         } else if (c instanceof AzureSettings.Credentials.Sas sas) {
             b.endpoint(s.endpointOrDefault().toString()).sasToken(sas.value());
         } else {
-            b.endpoint(s.endpointOrDefault().toString()).credential(new DefaultAzureCredentialBuilder()
-                    .httpClient(http).build());
+            b.endpoint(s.endpointOrDefault().toString())
+                    .credential(
+                            new DefaultAzureCredentialBuilder().httpClient(http).build());
         }
         return b.buildClient();
     }
@@ -130,9 +141,12 @@ public final class Blobs implements Closeable {
 
     public Optional<Blob> get(String name) throws IOException {
         try {
-            BlobDownloadContentResponse r = call("read", name,
+            BlobDownloadContentResponse r = call(
+                    "read",
+                    name,
                     () -> blob(name).downloadContentWithResponse(null, null, callTimeout(), Context.NONE));
-            return Optional.of(new Blob(r.getValue().toBytes(), r.getDeserializedHeaders().getETag()));
+            return Optional.of(
+                    new Blob(r.getValue().toBytes(), r.getDeserializedHeaders().getETag()));
         } catch (NotFound e) {
             return Optional.empty();
         }
@@ -145,10 +159,22 @@ public final class Blobs implements Closeable {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(length, 1 << 20));
         try {
-            call("read", name, () -> blob(name).downloadStreamWithResponse(out, new BlobRange(offset, length), null,
-                    null, false, callTimeout(), Context.NONE));
+            call(
+                    "read",
+                    name,
+                    () -> blob(name)
+                            .downloadStreamWithResponse(
+                                    out,
+                                    new BlobRange(offset, length),
+                                    null,
+                                    null,
+                                    false,
+                                    callTimeout(),
+                                    Context.NONE));
         } catch (IOException e) {
-            if (e instanceof NotFound || !(e.getCause() instanceof BlobStorageException b) || b.getStatusCode() != 416) {
+            if (e instanceof NotFound
+                    || !(e.getCause() instanceof BlobStorageException b)
+                    || b.getStatusCode() != 416) {
                 throw e;
             }
             return new byte[0]; // range past the end
@@ -158,8 +184,11 @@ public final class Blobs implements Closeable {
 
     public Optional<BlobProperties> head(String name) throws IOException {
         try {
-            return Optional.of(call("read the properties of", name,
-                    () -> blob(name).getPropertiesWithResponse(null, callTimeout(), Context.NONE)).getValue());
+            return Optional.of(call(
+                            "read the properties of",
+                            name,
+                            () -> blob(name).getPropertiesWithResponse(null, callTimeout(), Context.NONE))
+                    .getValue());
         } catch (NotFound e) {
             return Optional.empty();
         }
@@ -168,8 +197,11 @@ public final class Blobs implements Closeable {
     /** Streams the whole blob (ranged reads, each attempt under the per-attempt deadline). */
     public Optional<InputStream> openStream(String name) throws IOException {
         try {
-            return Optional.of(call("read", name, () -> blob(name).openInputStream(
-                    new BlobInputStreamOptions().setBlockSize(4 << 20), Context.NONE)));
+            return Optional.of(call(
+                    "read",
+                    name,
+                    () -> blob(name)
+                            .openInputStream(new BlobInputStreamOptions().setBlockSize(4 << 20), Context.NONE)));
         } catch (NotFound e) {
             return Optional.empty();
         }
@@ -203,9 +235,15 @@ public final class Blobs implements Closeable {
     private Optional<String> write(String name, byte[] bytes, BlobRequestConditions conditions, boolean conditional)
             throws IOException {
         try {
-            Response<BlockBlobItem> r = callWrite("write", name, () -> blockBlob(name).uploadWithResponse(
-                    new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(bytes)).setRequestConditions(conditions),
-                    callTimeout(), Context.NONE));
+            Response<BlockBlobItem> r = callWrite(
+                    "write",
+                    name,
+                    () -> blockBlob(name)
+                            .uploadWithResponse(
+                                    new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(bytes))
+                                            .setRequestConditions(conditions),
+                                    callTimeout(),
+                                    Context.NONE));
             return Optional.of(r.getValue().getETag());
         } catch (ConditionFailed | NotFound e) {
             if (!conditional) {
@@ -217,8 +255,13 @@ public final class Blobs implements Closeable {
 
     /** Deletes a blob. @return whether it existed */
     public boolean delete(String name) throws IOException {
-        return call("delete", name, () -> blob(name).deleteIfExistsWithResponse(DeleteSnapshotsOptionType.INCLUDE,
-                null, callTimeout(), Context.NONE)).getValue();
+        return call(
+                        "delete",
+                        name,
+                        () -> blob(name)
+                                .deleteIfExistsWithResponse(
+                                        DeleteSnapshotsOptionType.INCLUDE, null, callTimeout(), Context.NONE))
+                .getValue();
     }
 
     /** Deletes every blob whose name starts with {@code prefix}. */
@@ -234,8 +277,10 @@ public final class Blobs implements Closeable {
         return call("list", prefix + "*", () -> {
             List<Item> items = new ArrayList<>();
             for (BlobItem b : container.listBlobs(new ListBlobsOptions().setPrefix(full), callTimeout())) {
-                items.add(new Item(b.getName().substring(settings.prefix().length()),
-                        b.getProperties().getContentLength(), Boolean.TRUE.equals(b.getProperties().isSealed())));
+                items.add(new Item(
+                        b.getName().substring(settings.prefix().length()),
+                        b.getProperties().getContentLength(),
+                        Boolean.TRUE.equals(b.getProperties().isSealed())));
             }
             return items;
         });
@@ -246,8 +291,8 @@ public final class Blobs implements Closeable {
         String full = key(prefix);
         return call("list", prefix + "*/", () -> {
             List<String> folders = new ArrayList<>();
-            for (BlobItem b : container.listBlobsByHierarchy("/", new ListBlobsOptions().setPrefix(full),
-                    callTimeout())) {
+            for (BlobItem b :
+                    container.listBlobsByHierarchy("/", new ListBlobsOptions().setPrefix(full), callTimeout())) {
                 if (Boolean.TRUE.equals(b.isPrefix())) {
                     folders.add(b.getName().substring(settings.prefix().length()));
                 }
@@ -337,12 +382,15 @@ public final class Blobs implements Closeable {
             }
         }
         String message = "could not " + what + " " + where + ": "
-                + (cause instanceof TimeoutException ? "no answer within the deadline" : "connection failed ("
-                + cause.getClass().getSimpleName() + ")");
+                + (cause instanceof TimeoutException
+                        ? "no answer within the deadline"
+                        : "connection failed (" + cause.getClass().getSimpleName() + ")");
         if (ambiguous) {
             return new OutcomeUnknownException(message + "; the write may or may not have taken effect", e);
         }
-        return e instanceof UncheckedIOException u ? new IOException(message, u.getCause()) : new IOException(message, e);
+        return e instanceof UncheckedIOException u
+                ? new IOException(message, u.getCause())
+                : new IOException(message, e);
     }
 
     @Override

@@ -82,11 +82,18 @@ public final class BlockUpload extends OutputStream {
     }
 
     private void stage() throws IOException {
-        String id = Base64.getEncoder().encodeToString((blockIdPrefix + String.format("%010d",
-                blockIds.size())).getBytes(StandardCharsets.US_ASCII));
+        String id = Base64.getEncoder()
+                .encodeToString(
+                        (blockIdPrefix + String.format("%010d", blockIds.size())).getBytes(StandardCharsets.US_ASCII));
         byte[] block = Arrays.copyOf(buffer, filled);
-        blobs.call("stage a block of", name, () -> blobs.blockBlob(name).stageBlockWithResponse(
-                new BlockBlobStageBlockOptions(id, BinaryData.fromBytes(block)), blobs.callTimeout(), Context.NONE));
+        blobs.call(
+                "stage a block of",
+                name,
+                () -> blobs.blockBlob(name)
+                        .stageBlockWithResponse(
+                                new BlockBlobStageBlockOptions(id, BinaryData.fromBytes(block)),
+                                blobs.callTimeout(),
+                                Context.NONE));
         blockIds.add(id);
         filled = 0;
     }
@@ -122,13 +129,18 @@ public final class BlockUpload extends OutputStream {
         if (filled > 0) {
             stage();
         }
-        BlobRequestConditions conditions = ifAbsent ? new BlobRequestConditions().setIfNoneMatch("*")
-                : new BlobRequestConditions();
+        BlobRequestConditions conditions =
+                ifAbsent ? new BlobRequestConditions().setIfNoneMatch("*") : new BlobRequestConditions();
         try {
             // An unconditional block list commit is idempotent: a retry commits the same list.
-            blobs.callWrite("commit the blocks of", name, () -> blobs.blockBlob(name).commitBlockListWithResponse(
-                    new BlockBlobCommitBlockListOptions(blockIds).setRequestConditions(conditions),
-                    blobs.callTimeout(), Context.NONE));
+            blobs.callWrite(
+                    "commit the blocks of",
+                    name,
+                    () -> blobs.blockBlob(name)
+                            .commitBlockListWithResponse(
+                                    new BlockBlobCommitBlockListOptions(blockIds).setRequestConditions(conditions),
+                                    blobs.callTimeout(),
+                                    Context.NONE));
             return true;
         } catch (Blobs.ConditionFailed e) {
             if (!ifAbsent) {

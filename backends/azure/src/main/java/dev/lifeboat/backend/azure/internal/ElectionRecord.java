@@ -20,7 +20,9 @@ public record ElectionRecord(long epoch, String leader) {
     public static ElectionRecord decode(byte[] bytes, String location) throws CorruptDataException {
         String s = new String(bytes, StandardCharsets.UTF_8);
         String[] lines = s.split("\n");
-        if (!s.startsWith(HEADER) || lines.length != 3 || !lines[1].startsWith("epoch ")
+        if (!s.startsWith(HEADER)
+                || lines.length != 3
+                || !lines[1].startsWith("epoch ")
                 || !lines[2].startsWith("leader ")) {
             throw new CorruptDataException(location, 0, "not a Lifeboat election record");
         }

@@ -55,7 +55,8 @@ public final class ChronicleFaults implements StorageFaults {
             files.filter(p -> p.getFileName().toString().endsWith(SingleChronicleQueue.SUFFIX))
                     .forEach(p -> extents.put(p.toString(), new long[] {0, -1}));
         }
-        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir).readOnly(true).build();
+        try (SingleChronicleQueue queue =
+                        SingleChronicleQueueBuilder.binary(dir).readOnly(true).build();
                 ExcerptTailer t = queue.createTailer()) {
             while (true) {
                 try (DocumentContext dc = t.readingDocument()) {
@@ -83,8 +84,11 @@ public final class ChronicleFaults implements StorageFaults {
         List<StoredObject> out = new ArrayList<>();
         for (Map.Entry<String, long[]> e : extents.entrySet()) {
             long[] extent = e.getValue();
-            out.add(new StoredObject(StoredKind.WAL_SEGMENT, e.getKey(),
-                    extent[1] < 0 ? "unknown" : Long.toString(extent[1]), extent[0]));
+            out.add(new StoredObject(
+                    StoredKind.WAL_SEGMENT,
+                    e.getKey(),
+                    extent[1] < 0 ? "unknown" : Long.toString(extent[1]),
+                    extent[0]));
         }
         return out;
     }
@@ -107,8 +111,8 @@ public final class ChronicleFaults implements StorageFaults {
     public void truncate(StoredObject object, long length) throws IOException {
         long end = current(object).length();
         if (length < 0 || length > end) {
-            throw new IllegalArgumentException("length " + length + " is outside " + object.name() + " (" + end
-                    + " bytes of excerpts)");
+            throw new IllegalArgumentException(
+                    "length " + length + " is outside " + object.name() + " (" + end + " bytes of excerpts)");
         }
         try (FileChannel ch = FileChannel.open(path(object), StandardOpenOption.WRITE)) {
             ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(1 << 16, Math.max(1, end - length)));

@@ -28,6 +28,7 @@ public final class ChronicleJvm {
      * opens (minutes for a few hundred). Off unless the property is set.
      */
     static final String ORPHAN_TRACKING_PROPERTY = "disable.ctl.orphan.tracking";
+
     private static final String PROBE_CLASS = "net.openhft.chronicle.core.OS";
 
     private ChronicleJvm() {}
@@ -82,8 +83,10 @@ public final class ChronicleJvm {
         try {
             return Class.forName(PROBE_CLASS, false, loader).getModule();
         } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("Chronicle Queue is not on the class path (" + PROBE_CLASS
-                    + " not found): add net.openhft:chronicle-queue, which lifeboat-backend-chronicle depends on", e);
+            throw new IllegalStateException(
+                    "Chronicle Queue is not on the class path (" + PROBE_CLASS
+                            + " not found): add net.openhft:chronicle-queue, which lifeboat-backend-chronicle depends on",
+                    e);
         }
     }
 }

@@ -2,9 +2,9 @@ package dev.lifeboat.backend.chronicle.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.wal.LogStorage;
 import dev.lifeboat.backend.common.wal.RecordFrame;
 import dev.lifeboat.backend.common.wal.SegmentScanner;
-import dev.lifeboat.backend.common.wal.LogStorage;
 import dev.lifeboat.spi.CorruptDataException;
 import dev.lifeboat.spi.wal.CloseableIterator;
 import dev.lifeboat.spi.wal.Durability;
@@ -78,6 +78,7 @@ public final class ChronicleLogStorage implements LogStorage {
     static final int ZERO_WINDOW = 1 << 20;
     /** Times an fsync is repeated after an interrupt of the writing thread closed its channel. */
     private static final int MAX_INTERRUPT_RETRIES = 16;
+
     private static final String QUEUE_METADATA = "metadata.cq4t";
 
     private final ChronicleWalSettings settings;
@@ -109,6 +110,7 @@ public final class ChronicleLogStorage implements LogStorage {
     private final Map<Path, FileChannel> dirty = new LinkedHashMap<>();
     /** The cycle whose file {@link #dirty} holds for certain (sync keeps the current cycle's entry). */
     private int dirtyCycle = Integer.MIN_VALUE;
+
     private boolean newFileSinceSync;
 
     private ChronicleLogStorage(ChronicleWalSettings settings, boolean writable, WriterLock lock) throws IOException {
@@ -136,14 +138,18 @@ public final class ChronicleLogStorage implements LogStorage {
             this.rollCycle = queue.rollCycle();
             String suffix = SingleChronicleQueue.SUFFIX;
             File dir = directory.toFile();
-            this.names = new RollingResourcesCache(rollCycle, queue.epoch(), name -> new File(dir, name + suffix),
+            this.names = new RollingResourcesCache(
+                    rollCycle,
+                    queue.epoch(),
+                    name -> new File(dir, name + suffix),
                     file -> file.getName().substring(0, file.getName().length() - suffix.length()));
             refreshCycles();
             this.recovery = recover();
         } catch (IOException | RuntimeException e) {
             closeQuietly();
-            throw e instanceof RuntimeException re ? new IOException("cannot open the Chronicle queue " + directory
-                    + ": " + re, re) : (IOException) e;
+            throw e instanceof RuntimeException re
+                    ? new IOException("cannot open the Chronicle queue " + directory + ": " + re, re)
+                    : (IOException) e;
         }
     }
 
@@ -175,7 +181,8 @@ public final class ChronicleLogStorage implements LogStorage {
     private static void removeUninitialisedCycleFiles(Path directory) throws IOException {
         List<Path> files;
         try (var list = Files.list(directory)) {
-            files = list.filter(p -> p.getFileName().toString().endsWith(SingleChronicleQueue.SUFFIX)).toList();
+            files = list.filter(p -> p.getFileName().toString().endsWith(SingleChronicleQueue.SUFFIX))
+                    .toList();
         }
         for (Path file : files) {
             int header;
@@ -198,7 +205,9 @@ public final class ChronicleLogStorage implements LogStorage {
         requireNonNull(settings, "settings is null");
         Path metadata = settings.directory().resolve(QUEUE_METADATA);
         if (!Files.isRegularFile(metadata)) {
-            throw new NoSuchFileException(settings.directory().toString(), null,
+            throw new NoSuchFileException(
+                    settings.directory().toString(),
+                    null,
                     "no Chronicle write-ahead log here (" + QUEUE_METADATA + " is missing)");
         }
         return new ChronicleLogStorage(settings, false, null);
@@ -275,8 +284,8 @@ public final class ChronicleLogStorage implements LogStorage {
      */
     private TornTail phantom(int cycle, long writePosition) throws IOException {
         Path file = file(cycle);
-        long garbage = lastNonZero(file, writePosition, 4 + RecordFrame.HEADER_BYTES + (int) Math.min(maxRecordBytes,
-                ZERO_WINDOW));
+        long garbage = lastNonZero(
+                file, writePosition, 4 + RecordFrame.HEADER_BYTES + (int) Math.min(maxRecordBytes, ZERO_WINDOW));
         long end = Math.max(writePosition + Excerpt.CHRONICLE_HEADER_BYTES, garbage + 1);
         return new TornTail(file.toString(), writePosition, end - writePosition);
     }
@@ -701,7 +710,8 @@ public final class ChronicleLogStorage implements LogStorage {
                     if (e.isEmpty() || e.get().cycle() != cycle) {
                         break;
                     }
-                    RecordFrame.Header h = RecordFrame.decodeHeader(ByteBuffer.wrap(e.get().data()));
+                    RecordFrame.Header h =
+                            RecordFrame.decodeHeader(ByteBuffer.wrap(e.get().data()));
                     if (h != null) {
                         newest = Math.max(newest, h.timestampMillis());
                     }
@@ -779,7 +789,9 @@ public final class ChronicleLogStorage implements LogStorage {
             if (isTornCandidate(first.get())) {
                 return OptionalLong.empty();
             }
-            throw new CorruptDataException(first.get().file().toString(), first.get().dataPosition(),
+            throw new CorruptDataException(
+                    first.get().file().toString(),
+                    first.get().dataPosition(),
                     "the first record of the cycle has a damaged header and more data follows it");
         }
         // Verify the whole record before trusting its LSN for the mapping.
@@ -879,13 +891,16 @@ public final class ChronicleLogStorage implements LogStorage {
         List<LogRecord> out = new ArrayList<>(1);
         CorruptDataException damage;
         try {
-            SegmentScanner.Result r = new SegmentScanner(e.source(), lsn, false, maxRecordBytes)
-                    .scan(e.dataPosition(), lsn, out::add);
+            SegmentScanner.Result r =
+                    new SegmentScanner(e.source(), lsn, false, maxRecordBytes).scan(e.dataPosition(), lsn, out::add);
             if (r.records() == 1 && r.validBytes() == e.end()) {
                 return new Verified(Optional.of(out.get(0)), Optional.empty());
             }
-            damage = new CorruptDataException(e.file().toString(), e.headerPosition(), "Chronicle excerpt "
-                    + Long.toHexString(e.index()) + " holds " + e.data().length + " bytes, not one record");
+            damage = new CorruptDataException(
+                    e.file().toString(),
+                    e.headerPosition(),
+                    "Chronicle excerpt " + Long.toHexString(e.index()) + " holds " + e.data().length
+                            + " bytes, not one record");
         } catch (CorruptDataException c) {
             damage = c;
         }
@@ -894,12 +909,15 @@ public final class ChronicleLogStorage implements LogStorage {
             // excerpt are bytes that never reached it, so the frame is judged without them.
             Excerpt written = e.withoutTrailingZeros();
             try {
-                SegmentScanner.Result r = new SegmentScanner(written.source(), lsn, true, maxRecordBytes,
-                        cutCorruptLastRecord).scan(written.dataPosition(), lsn, null);
+                SegmentScanner.Result r = new SegmentScanner(
+                                written.source(), lsn, true, maxRecordBytes, cutCorruptLastRecord)
+                        .scan(written.dataPosition(), lsn, null);
                 if (r.tornTail().isPresent() || r.records() == 0) {
                     long end = e.end();
-                    return new Verified(Optional.empty(), Optional.of(new TornTail(e.file().toString(),
-                            e.headerPosition(), end - e.headerPosition())));
+                    return new Verified(
+                            Optional.empty(),
+                            Optional.of(
+                                    new TornTail(e.file().toString(), e.headerPosition(), end - e.headerPosition())));
                 }
             } catch (CorruptDataException ignored) {
                 // Damage that is no torn write: report the first finding.

@@ -31,8 +31,8 @@ import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
  * @param blockSize Chronicle's mapping block size; a record's excerpt must fit in a quarter of it
  * @param wallClock the clock the roll cycle follows (the system clock; tests give their own)
  */
-public record ChronicleWalSettings(Path directory, WalSettings wal, RollCycle rollCycle, long blockSize,
-        LongSupplier wallClock) {
+public record ChronicleWalSettings(
+        Path directory, WalSettings wal, RollCycle rollCycle, long blockSize, LongSupplier wallClock) {
     public static final String SCHEME = "chronicle";
     public static final String ROLL_CYCLE = "roll-cycle";
     public static final String BLOCK_SIZE = "block-size";
@@ -40,6 +40,7 @@ public record ChronicleWalSettings(Path directory, WalSettings wal, RollCycle ro
     public static final String DEFAULT_ROLL_CYCLE = "fast-daily";
     /** Chronicle's index needs this much room at the start of a block, whatever the roll cycle. */
     static final long MIN_BLOCK_SIZE = 4L << 20;
+
     private static final long AUTO_MIN_BLOCK_SIZE = 64L << 20;
     private static final long MAX_BLOCK_SIZE = 1L << 34;
     /** Chronicle's 4-byte excerpt header plus slack for its alignment. */
@@ -75,8 +76,11 @@ public record ChronicleWalSettings(Path directory, WalSettings wal, RollCycle ro
         Options o = Options.of(SCHEME, options, OPTIONS);
         for (Map.Entry<String, String> e : options.entrySet()) {
             if (OPTIONS.stream().noneMatch(spec -> spec.accepts(e.getKey()))) {
-                o.error(e.getKey(), e.getValue(), "is not an option of the chronicle write-ahead log; accepted: "
-                        + OPTIONS.stream().map(OptionSpec::displayKey).collect(Collectors.joining(", ")));
+                o.error(
+                        e.getKey(),
+                        e.getValue(),
+                        "is not an option of the chronicle write-ahead log; accepted: "
+                                + OPTIONS.stream().map(OptionSpec::displayKey).collect(Collectors.joining(", ")));
             }
         }
         // Our keys first: WalSettings.from validates, and so reports these errors with its own.
@@ -104,16 +108,16 @@ public record ChronicleWalSettings(Path directory, WalSettings wal, RollCycle ro
             throw new IllegalArgumentException("not a chronicle URI: " + uri + " (expected chronicle:///absolute/dir)");
         }
         if (uri.isOpaque() || uri.getPath() == null || !uri.getPath().startsWith("/")) {
-            throw new IllegalArgumentException("chronicle URI " + uri + " must name an absolute directory:"
-                    + " chronicle:///absolute/dir");
+            throw new IllegalArgumentException(
+                    "chronicle URI " + uri + " must name an absolute directory:" + " chronicle:///absolute/dir");
         }
         if (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()) {
             throw new IllegalArgumentException("chronicle URI " + uri + " has a host '" + uri.getRawAuthority()
                     + "'; a queue is a local directory: chronicle:///absolute/dir");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("chronicle URI " + uri
-                    + " has a query or fragment; give options in the options map");
+            throw new IllegalArgumentException(
+                    "chronicle URI " + uri + " has a query or fragment; give options in the options map");
         }
         return Path.of(uri.getPath()).normalize();
     }
@@ -127,16 +131,23 @@ public record ChronicleWalSettings(Path directory, WalSettings wal, RollCycle ro
         List<OptionSpec> specs = new ArrayList<>();
         for (OptionSpec s : WalSettings.OPTIONS) {
             if (s.key().equals(WalSettings.SEGMENT_BYTES)) {
-                specs.add(OptionSpec.of(WalSettings.SEGMENT_BYTES, DEFAULT_SEGMENT_BYTES,
+                specs.add(OptionSpec.of(
+                        WalSettings.SEGMENT_BYTES,
+                        DEFAULT_SEGMENT_BYTES,
                         "roll to the next cycle file early once the current one holds this many bytes"
                                 + " (default: roll by time only)"));
             } else {
                 specs.add(s);
             }
         }
-        specs.add(OptionSpec.of(ROLL_CYCLE, DEFAULT_ROLL_CYCLE,
-                "Chronicle roll cycle of a new queue (minutely, hourly, fast-daily, ...); an existing queue keeps its own"));
-        specs.add(OptionSpec.of(BLOCK_SIZE, "auto",
+        specs.add(
+                OptionSpec.of(
+                        ROLL_CYCLE,
+                        DEFAULT_ROLL_CYCLE,
+                        "Chronicle roll cycle of a new queue (minutely, hourly, fast-daily, ...); an existing queue keeps its own"));
+        specs.add(OptionSpec.of(
+                BLOCK_SIZE,
+                "auto",
                 "Chronicle mapping block size, a power of two holding 4 records of max-record-bytes; auto: the"
                         + " smallest such block of at least 64MiB"));
         return List.copyOf(specs);
@@ -160,9 +171,12 @@ public record ChronicleWalSettings(Path directory, WalSettings wal, RollCycle ro
         }
         long value = o.bytes(BLOCK_SIZE, MIN_BLOCK_SIZE, MAX_BLOCK_SIZE);
         if (value < minimum || Long.bitCount(value) != 1) {
-            o.error(BLOCK_SIZE, raw, "must be auto or a power of two between " + minimum + " (4 records of "
-                    + WalSettings.MAX_RECORD_BYTES + " = " + wal.maxRecordBytes() + " with their headers) and "
-                    + MAX_BLOCK_SIZE);
+            o.error(
+                    BLOCK_SIZE,
+                    raw,
+                    "must be auto or a power of two between " + minimum + " (4 records of "
+                            + WalSettings.MAX_RECORD_BYTES + " = " + wal.maxRecordBytes() + " with their headers) and "
+                            + MAX_BLOCK_SIZE);
             return Math.max(AUTO_MIN_BLOCK_SIZE, Long.highestOneBit(minimum - 1) << 1);
         }
         return value;
@@ -170,8 +184,12 @@ public record ChronicleWalSettings(Path directory, WalSettings wal, RollCycle ro
 
     private static Map<String, RollCycle> rollCycles() {
         Map<String, RollCycle> all = new LinkedHashMap<>();
-        List<RollCycle[]> families = List.of(RollCycles.values(), LegacyRollCycles.values(), LargeRollCycles.values(),
-                SparseRollCycles.values(), TestRollCycles.values());
+        List<RollCycle[]> families = List.of(
+                RollCycles.values(),
+                LegacyRollCycles.values(),
+                LargeRollCycles.values(),
+                SparseRollCycles.values(),
+                TestRollCycles.values());
         for (RollCycle[] family : families) {
             for (RollCycle c : family) {
                 all.putIfAbsent(((Enum<?>) c).name().toLowerCase(Locale.ROOT).replace('_', '-'), c);

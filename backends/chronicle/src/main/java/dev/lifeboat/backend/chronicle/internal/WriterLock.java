@@ -35,8 +35,8 @@ public final class WriterLock implements AutoCloseable {
      */
     public static WriterLock acquire(Path directory) throws IOException {
         Path file = directory.resolve(FILE_NAME);
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel channel =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             FileLock lock;
             try {
@@ -48,8 +48,10 @@ public final class WriterLock implements AutoCloseable {
                 throw refused(directory, "another process (" + holder(channel) + ")");
             }
             channel.truncate(0);
-            channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n")
-                    .getBytes(StandardCharsets.US_ASCII)), 0);
+            channel.write(
+                    ByteBuffer.wrap(
+                            ("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
+                    0);
             return new WriterLock(channel, lock);
         } catch (IOException | RuntimeException e) {
             channel.close();
@@ -69,8 +71,8 @@ public final class WriterLock implements AutoCloseable {
     }
 
     private static ConcurrentWriterException refused(Path directory, String who) {
-        return new ConcurrentWriterException("the Chronicle write-ahead log " + directory
-                + " already has a writer in " + who + ": " + FILE_NAME + " is locked");
+        return new ConcurrentWriterException("the Chronicle write-ahead log " + directory + " already has a writer in "
+                + who + ": " + FILE_NAME + " is locked");
     }
 
     private static String holder(FileChannel channel) {

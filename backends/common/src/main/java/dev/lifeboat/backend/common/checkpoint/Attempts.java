@@ -18,7 +18,8 @@ public final class Attempts {
     public static String newAttemptId() {
         byte[] random = new byte[8];
         RANDOM.nextBytes(random);
-        return String.format("%013d", System.currentTimeMillis()) + "-" + HexFormat.of().formatHex(random);
+        return String.format("%013d", System.currentTimeMillis()) + "-"
+                + HexFormat.of().formatHex(random);
     }
 
     public static boolean isAttemptId(String s) {

@@ -39,13 +39,19 @@ public final class ManifestCodec {
         b.append("attempt ").append(info.attemptId()).append('\n');
         b.append("committed-at ").append(info.committedAtMillis()).append('\n');
         for (PartInfo p : info.parts()) {
-            b.append("part ").append(String.format("%08x", p.crc32c())).append(' ').append(p.length()).append(' ')
-                    .append(p.name()).append('\n');
+            b.append("part ")
+                    .append(String.format("%08x", p.crc32c()))
+                    .append(' ')
+                    .append(p.length())
+                    .append(' ')
+                    .append(p.name())
+                    .append('\n');
         }
         byte[] body = b.toString().getBytes(StandardCharsets.UTF_8);
         CRC32C crc = new CRC32C();
         crc.update(body);
-        byte[] tail = String.format("crc %08x%n", (int) crc.getValue()).replace(System.lineSeparator(), "\n")
+        byte[] tail = String.format("crc %08x%n", (int) crc.getValue())
+                .replace(System.lineSeparator(), "\n")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[body.length + tail.length];
         System.arraycopy(body, 0, out, 0, body.length);
@@ -68,7 +74,8 @@ public final class ManifestCodec {
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, text.substring(0, crcLine).getBytes(StandardCharsets.UTF_8).length);
         try {
-            int stored = Integer.parseUnsignedInt(text.substring(crcLine + 4, text.length() - 1).trim(), 16);
+            int stored = Integer.parseUnsignedInt(
+                    text.substring(crcLine + 4, text.length() - 1).trim(), 16);
             if (stored != (int) crc.getValue()) {
                 throw new CorruptDataException(location, crcLine, "manifest CRC32C mismatch");
             }

@@ -37,8 +37,8 @@ public class VerifyingInputStream extends FilterInputStream {
         this(in, expectedLength, expectedCrc, onMismatch, false);
     }
 
-    private VerifyingInputStream(InputStream in, long expectedLength, int expectedCrc, MismatchHandler onMismatch,
-            boolean wholeObject) {
+    private VerifyingInputStream(
+            InputStream in, long expectedLength, int expectedCrc, MismatchHandler onMismatch, boolean wholeObject) {
         super(in);
         this.expectedLength = expectedLength;
         this.expectedCrc = expectedCrc;
@@ -50,8 +50,8 @@ public class VerifyingInputStream extends FilterInputStream {
      * Verifies a whole object: exactly {@code expectedLength} bytes with this CRC32C, and nothing
      * after them.
      */
-    public static VerifyingInputStream ofWholeObject(InputStream in, long expectedLength, int expectedCrc,
-            MismatchHandler onMismatch) {
+    public static VerifyingInputStream ofWholeObject(
+            InputStream in, long expectedLength, int expectedCrc, MismatchHandler onMismatch) {
         return new VerifyingInputStream(in, expectedLength, expectedCrc, onMismatch, true);
     }
 
@@ -118,11 +118,12 @@ public class VerifyingInputStream extends FilterInputStream {
             for (int n; extra < (1 << 20) && (n = in.read(rest)) > 0; ) {
                 extra += n;
             }
-            throw onMismatch.mismatch("has " + (extra >= (1 << 20) ? "at least " : "") + extra
-                    + " bytes more than the " + expectedLength + " recorded");
+            throw onMismatch.mismatch("has " + (extra >= (1 << 20) ? "at least " : "") + extra + " bytes more than the "
+                    + expectedLength + " recorded");
         }
         if ((int) crc.getValue() != expectedCrc) {
-            throw onMismatch.mismatch(String.format("CRC32C is %08x, expected %08x", (int) crc.getValue(), expectedCrc));
+            throw onMismatch.mismatch(
+                    String.format("CRC32C is %08x, expected %08x", (int) crc.getValue(), expectedCrc));
         }
     }
 }

@@ -22,7 +22,11 @@ public final class ShuffleIndexCodec {
 
     public static byte[] encode(MapOutputId id, long[] lengths, int[] checksums) {
         ByteBuffer b = ByteBuffer.allocate(4 + 4 + 8 + 4 + 4 + lengths.length * 12 + 4);
-        b.putInt(MAGIC).putInt(id.shuffleId()).putLong(id.mapId()).putInt(id.attempt()).putInt(lengths.length);
+        b.putInt(MAGIC)
+                .putInt(id.shuffleId())
+                .putLong(id.mapId())
+                .putInt(id.attempt())
+                .putInt(lengths.length);
         for (int i = 0; i < lengths.length; i++) {
             b.putLong(lengths[i]).putInt(checksums[i]);
         }

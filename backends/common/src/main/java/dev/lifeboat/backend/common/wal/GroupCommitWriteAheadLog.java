@@ -60,6 +60,7 @@ import java.util.zip.CRC32C;
 public final class GroupCommitWriteAheadLog extends StorageLogReader implements WriteAheadLog {
     /** Where a frame keeps its payload's CRC32C: its own slot in the header. */
     private static final int PAYLOAD_CRC_AT = 28;
+
     private static final ThreadLocal<CRC32C> PAYLOAD_CRC = ThreadLocal.withInitial(CRC32C::new);
     private static final int PENDING = 0;
     private static final int DONE = 1;
@@ -81,11 +82,13 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
     /** Queued entries whose threads are parked, in LSN order: the next leaders. */
     private final ArrayDeque<Entry> parked = new ArrayDeque<>();
+
     private long nextLsn;
     private long queuedBytes;
     private long inFlightBytes;
     /** Queued entries that someone waits for (futures, parked threads, barriers). */
     private int waitedFor;
+
     private int barriers;
     private int roomWaiters;
     private boolean fillWaiting;
@@ -93,6 +96,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     private boolean leading;
     /** The level everything written so far is durable at. */
     private Durability reached = Durability.SYNC;
+
     private IOException failure;
     private boolean closing;
     private Thread helper;
@@ -119,11 +123,17 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         final boolean waited;
         /** The thread parked on this entry, or null once it stopped waiting. Written under the lock. */
         volatile Thread waiter;
+
         volatile int state;
         /** Set before {@code state} becomes {@link #FAILED}. */
         IOException error;
 
-        Entry(ByteBuffer frame, long lsn, long timestamp, Durability wanted, CompletableFuture<RecordHandle> future,
+        Entry(
+                ByteBuffer frame,
+                long lsn,
+                long timestamp,
+                Durability wanted,
+                CompletableFuture<RecordHandle> future,
                 Thread waiter) {
             this.frame = frame;
             this.lsn = lsn;
@@ -144,8 +154,8 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
      * @param storage recovered storage; appends continue at its {@code recovery().nextLsn()}
      * @param name names the helper thread, for thread dumps
      */
-    public GroupCommitWriteAheadLog(LogStorage storage, WalSettings settings, Set<Capability> capabilities,
-            String name) {
+    public GroupCommitWriteAheadLog(
+            LogStorage storage, WalSettings settings, Set<Capability> capabilities, String name) {
         super(storage, capabilities);
         this.settings = requireNonNull(settings, "settings is null");
         this.name = requireNonNull(name, "name is null");
@@ -177,7 +187,8 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
             if (level == Durability.NONE) {
                 Entry e = enqueueLocked(frame, timestampMillis, level, null, null);
                 leadIfIdle();
-                return e.state == FAILED ? CompletableFuture.failedFuture(e.error)
+                return e.state == FAILED
+                        ? CompletableFuture.failedFuture(e.error)
                         : CompletableFuture.completedFuture(RecordHandle.of(e.lsn));
             }
             Entry e = enqueueLocked(frame, timestampMillis, level, new CompletableFuture<>(), null);
@@ -364,8 +375,9 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     }
 
     /** Under the lock: waits for room, assigns the LSN, writes the header and queues the frame. */
-    private Entry enqueueLocked(ByteBuffer frame, long timestamp, Durability wanted,
-            CompletableFuture<RecordHandle> future, Thread waiter) throws IOException {
+    private Entry enqueueLocked(
+            ByteBuffer frame, long timestamp, Durability wanted, CompletableFuture<RecordHandle> future, Thread waiter)
+            throws IOException {
         checkAccepting();
         long size = frame.remaining();
         while (inFlightBytes > 0 && inFlightBytes + size > settings.maxInFlightBytes()) {
@@ -437,8 +449,8 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     }
 
     private IOException failedError() {
-        return new IOException("the write-ahead log failed earlier and must be reopened: " + failure.getMessage(),
-                failure);
+        return new IOException(
+                "the write-ahead log failed earlier and must be reopened: " + failure.getMessage(), failure);
     }
 
     // ---------------------------------------------------------------- waiting
@@ -802,7 +814,9 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
             for (int i = 0; i < frames.size(); i++) {
                 ByteBuffer b = frames.get(i);
                 int capacity = b.capacity();
-                if (Integer.bitCount(capacity) != 1 || capacity < (1 << MIN_SHIFT) || capacity > (1 << MAX_SHIFT)
+                if (Integer.bitCount(capacity) != 1
+                        || capacity < (1 << MIN_SHIFT)
+                        || capacity > (1 << MAX_SHIFT)
                         || bytes + capacity > MAX_BYTES) {
                     continue;
                 }

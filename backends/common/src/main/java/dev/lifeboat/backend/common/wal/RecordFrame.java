@@ -54,7 +54,12 @@ public final class RecordFrame {
     /** Writes the 32 header bytes at the buffer's position. */
     public static void writeHeader(ByteBuffer out, long lsn, long timestampMillis, int length, int payloadCrc) {
         int start = out.position();
-        out.putShort(MAGIC).put(VERSION).put((byte) 0).putInt(length).putLong(lsn).putLong(timestampMillis);
+        out.putShort(MAGIC)
+                .put(VERSION)
+                .put((byte) 0)
+                .putInt(length)
+                .putLong(lsn)
+                .putLong(timestampMillis);
         CRC32C crc = new CRC32C();
         crc.update(out.duplicate().position(start).limit(start + 24));
         out.putInt((int) crc.getValue()).putInt(payloadCrc);
@@ -66,11 +71,17 @@ public final class RecordFrame {
      *
      * @param scratch a checksum to reuse (reset here); not shared between threads
      */
-    public static void writeHeaderAt(ByteBuffer frame, int index, long lsn, long timestampMillis, int length,
-            int payloadCrc, CRC32C scratch) {
-        ByteBuffer b = frame.order() == ByteOrder.BIG_ENDIAN ? frame : frame.duplicate().order(ByteOrder.BIG_ENDIAN);
-        b.putShort(index, MAGIC).put(index + 2, VERSION).put(index + 3, (byte) 0).putInt(index + 4, length)
-                .putLong(index + 8, lsn).putLong(index + 16, timestampMillis);
+    public static void writeHeaderAt(
+            ByteBuffer frame, int index, long lsn, long timestampMillis, int length, int payloadCrc, CRC32C scratch) {
+        ByteBuffer b = frame.order() == ByteOrder.BIG_ENDIAN
+                ? frame
+                : frame.duplicate().order(ByteOrder.BIG_ENDIAN);
+        b.putShort(index, MAGIC)
+                .put(index + 2, VERSION)
+                .put(index + 3, (byte) 0)
+                .putInt(index + 4, length)
+                .putLong(index + 8, lsn)
+                .putLong(index + 16, timestampMillis);
         scratch.reset();
         scratch.update(frame.array(), frame.arrayOffset() + index, 24);
         b.putInt(index + 24, (int) scratch.getValue()).putInt(index + 28, payloadCrc);

@@ -51,7 +51,11 @@ public final class SegmentScanner {
      * @param cutCorruptLastRecord whether a complete last frame of the last segment whose
      *     payload fails its checksum is reported as a torn tail (to be cut) instead of corruption
      */
-    public SegmentScanner(SegmentSource source, long expectedFirstLsn, boolean lastSegment, long maxRecordBytes,
+    public SegmentScanner(
+            SegmentSource source,
+            long expectedFirstLsn,
+            boolean lastSegment,
+            long maxRecordBytes,
             boolean cutCorruptLastRecord) {
         this.source = source;
         this.expectedFirstLsn = expectedFirstLsn;
@@ -92,16 +96,19 @@ public final class SegmentScanner {
                 if (lastSegment && zerosFrom(offset, size)) {
                     return torn(offset, size, lsn, records, "zeroed tail");
                 }
-                throw new CorruptDataException(source.name(), offset,
-                        h == null ? "bad record header (magic, version or header CRC32C)"
+                throw new CorruptDataException(
+                        source.name(),
+                        offset,
+                        h == null
+                                ? "bad record header (magic, version or header CRC32C)"
                                 : "record length " + h.length() + " exceeds the limit " + maxRecordBytes);
             }
             if (offset + h.frameBytes() > size) {
                 return torn(offset, size, lsn, records, "incomplete payload");
             }
             if (h.lsn() != lsn) {
-                throw new CorruptDataException(source.name(), offset,
-                        "expected LSN " + lsn + " but the record has LSN " + h.lsn());
+                throw new CorruptDataException(
+                        source.name(), offset, "expected LSN " + lsn + " but the record has LSN " + h.lsn());
             }
             ByteBuffer payload = ByteBuffer.allocate(h.length());
             source.read(offset + RecordFrame.HEADER_BYTES, payload);
@@ -114,16 +121,28 @@ public final class SegmentScanner {
             if ((int) crc.getValue() != h.payloadCrc()) {
                 boolean lastFrame = offset + h.frameBytes() == size;
                 if (lastFrame && unwrittenTail(offset, payload)) {
-                    return torn(offset, size, lsn, records, "the last record's bytes after its header were never written");
+                    return torn(
+                            offset, size, lsn, records, "the last record's bytes after its header were never written");
                 }
                 if (lastFrame && lastSegment && cutCorruptLastRecord) {
-                    return torn(offset, size, lsn, records, "payload checksum of the last record, cut as the option "
-                            + WalSettings.CUT_CORRUPT_LAST_RECORD + " asks");
+                    return torn(
+                            offset,
+                            size,
+                            lsn,
+                            records,
+                            "payload checksum of the last record, cut as the option "
+                                    + WalSettings.CUT_CORRUPT_LAST_RECORD + " asks");
                 }
-                throw new CorruptDataException(source.name(), offset, "payload CRC32C mismatch in record LSN " + lsn
-                        + (lastFrame ? ", the last record: a complete frame whose written bytes are damaged, not a"
-                                + " torn write; it is not cut unless the option '" + WalSettings.CUT_CORRUPT_LAST_RECORD
-                                + "' is true" : ""));
+                throw new CorruptDataException(
+                        source.name(),
+                        offset,
+                        "payload CRC32C mismatch in record LSN " + lsn
+                                + (lastFrame
+                                        ? ", the last record: a complete frame whose written bytes are damaged, not a"
+                                                + " torn write; it is not cut unless the option '"
+                                                + WalSettings.CUT_CORRUPT_LAST_RECORD
+                                                + "' is true"
+                                        : ""));
             }
             if (sink != null) {
                 sink.accept(new LogRecord(RecordHandle.of(lsn), h.timestampMillis(), payload));
@@ -142,8 +161,8 @@ public final class SegmentScanner {
 
     private Result torn(long offset, long size, long lsn, long records, String why) throws CorruptDataException {
         if (!lastSegment) {
-            throw new CorruptDataException(source.name(), offset,
-                    "truncated record (" + why + ") in a segment that is not the last one");
+            throw new CorruptDataException(
+                    source.name(), offset, "truncated record (" + why + ") in a segment that is not the last one");
         }
         return new Result(offset, lsn, records, Optional.of(new TornTail(source.name(), offset, size - offset)));
     }

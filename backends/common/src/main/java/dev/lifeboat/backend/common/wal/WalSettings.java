@@ -20,8 +20,14 @@ import java.util.List;
  * @param maxInFlightBytes appenders block while this many bytes wait for storage
  * @param cutCorruptLastRecord whether a damaged complete last record is cut at open ({@link #CUT_CORRUPT_LAST_RECORD})
  */
-public record WalSettings(Durability durability, long segmentBytes, long maxRecordBytes, long maxBatchBytes,
-        Duration batchDelay, long maxInFlightBytes, boolean cutCorruptLastRecord) {
+public record WalSettings(
+        Durability durability,
+        long segmentBytes,
+        long maxRecordBytes,
+        long maxBatchBytes,
+        Duration batchDelay,
+        long maxInFlightBytes,
+        boolean cutCorruptLastRecord) {
     public static final String DURABILITY = "durability";
     public static final String SEGMENT_BYTES = "segment-bytes";
     public static final String MAX_RECORD_BYTES = "max-record-bytes";
@@ -42,14 +48,22 @@ public record WalSettings(Durability durability, long segmentBytes, long maxReco
             OptionSpec.of(MAX_BATCH_BYTES, "1MiB", "most bytes group commit writes in one storage operation"),
             OptionSpec.of(BATCH_DELAY, "0ms", "how long group commit waits to fill a batch"),
             OptionSpec.of(MAX_IN_FLIGHT_BYTES, "64MiB", "appenders block while this many bytes wait for storage"),
-            OptionSpec.of(CUT_CORRUPT_LAST_RECORD, "false", "true: a damaged complete last record is cut at open"
-                    + " instead of failing with corruption (drops a record that may have been acknowledged)"));
+            OptionSpec.of(
+                    CUT_CORRUPT_LAST_RECORD,
+                    "false",
+                    "true: a damaged complete last record is cut at open"
+                            + " instead of failing with corruption (drops a record that may have been acknowledged)"));
 
     public WalSettings {
-        if (segmentBytes < RecordFrame.HEADER_BYTES || maxRecordBytes < 0 || maxRecordBytes > Integer.MAX_VALUE - 64
-                || maxBatchBytes < 1 || batchDelay.isNegative() || maxInFlightBytes < 1) {
-            throw new IllegalArgumentException("invalid WAL settings: " + segmentBytesDescription(segmentBytes,
-                    maxRecordBytes, maxBatchBytes, batchDelay, maxInFlightBytes));
+        if (segmentBytes < RecordFrame.HEADER_BYTES
+                || maxRecordBytes < 0
+                || maxRecordBytes > Integer.MAX_VALUE - 64
+                || maxBatchBytes < 1
+                || batchDelay.isNegative()
+                || maxInFlightBytes < 1) {
+            throw new IllegalArgumentException("invalid WAL settings: "
+                    + segmentBytesDescription(
+                            segmentBytes, maxRecordBytes, maxBatchBytes, batchDelay, maxInFlightBytes));
         }
     }
 
@@ -72,10 +86,13 @@ public record WalSettings(Durability durability, long segmentBytes, long maxReco
         return new WalSettings(durability, segment, maxRecord, maxBatch, delay, inFlight, cut);
     }
 
-    private enum YesNo { FALSE, TRUE }
+    private enum YesNo {
+        FALSE,
+        TRUE
+    }
 
-    private static String segmentBytesDescription(long segmentBytes, long maxRecordBytes, long maxBatchBytes,
-            Duration batchDelay, long maxInFlightBytes) {
+    private static String segmentBytesDescription(
+            long segmentBytes, long maxRecordBytes, long maxBatchBytes, Duration batchDelay, long maxInFlightBytes) {
         return "segment-bytes=" + segmentBytes + ", max-record-bytes=" + maxRecordBytes + ", max-batch-bytes="
                 + maxBatchBytes + ", delay=" + batchDelay + ", max-in-flight-bytes=" + maxInFlightBytes;
     }

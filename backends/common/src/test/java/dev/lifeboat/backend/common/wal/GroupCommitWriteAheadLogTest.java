@@ -147,7 +147,10 @@ class GroupCommitWriteAheadLogTest {
                 Thread writer = new Thread(() -> {
                     try {
                         for (int s = 0; s < perThread; s++) {
-                            ByteBuffer p = ByteBuffer.allocate(8).putInt(thread).putInt(s).flip();
+                            ByteBuffer p = ByteBuffer.allocate(8)
+                                    .putInt(thread)
+                                    .putInt(s)
+                                    .flip();
                             lsns[thread][s] = wal.write(p, TS + s).lsn();
                         }
                     } catch (Throwable e) {
@@ -170,10 +173,14 @@ class GroupCommitWriteAheadLogTest {
             ByteBuffer payload = storage.frames.get(i).duplicate().position(RecordFrame.HEADER_BYTES);
             int thread = payload.getInt();
             int seq = payload.getInt();
-            assertThat(lsns[thread][seq]).as("handle of thread %d record %d", thread, seq).isEqualTo(i);
+            assertThat(lsns[thread][seq])
+                    .as("handle of thread %d record %d", thread, seq)
+                    .isEqualTo(i);
         }
         long syncs = storage.persists.stream().filter(d -> d == Durability.SYNC).count();
-        assertThat(syncs).as("syncs for %d records written by %d threads", records, threads).isLessThan(records / 2);
+        assertThat(syncs)
+                .as("syncs for %d records written by %d threads", records, threads)
+                .isLessThan(records / 2);
         assertThat(storage.closed).isTrue();
     }
 
@@ -211,12 +218,18 @@ class GroupCommitWriteAheadLogTest {
                 for (int i = 0; i < 10; i++) {
                     wal.write(ByteBuffer.allocate(10), TS);
                 }
-                assertThat(storage.headers()).as("records stored when write returns at %s", level).hasSize(10);
+                assertThat(storage.headers())
+                        .as("records stored when write returns at %s", level)
+                        .hasSize(10);
             }
-            assertThat(storage.writerThreads).as("threads that wrote at %s", level)
+            assertThat(storage.writerThreads)
+                    .as("threads that wrote at %s", level)
                     .containsOnly(Thread.currentThread().getName());
             if (level != Durability.NONE) {
-                assertThat(storage.persists).as("one persist per record at %s", level).hasSize(10).containsOnly(level);
+                assertThat(storage.persists)
+                        .as("one persist per record at %s", level)
+                        .hasSize(10)
+                        .containsOnly(level);
             }
         }
     }
@@ -229,16 +242,22 @@ class GroupCommitWriteAheadLogTest {
         try (GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage, settings(Map.of()), Set.of(), "t")) {
             List<CompletableFuture<RecordHandle>> futures = new ArrayList<>();
             futures.add(wal.appendAsync(ByteBuffer.allocate(10), TS));
-            assertThat(storage.writing.await(30, TimeUnit.SECONDS)).as("the helper writes the first record").isTrue();
+            assertThat(storage.writing.await(30, TimeUnit.SECONDS))
+                    .as("the helper writes the first record")
+                    .isTrue();
             for (int i = 1; i < 100; i++) {
                 futures.add(wal.appendAsync(ByteBuffer.allocate(10), TS));
             }
-            assertThat(futures).as("appendAsync returns while storage is blocked").noneMatch(CompletableFuture::isDone);
+            assertThat(futures)
+                    .as("appendAsync returns while storage is blocked")
+                    .noneMatch(CompletableFuture::isDone);
             storage.gate.countDown();
             for (int i = 0; i < futures.size(); i++) {
                 assertThat(futures.get(i).get(30, TimeUnit.SECONDS)).isEqualTo(RecordHandle.of(i));
             }
-            assertThat(storage.batchFrames).as("records queued during a batch go in the next one").containsExactly(1, 99);
+            assertThat(storage.batchFrames)
+                    .as("records queued during a batch go in the next one")
+                    .containsExactly(1, 99);
             assertThat(storage.writerThreads).as("threads that wrote").containsOnly("lifeboat-wal-group-commit-t");
         }
     }
@@ -264,7 +283,8 @@ class GroupCommitWriteAheadLogTest {
             }
             assertThat(storage.batchFrames).containsExactly(1, 6);
             assertThat(storage.persists).containsExactly(Durability.SYNC, Durability.SYNC);
-            assertThat(followers.stream().map(Thread::getName)).as("the second batch is led by a follower")
+            assertThat(followers.stream().map(Thread::getName))
+                    .as("the second batch is led by a follower")
                     .contains(storage.writerThreads.get(1));
         }
     }
@@ -280,7 +300,9 @@ class GroupCommitWriteAheadLogTest {
             for (int i = 0; i < 5; i++) {
                 futures.add(wal.appendAsync(ByteBuffer.allocate(10), TS));
             }
-            assertThat(futures).as("appendAsync does not wait for a batch in flight").noneMatch(CompletableFuture::isDone);
+            assertThat(futures)
+                    .as("appendAsync does not wait for a batch in flight")
+                    .noneMatch(CompletableFuture::isDone);
             storage.gate.countDown();
             for (int i = 0; i < 5; i++) {
                 assertThat(futures.get(i).get(30, TimeUnit.SECONDS)).isEqualTo(RecordHandle.of(i + 1));
@@ -329,7 +351,9 @@ class GroupCommitWriteAheadLogTest {
                 Thread.interrupted();
             }
         }
-        assertThat(storage.sawInterrupt).as("storage called with the interrupt status set").isFalse();
+        assertThat(storage.sawInterrupt)
+                .as("storage called with the interrupt status set")
+                .isFalse();
     }
 
     @Test
@@ -399,7 +423,8 @@ class GroupCommitWriteAheadLogTest {
         assertThatThrownBy(() -> queued.get(30, TimeUnit.SECONDS)).hasRootCause(disk);
         follower.join();
         assertThat(thrown.get()).as("the storage's own exception").isSameAs(disk);
-        assertThatThrownBy(() -> wal.write(ByteBuffer.allocate(1), TS)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> wal.write(ByteBuffer.allocate(1), TS))
+                .isInstanceOf(IOException.class)
                 .hasRootCause(disk);
         assertThatThrownBy(wal::close).isInstanceOf(IOException.class);
         assertThat(storage.closed).isTrue();
@@ -410,8 +435,8 @@ class GroupCommitWriteAheadLogTest {
         MemoryStorage storage = new MemoryStorage(0);
         IOException disk = new IOException("disk on fire");
         storage.failWrites = disk;
-        GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage,
-                settings(Map.of(WalSettings.DURABILITY, "none")), Set.of(), "t");
+        GroupCommitWriteAheadLog wal =
+                new GroupCommitWriteAheadLog(storage, settings(Map.of(WalSettings.DURABILITY, "none")), Set.of(), "t");
         assertThatThrownBy(() -> wal.write(ByteBuffer.allocate(1), TS)).isSameAs(disk);
         assertThat(wal.appendAsync(ByteBuffer.allocate(1), TS)).isCompletedExceptionally();
         assertThatThrownBy(wal::close).isInstanceOf(IOException.class);
@@ -429,7 +454,9 @@ class GroupCommitWriteAheadLogTest {
             }
             for (Thread w : writers) {
                 w.join(TimeUnit.SECONDS.toMillis(5));
-                assertThat(w.isAlive()).as("a full batch does not wait for the delay").isFalse();
+                assertThat(w.isAlive())
+                        .as("a full batch does not wait for the delay")
+                        .isFalse();
             }
             assertThat(storage.batchFrames).containsExactly(4);
             Thread lone = writeInBackground(wal, ByteBuffer.allocate(10));
@@ -437,7 +464,8 @@ class GroupCommitWriteAheadLogTest {
             long start = System.nanoTime();
             wal.sync(Durability.FLUSH);
             lone.join();
-            assertThat(System.nanoTime() - start).as("sync does not wait for the delay")
+            assertThat(System.nanoTime() - start)
+                    .as("sync does not wait for the delay")
                     .isLessThan(TimeUnit.SECONDS.toNanos(5));
             assertThat(storage.headers()).hasSize(5);
         }
@@ -483,7 +511,8 @@ class GroupCommitWriteAheadLogTest {
                 }
             });
             blocked.start();
-            assertThat(appended.await(300, TimeUnit.MILLISECONDS)).as("an append beyond the in-flight limit returned")
+            assertThat(appended.await(300, TimeUnit.MILLISECONDS))
+                    .as("an append beyond the in-flight limit returned")
                     .isFalse();
             storage.gate.countDown();
             assertThat(appended.await(30, TimeUnit.SECONDS)).isTrue();
@@ -499,21 +528,25 @@ class GroupCommitWriteAheadLogTest {
         storage.failWrites = disk;
         GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage, settings(Map.of()), Set.of(), "t");
         CompletableFuture<RecordHandle> future = wal.appendAsync(ByteBuffer.allocate(1), TS);
-        assertThatThrownBy(() -> future.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> future.get(30, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
                 .hasCause(disk);
-        assertThatThrownBy(() -> wal.append(ByteBuffer.allocate(1), TS)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> wal.append(ByteBuffer.allocate(1), TS))
+                .isInstanceOf(IOException.class)
                 .hasRootCause(disk);
         assertThatThrownBy(wal::sync).isInstanceOf(IOException.class).hasRootCause(disk);
         assertThat(wal.appendAsync(ByteBuffer.allocate(1), TS)).isCompletedExceptionally();
         assertThatThrownBy(wal::close).isInstanceOf(IOException.class);
-        assertThat(storage.closed).as("the storage is released even after a failure").isTrue();
+        assertThat(storage.closed)
+                .as("the storage is released even after a failure")
+                .isTrue();
     }
 
     @Test
     void syncPersistsAtTheRequestedLevelAndCloseAtTheConfiguredOne() throws IOException {
         MemoryStorage storage = new MemoryStorage(0);
-        try (GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage,
-                settings(Map.of(WalSettings.DURABILITY, "flush")), Set.of(), "t")) {
+        try (GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(
+                storage, settings(Map.of(WalSettings.DURABILITY, "flush")), Set.of(), "t")) {
             wal.append(ByteBuffer.allocate(1), TS);
             wal.sync(Durability.SYNC);
             assertThat(storage.persists).containsExactly(Durability.SYNC);
@@ -526,10 +559,11 @@ class GroupCommitWriteAheadLogTest {
     @Test
     void appendsContinueAtTheRecoveredLsnAndARejectedRecordTakesNone() throws IOException {
         MemoryStorage storage = new MemoryStorage(500);
-        try (GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage,
-                settings(Map.of(WalSettings.MAX_RECORD_BYTES, "10")), Set.of(), "t")) {
+        try (GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(
+                storage, settings(Map.of(WalSettings.MAX_RECORD_BYTES, "10")), Set.of(), "t")) {
             assertThatThrownBy(() -> wal.append(ByteBuffer.allocate(11), TS))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max-record-bytes");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("max-record-bytes");
             assertThat(wal.write(ByteBuffer.allocate(10), TS)).isEqualTo(RecordHandle.of(500));
         }
         assertThat(storage.headers().get(0).lsn()).isEqualTo(500);

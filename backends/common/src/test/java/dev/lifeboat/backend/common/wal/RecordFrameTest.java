@@ -17,8 +17,9 @@ class RecordFrameTest {
         assertThat(frame.position()).isZero();
         assertThat(frame.remaining()).isEqualTo(RecordFrame.HEADER_BYTES + PAYLOAD.remaining());
         RecordFrame.Header h = RecordFrame.decodeHeader(frame);
-        assertThat(h).isEqualTo(new RecordFrame.Header(PAYLOAD.remaining(), 42, 1_700_000_000_123L,
-                RecordFrame.payloadCrc(PAYLOAD)));
+        assertThat(h)
+                .isEqualTo(new RecordFrame.Header(
+                        PAYLOAD.remaining(), 42, 1_700_000_000_123L, RecordFrame.payloadCrc(PAYLOAD)));
         assertThat(h.frameBytes()).isEqualTo(frame.remaining());
         assertThat(frame.position()).as("decodeHeader does not move the buffer").isZero();
         assertThat(frame.duplicate().position(RecordFrame.HEADER_BYTES)).isEqualTo(PAYLOAD);
@@ -37,17 +38,23 @@ class RecordFrameTest {
         ByteBuffer frame = RecordFrame.encode(1234, 99, PAYLOAD, RecordFrame.payloadCrc(PAYLOAD));
         for (int i = 0; i < 28; i++) { // bytes 28..31 hold the payload CRC, checked by the reader of the payload
             for (int bit = 0; bit < 8; bit++) {
-                ByteBuffer damaged = ByteBuffer.allocate(frame.remaining()).put(frame.duplicate()).flip();
+                ByteBuffer damaged = ByteBuffer.allocate(frame.remaining())
+                        .put(frame.duplicate())
+                        .flip();
                 damaged.put(i, (byte) (damaged.get(i) ^ (1 << bit)));
-                assertThat(RecordFrame.decodeHeader(damaged)).as("byte %d bit %d flipped", i, bit).isNull();
+                assertThat(RecordFrame.decodeHeader(damaged))
+                        .as("byte %d bit %d flipped", i, bit)
+                        .isNull();
             }
         }
     }
 
     @Test
     void shortOrZeroedInputIsNotAHeader() {
-        assertThat(RecordFrame.decodeHeader(ByteBuffer.allocate(RecordFrame.HEADER_BYTES - 1))).isNull();
-        assertThat(RecordFrame.decodeHeader(ByteBuffer.allocate(RecordFrame.HEADER_BYTES))).isNull();
+        assertThat(RecordFrame.decodeHeader(ByteBuffer.allocate(RecordFrame.HEADER_BYTES - 1)))
+                .isNull();
+        assertThat(RecordFrame.decodeHeader(ByteBuffer.allocate(RecordFrame.HEADER_BYTES)))
+                .isNull();
     }
 
     @Test

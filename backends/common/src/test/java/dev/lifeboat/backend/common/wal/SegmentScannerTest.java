@@ -77,7 +77,8 @@ class SegmentScannerTest {
                 assertThat(r.tornTail()).as("cut at a frame boundary %d", cut).isEmpty();
             } else {
                 assertThat(r.tornTail()).contains(new TornTail("seg", tornAt, cut - tornAt));
-                assertThatThrownBy(() -> scan(torn, false, null)).as("cut at %d of a sealed segment", cut)
+                assertThatThrownBy(() -> scan(torn, false, null))
+                        .as("cut at %d of a sealed segment", cut)
                         .isInstanceOfSatisfying(CorruptDataException.class, e -> {
                             assertThat(e.location()).isEqualTo("seg");
                             assertThat(e.offset()).isEqualTo(tornAt);
@@ -98,8 +99,11 @@ class SegmentScannerTest {
                 frame++;
             }
             long at = frameStart(frame);
-            assertThatThrownBy(() -> scan(damaged, true, null)).as("byte %d flipped", i)
-                    .isInstanceOfSatisfying(CorruptDataException.class, e -> assertThat(e.offset()).isEqualTo(at));
+            assertThatThrownBy(() -> scan(damaged, true, null))
+                    .as("byte %d flipped", i)
+                    .isInstanceOfSatisfying(
+                            CorruptDataException.class,
+                            e -> assertThat(e.offset()).isEqualTo(at));
         }
     }
 
@@ -108,12 +112,14 @@ class SegmentScannerTest {
         byte[] damaged = segment();
         damaged[damaged.length - 1] ^= 1;
         long lastStart = frameStart(RECORDS - 1);
-        assertThatThrownBy(() -> scan(damaged, true, null)).isInstanceOf(CorruptDataException.class)
+        assertThatThrownBy(() -> scan(damaged, true, null))
+                .isInstanceOf(CorruptDataException.class)
                 .hasMessageContaining("not a torn write")
                 .satisfies(e -> assertThat(((CorruptDataException) e).offset()).isEqualTo(lastStart));
         assertThatThrownBy(() -> scan(damaged, false, null)).isInstanceOf(CorruptDataException.class);
-        SegmentScanner.Result cut = new SegmentScanner(SegmentSource.of("seg", ByteBuffer.wrap(damaged)), FIRST, true,
-                1 << 20, true).scan(null);
+        SegmentScanner.Result cut = new SegmentScanner(
+                        SegmentSource.of("seg", ByteBuffer.wrap(damaged)), FIRST, true, 1 << 20, true)
+                .scan(null);
         assertThat(cut.tornTail()).contains(new TornTail("seg", lastStart, damaged.length - lastStart));
         assertThat(cut.records()).isEqualTo(RECORDS - 1);
     }
@@ -131,12 +137,17 @@ class SegmentScannerTest {
     @Test
     void anUnwrittenTailMustReachBackToASectorBoundary() {
         ByteBuffer endsInOneZero = ByteBuffer.wrap(new byte[] {1, 2, 3, 0});
-        assertThat(SegmentScanner.unwrittenTail(0, endsInOneZero)).as("a zero byte inside one sector").isFalse();
+        assertThat(SegmentScanner.unwrittenTail(0, endsInOneZero))
+                .as("a zero byte inside one sector")
+                .isFalse();
         byte[] p = new byte[1000];
         Arrays.fill(p, 0, 600, (byte) 7); // zero from frame offset 32 + 600 = 632: spans the boundary at 1024
         assertThat(SegmentScanner.unwrittenTail(0, ByteBuffer.wrap(p))).isTrue();
-        assertThat(SegmentScanner.unwrittenTail(0, ByteBuffer.wrap(new byte[] {1, 2}))).isFalse();
-        assertThat(SegmentScanner.unwrittenTail(0, ByteBuffer.wrap(new byte[5]))).as("never written at all").isTrue();
+        assertThat(SegmentScanner.unwrittenTail(0, ByteBuffer.wrap(new byte[] {1, 2})))
+                .isFalse();
+        assertThat(SegmentScanner.unwrittenTail(0, ByteBuffer.wrap(new byte[5])))
+                .as("never written at all")
+                .isTrue();
     }
 
     @Test
@@ -148,19 +159,19 @@ class SegmentScannerTest {
         byte[] dirty = zeroed.clone();
         dirty[dirty.length - 1] = 1; // past the first 64 KiB chunk that is checked for zeroes
         assertThatThrownBy(() -> scan(dirty, true, null))
-                .isInstanceOfSatisfying(CorruptDataException.class, e -> assertThat(e.offset()).isEqualTo(bytes.length));
+                .isInstanceOfSatisfying(
+                        CorruptDataException.class, e -> assertThat(e.offset()).isEqualTo(bytes.length));
     }
 
     @Test
     void anLsnOutOfSequenceIsCorruption() throws IOException {
         byte[] bytes = segment();
-        SegmentScanner scanner = new SegmentScanner(SegmentSource.of("seg", ByteBuffer.wrap(bytes)), FIRST + 1, true,
-                1 << 20);
-        assertThatThrownBy(() -> scanner.scan(null))
-                .isInstanceOfSatisfying(CorruptDataException.class, e -> {
-                    assertThat(e.offset()).isZero();
-                    assertThat(e).hasMessageContaining("expected LSN " + (FIRST + 1));
-                });
+        SegmentScanner scanner =
+                new SegmentScanner(SegmentSource.of("seg", ByteBuffer.wrap(bytes)), FIRST + 1, true, 1 << 20);
+        assertThatThrownBy(() -> scanner.scan(null)).isInstanceOfSatisfying(CorruptDataException.class, e -> {
+            assertThat(e.offset()).isZero();
+            assertThat(e).hasMessageContaining("expected LSN " + (FIRST + 1));
+        });
     }
 
     @Test
@@ -168,15 +179,17 @@ class SegmentScannerTest {
         byte[] bytes = segment();
         SegmentScanner scanner = new SegmentScanner(SegmentSource.of("seg", ByteBuffer.wrap(bytes)), FIRST, true, 15);
         assertThatThrownBy(() -> scanner.scan(null))
-                .isInstanceOfSatisfying(CorruptDataException.class, e -> assertThat(e.offset()).isEqualTo(frameStart(1)));
+                .isInstanceOfSatisfying(
+                        CorruptDataException.class, e -> assertThat(e.offset()).isEqualTo(frameStart(1)));
     }
 
     @Test
     void scanningFromAFrameBoundaryContinuesThere() throws IOException {
         byte[] bytes = segment();
         List<LogRecord> records = new ArrayList<>();
-        SegmentScanner.Result r = new SegmentScanner(SegmentSource.of("seg", ByteBuffer.wrap(bytes)), FIRST, false,
-                1 << 20).scan(frameStart(3), FIRST + 3, records::add);
+        SegmentScanner.Result r = new SegmentScanner(
+                        SegmentSource.of("seg", ByteBuffer.wrap(bytes)), FIRST, false, 1 << 20)
+                .scan(frameStart(3), FIRST + 3, records::add);
         assertThat(r.records()).isEqualTo(2);
         assertThat(records).extracting(rec -> rec.handle().lsn()).containsExactly(FIRST + 3, FIRST + 4);
     }

@@ -21,8 +21,11 @@ import org.apache.hadoop.fs.StreamCapabilities;
 public record FsFeatures(boolean hflush, boolean hsync, boolean leases, boolean local) {
     /** Reads what {@code out} (a stream of {@code fs}) reports. */
     public static FsFeatures probe(HadoopFs fs, FSDataOutputStream out) {
-        return new FsFeatures(out.hasCapability(HadoopFs.HFLUSH), out.hasCapability(StreamCapabilities.HSYNC),
-                fs.leaseRecoverable(), fs.isLocal());
+        return new FsFeatures(
+                out.hasCapability(HadoopFs.HFLUSH),
+                out.hasCapability(StreamCapabilities.HSYNC),
+                fs.leaseRecoverable(),
+                fs.isLocal());
     }
 
     /** The write-ahead log guarantees these features support. */

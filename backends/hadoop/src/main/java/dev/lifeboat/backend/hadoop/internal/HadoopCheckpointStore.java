@@ -111,8 +111,10 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         }
         CheckpointInfo info = ManifestCodec.decode(bytes, manifest.toString());
         if (!info.id().equals(id)) {
-            throw new CorruptDataException(manifest.toString(), -1, "the manifest of checkpoint '" + id
-                    + "' names checkpoint '" + info.id() + "'");
+            throw new CorruptDataException(
+                    manifest.toString(),
+                    -1,
+                    "the manifest of checkpoint '" + id + "' names checkpoint '" + info.id() + "'");
         }
         return Optional.of(new Stored(info, dir));
     }
@@ -209,7 +211,8 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         long cutoff = System.currentTimeMillis() - minAge.toMillis();
         int removed = 0;
         for (FileStatus attempt : listOrEmpty(layout.attempts)) {
-            Optional<String> name = CheckpointLayout.attemptIdOf(attempt.getPath().getName());
+            Optional<String> name =
+                    CheckpointLayout.attemptIdOf(attempt.getPath().getName());
             if (name.isPresent() && Attempts.startMillis(name.get()) <= cutoff) {
                 if (fs.delete(attempt.getPath(), true)) {
                     removed++;
@@ -317,20 +320,26 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         @Override
         public InputStream openPart(String name) throws IOException {
             requireNonNull(name, "name is null");
-            int index = info.parts().indexOf(info.part(name).orElseThrow(() -> new NoSuchFileException(
-                    "checkpoint '" + info.id() + "' part '" + name + "'", null, "the checkpoint has no such part")));
+            int index = info.parts()
+                    .indexOf(info.part(name)
+                            .orElseThrow(() -> new NoSuchFileException(
+                                    "checkpoint '" + info.id() + "' part '" + name + "'",
+                                    null,
+                                    "the checkpoint has no such part")));
             PartInfo part = info.parts().get(index);
             Path path = CheckpointLayout.partPath(dir, index);
             FSDataInputStream in;
             try {
                 in = fs.fs().open(path);
             } catch (FileNotFoundException e) {
-                throw new NoSuchFileException("checkpoint '" + info.id() + "' part '" + name + "'", null,
+                throw new NoSuchFileException(
+                        "checkpoint '" + info.id() + "' part '" + name + "'",
+                        null,
                         "its bytes are gone (the checkpoint was deleted?)");
             }
             String where = "checkpoint '" + info.id() + "' part '" + name + "' (" + path + ")";
-            return VerifyingInputStream.ofWholeObject(in, part.length(), part.crc32c(),
-                    detail -> new CorruptDataException(where, -1, detail));
+            return VerifyingInputStream.ofWholeObject(
+                    in, part.length(), part.crc32c(), detail -> new CorruptDataException(where, -1, detail));
         }
     }
 
@@ -463,8 +472,9 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                 now = HadoopCheckpointStore.this.open(id);
             } catch (IOException e) {
                 failure.addSuppressed(e);
-                throw new OutcomeUnknownException("commit of checkpoint '" + id + "' to " + target
-                        + " may or may not have taken effect", failure);
+                throw new OutcomeUnknownException(
+                        "commit of checkpoint '" + id + "' to " + target + " may or may not have taken effect",
+                        failure);
             }
             if (now.isPresent() && now.get().info().attemptId().equals(attemptId)) {
                 committed = true;
@@ -479,8 +489,8 @@ public final class HadoopCheckpointStore implements CheckpointStore {
             }
             aborted = true; // its directory may still be renamed later; collectGarbage removes it otherwise
             writers.remove(this);
-            throw new OutcomeUnknownException("commit of checkpoint '" + id + "' to " + target
-                    + " may or may not have taken effect", failure);
+            throw new OutcomeUnknownException(
+                    "commit of checkpoint '" + id + "' to " + target + " may or may not have taken effect", failure);
         }
 
         private void abort() throws IOException {

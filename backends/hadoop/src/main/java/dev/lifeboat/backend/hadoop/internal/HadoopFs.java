@@ -38,6 +38,7 @@ public final class HadoopFs implements Closeable {
      * hsync has hflush) but streams still answer it, and a stream may have hflush alone.
      */
     static final String HFLUSH = "hflush";
+
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration RECOVER_AGAIN = Duration.ofSeconds(4);
 
@@ -91,17 +92,23 @@ public final class HadoopFs implements Closeable {
      * @throws FileAlreadyExistsException if it exists (or, on HDFS, another client is creating it)
      */
     public FSDataOutputStream createExclusive(Path path, boolean syncBlock) throws IOException {
-        EnumSet<CreateFlag> flags = syncBlock ? EnumSet.of(CreateFlag.CREATE, CreateFlag.SYNC_BLOCK)
-                : EnumSet.of(CreateFlag.CREATE);
+        EnumSet<CreateFlag> flags =
+                syncBlock ? EnumSet.of(CreateFlag.CREATE, CreateFlag.SYNC_BLOCK) : EnumSet.of(CreateFlag.CREATE);
         FsPermission permission = FsPermission.getFileDefault().applyUMask(FsPermission.getUMask(fs.getConf()));
         try {
-            return fs.create(path, permission, flags, fs.getConf().getInt("io.file.buffer.size", 4096),
-                    fs.getDefaultReplication(path), fs.getDefaultBlockSize(path), null);
+            return fs.create(
+                    path,
+                    permission,
+                    flags,
+                    fs.getConf().getInt("io.file.buffer.size", 4096),
+                    fs.getDefaultReplication(path),
+                    fs.getDefaultBlockSize(path),
+                    null);
         } catch (IOException e) {
             IOException u = unwrap(e);
             if (isHeldByAnotherClient(u)) {
-                FileAlreadyExistsException exists = new FileAlreadyExistsException(path + " is being created by"
-                        + " another client: " + firstLine(u.getMessage()));
+                FileAlreadyExistsException exists = new FileAlreadyExistsException(
+                        path + " is being created by" + " another client: " + firstLine(u.getMessage()));
                 exists.initCause(u);
                 throw exists;
             }
@@ -160,7 +167,8 @@ public final class HadoopFs implements Closeable {
             }
             if (now - start > timeout.toNanos()) {
                 throw new IOException("lease recovery of " + path + " did not finish within " + timeout
-                        + "; is a datanode holding its last block down? (option '" + HadoopOptions.RECOVERY_TIMEOUT + "')");
+                        + "; is a datanode holding its last block down? (option '" + HadoopOptions.RECOVERY_TIMEOUT
+                        + "')");
             }
             sleep(POLL);
         }
@@ -210,7 +218,8 @@ public final class HadoopFs implements Closeable {
     private void copyCut(Path path, long length) throws IOException {
         Path copy = cutPath(path);
         fs.delete(copy, false);
-        try (var in = fs.open(path); FSDataOutputStream out = createExclusive(copy, true)) {
+        try (var in = fs.open(path);
+                FSDataOutputStream out = createExclusive(copy, true)) {
             byte[] buffer = new byte[1 << 16];
             long left = length;
             long position = 0;
@@ -267,7 +276,9 @@ public final class HadoopFs implements Closeable {
     /** The exception a {@link RemoteException} carries, where it is one of the kinds callers act on. */
     public static IOException unwrap(IOException e) {
         if (e instanceof RemoteException remote) {
-            return remote.unwrapRemoteException(FileAlreadyExistsException.class, FileNotFoundException.class,
+            return remote.unwrapRemoteException(
+                    FileAlreadyExistsException.class,
+                    FileNotFoundException.class,
                     org.apache.hadoop.fs.ParentNotDirectoryException.class);
         }
         return e;
@@ -275,7 +286,9 @@ public final class HadoopFs implements Closeable {
 
     /** Whether {@code e} says another client holds (or is recovering) the file's lease. */
     public static boolean isHeldByAnotherClient(IOException e) {
-        String name = e instanceof RemoteException remote ? remote.getClassName() : e.getClass().getName();
+        String name = e instanceof RemoteException remote
+                ? remote.getClassName()
+                : e.getClass().getName();
         return name.equals(ALREADY_BEING_CREATED) || name.equals(RECOVERY_IN_PROGRESS);
     }
 

@@ -63,16 +63,16 @@ public record HadoopLocation(URI lifeboatUri, URI fsUri, Path root, Configuratio
         }
         URI inner = providerScheme.equals(ANY_SCHEME) ? inner(uri) : uri;
         if (inner.getQuery() != null || inner.getFragment() != null) {
-            throw new IllegalArgumentException("URI '" + uri + "' has a query or fragment; give only a scheme,"
-                    + " an authority and a path");
+            throw new IllegalArgumentException(
+                    "URI '" + uri + "' has a query or fragment; give only a scheme," + " an authority and a path");
         }
         String path = inner.getPath();
         if (path == null || path.isEmpty() || path.equals("/")) {
             throw new IllegalArgumentException("URI '" + uri + "' has no path below the root; give a directory such"
                     + " as " + example(providerScheme));
         }
-        URI fsUri = URI.create(inner.getScheme() + "://" + (inner.getRawAuthority() == null ? "" : inner.getRawAuthority())
-                + "/");
+        URI fsUri = URI.create(
+                inner.getScheme() + "://" + (inner.getRawAuthority() == null ? "" : inner.getRawAuthority()) + "/");
         return new HadoopLocation(uri, fsUri, new Path(stripTrailingSlash(path)), configuration(options));
     }
 
@@ -98,7 +98,8 @@ public record HadoopLocation(URI lifeboatUri, URI fsUri, Path root, Configuratio
     }
 
     private static String example(String scheme) {
-        return scheme.equals(ANY_SCHEME) ? "hadoop:file:///var/lib/app/store or hadoop:hdfs://namenode:8020/app/store"
+        return scheme.equals(ANY_SCHEME)
+                ? "hadoop:file:///var/lib/app/store or hadoop:hdfs://namenode:8020/app/store"
                 : "hdfs://namenode:8020/app/store";
     }
 
@@ -121,8 +122,10 @@ public record HadoopLocation(URI lifeboatUri, URI fsUri, Path root, Configuratio
             File dir = new File(confDir.get());
             if (!dir.isDirectory()) {
                 throw new IllegalArgumentException("Hadoop configuration directory '" + dir + "' (from "
-                        + (options.containsKey(HadoopOptions.CONF_DIR) ? "option '" + HadoopOptions.CONF_DIR + "'"
-                                : "HADOOP_CONF_DIR") + ") is not a directory");
+                        + (options.containsKey(HadoopOptions.CONF_DIR)
+                                ? "option '" + HadoopOptions.CONF_DIR + "'"
+                                : "HADOOP_CONF_DIR")
+                        + ") is not a directory");
             }
             for (String name : List.of("core-site.xml", "hdfs-site.xml")) {
                 File file = new File(dir, name);

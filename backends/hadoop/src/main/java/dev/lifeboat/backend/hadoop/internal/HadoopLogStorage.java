@@ -80,8 +80,14 @@ public final class HadoopLogStorage implements LogStorage {
     /** One segment file as listed. */
     private record SegmentFile(SegmentName name, Path path, long listedLength) {}
 
-    private HadoopLogStorage(HadoopFs fs, WalSettings settings, Duration rollInterval, WriterLock lock,
-            RecoveryReport recovery, FsFeatures features, long session) {
+    private HadoopLogStorage(
+            HadoopFs fs,
+            WalSettings settings,
+            Duration rollInterval,
+            WriterLock lock,
+            RecoveryReport recovery,
+            FsFeatures features,
+            long session) {
         this.fs = fs;
         this.settings = settings;
         this.rollInterval = rollInterval;
@@ -98,13 +104,19 @@ public final class HadoopLogStorage implements LogStorage {
      * @throws ConcurrentWriterException if a live writer holds the log
      * @throws IllegalArgumentException if the file system's streams cannot keep {@code durability}
      */
-    public static HadoopLogStorage openWriter(HadoopLocation location, WalSettings settings, Duration rollInterval,
-            Duration heartbeat, Duration takeoverAfter, Duration recoveryTimeout) throws IOException {
+    public static HadoopLogStorage openWriter(
+            HadoopLocation location,
+            WalSettings settings,
+            Duration rollInterval,
+            Duration heartbeat,
+            Duration takeoverAfter,
+            Duration recoveryTimeout)
+            throws IOException {
         HadoopFs fs = location.open();
         try {
             fs.fs().mkdirs(fs.root());
-            WriterLock lock = WriterLock.acquire(fs, new Path(fs.root(), LOCK_FILE), heartbeat, takeoverAfter,
-                    location.toString());
+            WriterLock lock = WriterLock.acquire(
+                    fs, new Path(fs.root(), LOCK_FILE), heartbeat, takeoverAfter, location.toString());
             try {
                 return recoverAndStart(fs, settings, rollInterval, lock, recoveryTimeout);
             } catch (IOException | RuntimeException e) {
@@ -128,8 +140,8 @@ public final class HadoopLogStorage implements LogStorage {
             if (!fs.fs().exists(fs.root())) {
                 throw new NoSuchFileException(location.toString(), null, "no write-ahead log exists there");
             }
-            HadoopLogStorage storage = new HadoopLogStorage(fs, settings, Duration.ZERO, null,
-                    RecoveryReport.clean(0), null, -1);
+            HadoopLogStorage storage =
+                    new HadoopLogStorage(fs, settings, Duration.ZERO, null, RecoveryReport.clean(0), null, -1);
             return storage.withReaderRecovery();
         } catch (IOException | RuntimeException e) {
             closeQuietly(fs, e);
@@ -144,13 +156,15 @@ public final class HadoopLogStorage implements LogStorage {
         }
         SegmentFile last = segments.get(segments.size() - 1);
         SegmentCursor cursor = scanWhole(last, true);
-        return new HadoopLogStorage(fs, settings, Duration.ZERO, null,
-                new RecoveryReport(cursor.lsn(), cursor.tornTail()), null, -1);
+        return new HadoopLogStorage(
+                fs, settings, Duration.ZERO, null, new RecoveryReport(cursor.lsn(), cursor.tornTail()), null, -1);
     }
 
-    private static HadoopLogStorage recoverAndStart(HadoopFs fs, WalSettings settings, Duration rollInterval,
-            WriterLock lock, Duration recoveryTimeout) throws IOException {
-        HadoopLogStorage probe = new HadoopLogStorage(fs, settings, rollInterval, lock, RecoveryReport.clean(0), null, 0);
+    private static HadoopLogStorage recoverAndStart(
+            HadoopFs fs, WalSettings settings, Duration rollInterval, WriterLock lock, Duration recoveryTimeout)
+            throws IOException {
+        HadoopLogStorage probe =
+                new HadoopLogStorage(fs, settings, rollInterval, lock, RecoveryReport.clean(0), null, 0);
         List<SegmentFile> segments = probe.listSegments();
         long nextLsn = 0;
         Optional<TornTail> torn = Optional.empty();
@@ -178,8 +192,8 @@ public final class HadoopLogStorage implements LogStorage {
         try {
             out = fs.createExclusive(firstPath, true);
         } catch (FileAlreadyExistsException e) {
-            throw new ConcurrentWriterException("Another writer created segment " + firstPath + " of the write-ahead log "
-                    + fs + " while this one was opening it");
+            throw new ConcurrentWriterException("Another writer created segment " + firstPath
+                    + " of the write-ahead log " + fs + " while this one was opening it");
         }
         FsFeatures features = FsFeatures.probe(fs, out);
         String unsupported = unsupported(settings.durability(), features);
@@ -187,17 +201,21 @@ public final class HadoopLogStorage implements LogStorage {
             closeQuietly(out, null);
             fs.delete(firstPath, false);
             throw new IllegalArgumentException("Invalid options for the write-ahead log " + fs + ": '"
-                    + WalSettings.DURABILITY + "' = '" + settings.durability().name().toLowerCase(java.util.Locale.ROOT)
-                    + "' needs " + unsupported + ", which output streams of " + fs.fs().getClass().getSimpleName()
-                    + " (" + fs.location().fsUri() + ") do not support" + (fs.leaseRecoverable()
-                            ? " here (HDFS erasure-coded directories support neither hflush nor hsync)" : "")
+                    + WalSettings.DURABILITY + "' = '"
+                    + settings.durability().name().toLowerCase(java.util.Locale.ROOT)
+                    + "' needs " + unsupported + ", which output streams of "
+                    + fs.fs().getClass().getSimpleName()
+                    + " (" + fs.location().fsUri() + ") do not support"
+                    + (fs.leaseRecoverable()
+                            ? " here (HDFS erasure-coded directories support neither hflush nor hsync)"
+                            : "")
                     + "; use a weaker durability or another file system or directory");
         }
         if (superseded != null) {
             fs.delete(superseded.path(), false);
         }
-        HadoopLogStorage storage = new HadoopLogStorage(fs, settings, rollInterval, lock,
-                new RecoveryReport(nextLsn, torn), features, session);
+        HadoopLogStorage storage = new HadoopLogStorage(
+                fs, settings, rollInterval, lock, new RecoveryReport(nextLsn, torn), features, session);
         recoveredMetas.forEach((k, v) -> {
             if (v != null) {
                 storage.metas.put(k, v);
@@ -318,8 +336,8 @@ public final class HadoopLogStorage implements LogStorage {
 
     private void requireFeature(boolean supported, String what, Durability level) throws IOException {
         if (!supported) {
-            throw new IOException("cannot make records durable at " + level + ": output streams of " + fs.location().fsUri()
-                    + " do not support " + what);
+            throw new IOException("cannot make records durable at " + level + ": output streams of "
+                    + fs.location().fsUri() + " do not support " + what);
         }
     }
 
@@ -334,7 +352,8 @@ public final class HadoopLogStorage implements LogStorage {
         }
         String lost = lock.lostReason();
         if (lost != null) {
-            throw new ConcurrentWriterException("This writer of the write-ahead log " + fs + " was taken over: " + lost);
+            throw new ConcurrentWriterException(
+                    "This writer of the write-ahead log " + fs + " was taken over: " + lost);
         }
         if (out == null) {
             throw new IOException("the write-ahead log " + fs + " failed earlier");
@@ -368,12 +387,15 @@ public final class HadoopLogStorage implements LogStorage {
         boolean last = i == segments.size() - 1;
         SegmentMeta meta = meta(segment.name());
         Map.Entry<Long, Long> start = meta.index.floorEntry(lsn);
-        long startLsn = start == null || start.getKey() < segment.name().firstLsn() ? segment.name().firstLsn() : start.getKey();
+        long startLsn = start == null || start.getKey() < segment.name().firstLsn()
+                ? segment.name().firstLsn()
+                : start.getKey();
         long startOffset = start == null || start.getKey() < segment.name().firstLsn() ? 0 : start.getValue();
         LogRecord[] found = new LogRecord[1];
         SegmentCursor cursor;
         try (HadoopSegmentSource source = HadoopSegmentSource.open(fs.fs(), segment.path())) {
-            cursor = new SegmentCursor(source, startOffset, startLsn, last, settings.maxRecordBytes(), settings.cutCorruptLastRecord());
+            cursor = new SegmentCursor(
+                    source, startOffset, startLsn, last, settings.maxRecordBytes(), settings.cutCorruptLastRecord());
             while (!cursor.done() && found[0] == null && cursor.lsn() <= lsn) {
                 cursor.advance((record, offset) -> {
                     index(meta, record.handle().lsn(), offset);
@@ -408,13 +430,21 @@ public final class HadoopLogStorage implements LogStorage {
             boolean last = i == segments.size() - 1;
             if (!last) {
                 if (s.listedLength() > 0) {
-                    return s.name().firstLsn() < limit ? Optional.of(RecordHandle.of(s.name().firstLsn())) : Optional.empty();
+                    return s.name().firstLsn() < limit
+                            ? Optional.of(RecordHandle.of(s.name().firstLsn()))
+                            : Optional.empty();
                 }
                 continue;
             }
             try (HadoopSegmentSource source = HadoopSegmentSource.open(fs.fs(), s.path())) {
-                SegmentCursor cursor = new SegmentCursor(source, 0, s.name().firstLsn(), true, settings.maxRecordBytes(), settings.cutCorruptLastRecord());
-                cursor.advance((record, offset) -> { });
+                SegmentCursor cursor = new SegmentCursor(
+                        source,
+                        0,
+                        s.name().firstLsn(),
+                        true,
+                        settings.maxRecordBytes(),
+                        settings.cutCorruptLastRecord());
+                cursor.advance((record, offset) -> {});
                 if (cursor.lsn() > s.name().firstLsn() && s.name().firstLsn() < limit) {
                     return Optional.of(RecordHandle.of(s.name().firstLsn()));
                 }
@@ -483,7 +513,13 @@ public final class HadoopLogStorage implements LogStorage {
     private SegmentCursor scanWhole(SegmentFile segment, boolean last) throws IOException {
         SegmentMeta meta = meta(segment.name());
         try (HadoopSegmentSource source = HadoopSegmentSource.open(fs.fs(), segment.path())) {
-            SegmentCursor cursor = new SegmentCursor(source, 0, segment.name().firstLsn(), last, settings.maxRecordBytes(), settings.cutCorruptLastRecord());
+            SegmentCursor cursor = new SegmentCursor(
+                    source,
+                    0,
+                    segment.name().firstLsn(),
+                    last,
+                    settings.maxRecordBytes(),
+                    settings.cutCorruptLastRecord());
             long[] newest = {Long.MIN_VALUE};
             cursor.finish((record, offset) -> {
                 index(meta, record.handle().lsn(), offset);
@@ -552,9 +588,13 @@ public final class HadoopLogStorage implements LogStorage {
     }
 
     private static CorruptDataException gap(long expected, SegmentFile next) {
-        return new CorruptDataException(next.path().toString(), 0, "records from LSN " + expected + " to "
-                + (next.name().firstLsn() - 1) + " are missing: the segment before this one ends at LSN " + expected
-                + " but this one starts at LSN " + next.name().firstLsn());
+        return new CorruptDataException(
+                next.path().toString(),
+                0,
+                "records from LSN " + expected + " to "
+                        + (next.name().firstLsn() - 1) + " are missing: the segment before this one ends at LSN "
+                        + expected
+                        + " but this one starts at LSN " + next.name().firstLsn());
     }
 
     @Override
@@ -678,10 +718,16 @@ public final class HadoopLogStorage implements LogStorage {
                         next++;
                         return;
                     }
-                    throw new CorruptDataException(segment.path().toString(), -1, "segment disappeared during replay", e);
+                    throw new CorruptDataException(
+                            segment.path().toString(), -1, "segment disappeared during replay", e);
                 }
-                cursor = new SegmentCursor(source, startOffset, startLsn, next == segments.size() - 1,
-                        settings.maxRecordBytes(), settings.cutCorruptLastRecord());
+                cursor = new SegmentCursor(
+                        source,
+                        startOffset,
+                        startLsn,
+                        next == segments.size() - 1,
+                        settings.maxRecordBytes(),
+                        settings.cutCorruptLastRecord());
             }
             SegmentMeta meta = meta(segments.get(next).name());
             cursor.advance((record, offset) -> {

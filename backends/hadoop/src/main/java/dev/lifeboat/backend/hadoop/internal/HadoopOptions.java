@@ -22,10 +22,14 @@ public final class HadoopOptions {
 
     /** The options every Hadoop provider accepts. */
     public static final List<OptionSpec> COMMON = List.of(
-            OptionSpec.prefix(HADOOP_PREFIX, "hadoop.<key>=<value> sets <key> in the Hadoop configuration,"
-                    + " over core-site.xml and hdfs-site.xml"),
-            OptionSpec.withoutDefault(CONF_DIR, "a directory holding core-site.xml and hdfs-site.xml;"
-                    + " default: the HADOOP_CONF_DIR environment variable"));
+            OptionSpec.prefix(
+                    HADOOP_PREFIX,
+                    "hadoop.<key>=<value> sets <key> in the Hadoop configuration,"
+                            + " over core-site.xml and hdfs-site.xml"),
+            OptionSpec.withoutDefault(
+                    CONF_DIR,
+                    "a directory holding core-site.xml and hdfs-site.xml;"
+                            + " default: the HADOOP_CONF_DIR environment variable"));
 
     /** The options of the write-ahead log providers. */
     public static final List<OptionSpec> WAL;
@@ -33,11 +37,18 @@ public final class HadoopOptions {
     static {
         List<OptionSpec> wal = new ArrayList<>(COMMON);
         wal.addAll(WalSettings.OPTIONS);
-        wal.add(OptionSpec.of(ROLL_INTERVAL, "10m", "roll to a new segment at the first write after a segment"
-                + " has been open this long (0: roll by size only)"));
+        wal.add(OptionSpec.of(
+                ROLL_INTERVAL,
+                "10m",
+                "roll to a new segment at the first write after a segment"
+                        + " has been open this long (0: roll by size only)"));
         wal.add(OptionSpec.of(HEARTBEAT_INTERVAL, "1s", "how often the writer renews its lock file"));
-        wal.add(OptionSpec.of(TAKEOVER_AFTER, "10s", "a new writer takes over a log whose lock has not been renewed"
-                + " for this long, recovering the old writer's leases (at least twice the heartbeat interval)"));
+        wal.add(
+                OptionSpec.of(
+                        TAKEOVER_AFTER,
+                        "10s",
+                        "a new writer takes over a log whose lock has not been renewed"
+                                + " for this long, recovering the old writer's leases (at least twice the heartbeat interval)"));
         wal.add(OptionSpec.of(RECOVERY_TIMEOUT, "60s", "how long to wait for HDFS lease recovery or truncation"));
         WAL = List.copyOf(wal);
     }

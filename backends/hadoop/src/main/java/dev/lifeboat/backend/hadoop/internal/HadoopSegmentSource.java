@@ -37,7 +37,9 @@ final class HadoopSegmentSource implements SegmentSource, Closeable {
     static HadoopSegmentSource open(FileSystem fs, Path path) throws IOException {
         FSDataInputStream in = fs.open(path);
         try {
-            long size = in instanceof HdfsDataInputStream hdfs ? hdfs.getVisibleLength() : fs.getFileStatus(path).getLen();
+            long size = in instanceof HdfsDataInputStream hdfs
+                    ? hdfs.getVisibleLength()
+                    : fs.getFileStatus(path).getLen();
             return new HadoopSegmentSource(path.toString(), in, size);
         } catch (IOException | RuntimeException e) {
             in.close();

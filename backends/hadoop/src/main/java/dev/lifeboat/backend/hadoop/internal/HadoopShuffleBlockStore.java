@@ -56,6 +56,7 @@ public final class HadoopShuffleBlockStore implements ShuffleBlockStore {
     private final Path attempts;
     /** Map outputs whose data length this instance checked against their status. */
     private final java.util.Set<MapStatus> lengthVerified = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Map<String, HadoopFs> remote = new ConcurrentHashMap<>();
     private final Set<Writer> writers = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -117,8 +118,13 @@ public final class HadoopShuffleBlockStore implements ShuffleBlockStore {
             if (!lengthVerified.contains(status)) { // once per map output and store instance: one RPC
                 long stored = at.fs().getFileStatus(data).getLen();
                 if (stored != status.totalBytes()) {
-                    throw new BlockUnavailableException(block, status.location(), LossScope.MAP_OUTPUT, "its map output "
-                            + data + " has " + stored + " bytes but the committed output has " + status.totalBytes(), null);
+                    throw new BlockUnavailableException(
+                            block,
+                            status.location(),
+                            LossScope.MAP_OUTPUT,
+                            "its map output " + data + " has " + stored + " bytes but the committed output has "
+                                    + status.totalBytes(),
+                            null);
                 }
                 lengthVerified.add(status);
             }
@@ -129,15 +135,22 @@ public final class HadoopShuffleBlockStore implements ShuffleBlockStore {
         } catch (BlockUnavailableException e) {
             throw e;
         } catch (FileNotFoundException e) {
-            throw new BlockUnavailableException(block, status.location(), scopeOfMissing(at, status), "its map output "
-                    + data + " is missing", e);
+            throw new BlockUnavailableException(
+                    block, status.location(), scopeOfMissing(at, status), "its map output " + data + " is missing", e);
         } catch (IOException e) {
-            throw new BlockUnavailableException(block, status.location(), LossScope.MAP_OUTPUT, "cannot read "
-                    + data + ": " + e.getMessage(), e);
+            throw new BlockUnavailableException(
+                    block, status.location(), LossScope.MAP_OUTPUT, "cannot read " + data + ": " + e.getMessage(), e);
         }
-        InputStream verified = new VerifyingInputStream(in, length, status.checksum(reduceId),
-                detail -> new BlockUnavailableException(block, status.location(), LossScope.MAP_OUTPUT,
-                        "block at offset " + offset + " of " + data + " fails verification: " + detail, null));
+        InputStream verified = new VerifyingInputStream(
+                in,
+                length,
+                status.checksum(reduceId),
+                detail -> new BlockUnavailableException(
+                        block,
+                        status.location(),
+                        LossScope.MAP_OUTPUT,
+                        "block at offset " + offset + " of " + data + " fails verification: " + detail,
+                        null));
         return new FilterInputStream(verified) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
@@ -146,8 +159,12 @@ public final class HadoopShuffleBlockStore implements ShuffleBlockStore {
                 } catch (BlockUnavailableException e) {
                     throw e;
                 } catch (IOException e) {
-                    throw new BlockUnavailableException(block, status.location(), LossScope.MAP_OUTPUT,
-                            "reading " + data + " failed: " + e.getMessage(), e);
+                    throw new BlockUnavailableException(
+                            block,
+                            status.location(),
+                            LossScope.MAP_OUTPUT,
+                            "reading " + data + " failed: " + e.getMessage(),
+                            e);
                 }
             }
         };
@@ -181,8 +198,8 @@ public final class HadoopShuffleBlockStore implements ShuffleBlockStore {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("map status location '" + location + "' is not a URI", e);
         }
-        HadoopLocation parsed = HadoopLocation.parse(uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(
-                java.util.Locale.ROOT), uri, options);
+        HadoopLocation parsed = HadoopLocation.parse(
+                uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT), uri, options);
         HadoopFs opened = parsed.open();
         HadoopFs raced = remote.putIfAbsent(location, opened);
         if (raced != null) {
@@ -300,12 +317,12 @@ public final class HadoopShuffleBlockStore implements ShuffleBlockStore {
         public OutputStream openPartition(int reduceId) throws IOException {
             checkWritable();
             if (reduceId < 0 || reduceId >= lengths.length) {
-                throw new IllegalArgumentException("reduce partition " + reduceId + " is out of range [0, "
-                        + lengths.length + ") in " + id);
+                throw new IllegalArgumentException(
+                        "reduce partition " + reduceId + " is out of range [0, " + lengths.length + ") in " + id);
             }
             if (reduceId <= lastOpened) {
-                throw new IllegalArgumentException("reduce partition " + reduceId + " is not after the last one opened ("
-                        + lastOpened + ") in " + id);
+                throw new IllegalArgumentException("reduce partition " + reduceId
+                        + " is not after the last one opened (" + lastOpened + ") in " + id);
             }
             finishPartition();
             lastOpened = reduceId;

@@ -44,9 +44,13 @@ public final class HadoopStorageFaults implements StorageFaults {
             switch (kind) {
                 case WAL_SEGMENT -> {
                     for (FileStatus s : listOrEmpty(fs, fs.root())) {
-                        Optional<SegmentName> name = SegmentName.parse(s.getPath().getName());
+                        Optional<SegmentName> name =
+                                SegmentName.parse(s.getPath().getName());
                         if (name.isPresent()) {
-                            out.add(new StoredObject(kind, s.getPath().toString(), Long.toString(name.get().firstLsn()),
+                            out.add(new StoredObject(
+                                    kind,
+                                    s.getPath().toString(),
+                                    Long.toString(name.get().firstLsn()),
                                     visibleLength(fs, s)));
                         }
                     }
@@ -63,8 +67,12 @@ public final class HadoopStorageFaults implements StorageFaults {
                             Path p = new Path(map.getPath(), file);
                             try {
                                 FileStatus st = fs.fs().getFileStatus(p);
-                                out.add(new StoredObject(kind, st.getPath().toString(),
-                                        name.substring("shuffle-".length()) + "/" + map.getPath().getName(), st.getLen()));
+                                out.add(new StoredObject(
+                                        kind,
+                                        st.getPath().toString(),
+                                        name.substring("shuffle-".length()) + "/"
+                                                + map.getPath().getName(),
+                                        st.getLen()));
                             } catch (FileNotFoundException e) {
                                 // not committed
                             }
@@ -105,8 +113,12 @@ public final class HadoopStorageFaults implements StorageFaults {
             for (FileStatus attempt : listOrEmpty(fs, layout.attempts)) {
                 for (FileStatus f : listOrEmpty(fs, attempt.getPath())) {
                     if (CheckpointLayout.partIndex(f.getPath().getName()).isPresent()) {
-                        out.add(new StoredObject(kind, f.getPath().toString(), "attempt " + attempt.getPath().getName()
-                                + "/" + f.getPath().getName(), f.getLen()));
+                        out.add(new StoredObject(
+                                kind,
+                                f.getPath().toString(),
+                                "attempt " + attempt.getPath().getName() + "/"
+                                        + f.getPath().getName(),
+                                f.getLen()));
                     }
                 }
             }
@@ -132,7 +144,8 @@ public final class HadoopStorageFaults implements StorageFaults {
             if (index.isEmpty()) {
                 continue;
             }
-            String part = info != null && index.get() < info.parts().size() ? info.parts().get(index.get()).name()
+            String part = info != null && index.get() < info.parts().size()
+                    ? info.parts().get(index.get()).name()
                     : f.getPath().getName();
             out.add(new StoredObject(kind, f.getPath().toString(), id.value() + "/" + part, f.getLen()));
         }
@@ -162,8 +175,8 @@ public final class HadoopStorageFaults implements StorageFaults {
             Path path = new Path(object.name());
             byte[] bytes = read(fs, path);
             if (offset < 0 || offset >= bytes.length) {
-                throw new IllegalArgumentException("offset " + offset + " is outside " + object.name() + " ("
-                        + bytes.length + " bytes)");
+                throw new IllegalArgumentException(
+                        "offset " + offset + " is outside " + object.name() + " (" + bytes.length + " bytes)");
             }
             bytes[(int) offset] = (byte) ~bytes[(int) offset];
             rewrite(fs, path, bytes, bytes.length);
@@ -177,8 +190,8 @@ public final class HadoopStorageFaults implements StorageFaults {
             Path path = new Path(object.name());
             byte[] bytes = read(fs, path);
             if (length < 0 || length > bytes.length) {
-                throw new IllegalArgumentException("length " + length + " is outside [0, " + bytes.length + "] for "
-                        + object.name());
+                throw new IllegalArgumentException(
+                        "length " + length + " is outside [0, " + bytes.length + "] for " + object.name());
             }
             rewrite(fs, path, bytes, (int) length);
         }

@@ -26,7 +26,10 @@ public final class HadoopWriteAheadLog implements WriteAheadLog {
 
     public HadoopWriteAheadLog(HadoopLogStorage storage, WalSettings settings) {
         this.storage = storage;
-        this.log = new GroupCommitWriteAheadLog(storage, settings, storage.features().walCapabilities(),
+        this.log = new GroupCommitWriteAheadLog(
+                storage,
+                settings,
+                storage.features().walCapabilities(),
                 storage.fileSystem().root().getName());
     }
 
@@ -53,7 +56,8 @@ public final class HadoopWriteAheadLog implements WriteAheadLog {
     public void sync(Durability level) throws IOException {
         if (level != null && level != Durability.NONE && !storage.supports(level)) {
             throw new UnsupportedOperationException("the write-ahead log " + storage.fileSystem() + " cannot sync at "
-                    + level + ": output streams of " + storage.fileSystem().location().fsUri() + " do not support "
+                    + level + ": output streams of "
+                    + storage.fileSystem().location().fsUri() + " do not support "
                     + (level == Durability.SYNC ? "hsync" : "hflush") + " (see capabilities())");
         }
         log.sync(level);

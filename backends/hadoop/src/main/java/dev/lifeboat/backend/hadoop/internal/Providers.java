@@ -26,10 +26,14 @@ import java.util.stream.Collectors;
  */
 public final class Providers {
     /** The guarantees HDFS keeps for a replicated (not erasure-coded) directory. */
-    public static final Set<Capability> HDFS_WAL = Set.copyOf(EnumSet.of(Capability.WAL_DURABLE_SYNC,
-            Capability.WAL_SURVIVES_PROCESS_CRASH, Capability.WAL_CROSS_PROCESS_READERS, Capability.WAL_SINGLE_WRITER));
-    public static final Set<Capability> HDFS_CHECKPOINT = Set.of(Capability.CHECKPOINT_CROSS_PROCESS,
-            Capability.CHECKPOINT_EPOCH_FENCING);
+    public static final Set<Capability> HDFS_WAL = Set.copyOf(EnumSet.of(
+            Capability.WAL_DURABLE_SYNC,
+            Capability.WAL_SURVIVES_PROCESS_CRASH,
+            Capability.WAL_CROSS_PROCESS_READERS,
+            Capability.WAL_SINGLE_WRITER));
+
+    public static final Set<Capability> HDFS_CHECKPOINT =
+            Set.of(Capability.CHECKPOINT_CROSS_PROCESS, Capability.CHECKPOINT_EPOCH_FENCING);
     public static final Set<Capability> HDFS_SHUFFLE = Set.of(Capability.SHUFFLE_BLOCKS_OUTLIVE_EXECUTOR);
 
     /** What writers in this JVM found each file system's streams can do, for read-only views. */
@@ -58,7 +62,9 @@ public final class Providers {
         Duration takeover = o.duration(HadoopOptions.TAKEOVER_AFTER, Duration.ofMillis(20), Duration.ofDays(1));
         Duration recovery = o.duration(HadoopOptions.RECOVERY_TIMEOUT, Duration.ofSeconds(1), Duration.ofDays(1));
         if (takeover.compareTo(heartbeat.multipliedBy(2)) < 0) {
-            o.error(HadoopOptions.TAKEOVER_AFTER, o.raw(HadoopOptions.TAKEOVER_AFTER).orElse(""),
+            o.error(
+                    HadoopOptions.TAKEOVER_AFTER,
+                    o.raw(HadoopOptions.TAKEOVER_AFTER).orElse(""),
                     "must be at least twice '" + HadoopOptions.HEARTBEAT_INTERVAL + "' (" + heartbeat + ")");
         }
         WalSettings settings = WalSettings.from(o); // validates every option
@@ -132,10 +138,14 @@ public final class Providers {
             throw new IllegalArgumentException("The " + what + " at " + uri + " cannot keep "
                     + missing.stream().map(Enum::name).sorted().collect(Collectors.joining(", "))
                     + ", which the '" + scheme + "' provider declares: its file system reports only "
-                    + (has.isEmpty() ? "none" : has.stream().map(Enum::name).sorted().collect(Collectors.joining(", ")))
-                    + (scheme.equals(HadoopLocation.HDFS_SCHEME) ? ". HDFS erasure-coded directories support neither"
-                            + " hflush nor hsync: use a replicated directory, or open hadoop:" + uri
-                            + " to accept fewer guarantees" : ""));
+                    + (has.isEmpty()
+                            ? "none"
+                            : has.stream().map(Enum::name).sorted().collect(Collectors.joining(", ")))
+                    + (scheme.equals(HadoopLocation.HDFS_SCHEME)
+                            ? ". HDFS erasure-coded directories support neither"
+                                    + " hflush nor hsync: use a replicated directory, or open hadoop:" + uri
+                                    + " to accept fewer guarantees"
+                            : ""));
         }
     }
 

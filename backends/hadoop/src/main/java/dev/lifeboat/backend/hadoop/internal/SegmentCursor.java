@@ -33,6 +33,7 @@ final class SegmentCursor {
     private final long maxRecordBytes;
     /** Whether a damaged complete last record of the log is a torn tail (WalSettings.CUT_CORRUPT_LAST_RECORD). */
     private final boolean cutCorruptLastRecord;
+
     private long offset;
     private long lsn;
     private boolean done;
@@ -44,7 +45,12 @@ final class SegmentCursor {
      * @param lastSegment whether this is the log's last segment (where a torn tail is allowed)
      * @param cutCorruptLastRecord whether a damaged complete last record of the log is a torn tail
      */
-    SegmentCursor(SegmentSource source, long startOffset, long startLsn, boolean lastSegment, long maxRecordBytes,
+    SegmentCursor(
+            SegmentSource source,
+            long startOffset,
+            long startLsn,
+            boolean lastSegment,
+            long maxRecordBytes,
             boolean cutCorruptLastRecord) {
         this.source = source;
         this.offset = startOffset;
@@ -85,8 +91,12 @@ final class SegmentCursor {
             long end = Math.min(size, offset + window);
             boolean realEnd = end == size;
             long[] at = {offset};
-            SegmentScanner scanner = new SegmentScanner(realEnd ? source : capped(source, end), lsn,
-                    !realEnd || lastSegment, maxRecordBytes, realEnd && lastSegment && cutCorruptLastRecord);
+            SegmentScanner scanner = new SegmentScanner(
+                    realEnd ? source : capped(source, end),
+                    lsn,
+                    !realEnd || lastSegment,
+                    maxRecordBytes,
+                    realEnd && lastSegment && cutCorruptLastRecord);
             SegmentScanner.Result r = scanner.scan(offset, lsn, record -> {
                 visitor.visit(record, at[0]);
                 at[0] += RecordFrame.HEADER_BYTES + record.payload().remaining();

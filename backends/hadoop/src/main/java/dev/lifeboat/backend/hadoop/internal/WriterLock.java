@@ -45,7 +45,8 @@ public final class WriterLock implements Closeable {
         this.heartbeat = heartbeat;
         this.out = out;
         this.lastSet = mtime;
-        this.renewer = new Thread(this::renewLoop, "lifeboat-wal-lock-" + path.getParent().getName());
+        this.renewer = new Thread(
+                this::renewLoop, "lifeboat-wal-lock-" + path.getParent().getName());
         this.renewer.setDaemon(true);
         this.renewer.start();
     }
@@ -84,8 +85,8 @@ public final class WriterLock implements Closeable {
     }
 
     /** Returns when the lock is gone or was deleted after being silent for {@code takeoverAfter}. */
-    private static void takeOverIfSilent(HadoopFs fs, Path path, Duration heartbeat, Duration takeoverAfter,
-            String logName) throws IOException {
+    private static void takeOverIfSilent(
+            HadoopFs fs, Path path, Duration heartbeat, Duration takeoverAfter, String logName) throws IOException {
         FileStatus first;
         try {
             first = fs.fs().getFileStatus(path);
@@ -103,7 +104,8 @@ public final class WriterLock implements Closeable {
                 return;
             }
             if (changed(first, now)) {
-                throw new ConcurrentWriterException("The write-ahead log " + logName + " already has a live writer: its lock " + path + " is being renewed. Close that writer"
+                throw new ConcurrentWriterException("The write-ahead log " + logName
+                        + " already has a live writer: its lock " + path + " is being renewed. Close that writer"
                         + " first; a writer that dies is taken over once its lock has not been renewed for "
                         + takeoverAfter + " (option '" + HadoopOptions.TAKEOVER_AFTER + "')");
             }
@@ -111,7 +113,8 @@ public final class WriterLock implements Closeable {
         // Silent for the whole takeover time: the holder is dead (or paused, and will be fenced).
         try {
             if (changed(first, fs.fs().getFileStatus(path))) {
-                throw new ConcurrentWriterException("The write-ahead log " + logName + " already has a live writer: its lock " + path + " was renewed just now");
+                throw new ConcurrentWriterException("The write-ahead log " + logName
+                        + " already has a live writer: its lock " + path + " was renewed just now");
             }
         } catch (FileNotFoundException e) {
             return;

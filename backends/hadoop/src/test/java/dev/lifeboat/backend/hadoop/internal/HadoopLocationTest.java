@@ -37,16 +37,19 @@ class HadoopLocationTest {
     @Test
     void badUrisAreRejectedNamingTheUri() {
         assertThatThrownBy(() -> HadoopLocation.parse("hadoop", URI.create("hadoop://host/path"), Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hadoop://host/path")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("hadoop://host/path")
                 .hasMessageContaining("hadoop:file://");
         assertThatThrownBy(() -> HadoopLocation.parse("hadoop", URI.create("hadoop:relative/path"), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> HadoopLocation.parse("hadoop", URI.create("hadoop:hadoop:file:///x"), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> HadoopLocation.parse("hdfs", URI.create("hdfs://nn:8020/"), Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no path");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no path");
         assertThatThrownBy(() -> HadoopLocation.parse("hdfs", URI.create("hdfs://nn:8020/a?x=1"), Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("query");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("query");
         assertThatThrownBy(() -> HadoopLocation.parse("hdfs", URI.create("s3://bucket/a"), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -66,13 +69,22 @@ class HadoopLocationTest {
                   <property><name>dfs.replication</name><value>7</value></property>
                 </configuration>
                 """);
-        var conf = HadoopLocation.configuration(Map.of("conf-dir", dir.toString(), "hadoop.lifeboat.test.b", "from-option",
-                "hadoop.hadoop.security.authentication", "simple"));
+        var conf = HadoopLocation.configuration(Map.of(
+                "conf-dir",
+                dir.toString(),
+                "hadoop.lifeboat.test.b",
+                "from-option",
+                "hadoop.hadoop.security.authentication",
+                "simple"));
         assertThat(conf.get("lifeboat.test.a")).isEqualTo("from-core-site");
         assertThat(conf.get("lifeboat.test.b")).as("hadoop.<key> options win").isEqualTo("from-option");
         assertThat(conf.get("dfs.replication")).isEqualTo("7");
-        assertThat(conf.get("hadoop.security.authentication")).as("the prefix is stripped once").isEqualTo("simple");
-        assertThatThrownBy(() -> HadoopLocation.configuration(Map.of("conf-dir", dir.resolve("missing").toString())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing");
+        assertThat(conf.get("hadoop.security.authentication"))
+                .as("the prefix is stripped once")
+                .isEqualTo("simple");
+        assertThatThrownBy(() -> HadoopLocation.configuration(
+                        Map.of("conf-dir", dir.resolve("missing").toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("missing");
     }
 }

@@ -11,13 +11,35 @@ import org.junit.jupiter.api.Test;
 class NameCodecTest {
     @Test
     void encodedSegmentsRoundTripAndAreSafeHadoopNames() {
-        List<String> samples = List.of("offsets", "v-42", "part_3", "a.b", ".hidden", ".snapshot", "x@checkpoint",
-                "a:b", "100%", "sp ace", "plus+sign", "ünïcødé", "日本", "#frag?q", "=", "~");
+        List<String> samples = List.of(
+                "offsets",
+                "v-42",
+                "part_3",
+                "a.b",
+                ".hidden",
+                ".snapshot",
+                "x@checkpoint",
+                "a:b",
+                "100%",
+                "sp ace",
+                "plus+sign",
+                "ünïcødé",
+                "日本",
+                "#frag?q",
+                "=",
+                "~");
         for (String s : samples) {
             String e = NameCodec.encode(s);
-            assertThat(NameCodec.decode(e)).as("round trip of '%s' via '%s'", s, e).isEqualTo(s);
-            assertThat(e).as("encoding of '%s'", s).doesNotContain("@", ":", "/", " ", "%").doesNotStartWith(".");
-            assertThat(new Path(new Path("/root"), e).getName()).as("a Hadoop path keeps '%s'", e).isEqualTo(e);
+            assertThat(NameCodec.decode(e))
+                    .as("round trip of '%s' via '%s'", s, e)
+                    .isEqualTo(s);
+            assertThat(e)
+                    .as("encoding of '%s'", s)
+                    .doesNotContain("@", ":", "/", " ", "%")
+                    .doesNotStartWith(".");
+            assertThat(new Path(new Path("/root"), e).getName())
+                    .as("a Hadoop path keeps '%s'", e)
+                    .isEqualTo(e);
         }
         assertThat(NameCodec.encode("offsets")).as("plain names stay readable").isEqualTo("offsets");
     }

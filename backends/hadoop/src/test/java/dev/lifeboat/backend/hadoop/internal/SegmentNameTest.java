@@ -23,7 +23,8 @@ class SegmentNameTest {
         assertThat(names).containsExactly(a, b, c, d);
         List<String> files = new ArrayList<>(List.of(d.fileName(), c.fileName(), b.fileName(), a.fileName()));
         files.sort(null);
-        assertThat(files).as("file names sort like segment names")
+        assertThat(files)
+                .as("file names sort like segment names")
                 .containsExactly(a.fileName(), b.fileName(), c.fileName(), d.fileName());
     }
 

@@ -35,24 +35,31 @@ final class LocalCheckpoint implements Checkpoint {
     public InputStream openPart(String name) throws IOException {
         java.util.Objects.requireNonNull(name, "name is null");
         store.ensureOpen();
-        PartInfo part = info.part(name).orElseThrow(() -> new NoSuchFileException(name, null,
-                "checkpoint '" + info.id() + "' has no part '" + name + "'"));
+        PartInfo part = info.part(name)
+                .orElseThrow(() -> new NoSuchFileException(
+                        name, null, "checkpoint '" + info.id() + "' has no part '" + name + "'"));
         Path file = layout.partFile(info.attemptId(), name);
         InputStream in;
         try {
             in = Files.newInputStream(file);
         } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file.toString(), null, "part '" + name + "' of checkpoint '" + info.id()
-                    + "' is gone (the checkpoint was deleted, or its bytes were lost)");
+            throw new NoSuchFileException(
+                    file.toString(),
+                    null,
+                    "part '" + name + "' of checkpoint '" + info.id()
+                            + "' is gone (the checkpoint was deleted, or its bytes were lost)");
         }
         String where = "checkpoint '" + info.id() + "' part '" + name + "' (" + file + ")";
-        return VerifyingInputStream.ofWholeObject(new BufferedInputStream(in, BUFFER_BYTES), part.length(), part.crc32c(),
+        return VerifyingInputStream.ofWholeObject(
+                new BufferedInputStream(in, BUFFER_BYTES),
+                part.length(),
+                part.crc32c(),
                 detail -> new CorruptDataException(where, -1, detail));
     }
 
     @Override
     public String toString() {
-        return "LocalCheckpoint[" + info.id() + " attempt " + info.attemptId() + ", " + info.parts().size()
-                + " parts]";
+        return "LocalCheckpoint[" + info.id() + " attempt " + info.attemptId() + ", "
+                + info.parts().size() + " parts]";
     }
 }

@@ -44,8 +44,8 @@ final class LocalCheckpointCommitLock {
      */
     static LocalCheckpointCommitLock forRoot(Path realRoot, Path lockFile) {
         requireNonNull(lockFile, "lockFile is null");
-        return BY_ROOT.computeIfAbsent(requireNonNull(realRoot, "realRoot is null"),
-                r -> new LocalCheckpointCommitLock(lockFile));
+        return BY_ROOT.computeIfAbsent(
+                requireNonNull(realRoot, "realRoot is null"), r -> new LocalCheckpointCommitLock(lockFile));
     }
 
     /**

@@ -29,8 +29,11 @@ public final class LocalCheckpointFaults {
         try {
             Optional<CheckpointId> id = layout.idOf(file);
             if (id.isPresent()) {
-                return Optional.of(new StoredObject(StoredKind.CHECKPOINT_MANIFEST, file.toString(),
-                        id.get().value(), Files.size(file)));
+                return Optional.of(new StoredObject(
+                        StoredKind.CHECKPOINT_MANIFEST,
+                        file.toString(),
+                        id.get().value(),
+                        Files.size(file)));
             }
             Optional<LocalCheckpointLayout.PartFile> part = layout.partOf(file);
             if (part.isPresent()) {
@@ -39,8 +42,11 @@ public final class LocalCheckpointFaults {
                 CheckpointInfo info = ManifestCodec.decode(Files.readAllBytes(manifest), manifest.toString());
                 Path commitPoint = layout.committedManifest(info.id());
                 if (Files.exists(commitPoint) && Files.isSameFile(commitPoint, manifest)) {
-                    return Optional.of(new StoredObject(StoredKind.CHECKPOINT_PART, file.toString(),
-                            info.id().value() + "/" + part.get().partName(), Files.size(file)));
+                    return Optional.of(new StoredObject(
+                            StoredKind.CHECKPOINT_PART,
+                            file.toString(),
+                            info.id().value() + "/" + part.get().partName(),
+                            Files.size(file)));
                 }
             }
             return Optional.empty();

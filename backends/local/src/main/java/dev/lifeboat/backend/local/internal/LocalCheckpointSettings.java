@@ -22,9 +22,10 @@ public record LocalCheckpointSettings(Path root, Duration lockTimeout) {
     public static final String LOCK_TIMEOUT = "lock-timeout";
 
     /** The options a local checkpoint store accepts. */
-    public static final List<OptionSpec> OPTIONS = List.of(
-            OptionSpec.of(LOCK_TIMEOUT, "30s",
-                    "how long a commit, delete or garbage collection waits for the store's commit lock (1ms..1h)"));
+    public static final List<OptionSpec> OPTIONS = List.of(OptionSpec.of(
+            LOCK_TIMEOUT,
+            "30s",
+            "how long a commit, delete or garbage collection waits for the store's commit lock (1ms..1h)"));
 
     public LocalCheckpointSettings {
         requireNonNull(root, "root is null");

@@ -76,8 +76,8 @@ public final class LocalCheckpointStore implements CheckpointStore {
     private final Set<LocalCheckpointWriter> writers = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private LocalCheckpointStore(LocalCheckpointSettings settings, LocalCheckpointLayout layout,
-            LocalCheckpointCommitLock commitLock) {
+    private LocalCheckpointStore(
+            LocalCheckpointSettings settings, LocalCheckpointLayout layout, LocalCheckpointCommitLock commitLock) {
         this.settings = settings;
         this.layout = layout;
         this.commitLock = commitLock;
@@ -91,8 +91,8 @@ public final class LocalCheckpointStore implements CheckpointStore {
         LocalCheckpointFiles.createDirectoriesDurably(layout.attemptsDir());
         LocalCheckpointFiles.createDirectoriesDurably(layout.trashDir());
         Path realRoot = settings.root().toRealPath();
-        return new LocalCheckpointStore(settings, layout,
-                LocalCheckpointCommitLock.forRoot(realRoot, layout.lockFile()));
+        return new LocalCheckpointStore(
+                settings, layout, LocalCheckpointCommitLock.forRoot(realRoot, layout.lockFile()));
     }
 
     LocalCheckpointLayout layout() {
@@ -135,8 +135,8 @@ public final class LocalCheckpointStore implements CheckpointStore {
         }
         CheckpointInfo info = decodeManifest(bytes, file);
         if (!info.id().equals(id)) {
-            throw new CorruptDataException(file.toString(), -1,
-                    "manifest of checkpoint '" + id + "' names checkpoint '" + info.id() + "'");
+            throw new CorruptDataException(
+                    file.toString(), -1, "manifest of checkpoint '" + id + "' names checkpoint '" + info.id() + "'");
         }
         return Optional.of(new LocalCheckpoint(this, info, layout));
     }
@@ -185,7 +185,8 @@ public final class LocalCheckpointStore implements CheckpointStore {
             return false;
         }
         if (unpublished.get().isPresent()) {
-            LocalCheckpointFiles.deleteRecursively(layout.trashDir().resolve(unpublished.get().get()));
+            LocalCheckpointFiles.deleteRecursively(
+                    layout.trashDir().resolve(unpublished.get().get()));
         }
         return true;
     }
@@ -204,7 +205,8 @@ public final class LocalCheckpointStore implements CheckpointStore {
             try (DirectoryStream<Path> attempts = Files.newDirectoryStream(layout.attemptsDir())) {
                 for (Path dir : attempts) {
                     String attemptId = dir.getFileName().toString();
-                    if (!Attempts.isAttemptId(attemptId) || referenced.contains(attemptId)
+                    if (!Attempts.isAttemptId(attemptId)
+                            || referenced.contains(attemptId)
                             || now - Attempts.startMillis(attemptId) < minAge.toMillis()
                             || isPublished(layout.attemptManifest(attemptId))) {
                         continue;
@@ -284,12 +286,15 @@ public final class LocalCheckpointStore implements CheckpointStore {
                 throw new AlreadyCommittedException(id);
             }
             if (!Files.isRegularFile(attemptManifest)) {
-                throw new NoSuchFileException(attemptManifest.toString(), null, "attempt " + info.attemptId()
-                        + " of checkpoint '" + id + "' was removed before its commit (garbage-collected as abandoned?)");
+                throw new NoSuchFileException(
+                        attemptManifest.toString(),
+                        null,
+                        "attempt " + info.attemptId() + " of checkpoint '" + id
+                                + "' was removed before its commit (garbage-collected as abandoned?)");
             }
             if (info.epoch() > highest) {
-                LocalCheckpointFiles.replaceDurably(layout.epochFile(),
-                        (info.epoch() + "\n").getBytes(StandardCharsets.US_ASCII));
+                LocalCheckpointFiles.replaceDurably(
+                        layout.epochFile(), (info.epoch() + "\n").getBytes(StandardCharsets.US_ASCII));
             }
             LocalCheckpointFiles.createDirectoriesDurably(target.getParent());
             try {
@@ -300,8 +305,10 @@ public final class LocalCheckpointStore implements CheckpointStore {
             try {
                 LocalCheckpointFiles.fsyncDirectory(target.getParent());
             } catch (IOException e) {
-                throw new OutcomeUnknownException("checkpoint '" + id + "' was linked at " + target
-                        + " but its folder could not be forced to disk; it may not survive a crash", e);
+                throw new OutcomeUnknownException(
+                        "checkpoint '" + id + "' was linked at " + target
+                                + " but its folder could not be forced to disk; it may not survive a crash",
+                        e);
             }
             return null;
         });
@@ -336,15 +343,16 @@ public final class LocalCheckpointStore implements CheckpointStore {
     private static CheckpointInfo decodeManifest(byte[] bytes, Path file) throws CorruptDataException {
         CheckpointInfo info = ManifestCodec.decode(bytes, file.toString());
         if (!Attempts.isAttemptId(info.attemptId())) {
-            throw new CorruptDataException(file.toString(), -1, "manifest names an invalid attempt id '"
-                    + info.attemptId() + "'");
+            throw new CorruptDataException(
+                    file.toString(), -1, "manifest names an invalid attempt id '" + info.attemptId() + "'");
         }
         return info;
     }
 
     private Optional<String> attemptOf(Path committedManifest) throws IOException {
         try {
-            return Optional.of(decodeManifest(Files.readAllBytes(committedManifest), committedManifest).attemptId());
+            return Optional.of(decodeManifest(Files.readAllBytes(committedManifest), committedManifest)
+                    .attemptId());
         } catch (CorruptDataException | NoSuchFileException e) {
             return Optional.empty();
         }
@@ -370,8 +378,8 @@ public final class LocalCheckpointStore implements CheckpointStore {
 
     private void moveToTrash(String attemptId) throws IOException {
         try {
-            Files.move(layout.attemptDir(attemptId), layout.trashDir().resolve(attemptId),
-                    StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    layout.attemptDir(attemptId), layout.trashDir().resolve(attemptId), StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException e) {
             // already gone
         }

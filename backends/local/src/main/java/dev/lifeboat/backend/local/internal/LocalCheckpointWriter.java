@@ -30,7 +30,11 @@ import java.util.Set;
 final class LocalCheckpointWriter implements CheckpointWriter {
     private static final int BUFFER_BYTES = 64 * 1024;
 
-    private enum State { WRITING, COMMITTED, ABORTED }
+    private enum State {
+        WRITING,
+        COMMITTED,
+        ABORTED
+    }
 
     private final LocalCheckpointStore store;
     private final LocalCheckpointLayout layout;
@@ -65,8 +69,8 @@ final class LocalCheckpointWriter implements CheckpointWriter {
         Names.validate("part name", name);
         checkWriting();
         if (names.contains(name)) {
-            throw new IllegalArgumentException("part '" + name + "' was already written in attempt " + attemptId
-                    + " of checkpoint '" + id + "'");
+            throw new IllegalArgumentException(
+                    "part '" + name + "' was already written in attempt " + attemptId + " of checkpoint '" + id + "'");
         }
         finishCurrent();
         Path file = layout.partFile(attemptId, name);
@@ -142,11 +146,13 @@ final class LocalCheckpointWriter implements CheckpointWriter {
 
     private void checkWriting() {
         switch (state) {
-            case COMMITTED -> throw new IllegalStateException("attempt " + attemptId + " of checkpoint '" + id
-                    + "' is already committed");
-            case ABORTED -> throw new IllegalStateException("attempt " + attemptId + " of checkpoint '" + id
-                    + "' was aborted (closed, failed or its store closed)");
-            default -> { }
+            case COMMITTED ->
+                throw new IllegalStateException(
+                        "attempt " + attemptId + " of checkpoint '" + id + "' is already committed");
+            case ABORTED ->
+                throw new IllegalStateException("attempt " + attemptId + " of checkpoint '" + id
+                        + "' was aborted (closed, failed or its store closed)");
+            default -> {}
         }
     }
 
@@ -197,7 +203,8 @@ final class LocalCheckpointWriter implements CheckpointWriter {
         PartStream(String name, FileChannel channel) {
             this.name = name;
             this.channel = channel;
-            this.out = new Crc32cOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_BYTES));
+            this.out =
+                    new Crc32cOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_BYTES));
         }
 
         @Override
@@ -245,8 +252,8 @@ final class LocalCheckpointWriter implements CheckpointWriter {
 
         private void checkOpen() throws IOException {
             if (closed) {
-                throw new IOException("part '" + name + "' of checkpoint '" + id + "' (attempt " + attemptId
-                        + ") is closed");
+                throw new IOException(
+                        "part '" + name + "' of checkpoint '" + id + "' (attempt " + attemptId + ") is closed");
             }
         }
     }

@@ -20,8 +20,8 @@ public final class LocalElectionFaults {
                 return Optional.empty();
             }
             try {
-                return Optional.of(new StoredObject(StoredKind.ELECTION_STATE, file.toString(),
-                        LocalElectionFiles.EPOCH_FILE, Files.size(file)));
+                return Optional.of(new StoredObject(
+                        StoredKind.ELECTION_STATE, file.toString(), LocalElectionFiles.EPOCH_FILE, Files.size(file)));
             } catch (IOException e) {
                 return Optional.empty();
             }

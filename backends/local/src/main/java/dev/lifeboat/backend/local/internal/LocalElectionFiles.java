@@ -54,8 +54,11 @@ public final class LocalElectionFiles {
         }
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         if (!EPOCH.matcher(text).matches()) {
-            throw new CorruptDataException(file.toString(), 0, "not an election epoch (" + bytes.length
-                    + " bytes); refusing to elect a leader whose epoch might not be greater than the last one");
+            throw new CorruptDataException(
+                    file.toString(),
+                    0,
+                    "not an election epoch (" + bytes.length
+                            + " bytes); refusing to elect a leader whose epoch might not be greater than the last one");
         }
         return Long.parseLong(text.substring(0, text.length() - 1));
     }

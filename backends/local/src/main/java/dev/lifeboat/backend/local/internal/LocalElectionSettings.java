@@ -23,9 +23,10 @@ public record LocalElectionSettings(Path root, String group, Duration pollInterv
     public static final String POLL_INTERVAL = "poll-interval";
 
     /** The options a local leader election accepts. */
-    public static final List<OptionSpec> OPTIONS = List.of(
-            OptionSpec.of(POLL_INTERVAL, "100ms",
-                    "how often a candidate tries to take the leader lock, and a leader checks it still holds it (1ms..1m)"));
+    public static final List<OptionSpec> OPTIONS = List.of(OptionSpec.of(
+            POLL_INTERVAL,
+            "100ms",
+            "how often a candidate tries to take the leader lock, and a leader checks it still holds it (1ms..1m)"));
 
     /** Added to the poll interval in {@code failoverTimeout()}: taking the lock and writing the epoch. */
     public static final Duration FAILOVER_MARGIN = Duration.ofSeconds(1);

@@ -57,8 +57,8 @@ public final class LocalFileFaults implements StorageFaults {
     public void flipByte(StoredObject object, long offset) throws IOException {
         try (FileChannel ch = FileChannel.open(path(object), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             if (offset < 0 || offset >= ch.size()) {
-                throw new IllegalArgumentException("offset " + offset + " is outside " + object.name() + " ("
-                        + ch.size() + " bytes)");
+                throw new IllegalArgumentException(
+                        "offset " + offset + " is outside " + object.name() + " (" + ch.size() + " bytes)");
             }
             ByteBuffer one = ByteBuffer.allocate(1);
             ch.read(one, offset);
@@ -73,8 +73,8 @@ public final class LocalFileFaults implements StorageFaults {
     public void truncate(StoredObject object, long length) throws IOException {
         try (FileChannel ch = FileChannel.open(path(object), StandardOpenOption.WRITE)) {
             if (length < 0 || length > ch.size()) {
-                throw new IllegalArgumentException("length " + length + " is outside " + object.name() + " ("
-                        + ch.size() + " bytes)");
+                throw new IllegalArgumentException(
+                        "length " + length + " is outside " + object.name() + " (" + ch.size() + " bytes)");
             }
             ch.truncate(length);
             ch.force(true);

@@ -48,8 +48,12 @@ final class LocalLeaderCandidate implements Candidate {
     private Object lockedFileKey;
     private String lastProblem = "";
 
-    LocalLeaderCandidate(LocalLeaderElection election, LocalElectionSettings settings, LocalElectionJvmSlot slot,
-            String participantId, LeadershipListener listener) {
+    LocalLeaderCandidate(
+            LocalLeaderElection election,
+            LocalElectionSettings settings,
+            LocalElectionJvmSlot slot,
+            String participantId,
+            LeadershipListener listener) {
         this.election = election;
         this.settings = settings;
         this.slot = slot;
@@ -194,7 +198,8 @@ final class LocalLeaderCandidate implements Candidate {
                 slot.release(this);
                 return null;
             }
-            Object key = Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey();
+            Object key =
+                    Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey();
             long epoch = LocalElectionFiles.readEpoch(settings.root()) + 1;
             LocalElectionFiles.writeEpoch(settings.root(), epoch);
             channel = ch;
@@ -216,8 +221,11 @@ final class LocalLeaderCandidate implements Candidate {
             String problem = String.valueOf(e.getMessage());
             if (!problem.equals(lastProblem)) { // once per distinct problem, not every poll
                 lastProblem = problem;
-                LOG.log(Level.WARNING, participantId + " cannot take the leadership of " + settings.group()
-                        + "; will retry every " + settings.pollInterval(), e);
+                LOG.log(
+                        Level.WARNING,
+                        participantId + " cannot take the leadership of " + settings.group() + "; will retry every "
+                                + settings.pollInterval(),
+                        e);
             }
             return null;
         }
@@ -226,7 +234,8 @@ final class LocalLeaderCandidate implements Candidate {
     /** Whether this leader still holds the group; the reason it does not if not. Holds this. */
     private Optional<LossReason> checkStillLeading() {
         try {
-            Object key = Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey();
+            Object key =
+                    Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey();
             if (lockedFileKey != null && !Objects.equals(key, lockedFileKey)) {
                 return Optional.of(LossReason.SESSION_LOST); // the lock file was replaced
             }

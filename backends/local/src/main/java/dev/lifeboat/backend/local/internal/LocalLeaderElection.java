@@ -49,7 +49,8 @@ public final class LocalLeaderElection implements LeaderElection {
     public static LocalLeaderElection open(LocalElectionSettings settings) throws IOException {
         requireNonNull(settings, "settings is null");
         Files.createDirectories(settings.root());
-        return new LocalLeaderElection(settings, LocalElectionJvmSlot.forRoot(settings.root().toRealPath()));
+        return new LocalLeaderElection(
+                settings, LocalElectionJvmSlot.forRoot(settings.root().toRealPath()));
     }
 
     @Override

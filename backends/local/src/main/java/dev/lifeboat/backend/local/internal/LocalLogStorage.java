@@ -76,6 +76,7 @@ public final class LocalLogStorage implements LogStorage {
      * header checksum already protects the length).
      */
     private static final long SCAN_MAX_RECORD_BYTES = Integer.MAX_VALUE - 64;
+
     private static final int MAX_IDLE_CHANNELS = 32;
     private static final int MIN_STAGING_BYTES = 64 * 1024;
     private static final int MAX_STAGING_BYTES = 8 * 1024 * 1024;
@@ -91,6 +92,7 @@ public final class LocalLogStorage implements LogStorage {
     private final Object truncateMonitor = new Object();
     /** The writer's state, or null for a read-only view. */
     private final Appender appender;
+
     private RecoveryReport recovery;
     private volatile boolean closed;
 
@@ -121,7 +123,8 @@ public final class LocalLogStorage implements LogStorage {
             }
             Files.createDirectories(dir);
             // Make every directory entry just created durable, from the log directory upwards.
-            for (Path created = dir; created.getParent() != null && !created.equals(existing);
+            for (Path created = dir;
+                    created.getParent() != null && !created.equals(existing);
                     created = created.getParent()) {
                 syncDirectory(created.getParent());
             }
@@ -178,7 +181,9 @@ public final class LocalLogStorage implements LogStorage {
             storage.listSegments();
             Map.Entry<Long, LocalSegment> last = storage.segments.lastEntry();
             if (last == null) {
-                throw new NoSuchFileException(dir.toString(), null,
+                throw new NoSuchFileException(
+                        dir.toString(),
+                        null,
                         "no write-ahead log: the directory holds no segment (*" + LocalSegment.SUFFIX + ")");
             }
             LocalSegment segment = last.getValue();
@@ -203,7 +208,8 @@ public final class LocalLogStorage implements LogStorage {
         listSegments();
         if (segments.isEmpty()) {
             Path first = dir.resolve(LocalSegment.fileName(0));
-            FileChannel.open(first, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+            FileChannel.open(first, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+                    .close();
             syncDirectory(dir);
             listSegments();
         }
@@ -262,6 +268,7 @@ public final class LocalLogStorage implements LogStorage {
         private FileChannel out;
         /** Bytes in the active segment (all handed to the OS). */
         private long size;
+
         private boolean unforced;
         private boolean directoryUnsynced;
         private volatile long nextLsn;
@@ -276,8 +283,8 @@ public final class LocalLogStorage implements LogStorage {
 
         void write(List<ByteBuffer> frames, long firstLsn) throws IOException {
             if (firstLsn != nextLsn) {
-                throw new IllegalStateException("frames start at LSN " + firstLsn + " but the log's next LSN is "
-                        + nextLsn);
+                throw new IllegalStateException(
+                        "frames start at LSN " + firstLsn + " but the log's next LSN is " + nextLsn);
             }
             staging.clear();
             int staged = 0;
@@ -387,8 +394,8 @@ public final class LocalLogStorage implements LogStorage {
             out.close();
             active.seal();
             Path path = dir.resolve(LocalSegment.fileName(firstLsn));
-            FileChannel next = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            FileChannel next = FileChannel.open(
+                    path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
             LocalSegment segment = newSegment(path, firstLsn);
             segment.markWriterOwned();
             segments.put(firstLsn, segment);
@@ -616,8 +623,8 @@ public final class LocalLogStorage implements LogStorage {
     }
 
     private LocalSegment newSegment(Path path, long firstLsn) {
-        return new LocalSegment(path, firstLsn, SCAN_MAX_RECORD_BYTES, cutCorruptLastRecord, openChannels,
-                MAX_IDLE_CHANNELS);
+        return new LocalSegment(
+                path, firstLsn, SCAN_MAX_RECORD_BYTES, cutCorruptLastRecord, openChannels, MAX_IDLE_CHANNELS);
     }
 
     /**
@@ -633,8 +640,8 @@ public final class LocalLogStorage implements LogStorage {
             return Optional.empty();
         }
         try {
-            return Optional.of(new StoredObject(StoredKind.WAL_SEGMENT, file.toString(),
-                    Long.toString(first.getAsLong()), Files.size(file)));
+            return Optional.of(new StoredObject(
+                    StoredKind.WAL_SEGMENT, file.toString(), Long.toString(first.getAsLong()), Files.size(file)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

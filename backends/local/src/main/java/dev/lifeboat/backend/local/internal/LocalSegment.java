@@ -93,7 +93,12 @@ final class LocalSegment {
      * @param openChannels the log's count of open read channels
      * @param maxOpenChannels idle read channels are closed while the count exceeds this
      */
-    LocalSegment(Path path, long firstLsn, long maxRecordBytes, boolean cutCorruptLastRecord, AtomicInteger openChannels,
+    LocalSegment(
+            Path path,
+            long firstLsn,
+            long maxRecordBytes,
+            boolean cutCorruptLastRecord,
+            AtomicInteger openChannels,
             int maxOpenChannels) {
         this.path = path;
         this.name = path.toString();
@@ -320,8 +325,11 @@ final class LocalSegment {
             return progress.orThrow(e);
         }
         if (r.validBytes() != to) {
-            throw new CorruptDataException(name, r.validBytes(), "the segment ends at offset " + r.validBytes()
-                    + " but records up to offset " + to + " were verified earlier: it was truncated");
+            throw new CorruptDataException(
+                    name,
+                    r.validBytes(),
+                    "the segment ends at offset " + r.validBytes() + " but records up to offset " + to
+                            + " were verified earlier: it was truncated");
         }
         return new Step(to, r.nextLsn(), false);
     }
@@ -361,8 +369,15 @@ final class LocalSegment {
     }
 
     /** Scans one window beyond the verified prefix, extending it. */
-    private Step scanOnward(FileChannel ch, long offset, long lsn, long window, boolean last, long nextFirstLsn,
-            Consumer<LogRecord> sink) throws IOException {
+    private Step scanOnward(
+            FileChannel ch,
+            long offset,
+            long lsn,
+            long window,
+            boolean last,
+            long nextFirstLsn,
+            Consumer<LogRecord> sink)
+            throws IOException {
         scanLock.lock();
         try {
             synchronized (this) {
@@ -372,17 +387,21 @@ final class LocalSegment {
             }
             long size = ch.size();
             if (size < offset) {
-                throw new CorruptDataException(name, size, "the segment has " + size
-                        + " bytes but records up to offset " + offset + " were verified earlier: it was truncated");
+                throw new CorruptDataException(
+                        name,
+                        size,
+                        "the segment has " + size + " bytes but records up to offset " + offset
+                                + " were verified earlier: it was truncated");
             }
             long want = Math.min(size - offset, window);
             while (true) {
                 LocalSegmentWindow w = LocalSegmentWindow.load(ch, name, offset, want);
                 boolean fileEnd = w.size() < offset + want || w.size() >= size;
-                SegmentScanner scanner = new SegmentScanner(w, lsn, !fileEnd || last, maxRecordBytes,
-                        fileEnd && last && cutCorruptLastRecord);
+                SegmentScanner scanner = new SegmentScanner(
+                        w, lsn, !fileEnd || last, maxRecordBytes, fileEnd && last && cutCorruptLastRecord);
                 Progress progress = new Progress(offset, lsn, record -> {
-                    long frameBytes = RecordFrame.HEADER_BYTES + (long) record.payload().remaining();
+                    long frameBytes =
+                            RecordFrame.HEADER_BYTES + (long) record.payload().remaining();
                     synchronized (this) {
                         addVerified(frameBytes, record.timestampMillis());
                     }
@@ -419,9 +438,12 @@ final class LocalSegment {
         }
         if (r.tornTail().isEmpty() && !last) {
             if (r.nextLsn() != nextFirstLsn) {
-                throw new CorruptDataException(name, r.validBytes(), "the segment's records end before LSN "
-                        + r.nextLsn() + " but the next segment starts at LSN " + nextFirstLsn
-                        + (r.nextLsn() < nextFirstLsn ? ": records are missing" : ": the segments overlap"));
+                throw new CorruptDataException(
+                        name,
+                        r.validBytes(),
+                        "the segment's records end before LSN "
+                                + r.nextLsn() + " but the next segment starts at LSN " + nextFirstLsn
+                                + (r.nextLsn() < nextFirstLsn ? ": records are missing" : ": the segments overlap"));
             }
             synchronized (this) {
                 complete = true;

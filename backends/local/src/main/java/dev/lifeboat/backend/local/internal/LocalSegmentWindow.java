@@ -53,8 +53,8 @@ final class LocalSegmentWindow implements SegmentSource {
     @Override
     public void read(long position, ByteBuffer dst) {
         if (position < base) {
-            throw new IllegalArgumentException("offset " + position + " is before the window at " + base + " of "
-                    + name);
+            throw new IllegalArgumentException(
+                    "offset " + position + " is before the window at " + base + " of " + name);
         }
         if (position >= size()) {
             return;

@@ -110,43 +110,59 @@ public final class LocalShuffleBlockStore implements ShuffleBlockStore {
         try {
             root = Path.of(where);
         } catch (InvalidPathException e) {
-            throw new BlockUnavailableException(block, where, LossScope.LOCATION,
-                    "not a local shuffle store location", e);
+            throw new BlockUnavailableException(
+                    block, where, LossScope.LOCATION, "not a local shuffle store location", e);
         }
         if (!root.isAbsolute() || !Files.isDirectory(root)) {
-            throw new BlockUnavailableException(block, where, LossScope.LOCATION,
-                    "the store's directory is gone", null);
+            throw new BlockUnavailableException(
+                    block, where, LossScope.LOCATION, "the store's directory is gone", null);
         }
         LocalShuffleLayout at = new LocalShuffleLayout(root);
         MapOutputId id = status.id();
         if (!Files.isDirectory(at.shuffleDir(id.shuffleId()))) {
-            throw new BlockUnavailableException(block, where, LossScope.SHUFFLE,
-                    "the folder of shuffle " + id.shuffleId() + " is gone", null);
+            throw new BlockUnavailableException(
+                    block, where, LossScope.SHUFFLE, "the folder of shuffle " + id.shuffleId() + " is gone", null);
         }
         MapStatus committed = readCommitted(at, id.shuffleId(), id.mapId(), where, block);
         if (!committed.equals(status)) {
-            throw new BlockUnavailableException(block, where, LossScope.MAP_OUTPUT,
-                    "the committed index (" + committed + ") does not match the status (" + status + ")", null);
+            throw new BlockUnavailableException(
+                    block,
+                    where,
+                    LossScope.MAP_OUTPUT,
+                    "the committed index (" + committed + ") does not match the status (" + status + ")",
+                    null);
         }
         Path data = at.dataFile(id);
         FileChannel channel;
         try {
             channel = FileChannel.open(data, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
-            throw new BlockUnavailableException(block, where, LossScope.MAP_OUTPUT,
-                    "the data file " + data + " is gone", e);
+            throw new BlockUnavailableException(
+                    block, where, LossScope.MAP_OUTPUT, "the data file " + data + " is gone", e);
         }
         long stored = channel.size();
         if (stored != status.totalBytes()) {
             channel.close();
-            throw new BlockUnavailableException(block, where, LossScope.MAP_OUTPUT, "the data file " + data + " has "
-                    + stored + " bytes but the committed output has " + status.totalBytes(), null);
+            throw new BlockUnavailableException(
+                    block,
+                    where,
+                    LossScope.MAP_OUTPUT,
+                    "the data file " + data + " has " + stored + " bytes but the committed output has "
+                            + status.totalBytes(),
+                    null);
         }
-        InputStream blockBytes = new BufferedInputStream(
-                new PositionalInputStream(channel, status.offset(reduceId), length), 64 * 1024);
-        return new VerifyingInputStream(blockBytes, length, status.checksum(reduceId),
-                detail -> new BlockUnavailableException(block, where, LossScope.MAP_OUTPUT,
-                        "block in " + data + " fails verification: " + detail, null));
+        InputStream blockBytes =
+                new BufferedInputStream(new PositionalInputStream(channel, status.offset(reduceId), length), 64 * 1024);
+        return new VerifyingInputStream(
+                blockBytes,
+                length,
+                status.checksum(reduceId),
+                detail -> new BlockUnavailableException(
+                        block,
+                        where,
+                        LossScope.MAP_OUTPUT,
+                        "block in " + data + " fails verification: " + detail,
+                        null));
     }
 
     @Override
@@ -155,7 +171,8 @@ public final class LocalShuffleBlockStore implements ShuffleBlockStore {
         TreeMap<Integer, Path> shuffles = new TreeMap<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(layout.root())) {
             for (Path dir : dirs) {
-                OptionalInt sid = LocalShuffleLayout.shuffleIdOf(dir.getFileName().toString());
+                OptionalInt sid =
+                        LocalShuffleLayout.shuffleIdOf(dir.getFileName().toString());
                 if (sid.isPresent() && Files.isDirectory(dir)) {
                     shuffles.put(sid.getAsInt(), dir);
                 }
@@ -266,9 +283,15 @@ public final class LocalShuffleBlockStore implements ShuffleBlockStore {
             if (!Files.exists(index)) {
                 Path tempIndex = layout.tempIndexFile(id, unique());
                 try {
-                    Files.write(tempIndex, ShuffleIndexCodec.encode(id, lengths, checksums),
-                            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                    Files.move(tempData, layout.dataFile(id), StandardCopyOption.ATOMIC_MOVE,
+                    Files.write(
+                            tempIndex,
+                            ShuffleIndexCodec.encode(id, lengths, checksums),
+                            StandardOpenOption.CREATE_NEW,
+                            StandardOpenOption.WRITE);
+                    Files.move(
+                            tempData,
+                            layout.dataFile(id),
+                            StandardCopyOption.ATOMIC_MOVE,
                             StandardCopyOption.REPLACE_EXISTING);
                     Files.createLink(index, tempIndex);
                     return new MapStatus(id, location, lengths, checksums);
@@ -292,20 +315,21 @@ public final class LocalShuffleBlockStore implements ShuffleBlockStore {
         return ShuffleIndexCodec.decode(Files.readAllBytes(index), location);
     }
 
-    private static MapStatus readCommitted(LocalShuffleLayout at, int shuffleId, long mapId, String where,
-            BlockId block) throws BlockUnavailableException {
+    private static MapStatus readCommitted(
+            LocalShuffleLayout at, int shuffleId, long mapId, String where, BlockId block)
+            throws BlockUnavailableException {
         Path index = at.indexFile(shuffleId, mapId);
         try {
             return ShuffleIndexCodec.decode(Files.readAllBytes(index), where);
         } catch (NoSuchFileException e) {
-            throw new BlockUnavailableException(block, where, LossScope.MAP_OUTPUT,
-                    "the index " + index + " is gone", e);
+            throw new BlockUnavailableException(
+                    block, where, LossScope.MAP_OUTPUT, "the index " + index + " is gone", e);
         } catch (CorruptDataException e) {
-            throw new BlockUnavailableException(block, where, LossScope.MAP_OUTPUT,
-                    "the index " + index + " is damaged: " + e.getMessage(), e);
+            throw new BlockUnavailableException(
+                    block, where, LossScope.MAP_OUTPUT, "the index " + index + " is damaged: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new BlockUnavailableException(block, where, LossScope.MAP_OUTPUT,
-                    "the index " + index + " cannot be read: " + e.getMessage(), e);
+            throw new BlockUnavailableException(
+                    block, where, LossScope.MAP_OUTPUT, "the index " + index + " cannot be read: " + e.getMessage(), e);
         }
     }
 

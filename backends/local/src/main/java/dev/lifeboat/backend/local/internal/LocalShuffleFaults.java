@@ -40,16 +40,19 @@ public final class LocalShuffleFaults {
         try {
             Optional<Long> indexOf = LocalShuffleLayout.mapIdOfIndex(name);
             if (indexOf.isPresent()) {
-                return Optional.of(new StoredObject(StoredKind.SHUFFLE_INDEX, file.toString(),
-                        sid + "/" + indexOf.get(), Files.size(file)));
+                return Optional.of(new StoredObject(
+                        StoredKind.SHUFFLE_INDEX, file.toString(), sid + "/" + indexOf.get(), Files.size(file)));
             }
             Optional<MapOutputId> dataOf = LocalShuffleLayout.mapOutputOfData(sid, name);
             if (dataOf.isPresent()) {
                 Path index = layout.indexFile(sid, dataOf.get().mapId());
                 MapStatus committed = ShuffleIndexCodec.decode(Files.readAllBytes(index), index.toString());
                 if (committed.id().equals(dataOf.get())) {
-                    return Optional.of(new StoredObject(StoredKind.SHUFFLE_DATA, file.toString(),
-                            sid + "/" + dataOf.get().mapId(), Files.size(file)));
+                    return Optional.of(new StoredObject(
+                            StoredKind.SHUFFLE_DATA,
+                            file.toString(),
+                            sid + "/" + dataOf.get().mapId(),
+                            Files.size(file)));
                 }
             }
             return Optional.empty();

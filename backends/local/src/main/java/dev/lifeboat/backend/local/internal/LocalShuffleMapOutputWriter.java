@@ -20,7 +20,11 @@ import java.nio.file.Path;
 final class LocalShuffleMapOutputWriter implements MapOutputWriter {
     private static final int BUFFER_BYTES = 64 * 1024;
 
-    private enum State { WRITING, COMMITTED, ABORTED }
+    private enum State {
+        WRITING,
+        COMMITTED,
+        ABORTED
+    }
 
     private final LocalShuffleBlockStore store;
     private final MapOutputId id;
@@ -33,8 +37,8 @@ final class LocalShuffleMapOutputWriter implements MapOutputWriter {
     private PartitionStream current;
     private State state = State.WRITING;
 
-    LocalShuffleMapOutputWriter(LocalShuffleBlockStore store, MapOutputId id, int numPartitions, Path tempData,
-            FileChannel channel) {
+    LocalShuffleMapOutputWriter(
+            LocalShuffleBlockStore store, MapOutputId id, int numPartitions, Path tempData, FileChannel channel) {
         this.store = store;
         this.id = id;
         this.tempData = tempData;
@@ -48,8 +52,8 @@ final class LocalShuffleMapOutputWriter implements MapOutputWriter {
     public synchronized OutputStream openPartition(int reduceId) throws IOException {
         checkWriting();
         if (reduceId < 0 || reduceId >= lengths.length) {
-            throw new IllegalArgumentException("reduce partition " + reduceId + " is out of range [0, "
-                    + lengths.length + ") for map output " + id);
+            throw new IllegalArgumentException("reduce partition " + reduceId + " is out of range [0, " + lengths.length
+                    + ") for map output " + id);
         }
         if (reduceId <= lastOpened) {
             throw new IllegalArgumentException("reduce partition " + reduceId + " of map output " + id
@@ -115,9 +119,10 @@ final class LocalShuffleMapOutputWriter implements MapOutputWriter {
     private void checkWriting() {
         switch (state) {
             case COMMITTED -> throw new IllegalStateException("map output " + id + " is already committed");
-            case ABORTED -> throw new IllegalStateException("map output " + id
-                    + " was aborted (closed, failed or its store closed)");
-            default -> { }
+            case ABORTED ->
+                throw new IllegalStateException(
+                        "map output " + id + " was aborted (closed, failed or its store closed)");
+            default -> {}
         }
     }
 

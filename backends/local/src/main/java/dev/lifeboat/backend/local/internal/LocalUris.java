@@ -34,8 +34,11 @@ public final class LocalUris {
             throw bad(what, uri, "is not hierarchical (a relative path?); use file:///absolute/dir");
         }
         if (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()) {
-            throw bad(what, uri, "has an authority '" + uri.getRawAuthority()
-                    + "'; only local paths are accepted: use file:///absolute/dir");
+            throw bad(
+                    what,
+                    uri,
+                    "has an authority '" + uri.getRawAuthority()
+                            + "'; only local paths are accepted: use file:///absolute/dir");
         }
         if (uri.getRawQuery() != null) {
             throw bad(what, uri, "has a query '" + uri.getRawQuery() + "'; pass settings as options instead");

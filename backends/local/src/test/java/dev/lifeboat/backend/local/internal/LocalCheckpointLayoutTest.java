@@ -18,8 +18,23 @@ class LocalCheckpointLayoutTest {
 
     @Test
     void idsThatLookAlikeGetDistinctPathsAndNoneIsInsideAnother() {
-        List<String> ids = List.of("a", "a/b", "a/manifest", "x.ckpt", "x.ckpt/y", "a.d", "a.d/b", "a.c", "a.c/b",
-                "A", "a%41", "%", "a/b/c", "manifest", "parts", "x.ckpt.ckpt");
+        List<String> ids = List.of(
+                "a",
+                "a/b",
+                "a/manifest",
+                "x.ckpt",
+                "x.ckpt/y",
+                "a.d",
+                "a.d/b",
+                "a.c",
+                "a.c/b",
+                "A",
+                "a%41",
+                "%",
+                "a/b/c",
+                "manifest",
+                "parts",
+                "x.ckpt.ckpt");
         Map<Path, String> seen = new HashMap<>();
         for (String id : ids) {
             Path p = layout.committedManifest(CheckpointId.of(id));
@@ -28,12 +43,13 @@ class LocalCheckpointLayoutTest {
         for (Path p : seen.keySet()) {
             for (Path q : seen.keySet()) {
                 if (!p.equals(q)) {
-                    assertThat(q.startsWith(p)).as("%s (%s) inside %s (%s)", q, seen.get(q), p, seen.get(p)).isFalse();
+                    assertThat(q.startsWith(p))
+                            .as("%s (%s) inside %s (%s)", q, seen.get(q), p, seen.get(p))
+                            .isFalse();
                 }
             }
         }
-        assertThat(layout.committedManifest(CheckpointId.of("a/b")))
-                .isEqualTo(ROOT.resolve("committed/a.d/b.ckpt"));
+        assertThat(layout.committedManifest(CheckpointId.of("a/b"))).isEqualTo(ROOT.resolve("committed/a.d/b.ckpt"));
         assertThat(layout.committedManifest(CheckpointId.of("x.ckpt/y")))
                 .isEqualTo(ROOT.resolve("committed/x.ckpt.d/y.ckpt"));
     }
@@ -47,7 +63,8 @@ class LocalCheckpointLayoutTest {
             Path p = layout.committedManifest(CheckpointId.of(id));
             assertThat(layout.idOf(p)).as("decoding %s", p).contains(CheckpointId.of(id));
             for (Path component : p) {
-                assertThat(component.toString().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);
+                assertThat(component.toString().getBytes(StandardCharsets.UTF_8).length)
+                        .isLessThanOrEqualTo(255);
             }
         }
     }
@@ -60,8 +77,8 @@ class LocalCheckpointLayoutTest {
         assertThat(p.getNameCount()).isGreaterThan(ROOT.getNameCount() + 4);
         assertThat(layout.idOf(p)).contains(id);
         Path part = layout.partFile("0000000000001-0123456789abcdef", segment);
-        assertThat(layout.partOf(part)).contains(new LocalCheckpointLayout.PartFile("0000000000001-0123456789abcdef",
-                segment));
+        assertThat(layout.partOf(part))
+                .contains(new LocalCheckpointLayout.PartFile("0000000000001-0123456789abcdef", segment));
     }
 
     @Test

@@ -38,10 +38,16 @@ record FenceRecord(long epoch, List<Pending> pending) {
     }
 
     byte[] encode() {
-        StringBuilder b = new StringBuilder(HEADER).append("epoch ").append(epoch).append('\n');
+        StringBuilder b =
+                new StringBuilder(HEADER).append("epoch ").append(epoch).append('\n');
         for (Pending p : pending) {
-            b.append("pending ").append(p.epoch()).append(' ').append(p.attemptId()).append(' ')
-                    .append(CheckpointLayout.encode(p.id().value())).append('\n');
+            b.append("pending ")
+                    .append(p.epoch())
+                    .append(' ')
+                    .append(p.attemptId())
+                    .append(' ')
+                    .append(CheckpointLayout.encode(p.id().value()))
+                    .append('\n');
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -67,8 +73,9 @@ record FenceRecord(long epoch, List<Pending> pending) {
                 if (w.length != 4 || !w[0].equals("pending")) {
                     throw new CorruptDataException(location, -1, "bad line " + (i + 2) + ": '" + line + "'");
                 }
-                CheckpointId id = CheckpointLayout.decode(w[3]).orElseThrow(() -> new CorruptDataException(location,
-                        -1, "bad checkpoint id in line '" + line + "'"));
+                CheckpointId id = CheckpointLayout.decode(w[3])
+                        .orElseThrow(() ->
+                                new CorruptDataException(location, -1, "bad checkpoint id in line '" + line + "'"));
                 pending.add(new Pending(epoch(w[1]), w[2], id));
             }
             return new FenceRecord(epoch, pending);

@@ -35,18 +35,26 @@ record LeaseRecord(long epoch, String holder, String session, long renewal) {
 
     byte[] encode() {
         return (HEADER + "\nepoch " + epoch + "\nholder " + holder + "\nsession " + session + "\nrenewal " + renewal
-                + "\n").getBytes(StandardCharsets.UTF_8);
+                        + "\n")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     static LeaseRecord decode(byte[] bytes, String location) throws CorruptDataException {
         String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
-        if (lines.length != 6 || !lines[0].equals(HEADER) || !lines[1].startsWith("epoch ")
-                || !lines[2].startsWith("holder ") || !lines[3].startsWith("session ")
-                || !lines[4].startsWith("renewal ") || !lines[5].isEmpty()) {
+        if (lines.length != 6
+                || !lines[0].equals(HEADER)
+                || !lines[1].startsWith("epoch ")
+                || !lines[2].startsWith("holder ")
+                || !lines[3].startsWith("session ")
+                || !lines[4].startsWith("renewal ")
+                || !lines[5].isEmpty()) {
             throw new CorruptDataException(location, 0, "not a Lifeboat lease");
         }
         try {
-            return new LeaseRecord(Long.parseLong(lines[1].substring(6)), lines[2].substring(7), lines[3].substring(8),
+            return new LeaseRecord(
+                    Long.parseLong(lines[1].substring(6)),
+                    lines[2].substring(7),
+                    lines[3].substring(8),
                     Long.parseLong(lines[4].substring(8)));
         } catch (NumberFormatException e) {
             throw new CorruptDataException(location, 0, "unreadable lease: " + e.getMessage(), e);

@@ -131,12 +131,12 @@ public final class ObjectStore implements Closeable {
                 // SDK checksums only where S3 requires them keeps S3-compatible servers working.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .overrideConfiguration(c -> c
-                        .addExecutionInterceptor(new NoExpectContinue())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new NoExpectContinue())
                         .apiCallTimeout(settings.apiCallTimeout())
                         .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                .maxAttempts(settings.maxAttempts()).build()));
+                                .maxAttempts(settings.maxAttempts())
+                                .build()));
         settings.endpoint().ifPresent(b::endpointOverride);
         return new ObjectStore(b.build(), settings);
     }
@@ -149,8 +149,8 @@ public final class ObjectStore implements Closeable {
      */
     private static final class NoExpectContinue implements ExecutionInterceptor {
         @Override
-        public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context,
-                ExecutionAttributes executionAttributes) {
+        public SdkHttpRequest modifyHttpRequest(
+                Context.ModifyHttpRequest context, ExecutionAttributes executionAttributes) {
             SdkHttpRequest request = context.httpRequest();
             return request.firstMatchingHeader("Expect").isPresent()
                     ? request.toBuilder().removeHeader("Expect").build()
@@ -163,9 +163,13 @@ public final class ObjectStore implements Closeable {
             return DefaultCredentialsProvider.builder().build();
         }
         S3Settings.Credentials c = settings.credentials().get();
-        return StaticCredentialsProvider.create(c.sessionToken().isPresent()
-                ? AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken().get())
-                : AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey()));
+        return StaticCredentialsProvider.create(
+                c.sessionToken().isPresent()
+                        ? AwsSessionCredentials.create(
+                                c.accessKeyId(),
+                                c.secretAccessKey(),
+                                c.sessionToken().get())
+                        : AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey()));
     }
 
     public S3Location location() {
@@ -199,9 +203,13 @@ public final class ObjectStore implements Closeable {
 
     public Optional<Blob> get(String bucket, String key) throws IOException {
         try {
-            ResponseBytes<GetObjectResponse> r = client.getObjectAsBytes(GetObjectRequest.builder()
-                    .bucket(bucket).key(key).build());
-            return Optional.of(new Blob(key, r.asByteArrayUnsafe(), r.response().eTag(), r.response().metadata()));
+            ResponseBytes<GetObjectResponse> r = client.getObjectAsBytes(
+                    GetObjectRequest.builder().bucket(bucket).key(key).build());
+            return Optional.of(new Blob(
+                    key,
+                    r.asByteArrayUnsafe(),
+                    r.response().eTag(),
+                    r.response().metadata()));
         } catch (SdkException | UncheckedIOException e) {
             if (isStatus(e, 404)) {
                 return Optional.empty();
@@ -220,7 +228,10 @@ public final class ObjectStore implements Closeable {
         }
         try {
             ResponseBytes<GetObjectResponse> r = client.getObjectAsBytes(GetObjectRequest.builder()
-                    .bucket(bucket).key(key).range("bytes=" + offset + "-" + (offset + length - 1)).build());
+                    .bucket(bucket)
+                    .key(key)
+                    .range("bytes=" + offset + "-" + (offset + length - 1))
+                    .build());
             return Optional.of(r.asByteArrayUnsafe());
         } catch (SdkException | UncheckedIOException e) {
             if (isStatus(e, 404)) {
@@ -263,7 +274,8 @@ public final class ObjectStore implements Closeable {
 
     public Optional<ObjectInfo> head(String bucket, String key) throws IOException {
         try {
-            HeadObjectResponse r = client.headObject(HeadObjectRequest.builder().bucket(bucket).key(key).build());
+            HeadObjectResponse r = client.headObject(
+                    HeadObjectRequest.builder().bucket(bucket).key(key).build());
             return Optional.of(new ObjectInfo(key, r.contentLength(), r.eTag(), r.metadata()));
         } catch (SdkException | UncheckedIOException e) {
             if (isStatus(e, 404)) {
@@ -284,8 +296,11 @@ public final class ObjectStore implements Closeable {
         String token = null;
         try {
             do {
-                ListObjectsV2Response r = client.listObjectsV2(ListObjectsV2Request.builder().bucket(bucket)
-                        .prefix(keyPrefix).continuationToken(token).maxKeys(Math.min(1000, limit - out.size()))
+                ListObjectsV2Response r = client.listObjectsV2(ListObjectsV2Request.builder()
+                        .bucket(bucket)
+                        .prefix(keyPrefix)
+                        .continuationToken(token)
+                        .maxKeys(Math.min(1000, limit - out.size()))
                         .build());
                 for (S3Object o : r.contents()) {
                     out.add(new ObjectInfo(o.key(), o.size(), o.eTag() == null ? "" : o.eTag(), Map.of()));
@@ -305,7 +320,10 @@ public final class ObjectStore implements Closeable {
         try {
             do {
                 ListObjectsV2Response r = client.listObjectsV2(ListObjectsV2Request.builder()
-                        .bucket(location.bucket()).prefix(keyPrefix).startAfter(startAfter).continuationToken(token)
+                        .bucket(location.bucket())
+                        .prefix(keyPrefix)
+                        .startAfter(startAfter)
+                        .continuationToken(token)
                         .build());
                 for (S3Object o : r.contents()) {
                     out.add(new ObjectInfo(o.key(), o.size(), o.eTag() == null ? "" : o.eTag(), Map.of()));
@@ -325,7 +343,11 @@ public final class ObjectStore implements Closeable {
         try {
             do {
                 ListObjectsV2Response r = client.listObjectsV2(ListObjectsV2Request.builder()
-                        .bucket(location.bucket()).prefix(keyPrefix).delimiter("/").continuationToken(token).build());
+                        .bucket(location.bucket())
+                        .prefix(keyPrefix)
+                        .delimiter("/")
+                        .continuationToken(token)
+                        .build());
                 for (CommonPrefix p : r.commonPrefixes()) {
                     out.add(p.prefix());
                 }
@@ -341,8 +363,15 @@ public final class ObjectStore implements Closeable {
 
     /** Writes an object unconditionally (a key only this writer uses). */
     public String put(String key, byte[] bytes, Map<String, String> metadata) throws IOException {
-        return putRequest(PutObjectRequest.builder().bucket(location.bucket()).key(key).metadata(metadata), key, bytes)
-                .orElseThrow(() -> new IOException("S3 PUT " + describe(key) + " failed a precondition it did not set"));
+        return putRequest(
+                        PutObjectRequest.builder()
+                                .bucket(location.bucket())
+                                .key(key)
+                                .metadata(metadata),
+                        key,
+                        bytes)
+                .orElseThrow(
+                        () -> new IOException("S3 PUT " + describe(key) + " failed a precondition it did not set"));
     }
 
     /**
@@ -353,8 +382,14 @@ public final class ObjectStore implements Closeable {
      */
     public Optional<String> putIfAbsent(String key, byte[] bytes, Map<String, String> metadata) throws IOException {
         synchronized (conditionalWriteLock(key)) {
-            return putRequest(PutObjectRequest.builder().bucket(location.bucket()).key(key).metadata(metadata)
-                    .ifNoneMatch("*"), key, bytes);
+            return putRequest(
+                    PutObjectRequest.builder()
+                            .bucket(location.bucket())
+                            .key(key)
+                            .metadata(metadata)
+                            .ifNoneMatch("*"),
+                    key,
+                    bytes);
         }
     }
 
@@ -366,8 +401,8 @@ public final class ObjectStore implements Closeable {
      * Writers in different processes still rely on the server, as they must.
      */
     private Object conditionalWriteLock(String key) {
-        return CONDITIONAL_WRITE_LOCKS[Math.floorMod((location.bucket() + "/" + key).hashCode(),
-                CONDITIONAL_WRITE_LOCKS.length)];
+        return CONDITIONAL_WRITE_LOCKS[
+                Math.floorMod((location.bucket() + "/" + key).hashCode(), CONDITIONAL_WRITE_LOCKS.length)];
     }
 
     /**
@@ -380,16 +415,22 @@ public final class ObjectStore implements Closeable {
             throws IOException {
         requireNonNull(etag, "etag is null");
         synchronized (conditionalWriteLock(key)) {
-            return putRequest(PutObjectRequest.builder().bucket(location.bucket()).key(key).metadata(metadata)
-                    .ifMatch(etag), key, bytes);
+            return putRequest(
+                    PutObjectRequest.builder()
+                            .bucket(location.bucket())
+                            .key(key)
+                            .metadata(metadata)
+                            .ifMatch(etag),
+                    key,
+                    bytes);
         }
     }
 
-    private Optional<String> putRequest(PutObjectRequest.Builder request, String key, byte[] bytes)
-            throws IOException {
+    private Optional<String> putRequest(PutObjectRequest.Builder request, String key, byte[] bytes) throws IOException {
         try {
-            return Optional.of(client.putObject(request.contentLength((long) bytes.length).build(),
-                    RequestBody.fromBytes(bytes)).eTag());
+            return Optional.of(
+                    client.putObject(request.contentLength((long) bytes.length).build(), RequestBody.fromBytes(bytes))
+                            .eTag());
         } catch (SdkException | UncheckedIOException e) {
             if (isPreconditionFailure(e)) {
                 return Optional.empty();
@@ -405,7 +446,8 @@ public final class ObjectStore implements Closeable {
 
     public void delete(String bucket, String key) throws IOException {
         try {
-            client.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(key).build());
+            client.deleteObject(
+                    DeleteObjectRequest.builder().bucket(bucket).key(key).build());
         } catch (SdkException | UncheckedIOException e) {
             if (isStatus(e, 404)) {
                 return;
@@ -427,8 +469,11 @@ public final class ObjectStore implements Closeable {
 
     public String createMultipartUpload(String key) throws IOException {
         try {
-            return client.createMultipartUpload(CreateMultipartUploadRequest.builder().bucket(location.bucket())
-                    .key(key).build()).uploadId();
+            return client.createMultipartUpload(CreateMultipartUploadRequest.builder()
+                            .bucket(location.bucket())
+                            .key(key)
+                            .build())
+                    .uploadId();
         } catch (SdkException | UncheckedIOException e) {
             throw writeFailure("CreateMultipartUpload", key, e);
         }
@@ -437,9 +482,16 @@ public final class ObjectStore implements Closeable {
     public CompletedPart uploadPart(String key, String uploadId, int partNumber, byte[] bytes, int length)
             throws IOException {
         try {
-            String etag = client.uploadPart(UploadPartRequest.builder().bucket(location.bucket()).key(key)
-                    .uploadId(uploadId).partNumber(partNumber).contentLength((long) length).build(),
-                    RequestBody.fromByteBuffer(java.nio.ByteBuffer.wrap(bytes, 0, length))).eTag();
+            String etag = client.uploadPart(
+                            UploadPartRequest.builder()
+                                    .bucket(location.bucket())
+                                    .key(key)
+                                    .uploadId(uploadId)
+                                    .partNumber(partNumber)
+                                    .contentLength((long) length)
+                                    .build(),
+                            RequestBody.fromByteBuffer(java.nio.ByteBuffer.wrap(bytes, 0, length)))
+                    .eTag();
             return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
         } catch (SdkException | UncheckedIOException e) {
             throw writeFailure("UploadPart " + partNumber + " of", key, e);
@@ -448,8 +500,13 @@ public final class ObjectStore implements Closeable {
 
     public String completeMultipartUpload(String key, String uploadId, List<CompletedPart> parts) throws IOException {
         try {
-            return client.completeMultipartUpload(CompleteMultipartUploadRequest.builder().bucket(location.bucket())
-                    .key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)).build()).eTag();
+            return client.completeMultipartUpload(CompleteMultipartUploadRequest.builder()
+                            .bucket(location.bucket())
+                            .key(key)
+                            .uploadId(uploadId)
+                            .multipartUpload(m -> m.parts(parts))
+                            .build())
+                    .eTag();
         } catch (SdkException | UncheckedIOException e) {
             throw writeFailure("CompleteMultipartUpload", key, e);
         }
@@ -457,8 +514,11 @@ public final class ObjectStore implements Closeable {
 
     public void abortMultipartUpload(String key, String uploadId) throws IOException {
         try {
-            client.abortMultipartUpload(AbortMultipartUploadRequest.builder().bucket(location.bucket()).key(key)
-                    .uploadId(uploadId).build());
+            client.abortMultipartUpload(AbortMultipartUploadRequest.builder()
+                    .bucket(location.bucket())
+                    .key(key)
+                    .uploadId(uploadId)
+                    .build());
         } catch (SdkException | UncheckedIOException e) {
             if (isStatus(e, 404)) {
                 return; // already aborted or completed
@@ -475,10 +535,15 @@ public final class ObjectStore implements Closeable {
         try {
             while (true) {
                 ListMultipartUploadsResponse r = client.listMultipartUploads(ListMultipartUploadsRequest.builder()
-                        .bucket(location.bucket()).prefix(keyPrefix).keyMarker(keyMarker).uploadIdMarker(idMarker)
+                        .bucket(location.bucket())
+                        .prefix(keyPrefix)
+                        .keyMarker(keyMarker)
+                        .uploadIdMarker(idMarker)
                         .build());
                 for (MultipartUpload u : r.uploads()) {
-                    out.add(new PendingUpload(u.key(), u.uploadId(),
+                    out.add(new PendingUpload(
+                            u.key(),
+                            u.uploadId(),
                             u.initiated() == null ? 0 : u.initiated().toEpochMilli()));
                 }
                 if (!Boolean.TRUE.equals(r.isTruncated())) {
@@ -520,8 +585,8 @@ public final class ObjectStore implements Closeable {
 
     private IOException readFailure(String op, String bucket, String key, RuntimeException e) {
         if (e instanceof AbortedException) {
-            InterruptedIOException ie = new InterruptedIOException("S3 " + op + " " + describe(bucket, key)
-                    + " was interrupted");
+            InterruptedIOException ie =
+                    new InterruptedIOException("S3 " + op + " " + describe(bucket, key) + " was interrupted");
             ie.initCause(e);
             return ie;
         }

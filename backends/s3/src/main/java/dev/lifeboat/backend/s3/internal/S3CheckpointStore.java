@@ -73,8 +73,8 @@ public final class S3CheckpointStore implements CheckpointStore {
     private final Set<Capability> capabilities;
     private final Set<Writer> openWriters = ConcurrentHashMap.newKeySet();
     /** Ids this instance committed (true) or deleted (false), most recent last; for LIST lag. */
-    private final Map<CheckpointId, Boolean> recent = Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, false) {
+    private final Map<CheckpointId, Boolean> recent =
+            Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
                 private static final long serialVersionUID = 1L;
 
                 @Override
@@ -82,6 +82,7 @@ public final class S3CheckpointStore implements CheckpointStore {
                     return size() > RECENT;
                 }
             });
+
     private volatile boolean closed;
     /** Guards {@link #fence}: registrations of this instance go one at a time. */
     private final Object fenceLock = new Object();
@@ -131,8 +132,10 @@ public final class S3CheckpointStore implements CheckpointStore {
         }
         CheckpointInfo info = ManifestCodec.decode(blob.get().bytes(), store.describe(key));
         if (!info.id().equals(id)) {
-            throw new CorruptDataException(store.describe(key), -1, "manifest names checkpoint '" + info.id()
-                    + "' but is stored as '" + id + "'");
+            throw new CorruptDataException(
+                    store.describe(key),
+                    -1,
+                    "manifest names checkpoint '" + info.id() + "' but is stored as '" + id + "'");
         }
         return Optional.of(info);
     }
@@ -176,7 +179,10 @@ public final class S3CheckpointStore implements CheckpointStore {
         // by asking for the successor directly.
         for (int i = 0; i < MAX_PROBES; i++) {
             Optional<CheckpointId> next = successor(latest).filter(id -> id.hasPrefix(prefix));
-            if (next.isEmpty() || store.head(layout.manifestKey(next.get())).filter(o -> o.size() > 0).isEmpty()) {
+            if (next.isEmpty()
+                    || store.head(layout.manifestKey(next.get()))
+                            .filter(o -> o.size() > 0)
+                            .isEmpty()) {
                 break;
             }
             latest = next.get();
@@ -186,7 +192,9 @@ public final class S3CheckpointStore implements CheckpointStore {
 
     private static Optional<CheckpointId> successor(CheckpointId id) {
         String name = id.name();
-        if (name.isEmpty() || name.length() > 18 || !name.chars().allMatch(Character::isDigit)
+        if (name.isEmpty()
+                || name.length() > 18
+                || !name.chars().allMatch(Character::isDigit)
                 || (name.length() > 1 && name.charAt(0) == '0')) {
             return Optional.empty();
         }
@@ -207,7 +215,8 @@ public final class S3CheckpointStore implements CheckpointStore {
         }
         Optional<String> attempt;
         try {
-            attempt = Optional.of(ManifestCodec.decode(blob.get().bytes(), store.describe(key)).attemptId());
+            attempt = Optional.of(ManifestCodec.decode(blob.get().bytes(), store.describe(key))
+                    .attemptId());
         } catch (CorruptDataException e) {
             attempt = Optional.empty(); // its parts are left to garbage collection
         }
@@ -231,7 +240,8 @@ public final class S3CheckpointStore implements CheckpointStore {
         int removed = 0;
         for (String folder : store.listFolders(attempts)) {
             String attemptId = folder.substring(attempts.length(), folder.length() - 1);
-            if (!Attempts.isAttemptId(attemptId) || Attempts.startMillis(attemptId) > cutoff
+            if (!Attempts.isAttemptId(attemptId)
+                    || Attempts.startMillis(attemptId) > cutoff
                     || isCommitted(attemptId, folder)) {
                 continue;
             }
@@ -252,8 +262,8 @@ public final class S3CheckpointStore implements CheckpointStore {
     /** Whether a manifest names this attempt (then its parts are live). */
     private boolean isCommitted(String attemptId, String folder) throws IOException {
         for (String idFolder : store.listFolders(folder)) {
-            Optional<CheckpointId> id = CheckpointLayout.decode(
-                    idFolder.substring(folder.length(), idFolder.length() - 1));
+            Optional<CheckpointId> id =
+                    CheckpointLayout.decode(idFolder.substring(folder.length(), idFolder.length() - 1));
             if (id.isEmpty()) {
                 continue;
             }
@@ -325,8 +335,11 @@ public final class S3CheckpointStore implements CheckpointStore {
     private Fence readFence() throws IOException {
         String key = layout.epochKey();
         Optional<ObjectStore.Blob> blob = store.get(key);
-        return blob.isEmpty() ? new Fence(FenceRecord.NONE, null)
-                : new Fence(FenceRecord.decode(blob.get().bytes(), store.describe(key)), blob.get().etag());
+        return blob.isEmpty()
+                ? new Fence(FenceRecord.NONE, null)
+                : new Fence(
+                        FenceRecord.decode(blob.get().bytes(), store.describe(key)),
+                        blob.get().etag());
     }
 
     /**
@@ -346,7 +359,10 @@ public final class S3CheckpointStore implements CheckpointStore {
                 }
                 if (f.record().epoch() > epoch) {
                     fence = f;
-                    throw new FencedException("commit of checkpoint '" + id + "'", epoch, f.record().epoch());
+                    throw new FencedException(
+                            "commit of checkpoint '" + id + "'",
+                            epoch,
+                            f.record().epoch());
                 }
                 List<FenceRecord.Pending> keep = new ArrayList<>();
                 List<String> dropped = new ArrayList<>();
@@ -363,7 +379,8 @@ public final class S3CheckpointStore implements CheckpointStore {
                 FenceRecord next = new FenceRecord(Math.max(epoch, f.record().epoch()), keep);
                 Optional<String> etag;
                 try {
-                    etag = f.etag() == null ? store.putIfAbsent(key, next.encode(), Map.of())
+                    etag = f.etag() == null
+                            ? store.putIfAbsent(key, next.encode(), Map.of())
                             : store.putIfMatch(key, next.encode(), f.etag(), Map.of());
                 } catch (OutcomeUnknownException e) {
                     fence = null; // read it back: it may have landed
@@ -389,7 +406,8 @@ public final class S3CheckpointStore implements CheckpointStore {
         String key = layout.manifestKey(p.id());
         for (int round = 0; round < 10; round++) {
             try {
-                if (store.putIfAbsent(key, new byte[0], Map.of(VOIDED_EPOCH, Long.toString(p.epoch()))).isPresent()) {
+                if (store.putIfAbsent(key, new byte[0], Map.of(VOIDED_EPOCH, Long.toString(p.epoch())))
+                        .isPresent()) {
                     return; // voided
                 }
             } catch (OutcomeUnknownException e) {
@@ -403,7 +421,12 @@ public final class S3CheckpointStore implements CheckpointStore {
                 + p.attemptId() + ", epoch " + p.epoch() + ") for epoch " + newEpoch + " at " + store.describe(key));
     }
 
-    private enum State { OPEN, COMMITTED, ABORTED, UNKNOWN }
+    private enum State {
+        OPEN,
+        COMMITTED,
+        ABORTED,
+        UNKNOWN
+    }
 
     /** One attempt. */
     private final class Writer implements CheckpointWriter {
@@ -436,10 +459,9 @@ public final class S3CheckpointStore implements CheckpointStore {
         public OutputStream openPart(String name) throws IOException {
             Names.validate("part name", name);
             checkWritable();
-            if (parts.stream().anyMatch(p -> p.name().equals(name))
-                    || (current != null && current.name.equals(name))) {
-                throw new IllegalArgumentException("part '" + name + "' was already written in attempt "
-                        + attemptId + " of checkpoint " + id);
+            if (parts.stream().anyMatch(p -> p.name().equals(name)) || (current != null && current.name.equals(name))) {
+                throw new IllegalArgumentException(
+                        "part '" + name + "' was already written in attempt " + attemptId + " of checkpoint " + id);
             }
             finishCurrent();
             String key = layout.partKey(attemptId, id, name);
@@ -454,8 +476,8 @@ public final class S3CheckpointStore implements CheckpointStore {
                 p.close();
             }
             if (partFailure != null) {
-                throw new IOException("a part of checkpoint " + id + " failed to upload: " + partFailure.getMessage(),
-                        partFailure);
+                throw new IOException(
+                        "a part of checkpoint " + id + " failed to upload: " + partFailure.getMessage(), partFailure);
             }
         }
 
@@ -542,14 +564,17 @@ public final class S3CheckpointStore implements CheckpointStore {
             }
             // Refused, yet nothing is there: the id was deleted in between. Try once more.
             try {
-                if (store.putIfAbsent(layout.manifestKey(id), ManifestCodec.encode(info), Map.of()).isPresent()) {
+                if (store.putIfAbsent(layout.manifestKey(id), ManifestCodec.encode(info), Map.of())
+                        .isPresent()) {
                     return committed(info);
                 }
             } catch (OutcomeUnknownException e) {
                 return reconcile(info, e);
             }
-            return reconcile(info, new OutcomeUnknownException("commit of checkpoint " + id
-                    + " was refused twice but no manifest is visible", null));
+            return reconcile(
+                    info,
+                    new OutcomeUnknownException(
+                            "commit of checkpoint " + id + " was refused twice but no manifest is visible", null));
         }
 
         /**
@@ -560,8 +585,10 @@ public final class S3CheckpointStore implements CheckpointStore {
         private CheckpointInfo replaceVoid(CheckpointInfo info, ObjectStore.Blob marker) throws IOException {
             long voided = voidedEpoch(marker);
             if (epoch != 0 && epoch <= voided) {
-                FencedException e = new FencedException("commit of checkpoint '" + id + "' (attempt " + attemptId
-                        + "): a newer epoch voided it", epoch, -1);
+                FencedException e = new FencedException(
+                        "commit of checkpoint '" + id + "' (attempt " + attemptId + "): a newer epoch voided it",
+                        epoch,
+                        -1);
                 abort(e);
                 throw e;
             }
@@ -578,8 +605,10 @@ public final class S3CheckpointStore implements CheckpointStore {
         }
 
         private OutcomeUnknownException outcomeUnknown(OutcomeUnknownException cause) {
-            return new OutcomeUnknownException("commit of checkpoint " + id + " (attempt " + attemptId
-                    + ") may or may not have taken effect; reconcile with open(" + id + ")", cause);
+            return new OutcomeUnknownException(
+                    "commit of checkpoint " + id + " (attempt " + attemptId
+                            + ") may or may not have taken effect; reconcile with open(" + id + ")",
+                    cause);
         }
 
         private CheckpointInfo committed(CheckpointInfo info) {
@@ -702,14 +731,15 @@ public final class S3CheckpointStore implements CheckpointStore {
         public InputStream openPart(String name) throws IOException {
             requireNonNull(name, "name is null");
             checkOpen();
-            PartInfo part = info.part(name).orElseThrow(() -> new NoSuchFileException(
-                    "checkpoint '" + info.id() + "' has no part '" + name + "'"));
+            PartInfo part = info.part(name)
+                    .orElseThrow(
+                            () -> new NoSuchFileException("checkpoint '" + info.id() + "' has no part '" + name + "'"));
             String key = layout.partKey(info.attemptId(), info.id(), name);
             String where = "checkpoint '" + info.id() + "' part '" + name + "' (" + store.describe(key) + ")";
             InputStream in = store.openStream(store.location().bucket(), key, 0, -1)
                     .orElseThrow(() -> new NoSuchFileException(where, null, "the part's object is gone"));
-            return VerifyingInputStream.ofWholeObject(in, part.length(), part.crc32c(),
-                    detail -> new CorruptDataException(where, -1, detail));
+            return VerifyingInputStream.ofWholeObject(
+                    in, part.length(), part.crc32c(), detail -> new CorruptDataException(where, -1, detail));
         }
     }
 }

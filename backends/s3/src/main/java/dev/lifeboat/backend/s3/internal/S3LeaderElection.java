@@ -53,7 +53,11 @@ public final class S3LeaderElection implements LeaderElection {
     private final Map<String, S3Candidate> candidates = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public S3LeaderElection(ObjectStore store, String group, Duration leaseDuration, Duration renewInterval,
+    public S3LeaderElection(
+            ObjectStore store,
+            String group,
+            Duration leaseDuration,
+            Duration renewInterval,
             Set<Capability> capabilities) {
         this.store = requireNonNull(store, "store is null");
         this.group = requireNonNull(group, "group is null");
@@ -66,8 +70,8 @@ public final class S3LeaderElection implements LeaderElection {
     public Candidate join(String participantId, LeadershipListener listener) throws IOException {
         Names.validate("participant id", participantId);
         if (participantId.contains("/") || participantId.contains(" ")) {
-            throw new IllegalArgumentException("participant id '" + participantId
-                    + "' must be one segment without spaces");
+            throw new IllegalArgumentException(
+                    "participant id '" + participantId + "' must be one segment without spaces");
         }
         requireNonNull(listener, "listener is null");
         if (closed) {
@@ -75,8 +79,8 @@ public final class S3LeaderElection implements LeaderElection {
         }
         S3Candidate c = new S3Candidate(participantId, listener);
         if (candidates.putIfAbsent(participantId, c) != null) {
-            throw new IllegalArgumentException("participant '" + participantId + "' already joined " + group
-                    + " through this connection");
+            throw new IllegalArgumentException(
+                    "participant '" + participantId + "' already joined " + group + " through this connection");
         }
         c.start();
         return c;
@@ -143,10 +147,10 @@ public final class S3LeaderElection implements LeaderElection {
             byte[] b = new byte[8];
             RANDOM.nextBytes(b);
             this.session = HexFormat.of().formatHex(b);
-            this.loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "lifeboat-s3-election-"
-                    + participantId));
-            this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "lifeboat-s3-election-events-"
-                    + participantId));
+            this.loop =
+                    Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "lifeboat-s3-election-" + participantId));
+            this.events =
+                    Executors.newSingleThreadExecutor(r -> daemon(r, "lifeboat-s3-election-events-" + participantId));
         }
 
         void start() {
@@ -315,8 +319,8 @@ public final class S3LeaderElection implements LeaderElection {
                     if (l != null) {
                         lose(reason);
                         try { // release, so another candidate takes over at its next poll
-                            store.putIfMatch(key, new LeaseRecord(l.epoch(), "", "", renewal + 1).encode(), etag,
-                                    Map.of());
+                            store.putIfMatch(
+                                    key, new LeaseRecord(l.epoch(), "", "", renewal + 1).encode(), etag, Map.of());
                         } catch (IOException e) {
                             // the lease then simply runs out
                         }
@@ -327,8 +331,9 @@ public final class S3LeaderElection implements LeaderElection {
                 return;
             }
             try {
-                done.get(store.settings().apiCallTimeout().toMillis() + renewInterval.toMillis() * 2
-                        + 1000, TimeUnit.MILLISECONDS);
+                done.get(
+                        store.settings().apiCallTimeout().toMillis() + renewInterval.toMillis() * 2 + 1000,
+                        TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException | TimeoutException e) {

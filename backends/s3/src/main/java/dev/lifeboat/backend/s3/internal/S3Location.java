@@ -40,8 +40,8 @@ public record S3Location(String bucket, String prefix) {
             throw new IllegalArgumentException("URI '" + shown + "' does not have the scheme 's3'");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("URI '" + shown + "' must not have a query or fragment;"
-                    + " pass settings as options");
+            throw new IllegalArgumentException(
+                    "URI '" + shown + "' must not have a query or fragment;" + " pass settings as options");
         }
         String bucket = uri.getRawAuthority();
         if (bucket == null || bucket.isEmpty()) {
@@ -69,7 +69,9 @@ public record S3Location(String bucket, String prefix) {
     private static String redacted(URI uri) {
         String raw = uri.toString();
         String userInfo = uri.getRawUserInfo();
-        if (userInfo == null && uri.getRawAuthority() != null && uri.getRawAuthority().contains("@")) {
+        if (userInfo == null
+                && uri.getRawAuthority() != null
+                && uri.getRawAuthority().contains("@")) {
             userInfo = uri.getRawAuthority().substring(0, uri.getRawAuthority().lastIndexOf('@'));
         }
         return userInfo == null ? raw : raw.replace(userInfo + "@", "***@");

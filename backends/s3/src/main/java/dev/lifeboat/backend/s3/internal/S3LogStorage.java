@@ -74,6 +74,7 @@ public final class S3LogStorage implements LogStorage {
     private static final int MAX_ROUNDS = 64;
     /** Bound of the segments one lookup follows by name (a listing with gaps makes the index sparse). */
     private static final int MAX_CHAIN = 1_000_000;
+
     private static final int READ_AHEAD = 4;
     static final String META_RECORDS = "lifeboat-records";
     static final String META_NEWEST = "lifeboat-newest-timestamp";
@@ -90,6 +91,7 @@ public final class S3LogStorage implements LogStorage {
     private long endLsn;
     /** The first LSN not truncated; guarded by {@code this}. */
     private long lowLsn;
+
     private long epoch;
     private RecoveryReport recovery;
 
@@ -133,8 +135,8 @@ public final class S3LogStorage implements LogStorage {
         return new Segment(first, key, scan.result().records(), scan.newest(), scan.frameOffsets());
     }
 
-    private S3LogStorage(ObjectStore store, WalSettings settings, boolean writer, Duration leaseDuration,
-            Duration renewInterval) {
+    private S3LogStorage(
+            ObjectStore store, WalSettings settings, boolean writer, Duration leaseDuration, Duration renewInterval) {
         this.store = requireNonNull(store, "store is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.writer = writer;
@@ -149,8 +151,9 @@ public final class S3LogStorage implements LogStorage {
      *
      * @throws ConcurrentWriterException if another writer holds the log and keeps renewing its lease
      */
-    public static S3LogStorage openWriter(ObjectStore store, WalSettings settings, Duration leaseDuration,
-            Duration renewInterval) throws IOException {
+    public static S3LogStorage openWriter(
+            ObjectStore store, WalSettings settings, Duration leaseDuration, Duration renewInterval)
+            throws IOException {
         S3LogStorage s = new S3LogStorage(store, settings, true, leaseDuration, renewInterval);
         WalHead h = s.lease.acquire(s.objects::startsAt);
         s.epoch = h.epoch();
@@ -169,8 +172,11 @@ public final class S3LogStorage implements LogStorage {
     /** Opens a read-only view; changes nothing in storage. */
     public static S3LogStorage openReader(ObjectStore store, WalSettings settings) throws IOException {
         S3LogStorage s = new S3LogStorage(store, settings, false, Duration.ZERO, Duration.ZERO);
-        WalHead h = s.readHead().orElseThrow(() -> new NoSuchFileException(store.location().toString(), null,
-                "no write-ahead log here (" + store.describe(store.key(WalLayout.HEAD)) + " is missing)"));
+        WalHead h = s.readHead()
+                .orElseThrow(() -> new NoSuchFileException(
+                        store.location().toString(),
+                        null,
+                        "no write-ahead log here (" + store.describe(store.key(WalLayout.HEAD)) + " is missing)"));
         s.epoch = h.epoch();
         s.lowLsn = h.lowLsn();
         s.discover(h);
@@ -185,11 +191,18 @@ public final class S3LogStorage implements LogStorage {
      */
     private Optional<WalHead> readHead() throws IOException {
         Optional<WalHead> h = WalLease.read(store);
-        if (h.isPresent() && !h.get().checked() && h.get().lowLsn() > 0 && h.get().lowLsn() != lowLsn
+        if (h.isPresent()
+                && !h.get().checked()
+                && h.get().lowLsn() > 0
+                && h.get().lowLsn() != lowLsn
                 && !objects.startsAt(h.get().lowLsn())) {
-            throw new CorruptDataException(store.describe(store.key(WalLayout.HEAD)), 0, "the head (earlier format,"
-                    + " without a checksum) names low LSN " + h.get().lowLsn() + " but no batch object starts there:"
-                    + " it cannot be verified, so it is not acted on");
+            throw new CorruptDataException(
+                    store.describe(store.key(WalLayout.HEAD)),
+                    0,
+                    "the head (earlier format,"
+                            + " without a checksum) names low LSN " + h.get().lowLsn()
+                            + " but no batch object starts there:"
+                            + " it cannot be verified, so it is not acted on");
         }
         return h;
     }
@@ -236,7 +249,9 @@ public final class S3LogStorage implements LogStorage {
             Optional<ObjectStore.Blob> blob = store.get(key);
             if (blob.isEmpty()) {
                 Map.Entry<Long, Segment> previous = segments.lastEntry();
-                if (listed.containsKey(cursor) && previous != null && previous.getValue().end() == cursor) {
+                if (listed.containsKey(cursor)
+                        && previous != null
+                        && previous.getValue().end() == cursor) {
                     // LIST showed it, but it is gone: the log ends inside the segment before it.
                     segments.remove(previous.getKey());
                     listed.remove(cursor);
@@ -305,16 +320,24 @@ public final class S3LogStorage implements LogStorage {
         }
         if (last != null && last.getValue().end() == end) {
             Optional<ObjectStore.ObjectInfo> info = store.head(last.getValue().key());
-            if (info.isPresent() && WalObjects.writtenCount(info.get().metadata()).isEmpty()) {
-                return new CorruptDataException(store.describe(last.getValue().key()), -1, "the batch object ends"
-                        + " the log at LSN " + end + " but the log's head records that it was persisted up to LSN "
-                        + (recorded - 1) + ", and the object has lost its writer's record count: it was cut or"
-                        + " replaced; records from LSN " + end + " are lost");
+            if (info.isPresent()
+                    && WalObjects.writtenCount(info.get().metadata()).isEmpty()) {
+                return new CorruptDataException(
+                        store.describe(last.getValue().key()),
+                        -1,
+                        "the batch object ends"
+                                + " the log at LSN " + end
+                                + " but the log's head records that it was persisted up to LSN "
+                                + (recorded - 1) + ", and the object has lost its writer's record count: it was cut or"
+                                + " replaced; records from LSN " + end + " are lost");
             }
         }
-        return new CorruptDataException(store.describe(key(end)), -1, "batch object missing: the log's head"
-                + " records that it was persisted up to LSN " + (recorded - 1) + " but it ends at LSN " + end
-                + "; records from LSN " + end + " to " + (recorded - 1) + " are lost");
+        return new CorruptDataException(
+                store.describe(key(end)),
+                -1,
+                "batch object missing: the log's head"
+                        + " records that it was persisted up to LSN " + (recorded - 1) + " but it ends at LSN " + end
+                        + "; records from LSN " + end + " to " + (recorded - 1) + " are lost");
     }
 
     /** Puts the claim marker at the end of the log, fencing the previous writer. */
@@ -347,7 +370,8 @@ public final class S3LogStorage implements LogStorage {
                     return;
                 }
                 if (other.get().epoch() > epoch) {
-                    throw new ConcurrentWriterException("another writer (epoch " + other.get().epoch()
+                    throw new ConcurrentWriterException("another writer (epoch "
+                            + other.get().epoch()
                             + ") opened the write-ahead log " + store.location() + " while this one (epoch " + epoch
                             + ") was opening");
                 }
@@ -372,7 +396,9 @@ public final class S3LogStorage implements LogStorage {
                 endLsn = scan.result().nextLsn();
             }
             if (scan.result().records() == 0 || scan.result().tornTail().isPresent()) {
-                throw new CorruptDataException(store.describe(key), scan.result().validBytes(),
+                throw new CorruptDataException(
+                        store.describe(key),
+                        scan.result().validBytes(),
                         "a segment written during recovery is damaged");
             }
             recovery = new RecoveryReport(scan.result().nextLsn(), recovery.tornTail());
@@ -406,14 +432,15 @@ public final class S3LogStorage implements LogStorage {
             }
             pendingFirst = firstLsn;
         } else if (firstLsn != pendingFirst + pendingOffsets.size()) {
-            throw new IllegalStateException("write at LSN " + firstLsn + " but the buffer ends at "
-                    + (pendingFirst + pendingOffsets.size()));
+            throw new IllegalStateException(
+                    "write at LSN " + firstLsn + " but the buffer ends at " + (pendingFirst + pendingOffsets.size()));
         }
         long lsn = firstLsn;
         for (ByteBuffer frame : frames) {
             int n = frame.remaining();
-            if (pendingBytes > 0 && ((long) pendingBytes + n > settings.segmentBytes()
-                    || (long) pendingBytes + n > Integer.MAX_VALUE - 64)) {
+            if (pendingBytes > 0
+                    && ((long) pendingBytes + n > settings.segmentBytes()
+                            || (long) pendingBytes + n > Integer.MAX_VALUE - 64)) {
                 flushPending(); // roll between frames, never inside one
             }
             if (pendingFirst < 0) {
@@ -421,7 +448,8 @@ public final class S3LogStorage implements LogStorage {
             }
             lsn++;
             if (pendingBytes + n > pending.length) {
-                pending = Arrays.copyOf(pending, (int) Math.min(Integer.MAX_VALUE - 64,
+                pending = Arrays.copyOf(pending, (int) Math.min(
+                        Integer.MAX_VALUE - 64,
                         Math.max((long) pendingBytes + n, Math.max(4096, 2L * pending.length))));
             }
             pendingOffsets.add(pendingBytes);
@@ -447,14 +475,16 @@ public final class S3LogStorage implements LogStorage {
         }
         IOException failed = failure;
         if (failed instanceof FencedException f) {
-            FencedException again = new FencedException("append to the write-ahead log " + store.location()
-                    + " after it was fenced", f.writerEpoch(), f.currentEpoch());
+            FencedException again = new FencedException(
+                    "append to the write-ahead log " + store.location() + " after it was fenced",
+                    f.writerEpoch(),
+                    f.currentEpoch());
             again.initCause(f);
             throw again;
         }
         if (failed != null) {
-            throw new IOException("the write-ahead log " + store.location() + " failed earlier: "
-                    + failed.getMessage(), failed);
+            throw new IOException(
+                    "the write-ahead log " + store.location() + " failed earlier: " + failed.getMessage(), failed);
         }
     }
 
@@ -467,8 +497,8 @@ public final class S3LogStorage implements LogStorage {
         int count = pendingOffsets.size();
         String key = key(first);
         byte[] bytes = Arrays.copyOf(pending, pendingBytes);
-        Map<String, String> meta = Map.of(META_RECORDS, String.valueOf(count), META_NEWEST,
-                String.valueOf(pendingNewest));
+        Map<String, String> meta =
+                Map.of(META_RECORDS, String.valueOf(count), META_NEWEST, String.valueOf(pendingNewest));
         try {
             Optional<String> etag;
             try {
@@ -483,8 +513,10 @@ public final class S3LogStorage implements LogStorage {
                     e.addSuppressed(readFailure);
                     throw e;
                 }
-                if (back.isEmpty() || WalLayout.Claim.decode(back.get().bytes())
-                        .filter(c -> c.writerId().equals(writerId)).isPresent()) {
+                if (back.isEmpty()
+                        || WalLayout.Claim.decode(back.get().bytes())
+                                .filter(c -> c.writerId().equals(writerId))
+                                .isPresent()) {
                     throw e; // not there (yet): the records' fate is unknown until the log is reopened
                 }
                 etag = ownOrFenced(key, bytes, back.get());
@@ -492,8 +524,8 @@ public final class S3LogStorage implements LogStorage {
             if (etag.isEmpty()) {
                 Optional<ObjectStore.Blob> back = store.get(key);
                 if (back.isEmpty()) {
-                    throw new OutcomeUnknownException("PUT of segment " + store.describe(key)
-                            + " was refused but the object is missing", null);
+                    throw new OutcomeUnknownException(
+                            "PUT of segment " + store.describe(key) + " was refused but the object is missing", null);
                 }
                 etag = ownOrFenced(key, bytes, back.get());
             }
@@ -526,7 +558,9 @@ public final class S3LogStorage implements LogStorage {
         if (Arrays.equals(stored.bytes(), bytes)) {
             return Optional.of(stored.etag());
         }
-        long current = WalLayout.Claim.decode(stored.bytes()).map(WalLayout.Claim::epoch).orElse(-1L);
+        long current = WalLayout.Claim.decode(stored.bytes())
+                .map(WalLayout.Claim::epoch)
+                .orElse(-1L);
         if (current < 0) {
             try {
                 Optional<ObjectStore.Blob> head = store.get(store.key(WalLayout.HEAD));
@@ -537,8 +571,11 @@ public final class S3LogStorage implements LogStorage {
                 current = -1;
             }
         }
-        throw new FencedException("append to the write-ahead log " + store.location() + " at "
-                + store.describe(key) + " (another writer opened the log)", epoch, current);
+        throw new FencedException(
+                "append to the write-ahead log " + store.location() + " at " + store.describe(key)
+                        + " (another writer opened the log)",
+                epoch,
+                current);
     }
 
     // ------------------------------------------------------------------ reading
@@ -564,8 +601,8 @@ public final class S3LogStorage implements LogStorage {
         }
         List<LogRecord> out = new ArrayList<>(1);
         SegmentSource source = new WalObjects.OffsetSource(seg.key(), bytes.get(), from);
-        SegmentScanner.Result r = new SegmentScanner(source, lsn, false, settings.maxRecordBytes())
-                .scan(from, lsn, out::add);
+        SegmentScanner.Result r =
+                new SegmentScanner(source, lsn, false, settings.maxRecordBytes()).scan(from, lsn, out::add);
         if (r.records() != 1 || out.isEmpty()) {
             throw new CorruptDataException(seg.key(), from, "expected record LSN " + lsn + " here");
         }
@@ -601,8 +638,8 @@ public final class S3LogStorage implements LogStorage {
                 load(seg);
             }
         }
-        throw new IOException("could not find the segment of LSN " + lsn + " in the write-ahead log "
-                + store.location() + " (more than " + MAX_CHAIN + " segments followed)");
+        throw new IOException("could not find the segment of LSN " + lsn + " in the write-ahead log " + store.location()
+                + " (more than " + MAX_CHAIN + " segments followed)");
     }
 
     /** GETs a whole segment, settles its count and records its frame offsets; null if it was truncated meanwhile. */
@@ -635,9 +672,12 @@ public final class S3LogStorage implements LogStorage {
             loaded = new Segment(loaded.first(), loaded.key(), loaded.count(), loaded.newest(), null, true);
         }
         if (seg.counted() && loaded.count() != seg.count()) {
-            throw new CorruptDataException(seg.key(), scan.result().validBytes(), "the segment holds "
-                    + loaded.count() + " records but the next segment starts at LSN " + seg.end() + " ("
-                    + (seg.count() - loaded.count()) + " records missing)");
+            throw new CorruptDataException(
+                    seg.key(),
+                    scan.result().validBytes(),
+                    "the segment holds "
+                            + loaded.count() + " records but the next segment starts at LSN " + seg.end() + " ("
+                            + (seg.count() - loaded.count()) + " records missing)");
         }
         long successor = -1;
         synchronized (this) {
@@ -646,7 +686,9 @@ public final class S3LogStorage implements LogStorage {
             }
             if (loaded.end() != seg.end()) {
                 // Names listed inside its records were no segments (a stale listing): forget them.
-                segments.subMap(seg.first(), false, loaded.end(), false).values().removeIf(s -> !s.counted());
+                segments.subMap(seg.first(), false, loaded.end(), false)
+                        .values()
+                        .removeIf(s -> !s.counted());
                 if (loaded.end() < endLsn && !segments.containsKey(loaded.end())) {
                     successor = loaded.end();
                 }
@@ -674,7 +716,8 @@ public final class S3LogStorage implements LogStorage {
                 Long after = segments.higherKey(lsn);
                 long bound = after != null ? after : endLsn;
                 long count = written.isPresent() && written.getAsLong() > 0 && lsn + written.getAsLong() <= bound
-                        ? written.getAsLong() : bound - lsn;
+                        ? written.getAsLong()
+                        : bound - lsn;
                 segments.putIfAbsent(lsn, new Segment(lsn, key, count, Long.MIN_VALUE, null));
             }
             return;
@@ -690,8 +733,11 @@ public final class S3LogStorage implements LogStorage {
             Long after = segments.higherKey(lsn);
             to = (after != null ? after : endLsn) - 1;
         }
-        throw new CorruptDataException(store.describe(key), -1, "batch object missing: records from LSN " + lsn
-                + " to " + to + " are lost (the object is named by " + why + ", LSN " + lsn + ")");
+        throw new CorruptDataException(
+                store.describe(key),
+                -1,
+                "batch object missing: records from LSN " + lsn + " to " + to + " are lost (the object is named by "
+                        + why + ", LSN " + lsn + ")");
     }
 
     /** A segment the index knows is gone: truncated meanwhile (fine) or lost (corruption). */
@@ -704,8 +750,8 @@ public final class S3LogStorage implements LogStorage {
             }
             return;
         }
-        throw new CorruptDataException(seg.key(), -1, "segment object is missing: records from LSN " + seg.first()
-                + " are lost");
+        throw new CorruptDataException(
+                seg.key(), -1, "segment object is missing: records from LSN " + seg.first() + " are lost");
     }
 
     private long currentLowLsn() throws IOException {
@@ -776,7 +822,8 @@ public final class S3LogStorage implements LogStorage {
     private void skipAheadByListing(long next) throws IOException {
         List<Long> names = new ArrayList<>();
         for (ObjectStore.ObjectInfo o : store.listAfter(store.key(WalLayout.SEGMENTS), key(next - 1))) {
-            WalLayout.parseSegmentName(store.location().relative(o.key())).filter(lsn -> lsn >= next)
+            WalLayout.parseSegmentName(store.location().relative(o.key()))
+                    .filter(lsn -> lsn >= next)
                     .ifPresent(names::add);
         }
         if (names.size() < 2 || names.get(0) != next) {
@@ -856,8 +903,11 @@ public final class S3LogStorage implements LogStorage {
             }
             if (hinted && newLow < persistedEnd() && !objects.startsAt(newLow)) {
                 // Nothing is deleted on the word of a listing: the new low must name a batch object.
-                throw new CorruptDataException(store.describe(key(newLow)), -1, "batch object missing: truncation"
-                        + " would move the log's start to LSN " + newLow + ", where no batch object starts");
+                throw new CorruptDataException(
+                        store.describe(key(newLow)),
+                        -1,
+                        "batch object missing: truncation" + " would move the log's start to LSN " + newLow
+                                + ", where no batch object starts");
             }
             long low = newLow;
             lease.update(h -> h.lowLsn() < low ? h.withLow(low) : h, "truncation");
@@ -975,7 +1025,9 @@ public final class S3LogStorage implements LogStorage {
             synchronized (S3LogStorage.this) {
                 from = Math.max(fromLsn, lowLsn);
                 Long floor = segments.floorKey(from);
-                next = floor != null ? floor : lowLsn; // no floor (a listing with gaps): the chain starts at the low LSN
+                next = floor != null
+                        ? floor
+                        : lowLsn; // no floor (a listing with gaps): the chain starts at the low LSN
             }
         }
 
@@ -1027,8 +1079,8 @@ public final class S3LogStorage implements LogStorage {
             long base;
             if (seg.offsets() != null && k > 0 && k < seg.offsets().length - 1) {
                 base = seg.offsets()[k];
-                Optional<byte[]> range = store.getRange(store.location().bucket(), seg.key(), base,
-                        seg.offsets()[seg.offsets().length - 1] - base);
+                Optional<byte[]> range = store.getRange(
+                        store.location().bucket(), seg.key(), base, seg.offsets()[seg.offsets().length - 1] - base);
                 if (range.isEmpty()) {
                     missing(seg);
                     skipTruncated();
@@ -1059,15 +1111,22 @@ public final class S3LogStorage implements LogStorage {
             }
             long filterFrom = from;
             List<LogRecord> records = new ArrayList<>();
-            SegmentScanner.Result r = new SegmentScanner(new WalObjects.OffsetSource(seg.key(), bytes, base), startLsn,
-                    last, settings.maxRecordBytes()).scan(base, startLsn, rec -> {
+            SegmentScanner.Result r = new SegmentScanner(
+                            new WalObjects.OffsetSource(seg.key(), bytes, base),
+                            startLsn,
+                            last,
+                            settings.maxRecordBytes())
+                    .scan(base, startLsn, rec -> {
                         if (rec.handle().lsn() >= filterFrom) {
                             records.add(rec);
                         }
                     });
             if (r.nextLsn() != seg.end()) { // a count known from writing or scanning
-                throw new CorruptDataException(seg.key(), r.validBytes(), "the segment ends at LSN " + r.nextLsn()
-                        + " but the next segment starts at LSN " + seg.end() + " (records missing)");
+                throw new CorruptDataException(
+                        seg.key(),
+                        r.validBytes(),
+                        "the segment ends at LSN " + r.nextLsn() + " but the next segment starts at LSN " + seg.end()
+                                + " (records missing)");
             }
             ready.addAll(records);
             advance(r);
@@ -1112,13 +1171,17 @@ public final class S3LogStorage implements LogStorage {
                 }
             }
             for (Segment s : following) {
-                prefetched.computeIfAbsent(s.first(), k -> CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return store.get(s.key());
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }, readAhead()));
+                prefetched.computeIfAbsent(
+                        s.first(),
+                        k -> CompletableFuture.supplyAsync(
+                                () -> {
+                                    try {
+                                        return store.get(s.key());
+                                    } catch (IOException e) {
+                                        throw new UncheckedIOException(e);
+                                    }
+                                },
+                                readAhead()));
             }
         }
 

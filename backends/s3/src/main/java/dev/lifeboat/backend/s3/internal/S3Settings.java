@@ -28,9 +28,18 @@ import java.util.Optional;
  * @param socketTimeout the longest wait for bytes on an open connection (bounds streamed reads)
  * @param partSize parts larger than this are uploaded in multipart uploads of this part size
  */
-public record S3Settings(S3Location location, String region, Optional<URI> endpoint, boolean pathStyle,
-        Optional<Credentials> credentials, Duration apiCallTimeout, Duration apiCallAttemptTimeout, int maxAttempts,
-        Duration connectTimeout, Duration socketTimeout, long partSize) {
+public record S3Settings(
+        S3Location location,
+        String region,
+        Optional<URI> endpoint,
+        boolean pathStyle,
+        Optional<Credentials> credentials,
+        Duration apiCallTimeout,
+        Duration apiCallAttemptTimeout,
+        int maxAttempts,
+        Duration connectTimeout,
+        Duration socketTimeout,
+        long partSize) {
     public static final String REGION = "region";
     public static final String ENDPOINT = "endpoint";
     public static final String PATH_STYLE = "path-style";
@@ -53,8 +62,9 @@ public record S3Settings(S3Location location, String region, Optional<URI> endpo
     /** The options of every S3 provider. */
     public static final List<OptionSpec> OPTIONS = List.of(
             OptionSpec.of(REGION, "us-east-1", "the bucket's AWS region (signing region for S3-compatible servers)"),
-            OptionSpec.withoutDefault(ENDPOINT, "endpoint override, e.g. http://127.0.0.1:9000 for an"
-                    + " S3-compatible server; absent: AWS"),
+            OptionSpec.withoutDefault(
+                    ENDPOINT,
+                    "endpoint override, e.g. http://127.0.0.1:9000 for an" + " S3-compatible server; absent: AWS"),
             OptionSpec.of(PATH_STYLE, "false", "address buckets as endpoint/bucket (most S3-compatible servers)"),
             OptionSpec.withoutDefault(ACCESS_KEY, "static access key id; absent: the SDK's default credential chain"),
             OptionSpec.withoutDefault(SECRET_KEY, "static secret access key (given with access-key); never logged"),
@@ -63,9 +73,13 @@ public record S3Settings(S3Location location, String region, Optional<URI> endpo
             OptionSpec.of(API_CALL_ATTEMPT_TIMEOUT, "10s", "deadline of one attempt of an S3 call"),
             OptionSpec.of(MAX_ATTEMPTS, "3", "attempts per S3 call by the SDK's standard retry strategy (1: no retry)"),
             OptionSpec.of(CONNECT_TIMEOUT, "5s", "TCP connect timeout"),
-            OptionSpec.of(SOCKET_TIMEOUT, "30s", "longest wait for bytes on an open connection (bounds streamed reads)"),
-            OptionSpec.of(PART_SIZE, "8MiB", "parts and map outputs larger than this use multipart uploads of"
-                    + " this part size (at least 5MiB)"));
+            OptionSpec.of(
+                    SOCKET_TIMEOUT, "30s", "longest wait for bytes on an open connection (bounds streamed reads)"),
+            OptionSpec.of(
+                    PART_SIZE,
+                    "8MiB",
+                    "parts and map outputs larger than this use multipart uploads of"
+                            + " this part size (at least 5MiB)"));
 
     /**
      * Static credentials. Deliberately without a useful {@code toString}: it never shows the secret.
@@ -126,7 +140,9 @@ public record S3Settings(S3Location location, String region, Optional<URI> endpo
         Optional<Credentials> credentials = Optional.empty();
         if (access.isPresent() != secret.isPresent()) {
             // Never echo the value: it may be a secret.
-            o.error(access.isPresent() ? SECRET_KEY : ACCESS_KEY, null,
+            o.error(
+                    access.isPresent() ? SECRET_KEY : ACCESS_KEY,
+                    null,
                     "is required when " + (access.isPresent() ? ACCESS_KEY : SECRET_KEY) + " is given");
         } else if (access.isPresent()) {
             credentials = Optional.of(new Credentials(access.get(), secret.get(), token));
@@ -136,15 +152,28 @@ public record S3Settings(S3Location location, String region, Optional<URI> endpo
         Duration callTimeout = o.duration(API_CALL_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1));
         Duration attemptTimeout = o.duration(API_CALL_ATTEMPT_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1));
         if (attemptTimeout.compareTo(callTimeout) > 0) {
-            o.error(API_CALL_ATTEMPT_TIMEOUT, o.raw(API_CALL_ATTEMPT_TIMEOUT).orElse(""),
-                    "must not exceed " + API_CALL_TIMEOUT + " = " + o.raw(API_CALL_TIMEOUT).orElse(""));
+            o.error(
+                    API_CALL_ATTEMPT_TIMEOUT,
+                    o.raw(API_CALL_ATTEMPT_TIMEOUT).orElse(""),
+                    "must not exceed " + API_CALL_TIMEOUT + " = "
+                            + o.raw(API_CALL_TIMEOUT).orElse(""));
         }
         int maxAttempts = o.intValue(MAX_ATTEMPTS, 1, 20);
         Duration connect = o.duration(CONNECT_TIMEOUT, Duration.ofMillis(10), Duration.ofMinutes(10));
         Duration socket = o.duration(SOCKET_TIMEOUT, Duration.ofMillis(10), Duration.ofHours(1));
         long partSize = o.bytes(PART_SIZE, MIN_PART_SIZE, 5L << 30);
-        return new S3Settings(location, region, endpoint, pathStyle, credentials, callTimeout, attemptTimeout,
-                maxAttempts, connect, socket, Math.max(partSize, MIN_PART_SIZE));
+        return new S3Settings(
+                location,
+                region,
+                endpoint,
+                pathStyle,
+                credentials,
+                callTimeout,
+                attemptTimeout,
+                maxAttempts,
+                connect,
+                socket,
+                Math.max(partSize, MIN_PART_SIZE));
     }
 
     /** Reads the common options alone and validates them. */
@@ -158,9 +187,12 @@ public record S3Settings(S3Location location, String region, Optional<URI> endpo
     private static Optional<URI> parseEndpoint(Options o, String value) {
         try {
             URI u = new URI(value);
-            if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+            if (u.getScheme() == null
+                    || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
                     || u.getHost() == null) {
-                o.error(ENDPOINT, value.contains("@") ? null : value,
+                o.error(
+                        ENDPOINT,
+                        value.contains("@") ? null : value,
                         "must be an http or https URL with a host, e.g. http://127.0.0.1:9000");
                 return Optional.empty();
             }
@@ -177,8 +209,8 @@ public record S3Settings(S3Location location, String region, Optional<URI> endpo
 
     @Override
     public String toString() {
-        return "S3Settings[" + location + ", region=" + region + ", endpoint=" + endpoint.map(URI::toString)
-                .orElse("aws") + ", pathStyle=" + pathStyle + ", credentials="
+        return "S3Settings[" + location + ", region=" + region + ", endpoint="
+                + endpoint.map(URI::toString).orElse("aws") + ", pathStyle=" + pathStyle + ", credentials="
                 + (credentials.isPresent() ? "static" : "default-chain") + ", apiCallTimeout=" + apiCallTimeout
                 + ", apiCallAttemptTimeout=" + apiCallAttemptTimeout + ", maxAttempts=" + maxAttempts + "]";
     }

@@ -44,6 +44,7 @@ public final class S3ShuffleBlockStore implements ShuffleBlockStore {
     private final ObjectStore store;
     /** Map outputs whose data length this instance checked against their status (one HEAD each). */
     private final java.util.Set<MapStatus> lengthVerified = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Set<Capability> capabilities;
     private volatile boolean closed;
 
@@ -83,8 +84,8 @@ public final class S3ShuffleBlockStore implements ShuffleBlockStore {
         try {
             where = S3Location.parse(URI.create(status.location()));
         } catch (IllegalArgumentException e) {
-            throw new BlockUnavailableException(block, status.location(), LossScope.LOCATION,
-                    "not an S3 location this store can read", e);
+            throw new BlockUnavailableException(
+                    block, status.location(), LossScope.LOCATION, "not an S3 location this store can read", e);
         }
         String key = where.key(dataName(status.id()));
         long length = status.length(reduceId);
@@ -92,32 +93,51 @@ public final class S3ShuffleBlockStore implements ShuffleBlockStore {
         if (length == 0 || !lengthVerified.contains(status)) { // once per map output and store instance
             Optional<ObjectStore.ObjectInfo> info = store.head(where.bucket(), key);
             if (info.isPresent() && info.get().size() != status.totalBytes()) {
-                throw new BlockUnavailableException(block, status.location(), LossScope.MAP_OUTPUT,
-                        ObjectStore.describe(where.bucket(), key) + " has " + info.get().size()
-                                + " bytes but the committed output has " + status.totalBytes(), null);
+                throw new BlockUnavailableException(
+                        block,
+                        status.location(),
+                        LossScope.MAP_OUTPUT,
+                        ObjectStore.describe(where.bucket(), key) + " has "
+                                + info.get().size() + " bytes but the committed output has " + status.totalBytes(),
+                        null);
             }
             if (info.isPresent()) {
                 lengthVerified.add(status);
             }
-            in = info.isEmpty() ? Optional.empty() : length == 0 ? Optional.of(InputStream.nullInputStream())
-                    : store.openStream(where.bucket(), key, status.offset(reduceId), length);
+            in = info.isEmpty()
+                    ? Optional.empty()
+                    : length == 0
+                            ? Optional.of(InputStream.nullInputStream())
+                            : store.openStream(where.bucket(), key, status.offset(reduceId), length);
         } else {
             in = store.openStream(where.bucket(), key, status.offset(reduceId), length);
         }
         if (in.isEmpty()) {
-            throw new BlockUnavailableException(block, status.location(), scopeOfLoss(where, status.id()),
-                    ObjectStore.describe(where.bucket(), key) + " is missing", null);
+            throw new BlockUnavailableException(
+                    block,
+                    status.location(),
+                    scopeOfLoss(where, status.id()),
+                    ObjectStore.describe(where.bucket(), key) + " is missing",
+                    null);
         }
         String location = status.location();
-        return new VerifyingInputStream(in.get(), length, status.checksum(reduceId),
-                detail -> new BlockUnavailableException(block, location, LossScope.MAP_OUTPUT,
-                        ObjectStore.describe(where.bucket(), key) + " fails verification: " + detail, null));
+        return new VerifyingInputStream(
+                in.get(),
+                length,
+                status.checksum(reduceId),
+                detail -> new BlockUnavailableException(
+                        block,
+                        location,
+                        LossScope.MAP_OUTPUT,
+                        ObjectStore.describe(where.bucket(), key) + " fails verification: " + detail,
+                        null));
     }
 
     /** A missing map output: only it, or (if nothing of its shuffle is left) the whole shuffle. */
     private LossScope scopeOfLoss(S3Location where, MapOutputId id) {
         try {
-            if (store.list(where.bucket(), where.key(ROOT + id.shuffleId() + "/"), 1).isEmpty()) {
+            if (store.list(where.bucket(), where.key(ROOT + id.shuffleId() + "/"), 1)
+                    .isEmpty()) {
                 return LossScope.SHUFFLE;
             }
         } catch (IOException e) {
@@ -222,8 +242,8 @@ public final class S3ShuffleBlockStore implements ShuffleBlockStore {
         public OutputStream openPartition(int reduceId) throws IOException {
             checkWritable();
             if (reduceId < 0 || reduceId >= lengths.length) {
-                throw new IllegalArgumentException("reduce partition " + reduceId + " is out of range [0, "
-                        + lengths.length + ") for " + id);
+                throw new IllegalArgumentException(
+                        "reduce partition " + reduceId + " is out of range [0, " + lengths.length + ") for " + id);
             }
             if (reduceId <= lastReduceId) {
                 throw new IllegalArgumentException("reduce partition " + reduceId + " of " + id
@@ -282,8 +302,8 @@ public final class S3ShuffleBlockStore implements ShuffleBlockStore {
                 }
                 if (stored.isEmpty()) {
                     committed = true;
-                    throw new OutcomeUnknownException("commit of map output " + id + " may or may not have"
-                            + " taken effect", e);
+                    throw new OutcomeUnknownException(
+                            "commit of map output " + id + " may or may not have" + " taken effect", e);
                 }
                 return winner(stored.get(), mine);
             } catch (IOException e) {

@@ -59,8 +59,12 @@ public final class S3StorageFaults implements StorageFaults {
             return of(StoredKind.WAL_SEGMENT, o, String.valueOf(lsn.get()));
         }
         if (relative.startsWith(CheckpointLayout.MANIFESTS) && relative.endsWith(CheckpointLayout.MANIFEST_SUFFIX)) {
-            return of(StoredKind.CHECKPOINT_MANIFEST, o, relative.substring(CheckpointLayout.MANIFESTS.length(),
-                    relative.length() - CheckpointLayout.MANIFEST_SUFFIX.length()));
+            return of(
+                    StoredKind.CHECKPOINT_MANIFEST,
+                    o,
+                    relative.substring(
+                            CheckpointLayout.MANIFESTS.length(),
+                            relative.length() - CheckpointLayout.MANIFEST_SUFFIX.length()));
         }
         if (relative.startsWith(CheckpointLayout.ATTEMPTS)) {
             String[] f = relative.substring(CheckpointLayout.ATTEMPTS.length()).split("/", 3);
@@ -113,8 +117,8 @@ public final class S3StorageFaults implements StorageFaults {
             ObjectStore.Blob blob = read(store, object);
             byte[] bytes = blob.bytes().clone();
             if (offset < 0 || offset >= bytes.length) {
-                throw new IllegalArgumentException("offset " + offset + " is outside " + object.name() + " ("
-                        + bytes.length + " bytes)");
+                throw new IllegalArgumentException(
+                        "offset " + offset + " is outside " + object.name() + " (" + bytes.length + " bytes)");
             }
             bytes[(int) offset] = (byte) (bytes[(int) offset] ^ mask);
             store.put(object.name(), bytes, blob.metadata());
@@ -126,8 +130,8 @@ public final class S3StorageFaults implements StorageFaults {
         try (ObjectStore store = ObjectStore.open(settings)) {
             ObjectStore.Blob blob = read(store, object);
             if (length < 0 || length > blob.bytes().length) {
-                throw new IllegalArgumentException("length " + length + " is outside " + object.name() + " ("
-                        + blob.bytes().length + " bytes)");
+                throw new IllegalArgumentException(
+                        "length " + length + " is outside " + object.name() + " (" + blob.bytes().length + " bytes)");
             }
             store.put(object.name(), Arrays.copyOf(blob.bytes(), (int) length), blob.metadata());
         }

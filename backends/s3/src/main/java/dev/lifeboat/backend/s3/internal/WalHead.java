@@ -35,8 +35,7 @@ import java.nio.charset.StandardCharsets;
  * @param open whether that writer still holds the log (false once it closed cleanly)
  * @param checked whether the head was sealed by a checksum (false only for the earlier format)
  */
-record WalHead(long epoch, String writerId, long lowLsn, long endLsn, long heartbeat, boolean open,
-        boolean checked) {
+record WalHead(long epoch, String writerId, long lowLsn, long endLsn, long heartbeat, boolean open, boolean checked) {
     private static final String MAGIC = "lifeboat-s3-wal v";
     private static final String V1 = MAGIC + "1\n";
     private static final String V2 = MAGIC + "2\n";
@@ -67,7 +66,7 @@ record WalHead(long epoch, String writerId, long lowLsn, long endLsn, long heart
 
     byte[] encode() {
         byte[] body = (V2 + "epoch " + epoch + "\nwriter " + writerId + "\nlow-lsn " + lowLsn + "\nend-lsn " + endLsn
-                + "\nheartbeat " + heartbeat + "\nstate " + (open ? "open" : "closed") + "\n")
+                        + "\nheartbeat " + heartbeat + "\nstate " + (open ? "open" : "closed") + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         String seal = String.format("crc %08x\n", RecordFrame.payloadCrc(ByteBuffer.wrap(body)));
         byte[] out = new byte[body.length + seal.length()];
@@ -97,23 +96,42 @@ record WalHead(long epoch, String writerId, long lowLsn, long endLsn, long heart
             int bodyBytes = text.substring(0, seal).getBytes(StandardCharsets.UTF_8).length;
             int computed = RecordFrame.payloadCrc(ByteBuffer.wrap(bytes, 0, bodyBytes));
             if (stored != computed) {
-                throw new CorruptDataException(location, seal, String.format("write-ahead log head CRC32C mismatch"
-                        + " (stored %08x, computed %08x): the head is damaged and is not acted on", stored, computed));
+                throw new CorruptDataException(
+                        location,
+                        seal,
+                        String.format(
+                                "write-ahead log head CRC32C mismatch"
+                                        + " (stored %08x, computed %08x): the head is damaged and is not acted on",
+                                stored, computed));
             }
-            String[] f = fields(text.substring(0, seal), location, "epoch", "writer", "low-lsn", "end-lsn",
-                    "heartbeat", "state");
-            return new WalHead(number(f[0], location), f[1], number(f[2], location), number(f[3], location),
-                    number(f[4], location), state(f[5], location), true);
+            String[] f = fields(
+                    text.substring(0, seal), location, "epoch", "writer", "low-lsn", "end-lsn", "heartbeat", "state");
+            return new WalHead(
+                    number(f[0], location),
+                    f[1],
+                    number(f[2], location),
+                    number(f[3], location),
+                    number(f[4], location),
+                    state(f[5], location),
+                    true);
         }
         if (text.startsWith(V1)) {
             String[] f = fields(text, location, "epoch", "writer", "low-lsn", "heartbeat", "state");
-            return new WalHead(number(f[0], location), f[1], number(f[2], location), 0, number(f[3], location),
-                    state(f[4], location), false);
+            return new WalHead(
+                    number(f[0], location),
+                    f[1],
+                    number(f[2], location),
+                    0,
+                    number(f[3], location),
+                    state(f[4], location),
+                    false);
         }
         if (text.startsWith(MAGIC)) {
             String version = text.substring(MAGIC.length(), Math.max(MAGIC.length(), text.indexOf('\n')));
-            throw new CorruptDataException(location, 0, "write-ahead log head of unknown format version '" + version
-                    + "' (written by a newer Lifeboat?)");
+            throw new CorruptDataException(
+                    location,
+                    0,
+                    "write-ahead log head of unknown format version '" + version + "' (written by a newer Lifeboat?)");
         }
         throw new CorruptDataException(location, 0, "not a Lifeboat S3 write-ahead log head");
     }
@@ -122,15 +140,17 @@ record WalHead(long epoch, String writerId, long lowLsn, long endLsn, long heart
     private static String[] fields(String text, String location, String... names) throws CorruptDataException {
         String[] lines = text.split("\n", -1);
         if (lines.length != names.length + 2 || !lines[names.length + 1].isEmpty()) {
-            throw new CorruptDataException(location, 0, "write-ahead log head with " + (lines.length - 2)
-                    + " fields, expected " + names.length);
+            throw new CorruptDataException(
+                    location,
+                    0,
+                    "write-ahead log head with " + (lines.length - 2) + " fields, expected " + names.length);
         }
         String[] values = new String[names.length];
         for (int i = 0; i < names.length; i++) {
             String prefix = names[i] + " ";
             if (!lines[i + 1].startsWith(prefix)) {
-                throw new CorruptDataException(location, 0, "write-ahead log head line " + (i + 2) + " is not '"
-                        + names[i] + "'");
+                throw new CorruptDataException(
+                        location, 0, "write-ahead log head line " + (i + 2) + " is not '" + names[i] + "'");
             }
             values[i] = lines[i + 1].substring(prefix.length());
         }

@@ -77,7 +77,8 @@ final class WalLayout {
             }
             String[] fields = new String(bytes, StandardCharsets.UTF_8).trim().split(" ");
             try {
-                return Optional.of(new Claim(Long.parseLong(fields[2].substring("epoch=".length())),
+                return Optional.of(new Claim(
+                        Long.parseLong(fields[2].substring("epoch=".length())),
                         fields[3].substring("writer=".length())));
             } catch (RuntimeException e) {
                 return Optional.of(new Claim(0, "unreadable")); // damaged: any writer may replace it

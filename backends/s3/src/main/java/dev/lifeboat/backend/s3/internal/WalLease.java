@@ -60,7 +60,9 @@ final class WalLease {
     static Optional<WalHead> read(ObjectStore store) throws IOException {
         String key = store.key(WalLayout.HEAD);
         Optional<ObjectStore.Blob> blob = store.get(key);
-        return blob.isEmpty() ? Optional.empty() : Optional.of(WalHead.decode(blob.get().bytes(), store.describe(key)));
+        return blob.isEmpty()
+                ? Optional.empty()
+                : Optional.of(WalHead.decode(blob.get().bytes(), store.describe(key)));
     }
 
     /** The head as this writer last wrote it. */
@@ -107,9 +109,13 @@ final class WalLease {
                     // The lease ran out: its writer died or is cut off; fence it with a new epoch.
                 }
                 if (!current.checked() && current.lowLsn() > 0 && !lowCheck.segmentStartsAt(current.lowLsn())) {
-                    throw new CorruptDataException(store.describe(key), 0, "the head (earlier format, without a"
-                            + " checksum) names low LSN " + current.lowLsn() + " but no batch object starts there:"
-                            + " it cannot be verified, so it is not acted on");
+                    throw new CorruptDataException(
+                            store.describe(key),
+                            0,
+                            "the head (earlier format, without a"
+                                    + " checksum) names low LSN " + current.lowLsn()
+                                    + " but no batch object starts there:"
+                                    + " it cannot be verified, so it is not acted on");
                 }
                 next = WalHead.opened(current.epoch() + 1, writerId, current.lowLsn(), current.endLsn());
             } else {
@@ -159,19 +165,23 @@ final class WalLease {
             t.setDaemon(true);
             return t;
         });
-        heartbeat.scheduleWithFixedDelay(() -> {
-            if (!healthy.getAsBoolean()) {
-                return;
-            }
-            long persisted = end.getAsLong();
-            try {
-                update(h -> h.renewed(persisted), "renewal of the writer lease");
-            } catch (FencedException e) {
-                fenced.accept(e);
-            } catch (IOException | RuntimeException e) {
-                // try again at the next renewal
-            }
-        }, renewInterval.toNanos(), renewInterval.toNanos(), TimeUnit.NANOSECONDS);
+        heartbeat.scheduleWithFixedDelay(
+                () -> {
+                    if (!healthy.getAsBoolean()) {
+                        return;
+                    }
+                    long persisted = end.getAsLong();
+                    try {
+                        update(h -> h.renewed(persisted), "renewal of the writer lease");
+                    } catch (FencedException e) {
+                        fenced.accept(e);
+                    } catch (IOException | RuntimeException e) {
+                        // try again at the next renewal
+                    }
+                },
+                renewInterval.toNanos(),
+                renewInterval.toNanos(),
+                TimeUnit.NANOSECONDS);
     }
 
     /** Stops renewing (the lease then runs out unless released). */
@@ -209,8 +219,8 @@ final class WalLease {
                 }
                 WalHead current = WalHead.decode(blob.get().bytes(), store.describe(key));
                 if (!current.writerId().equals(writerId) || current.epoch() != head.epoch()) {
-                    throw new FencedException(what + " of the write-ahead log " + store.location(), head.epoch(),
-                            current.epoch());
+                    throw new FencedException(
+                            what + " of the write-ahead log " + store.location(), head.epoch(), current.epoch());
                 }
                 head = current;
                 etag = blob.get().etag();

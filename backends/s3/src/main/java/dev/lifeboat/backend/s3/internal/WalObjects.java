@@ -106,17 +106,22 @@ final class WalObjects {
         }
         long m = written.getAsLong();
         if (r.records() > m || (r.records() < m && r.tornTail().isEmpty())) {
-            throw new CorruptDataException(store.describe(key), r.validBytes(), "the batch object holds " + r.records()
-                    + " records but was written with " + m + ": records from LSN " + (first + Math.min(m, r.records()))
-                    + " to " + (first + Math.max(m, r.records()) - 1) + " are lost or foreign (the object was cut"
-                    + " at a frame boundary or replaced)");
+            throw new CorruptDataException(
+                    store.describe(key),
+                    r.validBytes(),
+                    "the batch object holds " + r.records()
+                            + " records but was written with " + m + ": records from LSN "
+                            + (first + Math.min(m, r.records()))
+                            + " to " + (first + Math.max(m, r.records()) - 1)
+                            + " are lost or foreign (the object was cut"
+                            + " at a frame boundary or replaced)");
         }
     }
 
     /** Whether a batch object (not a claim marker) starts at {@code lsn}: one ranged GET of its first frame header. */
     boolean startsAt(long lsn) throws IOException {
-        Optional<byte[]> first = store.getRange(store.location().bucket(), store.key(WalLayout.segmentName(lsn)), 0,
-                RecordFrame.HEADER_BYTES);
+        Optional<byte[]> first = store.getRange(
+                store.location().bucket(), store.key(WalLayout.segmentName(lsn)), 0, RecordFrame.HEADER_BYTES);
         if (first.isEmpty()) {
             return false;
         }
@@ -132,8 +137,11 @@ final class WalObjects {
             return;
         }
         byte[] valid = Arrays.copyOf(blob.bytes(), (int) validBytes);
-        Map<String, String> meta = Map.of(S3LogStorage.META_RECORDS, String.valueOf(scan.result().records()),
-                S3LogStorage.META_NEWEST, String.valueOf(scan.newest()));
+        Map<String, String> meta = Map.of(
+                S3LogStorage.META_RECORDS,
+                String.valueOf(scan.result().records()),
+                S3LogStorage.META_NEWEST,
+                String.valueOf(scan.newest()));
         if (store.putIfMatch(key, valid, blob.etag(), meta).isEmpty()) {
             throw new ConcurrentWriterException("segment " + store.describe(key)
                     + " changed while its torn tail was being cut: another writer is active");

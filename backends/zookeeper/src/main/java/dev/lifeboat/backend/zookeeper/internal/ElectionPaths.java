@@ -90,8 +90,11 @@ record ElectionPaths(String group) {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new CorruptDataException(where, -1, "the election epoch counter must hold a decimal number >= 0,"
-                + " found " + data.length + " bytes '" + text.replaceAll("\\p{Cntrl}", "?") + "'");
+        throw new CorruptDataException(
+                where,
+                -1,
+                "the election epoch counter must hold a decimal number >= 0," + " found " + data.length + " bytes '"
+                        + text.replaceAll("\\p{Cntrl}", "?") + "'");
     }
 
     static byte[] encodeEpoch(long epoch) {

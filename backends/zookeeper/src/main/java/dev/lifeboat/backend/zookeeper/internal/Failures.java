@@ -24,7 +24,8 @@ final class Failures {
             return e;
         }
         if (failure instanceof KeeperException ke) {
-            return new IOException(what + ": ZooKeeper says " + ke.code() + (ke.getPath() != null ? " for " + ke.getPath() : ""), ke);
+            return new IOException(
+                    what + ": ZooKeeper says " + ke.code() + (ke.getPath() != null ? " for " + ke.getPath() : ""), ke);
         }
         return new IOException(what + ": " + failure, failure);
     }
@@ -33,7 +34,8 @@ final class Failures {
     static boolean isConnectionProblem(Throwable failure) {
         if (failure instanceof KeeperException ke) {
             return switch (ke.code()) {
-                case CONNECTIONLOSS, SESSIONEXPIRED, OPERATIONTIMEOUT, SESSIONMOVED, SESSIONCLOSEDREQUIRESASLAUTH -> true;
+                case CONNECTIONLOSS, SESSIONEXPIRED, OPERATIONTIMEOUT, SESSIONMOVED, SESSIONCLOSEDREQUIRESASLAUTH ->
+                    true;
                 default -> false;
             };
         }

@@ -37,8 +37,9 @@ final class SessionExpiryTap implements ZookeeperFactory {
     }
 
     @Override
-    public ZooKeeper newZooKeeper(String connectString, int sessionTimeout, Watcher watcher, boolean canBeReadOnly,
-            ZKClientConfig config) throws Exception {
+    public ZooKeeper newZooKeeper(
+            String connectString, int sessionTimeout, Watcher watcher, boolean canBeReadOnly, ZKClientConfig config)
+            throws Exception {
         return delegate.newZooKeeper(connectString, sessionTimeout, tap(watcher), canBeReadOnly, config);
     }
 

@@ -90,6 +90,7 @@ final class ZooKeeperCandidate implements Candidate {
     private volatile Leadership leadership;
     /** Set on the actor; read by the io thread to drop nodes created after withdrawal. */
     private volatile boolean withdrawn;
+
     private volatile boolean closed;
 
     // Actor state.
@@ -146,7 +147,8 @@ final class ZooKeeperCandidate implements Candidate {
             joined.get(waitMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             closeQuietly();
-            throw Failures.io("Participant '" + participantId + "' could not join the election " + settings.group(),
+            throw Failures.io(
+                    "Participant '" + participantId + "' could not join the election " + settings.group(),
                     e.getCause());
         } catch (TimeoutException e) {
             closeQuietly();
@@ -237,11 +239,17 @@ final class ZooKeeperCandidate implements Candidate {
         try {
             deleted.get(settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw Failures.io("Participant '" + participantId + "' could not withdraw its candidate node from "
-                    + settings.group(), e.getCause());
+            throw Failures.io(
+                    "Participant '" + participantId + "' could not withdraw its candidate node from "
+                            + settings.group(),
+                    e.getCause());
         } catch (TimeoutException e) {
-            LOG.warn("Participant '{}' could not delete its candidate node from {} within {}ms; it goes when the"
-                    + " session ends", participantId, settings.group(), settings.connectionTimeout().toMillis());
+            LOG.warn(
+                    "Participant '{}' could not delete its candidate node from {} within {}ms; it goes when the"
+                            + " session ends",
+                    participantId,
+                    settings.group(),
+                    settings.connectionTimeout().toMillis());
         } catch (InterruptedException e) {
             throw Failures.io("Participant '" + participantId + "' was withdrawing from " + settings.group(), e);
         }
@@ -263,8 +271,12 @@ final class ZooKeeperCandidate implements Candidate {
         Leadership l = leadership;
         if (l != null) {
             setLeadership(null);
-            LOG.info("Participant '{}' gives up leadership of {} with epoch {} ({})", participantId,
-                    settings.group(), l.epoch(), reason);
+            LOG.info(
+                    "Participant '{}' gives up leadership of {} with epoch {} ({})",
+                    participantId,
+                    settings.group(),
+                    l.epoch(),
+                    reason);
             if (deferListener) {
                 actor.execute(() -> safely("lost", () -> listener.lost(l, reason)));
             } else {
@@ -393,7 +405,11 @@ final class ZooKeeperCandidate implements Candidate {
             if (l != null && verifyPending && connected) {
                 verifyPending = false;
                 paused = false;
-                LOG.info("Participant '{}' resumes leading {} with epoch {}", participantId, settings.group(), l.epoch());
+                LOG.info(
+                        "Participant '{}' resumes leading {} with epoch {}",
+                        participantId,
+                        settings.group(),
+                        l.epoch());
                 safely("resumed", () -> listener.resumed(l));
             }
         } else if (outcome instanceof Outcome.Gone) {
@@ -420,19 +436,27 @@ final class ZooKeeperCandidate implements Candidate {
         if (Failures.isConnectionProblem(error)) {
             LOG.debug("Participant '{}' of {}: ZooKeeper request failed", participantId, settings.group(), error);
         } else {
-            LOG.warn("Participant '{}' of {}: ZooKeeper request failed (attempt {}); retrying", participantId,
-                    settings.group(), consecutiveFailures, error);
+            LOG.warn(
+                    "Participant '{}' of {}: ZooKeeper request failed (attempt {}); retrying",
+                    participantId,
+                    settings.group(),
+                    consecutiveFailures,
+                    error);
         }
         if (node != null) {
             checkWanted = true;
         }
-        long sleep = Math.min(settings.retryMaxSleep().toMillis(),
+        long sleep = Math.min(
+                settings.retryMaxSleep().toMillis(),
                 settings.retryBaseSleep().toMillis() << Math.min(consecutiveFailures - 1, 16));
         backingOff = true;
-        retryTimer = actor.schedule(() -> {
-            backingOff = false;
-            drive();
-        }, sleep, TimeUnit.MILLISECONDS);
+        retryTimer = actor.schedule(
+                () -> {
+                    backingOff = false;
+                    drive();
+                },
+                sleep,
+                TimeUnit.MILLISECONDS);
     }
 
     private void onConnectionState(ConnectionState state) {
@@ -512,8 +536,11 @@ final class ZooKeeperCandidate implements Candidate {
     private void pause(Leadership l) {
         if (!paused) {
             paused = true;
-            LOG.info("Participant '{}' pauses leading {} with epoch {}: connection SUSPENDED", participantId,
-                    settings.group(), l.epoch());
+            LOG.info(
+                    "Participant '{}' pauses leading {} with epoch {}: connection SUSPENDED",
+                    participantId,
+                    settings.group(),
+                    l.epoch());
             safely("suspended", () -> listener.suspended(l));
         }
         if (settings.suspendedPolicy() == ZooKeeperSettings.SuspendedPolicy.ABDICATE && leadership == l) {
@@ -528,8 +555,10 @@ final class ZooKeeperCandidate implements Candidate {
         if (connected || leadership != l) {
             return;
         }
-        lose(LossReason.SESSION_LOST, "the connection stayed SUSPENDED for suspended-grace ("
-                + settings.suspendedGrace().toMillis() + "ms)");
+        lose(
+                LossReason.SESSION_LOST,
+                "the connection stayed SUSPENDED for suspended-grace ("
+                        + settings.suspendedGrace().toMillis() + "ms)");
         if (node != null) {
             toDelete.add(node);
             node = null;
@@ -544,8 +573,13 @@ final class ZooKeeperCandidate implements Candidate {
             return;
         }
         setLeadership(null);
-        LOG.info("Participant '{}' lost leadership of {} with epoch {} ({}): {}", participantId, settings.group(),
-                l.epoch(), reason, why);
+        LOG.info(
+                "Participant '{}' lost leadership of {} with epoch {} ({}): {}",
+                participantId,
+                settings.group(),
+                l.epoch(),
+                reason,
+                why);
         safely("lost", () -> listener.lost(l, reason));
     }
 
@@ -582,8 +616,11 @@ final class ZooKeeperCandidate implements Candidate {
         try {
             task.run();
         } catch (RuntimeException | Error e) {
-            LOG.error("Participant '{}' of {}: internal error in the election thread", participantId,
-                    settings.group(), e);
+            LOG.error(
+                    "Participant '{}' of {}: internal error in the election thread",
+                    participantId,
+                    settings.group(),
+                    e);
             throw e;
         }
     }
@@ -595,7 +632,8 @@ final class ZooKeeperCandidate implements Candidate {
         } catch (RejectedExecutionException e) {
             return; // closed
         }
-        long waitMillis = settings.connectionTimeout().plus(settings.sessionTimeout()).toMillis();
+        long waitMillis =
+                settings.connectionTimeout().plus(settings.sessionTimeout()).toMillis();
         try {
             f.get(waitMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -659,8 +697,8 @@ final class ZooKeeperCandidate implements Candidate {
                     return new Outcome.Gone();
                 }
                 Stat stat = new Stat();
-                long current = ElectionPaths.decodeEpoch(client.getData().storingStatIn(stat).forPath(paths.epoch()),
-                        stat, epochLocation());
+                long current = ElectionPaths.decodeEpoch(
+                        client.getData().storingStatIn(stat).forPath(paths.epoch()), stat, epochLocation());
                 return current == leaderEpoch ? new Outcome.StillLeader() : new Outcome.Superseded(current);
             }
             String predecessor = paths.candidate(line.get(position - 1));
@@ -695,10 +733,13 @@ final class ZooKeeperCandidate implements Candidate {
             }
             long next = current + 1;
             try {
-                client.transaction().forOperations(
-                        client.transactionOp().check().forPath(mine),
-                        client.transactionOp().setData().withVersion(stat.getVersion())
-                                .forPath(paths.epoch(), ElectionPaths.encodeEpoch(next)));
+                client.transaction()
+                        .forOperations(
+                                client.transactionOp().check().forPath(mine),
+                                client.transactionOp()
+                                        .setData()
+                                        .withVersion(stat.getVersion())
+                                        .forPath(paths.epoch(), ElectionPaths.encodeEpoch(next)));
                 return new Outcome.Won(next);
             } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
                 if (client.checkExists().forPath(mine) == null) {

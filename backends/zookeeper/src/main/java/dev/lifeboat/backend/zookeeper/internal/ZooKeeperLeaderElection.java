@@ -72,13 +72,17 @@ public final class ZooKeeperLeaderElection implements LeaderElection {
                 .connectString(settings.connectString())
                 .sessionTimeoutMs(toIntMillis(settings.sessionTimeout()))
                 .connectionTimeoutMs(toIntMillis(settings.connectionTimeout()))
-                .retryPolicy(new ExponentialBackoffRetry(toIntMillis(settings.retryBaseSleep()),
-                        settings.retryMaxRetries(), toIntMillis(settings.retryMaxSleep())))
+                .retryPolicy(new ExponentialBackoffRetry(
+                        toIntMillis(settings.retryBaseSleep()),
+                        settings.retryMaxRetries(),
+                        toIntMillis(settings.retryMaxSleep())))
                 .aclProvider(aclProvider(settings.acl()))
                 .zookeeperFactory(tap)
                 .defaultData(new byte[0]);
         settings.namespace().ifPresent(builder::namespace);
-        settings.auth().ifPresent(a -> builder.authorization(a.scheme(), a.credentials().getBytes(StandardCharsets.UTF_8)));
+        settings.auth()
+                .ifPresent(
+                        a -> builder.authorization(a.scheme(), a.credentials().getBytes(StandardCharsets.UTF_8)));
         CuratorFramework client = builder.build();
         client.start();
         try {
@@ -94,7 +98,8 @@ public final class ZooKeeperLeaderElection implements LeaderElection {
         } catch (InterruptedException e) {
             client.close();
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("Interrupted while connecting to ZooKeeper at " + settings.connectString());
+            throw new InterruptedIOException(
+                    "Interrupted while connecting to ZooKeeper at " + settings.connectString());
         } catch (IOException | RuntimeException e) {
             client.close();
             throw e;
@@ -115,10 +120,15 @@ public final class ZooKeeperLeaderElection implements LeaderElection {
             byte[] data = client.getData().storingStatIn(stat).forPath(paths.epoch());
             ElectionPaths.decodeEpoch(data, stat, settings.absoluteGroupPath() + "/epoch");
         } catch (KeeperException.NoAuthException e) {
-            throw new IOException("Not allowed to create or read the znodes of the election " + where + " under "
-                    + settings.absoluteGroupPath() + " (acl=" + settings.acl().name().toLowerCase(Locale.ROOT)
-                    + (settings.auth().isPresent() ? ", auth scheme " + settings.auth().get().scheme() : ", no auth")
-                    + "): " + e.getMessage(), e);
+            throw new IOException(
+                    "Not allowed to create or read the znodes of the election " + where + " under "
+                            + settings.absoluteGroupPath() + " (acl="
+                            + settings.acl().name().toLowerCase(Locale.ROOT)
+                            + (settings.auth().isPresent()
+                                    ? ", auth scheme " + settings.auth().get().scheme()
+                                    : ", no auth")
+                            + "): " + e.getMessage(),
+                    e);
         } catch (KeeperException.InvalidACLException e) {
             throw new IOException("ZooKeeper refused the ACL of the election " + where + ": " + e.getMessage(), e);
         } catch (IOException e) {
@@ -133,8 +143,8 @@ public final class ZooKeeperLeaderElection implements LeaderElection {
         Names.validate("participant id", participantId);
         requireNonNull(listener, "listener is null");
         if (participantId.indexOf('/') >= 0) {
-            throw new IllegalArgumentException("participant id '" + participantId + "' must be a single name"
-                    + " without '/'");
+            throw new IllegalArgumentException(
+                    "participant id '" + participantId + "' must be a single name" + " without '/'");
         }
         if (closed) {
             throw new IllegalStateException("The election " + settings.group() + " is closed");
@@ -223,8 +233,9 @@ public final class ZooKeeperLeaderElection implements LeaderElection {
         for (ZooKeeperCandidate candidate : candidates.values()) {
             candidate.sessionExpired().ifPresent(told::add);
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
-                Math.min(1000, settings.sessionTimeout().toMillis() / 2));
+        long deadline = System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(
+                        Math.min(1000, settings.sessionTimeout().toMillis() / 2));
         for (Future<?> f : told) {
             try {
                 f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -249,23 +260,24 @@ public final class ZooKeeperLeaderElection implements LeaderElection {
     private static ACLProvider aclProvider(ZooKeeperSettings.AclMode mode) {
         return switch (mode) {
             case OPEN -> new DefaultACLProvider();
-            case CREATOR -> new ACLProvider() {
-                // ZooDefs.Ids.CREATOR_ALL_ACL, spelled out: that field's annotations are not on
-                // our class path and -Xlint would fail the build. Not List.of: ZooKeeper asks the
-                // list whether it contains null, which immutable lists answer with an exception.
-                private final List<ACL> creatorAll =
-                        Collections.singletonList(new ACL(ZooDefs.Perms.ALL, new Id("auth", "")));
+            case CREATOR ->
+                new ACLProvider() {
+                    // ZooDefs.Ids.CREATOR_ALL_ACL, spelled out: that field's annotations are not on
+                    // our class path and -Xlint would fail the build. Not List.of: ZooKeeper asks the
+                    // list whether it contains null, which immutable lists answer with an exception.
+                    private final List<ACL> creatorAll =
+                            Collections.singletonList(new ACL(ZooDefs.Perms.ALL, new Id("auth", "")));
 
-                @Override
-                public List<ACL> getDefaultAcl() {
-                    return creatorAll;
-                }
+                    @Override
+                    public List<ACL> getDefaultAcl() {
+                        return creatorAll;
+                    }
 
-                @Override
-                public List<ACL> getAclForPath(String path) {
-                    return creatorAll;
-                }
-            };
+                    @Override
+                    public List<ACL> getAclForPath(String path) {
+                        return creatorAll;
+                    }
+                };
         };
     }
 

@@ -68,22 +68,29 @@ public record ZooKeeperSettings(
 
     /** The option keys {@code zk://} accepts, with their defaults. */
     public static final List<OptionSpec> OPTIONS = List.of(
-            OptionSpec.of(SESSION_TIMEOUT, "15s",
+            OptionSpec.of(
+                    SESSION_TIMEOUT,
+                    "15s",
                     "ZooKeeper session timeout; a dead leader is replaced about this long after its last"
                             + " heartbeat (the servers bound it to [2, 20] ticks)"),
-            OptionSpec.of(CONNECTION_TIMEOUT, "15s",
+            OptionSpec.of(
+                    CONNECTION_TIMEOUT,
+                    "15s",
                     "how long open() and each operation wait for a connection to the ensemble"),
             OptionSpec.of(RETRY_BASE_SLEEP, "100ms", "first sleep of the exponential back-off between retries"),
             OptionSpec.of(RETRY_MAX_RETRIES, "10", "retries of an operation after a connection loss, 0 to 29"),
             OptionSpec.of(RETRY_MAX_SLEEP, "10s", "longest sleep between two retries"),
-            OptionSpec.withoutDefault(NAMESPACE,
-                    "path prefix (no leading '/') under which the group path lives, e.g. 'lifeboat'"),
+            OptionSpec.withoutDefault(
+                    NAMESPACE, "path prefix (no leading '/') under which the group path lives, e.g. 'lifeboat'"),
             OptionSpec.of(ACL, "open", "ACL of created znodes: open (world:anyone) or creator (needs auth)"),
             OptionSpec.withoutDefault(AUTH, "session authentication as scheme:credentials, e.g. digest:alice:secret"),
-            OptionSpec.of(SUSPENDED_POLICY, "pause",
+            OptionSpec.of(
+                    SUSPENDED_POLICY,
+                    "pause",
                     "what a leader does on a SUSPENDED connection: pause (keep leadership until the session"
                             + " is lost) or abdicate (give it up after suspended-grace)"),
-            OptionSpec.withoutDefault(SUSPENDED_GRACE,
+            OptionSpec.withoutDefault(
+                    SUSPENDED_GRACE,
                     "with suspended-policy=abdicate: how long SUSPENDED may last before abdicating (default 0ms)"));
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
@@ -157,8 +164,11 @@ public record ZooKeeperSettings(
         Options o = Options.of(SCHEME, options, OPTIONS);
         for (String key : options.keySet()) {
             if (OPTIONS.stream().noneMatch(spec -> spec.accepts(key))) {
-                o.error(key, null, "is not an option of the zk scheme; accepted: "
-                        + OPTIONS.stream().map(OptionSpec::displayKey).toList());
+                o.error(
+                        key,
+                        null,
+                        "is not an option of the zk scheme; accepted: "
+                                + OPTIONS.stream().map(OptionSpec::displayKey).toList());
             }
         }
 
@@ -185,7 +195,9 @@ public record ZooKeeperSettings(
         int retryMaxRetries = o.intValue(RETRY_MAX_RETRIES, 0, 29);
         Duration retryMaxSleep = o.duration(RETRY_MAX_SLEEP, Duration.ofMillis(1), Duration.ofMinutes(10));
         if (retryMaxSleep.compareTo(retryBaseSleep) < 0) {
-            o.error(RETRY_MAX_SLEEP, o.raw(RETRY_MAX_SLEEP).orElse(""),
+            o.error(
+                    RETRY_MAX_SLEEP,
+                    o.raw(RETRY_MAX_SLEEP).orElse(""),
                     "must not be shorter than retry.base-sleep (" + retryBaseSleep.toMillis() + "ms)");
         }
         Optional<String> namespace = o.optionalString(NAMESPACE);
@@ -193,26 +205,45 @@ public record ZooKeeperSettings(
         AclMode acl = o.enumValue(ACL, AclMode.class);
         Optional<Auth> auth = o.optionalString(AUTH).flatMap(raw -> auth(raw, o));
         if (acl == AclMode.CREATOR && auth.isEmpty() && o.optionalString(AUTH).isEmpty()) {
-            o.error(ACL, "creator", "needs 'auth' (for example digest:alice:secret): ZooKeeper refuses"
-                    + " creator ACLs on an unauthenticated session");
+            o.error(
+                    ACL,
+                    "creator",
+                    "needs 'auth' (for example digest:alice:secret): ZooKeeper refuses"
+                            + " creator ACLs on an unauthenticated session");
         }
         SuspendedPolicy policy = o.enumValue(SUSPENDED_POLICY, SuspendedPolicy.class);
         Duration grace = Duration.ZERO;
         if (o.optionalString(SUSPENDED_GRACE).isPresent()) {
             grace = o.duration(SUSPENDED_GRACE, Duration.ZERO, Duration.ofMinutes(10));
             if (policy != SuspendedPolicy.ABDICATE) {
-                o.error(SUSPENDED_GRACE, o.raw(SUSPENDED_GRACE).orElse(""),
+                o.error(
+                        SUSPENDED_GRACE,
+                        o.raw(SUSPENDED_GRACE).orElse(""),
                         "only applies with suspended-policy=abdicate; with pause a leader keeps leadership"
                                 + " until its session is lost");
             } else if (grace.compareTo(sessionTimeout) >= 0) {
-                o.error(SUSPENDED_GRACE, o.raw(SUSPENDED_GRACE).orElse(""),
+                o.error(
+                        SUSPENDED_GRACE,
+                        o.raw(SUSPENDED_GRACE).orElse(""),
                         "must be shorter than session-timeout (" + sessionTimeout.toMillis()
                                 + "ms): the session is lost first");
             }
         }
         o.validate();
-        return new ZooKeeperSettings(uri.toString(), connectString, groupPath, sessionTimeout, connectionTimeout,
-                retryBaseSleep, retryMaxRetries, retryMaxSleep, namespace, acl, auth, policy, grace);
+        return new ZooKeeperSettings(
+                uri.toString(),
+                connectString,
+                groupPath,
+                sessionTimeout,
+                connectionTimeout,
+                retryBaseSleep,
+                retryMaxRetries,
+                retryMaxSleep,
+                namespace,
+                acl,
+                auth,
+                policy,
+                grace);
     }
 
     /** The path of the group as a user would see it with {@code zkCli}: namespace included. */
@@ -235,8 +266,10 @@ public record ZooKeeperSettings(
             try {
                 servers.add(normalizeServer(server));
             } catch (IllegalArgumentException e) {
-                o.error("uri", uri.toString(), "server '" + server + "' " + e.getMessage()
-                        + "; use host:port as in " + EXAMPLE);
+                o.error(
+                        "uri",
+                        uri.toString(),
+                        "server '" + server + "' " + e.getMessage() + "; use host:port as in " + EXAMPLE);
             }
         }
         return String.join(",", servers);

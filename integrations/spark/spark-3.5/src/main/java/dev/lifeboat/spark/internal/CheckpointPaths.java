@@ -82,7 +82,8 @@ public final class CheckpointPaths {
     public static List<Long> generations(String directory, String name, List<CheckpointId> ids) {
         List<Long> generations = new ArrayList<>();
         for (CheckpointId id : ids) {
-            entryIn(directory, id).filter(e -> !e.directory() && e.name().equals(name))
+            entryIn(directory, id)
+                    .filter(e -> !e.directory() && e.name().equals(name))
                     .ifPresent(e -> generations.add(e.generation().getAsLong()));
         }
         generations.sort(null);

@@ -49,7 +49,8 @@ public record CheckpointSettings(Path root, URI store, Map<String, String> optio
             root = qualify(new Path(rootValue), conf);
         }
         Map<String, String> options = new TreeMap<>();
-        for (Map.Entry<String, String> e : conf.getPropsWithPrefix(OPTION_PREFIX).entrySet()) {
+        for (Map.Entry<String, String> e :
+                conf.getPropsWithPrefix(OPTION_PREFIX).entrySet()) {
             options.put(e.getKey(), e.getValue());
         }
         String storeValue = conf.getTrimmed(STORE, "");
@@ -61,7 +62,8 @@ public record CheckpointSettings(Path root, URI store, Map<String, String> optio
                 throw new IllegalArgumentException(STORE + " '" + storeValue + "' is not a URI: " + e.getMessage(), e);
             }
             if (store.getScheme() == null) {
-                throw new IllegalArgumentException(STORE + " '" + storeValue + "' has no scheme (file:, hdfs:, s3:, ...)");
+                throw new IllegalArgumentException(
+                        STORE + " '" + storeValue + "' has no scheme (file:, hdfs:, s3:, ...)");
             }
         } else {
             store = derivedStore(root, rootValue.isEmpty());
@@ -76,7 +78,8 @@ public record CheckpointSettings(Path root, URI store, Map<String, String> optio
         }
         URI defaultUri = FileSystem.getDefaultUri(conf);
         Path workingDir = "file".equals(defaultUri.getScheme())
-                ? new Path(new java.io.File(System.getProperty("user.dir")).toURI()) : new Path("/");
+                ? new Path(new java.io.File(System.getProperty("user.dir")).toURI())
+                : new Path("/");
         return path.makeQualified(defaultUri, workingDir);
     }
 

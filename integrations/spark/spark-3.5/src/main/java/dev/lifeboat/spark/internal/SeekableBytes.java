@@ -50,8 +50,8 @@ public final class SeekableBytes extends ByteArrayInputStream implements Seekabl
     @Override
     public void readFully(long position, byte[] buffer, int offset, int length) throws IOException {
         if (position < 0 || position + length > count) {
-            throw new EOFException("cannot read " + length + " bytes at " + position + " of a file of "
-                    + count + " bytes");
+            throw new EOFException(
+                    "cannot read " + length + " bytes at " + position + " of a file of " + count + " bytes");
         }
         System.arraycopy(buf, (int) position, buffer, offset, length);
     }

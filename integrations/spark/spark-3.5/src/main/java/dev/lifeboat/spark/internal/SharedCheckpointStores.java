@@ -18,8 +18,8 @@ public final class SharedCheckpointStores {
     private static final Map<Key, CheckpointStore> STORES = new ConcurrentHashMap<>();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(SharedCheckpointStores::closeAll,
-                "lifeboat-checkpoint-stores-close"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(SharedCheckpointStores::closeAll, "lifeboat-checkpoint-stores-close"));
     }
 
     private SharedCheckpointStores() {}
