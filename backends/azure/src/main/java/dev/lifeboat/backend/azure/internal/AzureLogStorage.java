@@ -25,7 +25,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -77,6 +76,8 @@ public final class AzureLogStorage implements LogStorage {
     private int currentBlocks;
     private volatile long nextLsn;
     private volatile boolean closed;
+    /** The ETag of the head this writer wrote last: every head write is conditional on it. */
+    private volatile String headEtag;
 
     /** One segment as listed. */
     record Segment(String name, long firstLsn, long generation, long size, boolean sealed) {}
@@ -94,7 +95,8 @@ public final class AzureLogStorage implements LogStorage {
     /** Opens the log for writing, creating it if absent; fences any earlier writer. */
     public static AzureLogStorage openWriter(Blobs blobs, WalSettings settings) throws IOException {
         requireNonNull(blobs, "blobs is null");
-        long generation = advanceGeneration(blobs);
+        Opened opened = advanceGeneration(blobs);
+        long generation = opened.head().generation();
         // Seal everything: the previous writer's next append fails, and nothing changes under the scan.
         List<Segment> segments = list(blobs);
         boolean sealed = false;
@@ -107,6 +109,7 @@ public final class AzureLogStorage implements LogStorage {
         if (sealed) {
             segments = list(blobs); // sizes after sealing
         }
+        checkNewestSegment(blobs, opened.head(), segments);
         // Empty segments before the last (writers that opened and wrote nothing) start where the
         // next one does, so they bound nothing: remove them.
         List<Segment> kept = new ArrayList<>();
@@ -119,7 +122,9 @@ public final class AzureLogStorage implements LogStorage {
         }
         segments = kept;
         RecoveryReport recovery = scanEnd(blobs, settings, segments);
+        checkPersistedEnd(blobs, settings, opened.head(), segments, recovery);
         AzureLogStorage storage = new AzureLogStorage(blobs, settings, true, recovery, generation);
+        storage.headEtag = opened.etag();
         storage.startSegment(recovery.nextLsn());
         return storage;
     }
@@ -127,16 +132,67 @@ public final class AzureLogStorage implements LogStorage {
     /** Opens a read-only view of an existing log. */
     public static AzureLogStorage openReader(Blobs blobs, WalSettings settings) throws IOException {
         requireNonNull(blobs, "blobs is null");
-        if (blobs.head(HEAD).isEmpty()) {
-            throw new NoSuchFileException(blobs.describe(HEAD), null, "no write-ahead log here");
-        }
-        return new AzureLogStorage(blobs, settings, false, scanEnd(blobs, settings, list(blobs)), -1);
+        Blobs.Blob blob = blobs.get(HEAD)
+                .orElseThrow(() -> new NoSuchFileException(blobs.describe(HEAD), null, "no write-ahead log here"));
+        WalHead head = WalHead.decode(blob.bytes(), blobs.describe(HEAD));
+        List<Segment> segments = list(blobs);
+        checkNewestSegment(blobs, head, segments);
+        RecoveryReport recovery = scanEnd(blobs, settings, segments);
+        checkPersistedEnd(blobs, settings, head, segments, recovery);
+        return new AzureLogStorage(blobs, settings, false, recovery, -1);
     }
 
-    private static long advanceGeneration(Blobs blobs) throws IOException {
+    /** The head a writer wrote when it opened, and its ETag. */
+    private record Opened(WalHead head, String etag) {}
+
+    /**
+     * The head names the newest segment a writer created: if a listing (strongly consistent on
+     * Azure) lacks it, the segment was deleted and its records are lost — never the end of the log.
+     */
+    private static void checkNewestSegment(Blobs blobs, WalHead head, List<Segment> segments)
+            throws CorruptDataException {
+        Optional<String> newest = head.newestSegment();
+        if (newest.isPresent() && segments.stream().noneMatch(s -> s.name().equals(newest.get()))) {
+            throw new CorruptDataException(
+                    blobs.describe(newest.get()),
+                    0,
+                    "the head names this segment as the log's newest, but it is gone: the records written to it"
+                            + " are lost");
+        }
+    }
+
+    /**
+     * The head records how far the log was persisted when it was written (at a writer's open, roll
+     * and close): a log that ends below that lost records (a segment cut or replaced), unless the
+     * operator asked to cut a damaged last record.
+     */
+    private static void checkPersistedEnd(
+            Blobs blobs, WalSettings settings, WalHead head, List<Segment> segments, RecoveryReport recovery)
+            throws CorruptDataException {
+        // A torn tail is what a crash in mid-append leaves, and the log cuts it as every backend
+        // does; a log that ends cleanly below the persisted end lost whole records.
+        if (!settings.cutCorruptLastRecord()
+                && recovery.tornTail().isEmpty()
+                && recovery.nextLsn() < head.persistedEnd()) {
+            String where = segments.isEmpty()
+                    ? blobs.describe(SEGMENTS)
+                    : blobs.describe(segments.get(segments.size() - 1).name());
+            throw new CorruptDataException(
+                    where,
+                    -1,
+                    "the log ends at LSN " + recovery.nextLsn() + " but its head records every record below LSN "
+                            + head.persistedEnd() + " as persisted: records were lost (a segment was cut or"
+                            + " replaced)");
+        }
+    }
+
+    private static Opened advanceGeneration(Blobs blobs) throws IOException {
         Optional<Blobs.Blob> head = blobs.get(HEAD);
-        long current = head.isEmpty() ? 0 : parseGeneration(head.get().bytes(), blobs.describe(HEAD));
-        byte[] next = ("lifeboat-wal generation " + (current + 1) + "\n").getBytes(StandardCharsets.UTF_8);
+        WalHead was = head.isEmpty()
+                ? new WalHead(0, Optional.empty(), 0)
+                : WalHead.decode(head.get().bytes(), blobs.describe(HEAD));
+        WalHead advanced = was.nextGeneration();
+        byte[] next = advanced.encode();
         Optional<String> written;
         try {
             written = head.isEmpty()
@@ -152,24 +208,33 @@ public final class AzureLogStorage implements LogStorage {
             throw new ConcurrentWriterException(
                     "another writer opened the write-ahead log " + blobs.location() + " at the same moment");
         }
-        return current + 1;
+        return new Opened(advanced, written.get());
     }
 
-    private static long parseGeneration(byte[] bytes, String where) throws CorruptDataException {
-        String s = new String(bytes, StandardCharsets.UTF_8).trim();
-        if (!s.startsWith("lifeboat-wal generation ")) {
-            throw new CorruptDataException(where, 0, "not a Lifeboat write-ahead log head");
-        }
+    /**
+     * Records {@code newest} as the newest segment and every record below {@code persistedEnd} as
+     * persisted, if no other writer wrote the head since this one did ({@code If-Match}).
+     *
+     * @return false if another writer did
+     */
+    private boolean writeHead(String newest, long persistedEnd) throws IOException {
+        byte[] bytes = new WalHead(generation, Optional.of(newest), persistedEnd).encode();
+        Optional<String> etag;
         try {
-            return Long.parseLong(s.substring("lifeboat-wal generation ".length()));
-        } catch (NumberFormatException e) {
-            throw new CorruptDataException(where, 0, "unreadable generation", e);
+            etag = blobs.putIfMatch(HEAD, bytes, headEtag, null);
+        } catch (OutcomeUnknownException e) {
+            Optional<Blobs.Blob> now = blobs.get(HEAD);
+            etag = now.isPresent() && Arrays.equals(now.get().bytes(), bytes)
+                    ? Optional.of(now.get().etag())
+                    : Optional.empty();
         }
+        etag.ifPresent(t -> headEtag = t);
+        return etag.isPresent();
     }
 
     private long currentGeneration() throws IOException {
         Blobs.Blob head = blobs.get(HEAD).orElseThrow(() -> new NoSuchFileException(blobs.describe(HEAD)));
-        return parseGeneration(head.bytes(), blobs.describe(HEAD));
+        return WalHead.decode(head.bytes(), blobs.describe(HEAD)).generation();
     }
 
     static String segmentName(long firstLsn, long generation) {
@@ -262,10 +327,11 @@ public final class AzureLogStorage implements LogStorage {
         current = name;
         currentLength = 0;
         currentBlocks = 0;
-        long now = currentGeneration();
-        if (now != generation) {
+        // Every record below firstLsn is persisted (Append Block is durable when it returns). A
+        // head written by a newer writer since this one's refuses the write: this writer is fenced.
+        if (!writeHead(name, firstLsn)) {
             seal(blobs, name);
-            throw fenced(now);
+            throw fenced(currentGeneration());
         }
     }
 
@@ -402,10 +468,11 @@ public final class AzureLogStorage implements LogStorage {
             long expectedEnd = nextNonEmptyStart(segments, i).orElse(r.nextLsn());
             if (r.nextLsn() < expectedEnd) {
                 throw new CorruptDataException(
-                        blobs.describe(s.name()),
-                        r.validBytes(),
-                        "segment ends at LSN " + r.nextLsn() + " but the next segment starts at LSN " + expectedEnd
-                                + " (records missing)");
+                        blobs.describe(SEGMENTS + String.format("%020d-*", r.nextLsn())),
+                        0,
+                        "the segment that starts at LSN " + r.nextLsn() + " is missing: "
+                                + blobs.describe(s.name()) + " ends there and the next segment starts at LSN "
+                                + expectedEnd + " (records " + r.nextLsn() + " to " + (expectedEnd - 1) + " lost)");
             }
         }
     }
@@ -551,6 +618,13 @@ public final class AzureLogStorage implements LogStorage {
     public void close() {
         if (!closed) {
             closed = true;
+            if (writer && current != null) {
+                try {
+                    writeHead(current, nextLsn); // everything written is persisted
+                } catch (IOException e) {
+                    // The head keeps its last persisted end: lower, so it only checks less.
+                }
+            }
             blobs.close();
         }
     }
