@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -194,6 +195,28 @@ final class FaultProxy implements AutoCloseable {
 
     long count(Predicate<Request> match) {
         return requests().stream().filter(match).count();
+    }
+
+    /**
+     * The requests the SDK made: the same attempt of the same call seen twice counts once. The
+     * JDK's {@code HttpURLConnection} silently resends an idempotent request (GET, HEAD) that met a
+     * keep-alive connection the server had just closed; the SDK's own retries carry a new attempt
+     * number and still count.
+     */
+    List<Request> sdkCalls() {
+        Set<String> seen = new HashSet<>();
+        List<Request> out = new ArrayList<>();
+        for (Request r : requests()) {
+            String id = r.headers().get("amz-sdk-invocation-id");
+            if (id == null || seen.add(id + " " + r.headers().get("amz-sdk-request"))) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    long countCalls(Predicate<Request> match) {
+        return sdkCalls().stream().filter(match).count();
     }
 
     void resetRequests() {
