@@ -70,13 +70,20 @@ class LocalCheckpointLayoutTest {
     }
 
     @Test
-    void longSegmentsAreSplitIntoChunksThatStillDecode() {
-        String segment = "漢".repeat(300) + "%".repeat(100);
+    void theLongestValidSegmentFitsOneFileNameAndDecodes() {
+        // 80 bytes is the most a segment may hold; '%' is escaped to three characters, the worst case.
+        String segment = "%".repeat(80);
         CheckpointId id = CheckpointId.of("state/" + segment + "/v-1");
         Path p = layout.committedManifest(id);
-        assertThat(p.getNameCount()).isGreaterThan(ROOT.getNameCount() + 4);
+        for (Path component : p) {
+            assertThat(component.toString().getBytes(StandardCharsets.UTF_8).length)
+                    .as("file name %s", component)
+                    .isLessThanOrEqualTo(255);
+        }
         assertThat(layout.idOf(p)).contains(id);
         Path part = layout.partFile("0000000000001-0123456789abcdef", segment);
+        assertThat(part.getFileName().toString().getBytes(StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(255);
         assertThat(layout.partOf(part))
                 .contains(new LocalCheckpointLayout.PartFile("0000000000001-0123456789abcdef", segment));
     }
@@ -124,7 +131,12 @@ class LocalCheckpointLayoutTest {
                     sb.appendCodePoint(cps[random.nextInt(cps.length)]);
                 }
                 seg = sb.toString();
-            } while (seg.equals(".") || seg.equals(".."));
+            } while (seg.equals(".")
+                    || seg.equals("..")
+                    || seg.getBytes(StandardCharsets.UTF_8).length > 80
+                    || b.toString().getBytes(StandardCharsets.UTF_8).length
+                                    + seg.getBytes(StandardCharsets.UTF_8).length
+                            > 200);
             b.append(seg);
         }
         return b.toString();
