@@ -23,11 +23,13 @@ public final class DriverProcess implements AutoCloseable {
     private final StringBuffer stderr = new StringBuffer();
     private final List<String> all = new ArrayList<>();
     private final List<Long> arrivals = new ArrayList<>();
+    private final Thread out;
+    private final Thread err;
 
     private DriverProcess(Process process) {
         this.process = process;
-        Thread out = new Thread(() -> pump(true), "driver-stdout-" + process.pid());
-        Thread err = new Thread(() -> pump(false), "driver-stderr-" + process.pid());
+        out = new Thread(() -> pump(true), "driver-stdout-" + process.pid());
+        err = new Thread(() -> pump(false), "driver-stderr-" + process.pid());
         out.setDaemon(true);
         err.setDaemon(true);
         out.start();
@@ -77,7 +79,9 @@ public final class DriverProcess implements AutoCloseable {
             if (line != null && line.startsWith(prefix)) {
                 return Optional.of(line);
             }
-            if (line == null && !process.isAlive() && lines.isEmpty()) {
+            // The pump, not the process, decides the end: a process that has exited may still
+            // have lines in the pipe.
+            if (line == null && !out.isAlive() && lines.isEmpty()) {
                 return Optional.empty();
             }
         }
@@ -110,10 +114,18 @@ public final class DriverProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** SIGKILL, and wait for the exit. */
+    /**
+     * SIGKILL, and wait for the exit and for the end of its output: every line the driver printed
+     * before it died is in {@link #output()} when this returns.
+     */
     public void kill() throws InterruptedException {
-        process.destroyForcibly();
+        // Through the process handle: Process.destroyForcibly() also closes this side of the
+        // driver's standard output at once, dropping lines the pump had not read yet (a committed
+        // batch the caller then never hears about). The handle only signals.
+        process.toHandle().destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+        out.join(TimeUnit.SECONDS.toMillis(30));
+        err.join(TimeUnit.SECONDS.toMillis(30));
     }
 
     /** Sends {@code SIGSTOP} ({@code pause = true}) or {@code SIGCONT}. */
