@@ -37,6 +37,9 @@ import java.util.Optional;
  *
  * <p>The generic {@link StorageFaults} methods work on the objects {@link #list} returns: WAL
  * segments ({@code wal/<first LSN>}), checkpoint parts and manifests, shuffle data and indexes.
+ *
+ * <p>Damage a log while no writer is open on it, as a crash leaves it, then reopen it: a writer
+ * holds on to the segment it appends to.
  */
 public final class MemFaults implements StorageFaults {
     private final MemStore store;
@@ -132,6 +135,7 @@ public final class MemFaults implements StorageFaults {
     public Optional<RecordHandle> dropLastRecord() {
         return lastFrame().map(f -> {
             f.segment.truncate(f.offset);
+            removeEmptySegmentsAfter(f);
             return RecordHandle.of(f.lsn);
         });
     }
@@ -145,6 +149,7 @@ public final class MemFaults implements StorageFaults {
     public Optional<RecordHandle> tearLastRecord() {
         return lastFrame().map(f -> {
             f.segment.truncate(f.offset + Math.max(1, f.bytes / 2));
+            removeEmptySegmentsAfter(f);
             return RecordHandle.of(f.lsn);
         });
     }
@@ -252,7 +257,15 @@ public final class MemFaults implements StorageFaults {
         throw new NoSuchFileException(store.uri(), null, "no stored part '" + part + "' of checkpoint " + id);
     }
 
-    private record Frame(MemObject segment, long offset, long bytes, long lsn) {}
+    private record Frame(String name, MemObject segment, long offset, long bytes, long lsn) {}
+
+    /** Empty segments after the frame's (left by an earlier cut) would no longer continue the log. */
+    private void removeEmptySegmentsAfter(Frame f) {
+        store.objects()
+                .subMap(f.name, false, "wal/" + Character.MAX_VALUE, false)
+                .entrySet()
+                .removeIf(e -> e.getValue().length() == 0);
+    }
 
     private Optional<Frame> lastFrame() {
         List<Frame> all = frames();
@@ -277,7 +290,7 @@ public final class MemFaults implements StorageFaults {
                 if (h == null || offset + h.frameBytes() > size) {
                     break;
                 }
-                out.add(new Frame(segment, offset, h.frameBytes(), lsn));
+                out.add(new Frame(e.getKey(), segment, offset, h.frameBytes(), lsn));
                 offset += h.frameBytes();
                 lsn++;
             }

@@ -114,6 +114,42 @@ class MemFaultsTest {
     }
 
     @Test
+    void droppingARecordAfterATornFirstRecordOfASegmentLeavesAConsistentLog() throws IOException {
+        Map<String, String> small = Map.of("segment-bytes", "4KiB");
+        try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(uri, small)) {
+            for (int i = 0; i < 20; i++) {
+                wal.write(ByteBuffer.wrap(new byte[1000]), i);
+            }
+        }
+        faults.tearLastRecord(); // the last segment holds lsn 19 alone: it is cut to nothing on reopen
+        try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(uri, small)) {
+            assertThat(wal.recovery().nextLsn()).isEqualTo(19);
+        }
+        assertThat(faults.dropLastRecord()).contains(RecordHandle.of(18));
+        try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(uri, small)) {
+            assertThat(wal.recovery().tornTail()).isEmpty();
+            assertThat(wal.recovery().nextLsn()).isEqualTo(18);
+            assertThat(wal.write(bytes("after"), 99)).isEqualTo(RecordHandle.of(18));
+        }
+    }
+
+    @Test
+    void aFailedLogWriteFailsTheLogUntilItIsReopened() throws IOException {
+        WriteAheadLog failed = Lifeboat.openWriteAheadLog(uri, Map.of());
+        failed.write(bytes("kept"), 1);
+        faults.failNextCalls(1);
+        assertThatThrownBy(() -> failed.write(bytes("lost"), 2)).hasMessageContaining("injected");
+        assertThatThrownBy(() -> failed.write(bytes("after"), 3)).isInstanceOf(IOException.class);
+        assertThatThrownBy(failed::close)
+                .as("closing a failed log reports the failure")
+                .isInstanceOf(IOException.class);
+        try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(uri, Map.of())) {
+            assertThat(texts(wal)).containsExactly("kept");
+            assertThat(wal.write(bytes("again"), 4)).isEqualTo(RecordHandle.of(1));
+        }
+    }
+
+    @Test
     void failNextCallsFailsExactlyThatManyCalls() throws IOException {
         try (CheckpointStore store = Lifeboat.openCheckpointStore(uri, Map.of())) {
             faults.failNextCalls(2);
