@@ -155,6 +155,31 @@ public final class MemFaults implements StorageFaults {
     }
 
     /**
+     * Cuts {@code bytes} bytes off the end of the log (its last non-empty segment), as a crash
+     * that lost the end of a write would. Reopening for writing reports a torn tail when the cut
+     * ends inside a record, and keeps every complete record before it.
+     *
+     * @return how many bytes were cut (fewer if the last segment is shorter)
+     */
+    public long cutLogBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes to cut is negative: " + bytes);
+        }
+        for (MemObject segment : store.objects()
+                .subMap("wal/", true, "wal/" + Character.MAX_VALUE, false)
+                .descendingMap()
+                .values()) {
+            long length = segment.length();
+            if (length > 0) {
+                long cut = Math.min(bytes, length);
+                segment.truncate(length - cut);
+                return cut;
+            }
+        }
+        return 0;
+    }
+
+    /**
      * Flips a byte in the payload of record {@code handle} (its header if the payload is empty):
      * reading it raises {@link dev.lifeboat.spi.CorruptDataException} naming the segment and offset.
      *

@@ -150,6 +150,21 @@ class MemFaultsTest {
     }
 
     @Test
+    void bytesCutOffTheEndOfTheLogAreATornTail() throws IOException {
+        try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(uri, Map.of())) {
+            wal.write(bytes("first"), 1);
+            wal.write(bytes("second"), 2);
+        }
+        assertThat(faults.cutLogBytes(3)).isEqualTo(3);
+        try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(uri, Map.of())) {
+            assertThat(wal.recovery().tornTail()).isPresent();
+            assertThat(wal.recovery().tornTail().get().discardedBytes()).isEqualTo(32 + 6 - 3);
+            assertThat(texts(wal)).containsExactly("first");
+        }
+        assertThatThrownBy(() -> faults.cutLogBytes(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void failNextCallsFailsExactlyThatManyCalls() throws IOException {
         try (CheckpointStore store = Lifeboat.openCheckpointStore(uri, Map.of())) {
             faults.failNextCalls(2);
