@@ -1,0 +1,259 @@
+package dev.lifeboat.backend.mem.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lifeboat.backend.common.io.VerifyingInputStream;
+import dev.lifeboat.backend.common.shuffle.ShuffleIndexCodec;
+import dev.lifeboat.spi.Capability;
+import dev.lifeboat.spi.CorruptDataException;
+import dev.lifeboat.spi.shuffle.BlockUnavailableException;
+import dev.lifeboat.spi.shuffle.LossScope;
+import dev.lifeboat.spi.shuffle.MapOutputId;
+import dev.lifeboat.spi.shuffle.MapOutputWriter;
+import dev.lifeboat.spi.shuffle.MapStatus;
+import dev.lifeboat.spi.shuffle.ShuffleBlockStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.zip.CRC32C;
+
+/**
+ * Shuffle outputs in a {@link MemStore}: an attempt writes into its own buffer, and the first
+ * commit of a map task publishes {@code shuffle/<shuffle>/<map>/data} and its index (the shared
+ * {@link ShuffleIndexCodec} format) under the store's monitor; later attempts get the winner's
+ * status. Reads verify the data's length and each block's CRC32C against the status.
+ */
+public final class MemShuffleBlockStore implements ShuffleBlockStore {
+    private static final String PREFIX = "shuffle/";
+
+    private final MemStore store;
+    private final Set<Capability> capabilities;
+    private volatile boolean closed;
+
+    public MemShuffleBlockStore(MemStore store, Set<Capability> capabilities) {
+        this.store = store;
+        this.capabilities = Set.copyOf(capabilities);
+    }
+
+    static String outputPrefix(int shuffleId, long mapId) {
+        return PREFIX + shuffleId + "/" + mapId + "/";
+    }
+
+    @Override
+    public MapOutputWriter openMapOutput(MapOutputId id, int numPartitions) {
+        requireNonNull(id, "id is null");
+        if (numPartitions < 0) {
+            throw new IllegalArgumentException("numPartitions is negative: " + numPartitions);
+        }
+        checkOpen();
+        return new Writer(id, numPartitions);
+    }
+
+    @Override
+    public InputStream openBlock(MapStatus status, int reduceId) throws IOException {
+        requireNonNull(status, "status is null");
+        checkOpen();
+        if (reduceId < 0 || reduceId >= status.numPartitions()) {
+            throw new IllegalArgumentException(
+                    "reduceId " + reduceId + " is outside the " + status.numPartitions() + " partitions of " + status);
+        }
+        Optional<MemStore> at = status.location().equals(location())
+                ? Optional.of(store)
+                : MemStore.existing(URI.create(status.location()));
+        if (at.isEmpty()) {
+            throw unavailable(status, reduceId, LossScope.LOCATION, "no mem store " + status.location(), null);
+        }
+        MemStore source = at.get();
+        source.call("shuffle block read");
+        String prefix = outputPrefix(status.id().shuffleId(), status.id().mapId());
+        MemObject index = source.objects().get(prefix + "index");
+        if (index == null) {
+            LossScope scope = source.removedShuffles().contains(status.id().shuffleId())
+                    ? LossScope.SHUFFLE
+                    : LossScope.MAP_OUTPUT;
+            throw unavailable(status, reduceId, scope, "the map output is not stored", null);
+        }
+        MapStatus committed;
+        try {
+            committed = ShuffleIndexCodec.decode(index.toByteArray(), status.location());
+        } catch (CorruptDataException e) {
+            throw unavailable(status, reduceId, LossScope.MAP_OUTPUT, "its index is damaged", e);
+        }
+        if (!committed.equals(status)) {
+            throw unavailable(
+                    status,
+                    reduceId,
+                    LossScope.MAP_OUTPUT,
+                    "the stored output is " + committed + ", not this one",
+                    null);
+        }
+        MemObject data = source.objects().get(prefix + "data");
+        if (data == null) {
+            throw unavailable(status, reduceId, LossScope.MAP_OUTPUT, "its data is gone", null);
+        }
+        if (data.length() != status.totalBytes()) {
+            throw unavailable(
+                    status,
+                    reduceId,
+                    LossScope.MAP_OUTPUT,
+                    "its data holds " + data.length() + " bytes, the status " + status.totalBytes(),
+                    null);
+        }
+        return new VerifyingInputStream(
+                data.inputStream(status.offset(reduceId), status.length(reduceId)),
+                status.length(reduceId),
+                status.checksum(reduceId),
+                detail -> unavailable(status, reduceId, LossScope.MAP_OUTPUT, detail, null));
+    }
+
+    @Override
+    public List<MapStatus> committedMapOutputs() throws IOException {
+        checkOpen();
+        List<MapStatus> out = new ArrayList<>();
+        for (Map.Entry<String, MemObject> e :
+                store.objects().subMap(PREFIX, PREFIX + Character.MAX_VALUE).entrySet()) {
+            if (e.getKey().endsWith("/index")) {
+                out.add(ShuffleIndexCodec.decode(e.getValue().toByteArray(), location()));
+            }
+        }
+        out.sort(Comparator.comparingInt((MapStatus s) -> s.id().shuffleId()).thenComparingLong(s -> s.id().mapId()));
+        return out;
+    }
+
+    @Override
+    public void removeShuffle(int shuffleId) throws IOException {
+        checkOpen();
+        store.call("shuffle remove");
+        synchronized (store) {
+            String prefix = PREFIX + shuffleId + "/";
+            store.objects().subMap(prefix, prefix + Character.MAX_VALUE).clear();
+            store.removedShuffles().add(shuffleId);
+        }
+    }
+
+    @Override
+    public String location() {
+        return store.uri();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the shuffle block store " + store.uri() + " is closed");
+        }
+    }
+
+    private static BlockUnavailableException unavailable(
+            MapStatus status, int reduceId, LossScope scope, String detail, Throwable cause) {
+        return new BlockUnavailableException(status.blockId(reduceId), status.location(), scope, detail, cause);
+    }
+
+    /** One attempt: partitions go to a private buffer until the commit publishes it, or not. */
+    private final class Writer implements MapOutputWriter {
+        private final MapOutputId id;
+        private final long[] lengths;
+        private final int[] checksums;
+        private final MemObject buffer = new MemObject();
+        private int last = -1;
+        private boolean committed;
+        private boolean aborted;
+        private MapStatus status;
+
+        Writer(MapOutputId id, int numPartitions) {
+            this.id = id;
+            this.lengths = new long[numPartitions];
+            this.checksums = new int[numPartitions];
+            CRC32C empty = new CRC32C();
+            java.util.Arrays.fill(checksums, (int) empty.getValue());
+        }
+
+        @Override
+        public OutputStream openPartition(int reduceId) {
+            checkWritable();
+            if (reduceId < 0 || reduceId >= lengths.length) {
+                throw new IllegalArgumentException(
+                        "reduceId " + reduceId + " is outside [0, " + lengths.length + ") of " + id);
+            }
+            if (reduceId <= last) {
+                throw new IllegalArgumentException(
+                        "reduceId " + reduceId + " is not after the last partition opened, " + last + ", of " + id);
+            }
+            last = reduceId;
+            CRC32C crc = new CRC32C();
+            return new OutputStream() {
+                @Override
+                public void write(int b) {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    java.util.Objects.checkFromIndexSize(off, len, b.length);
+                    checkWritable();
+                    if (last != reduceId) {
+                        throw new IllegalStateException("partition " + reduceId + " of " + id + " is finished");
+                    }
+                    buffer.append(b, off, len);
+                    crc.update(b, off, len);
+                    lengths[reduceId] += len;
+                    checksums[reduceId] = (int) crc.getValue();
+                }
+            };
+        }
+
+        @Override
+        public MapStatus commit() throws IOException {
+            checkWritable();
+            store.call("shuffle commit");
+            String prefix = outputPrefix(id.shuffleId(), id.mapId());
+            synchronized (store) {
+                MemObject existing = store.objects().get(prefix + "index");
+                if (existing != null) {
+                    status = ShuffleIndexCodec.decode(existing.toByteArray(), location());
+                } else {
+                    byte[] index = ShuffleIndexCodec.encode(id, lengths, checksums);
+                    MemObject indexObject = new MemObject();
+                    indexObject.append(index, 0, index.length);
+                    store.objects().put(prefix + "data", buffer);
+                    store.objects().put(prefix + "index", indexObject);
+                    store.removedShuffles().remove(id.shuffleId());
+                    status = new MapStatus(id, location(), lengths, checksums);
+                }
+            }
+            committed = true;
+            return status;
+        }
+
+        @Override
+        public void close() {
+            if (!committed) {
+                aborted = true;
+            }
+        }
+
+        private void checkWritable() {
+            if (committed) {
+                throw new IllegalStateException("map output " + id + " is committed");
+            }
+            if (aborted) {
+                throw new IllegalStateException("map output " + id + " was aborted");
+            }
+        }
+    }
+}
