@@ -35,8 +35,16 @@ import java.util.concurrent.ExecutionException;
  */
 public interface WriteAheadLog extends WriteAheadLogReader {
     /**
-     * Appends a record without waiting for storage. The record is ordered after every record
-     * whose {@code append} returned before this call began.
+     * Appends a record without waiting for it to become durable and without waiting for another
+     * thread's storage operation. The record is ordered after every record whose {@code append}
+     * returned before this call began.
+     *
+     * <p>{@code append} may do storage work in the calling thread: an implementation that batches
+     * records may write a batch of queued records (this one and earlier ones) itself when enough
+     * have queued and no other write is in flight, so that nothing else has to. Such a write
+     * hands bytes to storage without making them durable ({@link #sync} does that). It blocks
+     * while too many bytes wait for storage (back-pressure), and a storage error met by that
+     * write is thrown from this call.
      *
      * @param record the bytes from position to limit; not modified, and may be reused after return
      * @param timestampMillis metadata for {@link #truncateBefore(long)}; not the record's identity

@@ -171,6 +171,9 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
             if (!leading && queuedBytes >= settings.maxBatchBytes()) {
                 leading = true;
                 lead(null);
+                if (e.state == FAILED) {
+                    throw e.error; // the batch this appender wrote failed
+                }
             }
             return RecordHandle.of(e.lsn);
         } finally {

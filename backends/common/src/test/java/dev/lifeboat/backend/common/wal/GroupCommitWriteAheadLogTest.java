@@ -443,6 +443,22 @@ class GroupCommitWriteAheadLogTest {
     }
 
     @Test
+    void anAppenderThatWroteAFullBatchItselfSeesItsFailure() throws Exception {
+        MemoryStorage storage = new MemoryStorage(0);
+        IOException disk = new IOException("disk on fire");
+        storage.failWrites = disk;
+        GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(
+                storage, settings(Map.of(WalSettings.MAX_BATCH_BYTES, "1")), Set.of(), "t");
+        assertThatThrownBy(() -> wal.append(ByteBuffer.allocate(1), TS))
+                .as("a batch's worth queued: the appender wrote it, and gets no handle for a record it failed to write")
+                .isSameAs(disk);
+        assertThatThrownBy(() -> wal.append(ByteBuffer.allocate(1), TS))
+                .isInstanceOf(IOException.class)
+                .hasRootCause(disk);
+        assertThatThrownBy(wal::close).isInstanceOf(IOException.class);
+    }
+
+    @Test
     void withADelayTheLeaderWaitsForAFullBatchAndASyncCutsTheWaitShort() throws Exception {
         MemoryStorage storage = new MemoryStorage(0);
         // 10-byte records make 42-byte frames: four fill a batch long before the delay ends.

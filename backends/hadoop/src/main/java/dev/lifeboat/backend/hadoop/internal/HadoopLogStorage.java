@@ -13,7 +13,9 @@ import dev.lifeboat.spi.wal.RecoveryReport;
 import dev.lifeboat.spi.wal.RecoveryReport.TornTail;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
@@ -50,6 +52,13 @@ import org.apache.hadoop.fs.Path;
 public final class HadoopLogStorage implements LogStorage {
     static final String LOCK_FILE = "writer.lock";
     private static final long INDEX_EVERY = 256 * 1024;
+    /**
+     * How often one {@code hflush} or {@code hsync} is repeated after its thread was interrupted.
+     * Each repeat waits for acknowledgements the pipeline keeps sending meanwhile, and a broken
+     * pipeline ends the wait with its own error, so the bound only stops a thread interrupted
+     * without end; a slow pipeline under frequent interrupts needs many repeats.
+     */
+    private static final int MAX_INTERRUPT_RETRIES = 10_000;
 
     private final HadoopFs fs;
     private final WalSettings settings;
@@ -296,7 +305,8 @@ public final class HadoopLogStorage implements LogStorage {
     }
 
     private void roll(long nextFirstLsn) throws IOException {
-        HadoopFs.durable(out);
+        FSDataOutputStream sealing = out;
+        repeatIfInterrupted(() -> HadoopFs.durable(sealing));
         out.close();
         meta(current).timestampsKnown = true;
         visibleNextLsn = nextFirstLsn;
@@ -321,16 +331,50 @@ public final class HadoopLogStorage implements LogStorage {
         try {
             if (level == Durability.SYNC) {
                 requireFeature(features.hsync(), "hsync", level);
-                out.hsync();
+                repeatIfInterrupted(out::hsync);
             } else if (level == Durability.FLUSH) {
                 requireFeature(features.hflush(), "hflush", level);
-                out.hflush();
+                repeatIfInterrupted(out::hflush);
             }
         } catch (IOException e) {
             throw fenced(e);
         }
         if (level != Durability.NONE) {
             visibleNextLsn = writtenNextLsn;
+        }
+    }
+
+    /** An {@code hflush} or {@code hsync}: repeatable, since it waits for the same acknowledgement. */
+    private interface StreamCall {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code call}, repeating it when the writer leading the batch was interrupted while it
+     * waited for the pipeline's acknowledgement: HDFS keeps the stream open then (only the waiting
+     * thread was interrupted), and failing the call would fail the log for every writer of the
+     * batch. A socket timeout (also an {@link InterruptedIOException}) is not repeated. The
+     * interrupt status is restored afterwards.
+     */
+    private static void repeatIfInterrupted(StreamCall call) throws IOException {
+        boolean interrupted = false;
+        try {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    call.run();
+                    return;
+                } catch (InterruptedIOException e) {
+                    if (e instanceof SocketTimeoutException || attempt >= MAX_INTERRUPT_RETRIES) {
+                        throw e;
+                    }
+                    Thread.interrupted();
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
