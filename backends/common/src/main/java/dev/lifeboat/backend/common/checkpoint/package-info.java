@@ -1,6 +1,8 @@
 /**
- * Shared checkpoint formats: the manifest codec (parts with their lengths and CRC32C, the writer's
- * epoch) and unique attempt names, so that every backend publishes and verifies checkpoints the
- * same way.
+ * Shared checkpoint machinery: the manifest codec (parts with their lengths and CRC32C, the
+ * writer's epoch), unique attempt names and the writer's protocol
+ * ({@link dev.lifeboat.backend.common.checkpoint.AbstractCheckpointWriter}: begin, parts, commit
+ * or abort), so that every backend publishes and verifies checkpoints the same way and implements
+ * only its storage primitives.
  */
 package dev.lifeboat.backend.common.checkpoint;
