@@ -5,11 +5,11 @@ import static java.util.Objects.requireNonNull;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
+import dev.lifeboat.backend.common.checkpoint.AbstractCheckpoint;
 import dev.lifeboat.backend.common.checkpoint.AbstractCheckpointWriter;
 import dev.lifeboat.backend.common.checkpoint.Attempts;
 import dev.lifeboat.backend.common.checkpoint.ManifestCodec;
 import dev.lifeboat.backend.common.io.Closeables;
-import dev.lifeboat.backend.common.io.VerifyingInputStream;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.CorruptDataException;
 import dev.lifeboat.spi.FencedException;
@@ -438,31 +438,30 @@ public final class AzureCheckpointStore implements CheckpointStore {
     }
 
     /** A committed checkpoint. */
-    private final class AzureCheckpoint implements Checkpoint {
-        private final CheckpointInfo info;
-
+    private final class AzureCheckpoint extends AbstractCheckpoint {
         AzureCheckpoint(CheckpointInfo info) {
-            this.info = info;
+            super(info);
         }
 
         @Override
-        public CheckpointInfo info() {
-            return info;
+        protected InputStream openStored(PartInfo part, int index) throws IOException {
+            String blob = CheckpointLayout.part(info().attemptId(), info().id(), part.name());
+            return blobs.openStream(blob)
+                    .orElseThrow(() -> new NoSuchFileException(
+                            "checkpoint '" + info().id() + "' part '" + part.name() + "' (" + blobs.describe(blob)
+                                    + ")",
+                            null,
+                            "the part's blob is gone"));
         }
 
         @Override
-        public InputStream openPart(String name) throws IOException {
-            requireNonNull(name, "name is null");
+        protected String describe(PartInfo part, int index) {
+            return blobs.describe(CheckpointLayout.part(info().attemptId(), info().id(), part.name()));
+        }
+
+        @Override
+        protected void checkStoreOpen() {
             checkOpen();
-            PartInfo part = info.part(name)
-                    .orElseThrow(
-                            () -> new NoSuchFileException("checkpoint '" + info.id() + "' has no part '" + name + "'"));
-            String blob = CheckpointLayout.part(info.attemptId(), info.id(), name);
-            String where = "checkpoint '" + info.id() + "' part '" + name + "' (" + blobs.describe(blob) + ")";
-            InputStream in = blobs.openStream(blob)
-                    .orElseThrow(() -> new NoSuchFileException(where, null, "the part's blob is gone"));
-            return VerifyingInputStream.ofWholeObject(
-                    in, part.length(), part.crc32c(), detail -> new CorruptDataException(where, -1, detail));
         }
     }
 }

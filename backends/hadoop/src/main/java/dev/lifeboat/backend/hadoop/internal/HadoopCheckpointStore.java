@@ -2,10 +2,10 @@ package dev.lifeboat.backend.hadoop.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.checkpoint.AbstractCheckpoint;
 import dev.lifeboat.backend.common.checkpoint.AbstractCheckpointWriter;
 import dev.lifeboat.backend.common.checkpoint.Attempts;
 import dev.lifeboat.backend.common.checkpoint.ManifestCodec;
-import dev.lifeboat.backend.common.io.VerifyingInputStream;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.CorruptDataException;
 import dev.lifeboat.spi.FencedException;
@@ -295,44 +295,30 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         return "HadoopCheckpointStore[" + fs + "]";
     }
 
-    /** A committed checkpoint. */
-    private final class Stored implements Checkpoint {
-        private final CheckpointInfo info;
+    /** A committed checkpoint: its parts are numbered files in its directory. */
+    private final class Stored extends AbstractCheckpoint {
         private final Path dir;
 
         Stored(CheckpointInfo info, Path dir) {
-            this.info = info;
+            super(info);
             this.dir = dir;
         }
 
         @Override
-        public CheckpointInfo info() {
-            return info;
-        }
-
-        @Override
-        public InputStream openPart(String name) throws IOException {
-            requireNonNull(name, "name is null");
-            int index = info.parts()
-                    .indexOf(info.part(name)
-                            .orElseThrow(() -> new NoSuchFileException(
-                                    "checkpoint '" + info.id() + "' part '" + name + "'",
-                                    null,
-                                    "the checkpoint has no such part")));
-            PartInfo part = info.parts().get(index);
-            Path path = CheckpointLayout.partPath(dir, index);
-            FSDataInputStream in;
+        protected InputStream openStored(PartInfo part, int index) throws IOException {
             try {
-                in = fs.fs().open(path);
+                return fs.fs().open(CheckpointLayout.partPath(dir, index));
             } catch (FileNotFoundException e) {
                 throw new NoSuchFileException(
-                        "checkpoint '" + info.id() + "' part '" + name + "'",
+                        "checkpoint '" + info().id() + "' part '" + part.name() + "'",
                         null,
                         "its bytes are gone (the checkpoint was deleted?)");
             }
-            String where = "checkpoint '" + info.id() + "' part '" + name + "' (" + path + ")";
-            return VerifyingInputStream.ofWholeObject(
-                    in, part.length(), part.crc32c(), detail -> new CorruptDataException(where, -1, detail));
+        }
+
+        @Override
+        protected String describe(PartInfo part, int index) {
+            return CheckpointLayout.partPath(dir, index).toString();
         }
     }
 

@@ -2,11 +2,11 @@ package dev.lifeboat.backend.s3.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.checkpoint.AbstractCheckpoint;
 import dev.lifeboat.backend.common.checkpoint.AbstractCheckpointWriter;
 import dev.lifeboat.backend.common.checkpoint.Attempts;
 import dev.lifeboat.backend.common.checkpoint.ManifestCodec;
 import dev.lifeboat.backend.common.io.Closeables;
-import dev.lifeboat.backend.common.io.VerifyingInputStream;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.CorruptDataException;
 import dev.lifeboat.spi.FencedException;
@@ -561,31 +561,29 @@ public final class S3CheckpointStore implements CheckpointStore {
     }
 
     /** A committed checkpoint. */
-    private final class S3Checkpoint implements Checkpoint {
-        private final CheckpointInfo info;
-
+    private final class S3Checkpoint extends AbstractCheckpoint {
         S3Checkpoint(CheckpointInfo info) {
-            this.info = info;
+            super(info);
         }
 
         @Override
-        public CheckpointInfo info() {
-            return info;
+        protected InputStream openStored(PartInfo part, int index) throws IOException {
+            String key = layout.partKey(info().attemptId(), info().id(), part.name());
+            return store.openStream(store.location().bucket(), key, 0, -1)
+                    .orElseThrow(() -> new NoSuchFileException(
+                            "checkpoint '" + info().id() + "' part '" + part.name() + "' (" + store.describe(key) + ")",
+                            null,
+                            "the part's object is gone"));
         }
 
         @Override
-        public InputStream openPart(String name) throws IOException {
-            requireNonNull(name, "name is null");
+        protected String describe(PartInfo part, int index) {
+            return store.describe(layout.partKey(info().attemptId(), info().id(), part.name()));
+        }
+
+        @Override
+        protected void checkStoreOpen() {
             checkOpen();
-            PartInfo part = info.part(name)
-                    .orElseThrow(
-                            () -> new NoSuchFileException("checkpoint '" + info.id() + "' has no part '" + name + "'"));
-            String key = layout.partKey(info.attemptId(), info.id(), name);
-            String where = "checkpoint '" + info.id() + "' part '" + name + "' (" + store.describe(key) + ")";
-            InputStream in = store.openStream(store.location().bucket(), key, 0, -1)
-                    .orElseThrow(() -> new NoSuchFileException(where, null, "the part's object is gone"));
-            return VerifyingInputStream.ofWholeObject(
-                    in, part.length(), part.crc32c(), detail -> new CorruptDataException(where, -1, detail));
         }
     }
 }
