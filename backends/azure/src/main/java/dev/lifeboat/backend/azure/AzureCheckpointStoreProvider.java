@@ -7,6 +7,7 @@ import dev.lifeboat.backend.azure.internal.AzureSettings;
 import dev.lifeboat.backend.azure.internal.AzureStorageFaults;
 import dev.lifeboat.backend.azure.internal.Blobs;
 import dev.lifeboat.backend.azure.internal.Providers;
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.OptionSpec;
 import dev.lifeboat.spi.checkpoint.CheckpointStore;
@@ -25,24 +26,15 @@ import java.util.Set;
  * epoch are fenced under a lease on an epoch blob. Takes the common Azure options. See
  * {@code docs/backends/azure.md}.
  */
-public final class AzureCheckpointStoreProvider implements CheckpointStoreProvider, SupportsFaultInjection {
+public final class AzureCheckpointStoreProvider extends ProviderBase
+        implements CheckpointStoreProvider, SupportsFaultInjection {
     private static final Set<Capability> CAPABILITIES =
             Set.of(Capability.CHECKPOINT_CROSS_PROCESS, Capability.CHECKPOINT_EPOCH_FENCING);
     private static final List<OptionSpec> OPTIONS = Providers.options(List.of());
 
-    @Override
-    public String scheme() {
-        return Providers.SCHEME;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return OPTIONS;
+    /** For {@link java.util.ServiceLoader}. */
+    public AzureCheckpointStoreProvider() {
+        super(Providers.SCHEME, CAPABILITIES, OPTIONS);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.lifeboat.backend.azure.internal.AzureSettings;
 import dev.lifeboat.backend.azure.internal.AzureStorageFaults;
 import dev.lifeboat.backend.azure.internal.Blobs;
 import dev.lifeboat.backend.azure.internal.Providers;
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.OptionSpec;
 import dev.lifeboat.spi.Options;
@@ -26,7 +27,8 @@ import java.util.Set;
  * Options: the common Azure options, {@code lease-duration} (15s to 60s, whole seconds: the range
  * the service accepts) and {@code renew-interval}. See {@code docs/backends/azure.md}.
  */
-public final class AzureLeaderElectionProvider implements LeaderElectionProvider, SupportsFaultInjection {
+public final class AzureLeaderElectionProvider extends ProviderBase
+        implements LeaderElectionProvider, SupportsFaultInjection {
     public static final String LEASE_DURATION = "lease-duration";
     public static final String RENEW_INTERVAL = "renew-interval";
     private static final Set<Capability> CAPABILITIES =
@@ -43,19 +45,9 @@ public final class AzureLeaderElectionProvider implements LeaderElectionProvider
                     "how often the leader renews and followers try to acquire (at most"
                             + " a third of lease-duration)")));
 
-    @Override
-    public String scheme() {
-        return Providers.SCHEME;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return OPTIONS;
+    /** For {@link java.util.ServiceLoader}. */
+    public AzureLeaderElectionProvider() {
+        super(Providers.SCHEME, CAPABILITIES, OPTIONS);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.lifeboat.backend.azure.internal.AzureShuffleBlockStore;
 import dev.lifeboat.backend.azure.internal.AzureStorageFaults;
 import dev.lifeboat.backend.azure.internal.Blobs;
 import dev.lifeboat.backend.azure.internal.Providers;
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.OptionSpec;
 import dev.lifeboat.spi.fault.StorageFaults;
@@ -24,23 +25,14 @@ import java.util.Set;
  * wins; blocks are read with ranged GETs and outlive the executor that wrote them. Takes the
  * common Azure options. See {@code docs/backends/azure.md}.
  */
-public final class AzureShuffleBlockStoreProvider implements ShuffleBlockStoreProvider, SupportsFaultInjection {
+public final class AzureShuffleBlockStoreProvider extends ProviderBase
+        implements ShuffleBlockStoreProvider, SupportsFaultInjection {
     private static final Set<Capability> CAPABILITIES = Set.of(Capability.SHUFFLE_BLOCKS_OUTLIVE_EXECUTOR);
     private static final List<OptionSpec> OPTIONS = Providers.options(List.of());
 
-    @Override
-    public String scheme() {
-        return Providers.SCHEME;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return OPTIONS;
+    /** For {@link java.util.ServiceLoader}. */
+    public AzureShuffleBlockStoreProvider() {
+        super(Providers.SCHEME, CAPABILITIES, OPTIONS);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.lifeboat.backend.azure.internal.AzureSettings;
 import dev.lifeboat.backend.azure.internal.AzureStorageFaults;
 import dev.lifeboat.backend.azure.internal.Blobs;
 import dev.lifeboat.backend.azure.internal.Providers;
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.backend.common.wal.GroupCommitWriteAheadLog;
 import dev.lifeboat.backend.common.wal.StorageLogReader;
 import dev.lifeboat.backend.common.wal.WalSettings;
@@ -33,7 +34,8 @@ import java.util.Set;
  * and the standard WAL options ({@code durability}, {@code segment-bytes}, {@code group-commit.*}).
  * See {@code docs/backends/azure.md}.
  */
-public final class AzureWriteAheadLogProvider implements WriteAheadLogProvider, SupportsFaultInjection {
+public final class AzureWriteAheadLogProvider extends ProviderBase
+        implements WriteAheadLogProvider, SupportsFaultInjection {
     /**
      * {@code WAL_SINGLE_WRITER} in its "fences the first" form: a second writer is not refused
      * while the first is open; it takes over and the first fails at its next append.
@@ -51,19 +53,9 @@ public final class AzureWriteAheadLogProvider implements WriteAheadLogProvider, 
         OPTIONS = Providers.options(all);
     }
 
-    @Override
-    public String scheme() {
-        return Providers.SCHEME;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return OPTIONS;
+    /** For {@link java.util.ServiceLoader}. */
+    public AzureWriteAheadLogProvider() {
+        super(Providers.SCHEME, CAPABILITIES, OPTIONS);
     }
 
     @Override

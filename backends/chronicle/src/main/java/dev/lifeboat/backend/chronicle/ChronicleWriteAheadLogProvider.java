@@ -4,10 +4,10 @@ import dev.lifeboat.backend.chronicle.internal.ChronicleFaults;
 import dev.lifeboat.backend.chronicle.internal.ChronicleJvm;
 import dev.lifeboat.backend.chronicle.internal.ChronicleLogStorage;
 import dev.lifeboat.backend.chronicle.internal.ChronicleWalSettings;
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.backend.common.wal.GroupCommitWriteAheadLog;
 import dev.lifeboat.backend.common.wal.StorageLogReader;
 import dev.lifeboat.spi.Capability;
-import dev.lifeboat.spi.OptionSpec;
 import dev.lifeboat.spi.fault.StorageFaults;
 import dev.lifeboat.spi.fault.SupportsFaultInjection;
 import dev.lifeboat.spi.wal.WriteAheadLog;
@@ -16,7 +16,6 @@ import dev.lifeboat.spi.wal.WriteAheadLogReader;
 import java.io.IOException;
 import java.net.URI;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -65,7 +64,8 @@ import java.util.Set;
  * <p>{@link #faults} damages cycle files ({@link dev.lifeboat.spi.fault.StoredKind#WAL_SEGMENT}):
  * see {@link ChronicleFaults} for what lengths and truncation mean on preallocated files.
  */
-public final class ChronicleWriteAheadLogProvider implements WriteAheadLogProvider, SupportsFaultInjection {
+public final class ChronicleWriteAheadLogProvider extends ProviderBase
+        implements WriteAheadLogProvider, SupportsFaultInjection {
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(
             Capability.WAL_DURABLE_SYNC,
             Capability.WAL_SURVIVES_PROCESS_CRASH,
@@ -73,21 +73,8 @@ public final class ChronicleWriteAheadLogProvider implements WriteAheadLogProvid
             Capability.WAL_CROSS_PROCESS_READERS));
 
     /** For {@link java.util.ServiceLoader}. */
-    public ChronicleWriteAheadLogProvider() {}
-
-    @Override
-    public String scheme() {
-        return ChronicleWalSettings.SCHEME;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return ChronicleWalSettings.OPTIONS;
+    public ChronicleWriteAheadLogProvider() {
+        super(ChronicleWalSettings.SCHEME, CAPABILITIES, ChronicleWalSettings.OPTIONS);
     }
 
     /**

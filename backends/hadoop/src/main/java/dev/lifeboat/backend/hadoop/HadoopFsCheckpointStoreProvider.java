@@ -1,16 +1,15 @@
 package dev.lifeboat.backend.hadoop;
 
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.backend.hadoop.internal.HadoopLocation;
 import dev.lifeboat.backend.hadoop.internal.Providers;
 import dev.lifeboat.spi.Capability;
-import dev.lifeboat.spi.OptionSpec;
 import dev.lifeboat.spi.checkpoint.CheckpointStore;
 import dev.lifeboat.spi.checkpoint.CheckpointStoreProvider;
 import dev.lifeboat.spi.fault.StorageFaults;
 import dev.lifeboat.spi.fault.SupportsFaultInjection;
 import java.io.IOException;
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -19,7 +18,8 @@ import java.util.Set;
  * holds across processes only where the file system has a namespace server that makes a rename
  * atomic (HDFS); elsewhere commits are serialised within one JVM. See {@code docs/backends/hadoop.md}.
  */
-public final class HadoopFsCheckpointStoreProvider implements CheckpointStoreProvider, SupportsFaultInjection {
+public final class HadoopFsCheckpointStoreProvider extends ProviderBase
+        implements CheckpointStoreProvider, SupportsFaultInjection {
     private final Providers core;
 
     /**
@@ -37,22 +37,8 @@ public final class HadoopFsCheckpointStoreProvider implements CheckpointStorePro
      * particular file system.
      */
     public HadoopFsCheckpointStoreProvider(Set<Capability> required) {
+        super(HadoopLocation.ANY_SCHEME, required, Providers.commonOptions());
         this.core = new Providers(HadoopLocation.ANY_SCHEME, required);
-    }
-
-    @Override
-    public String scheme() {
-        return core.scheme();
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return core.required();
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return Providers.commonOptions();
     }
 
     @Override

@@ -1,9 +1,9 @@
 package dev.lifeboat.backend.hadoop;
 
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.backend.hadoop.internal.HadoopLocation;
 import dev.lifeboat.backend.hadoop.internal.Providers;
 import dev.lifeboat.spi.Capability;
-import dev.lifeboat.spi.OptionSpec;
 import dev.lifeboat.spi.fault.StorageFaults;
 import dev.lifeboat.spi.fault.SupportsFaultInjection;
 import dev.lifeboat.spi.wal.WriteAheadLog;
@@ -11,7 +11,6 @@ import dev.lifeboat.spi.wal.WriteAheadLogProvider;
 import dev.lifeboat.spi.wal.WriteAheadLogReader;
 import java.io.IOException;
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,7 +21,8 @@ import java.util.Set;
  * support of its streams, leases) and reported by {@code capabilities()} of the log; a
  * {@code durability} the streams cannot keep is refused at open. See {@code docs/backends/hadoop.md}.
  */
-public final class HadoopFsWriteAheadLogProvider implements WriteAheadLogProvider, SupportsFaultInjection {
+public final class HadoopFsWriteAheadLogProvider extends ProviderBase
+        implements WriteAheadLogProvider, SupportsFaultInjection {
     private final Providers core;
 
     /**
@@ -40,22 +40,8 @@ public final class HadoopFsWriteAheadLogProvider implements WriteAheadLogProvide
      * particular file system.
      */
     public HadoopFsWriteAheadLogProvider(Set<Capability> required) {
+        super(HadoopLocation.ANY_SCHEME, required, Providers.walOptions());
         this.core = new Providers(HadoopLocation.ANY_SCHEME, required);
-    }
-
-    @Override
-    public String scheme() {
-        return core.scheme();
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return core.required();
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return Providers.walOptions();
     }
 
     @Override

@@ -1,9 +1,9 @@
 package dev.lifeboat.backend.hadoop;
 
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.backend.hadoop.internal.HadoopLocation;
 import dev.lifeboat.backend.hadoop.internal.Providers;
 import dev.lifeboat.spi.Capability;
-import dev.lifeboat.spi.OptionSpec;
 import dev.lifeboat.spi.fault.StorageFaults;
 import dev.lifeboat.spi.fault.SupportsFaultInjection;
 import dev.lifeboat.spi.wal.WriteAheadLog;
@@ -11,9 +11,7 @@ import dev.lifeboat.spi.wal.WriteAheadLogProvider;
 import dev.lifeboat.spi.wal.WriteAheadLogReader;
 import java.io.IOException;
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Write-ahead logs on HDFS, for URIs {@code hdfs://namenode:port/path}: rolling segment files,
@@ -26,27 +24,14 @@ import java.util.Set;
  * log whose output streams do not report {@code hflush} and {@code hsync} (an erasure-coded
  * directory) fails instead of keeping less.
  */
-public final class HadoopWriteAheadLogProvider implements WriteAheadLogProvider, SupportsFaultInjection {
+public final class HadoopWriteAheadLogProvider extends ProviderBase
+        implements WriteAheadLogProvider, SupportsFaultInjection {
     private final Providers core;
 
     /** The provider {@link java.util.ServiceLoader} creates. */
     public HadoopWriteAheadLogProvider() {
+        super(HadoopLocation.HDFS_SCHEME, Providers.HDFS_WAL, Providers.walOptions());
         this.core = new Providers(HadoopLocation.HDFS_SCHEME, Providers.HDFS_WAL);
-    }
-
-    @Override
-    public String scheme() {
-        return core.scheme();
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return core.required();
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return Providers.walOptions();
     }
 
     @Override

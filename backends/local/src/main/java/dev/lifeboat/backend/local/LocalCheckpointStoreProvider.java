@@ -1,11 +1,11 @@
 package dev.lifeboat.backend.local;
 
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.backend.local.internal.LocalCheckpointFaults;
 import dev.lifeboat.backend.local.internal.LocalCheckpointSettings;
 import dev.lifeboat.backend.local.internal.LocalCheckpointStore;
 import dev.lifeboat.backend.local.internal.LocalUris;
 import dev.lifeboat.spi.Capability;
-import dev.lifeboat.spi.OptionSpec;
 import dev.lifeboat.spi.checkpoint.CheckpointStore;
 import dev.lifeboat.spi.checkpoint.CheckpointStoreProvider;
 import dev.lifeboat.spi.fault.StorageFaults;
@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,26 +37,14 @@ import java.util.Set;
  * points (ids encoded injectively, see {@code LocalCheckpointLayout}), {@code epoch},
  * {@code commit.lock} and {@code trash/}.
  */
-public final class LocalCheckpointStoreProvider implements CheckpointStoreProvider, SupportsFaultInjection {
+public final class LocalCheckpointStoreProvider extends ProviderBase
+        implements CheckpointStoreProvider, SupportsFaultInjection {
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(
             EnumSet.of(Capability.CHECKPOINT_EPOCH_FENCING, Capability.CHECKPOINT_CROSS_PROCESS));
 
     /** For {@link java.util.ServiceLoader}. */
-    public LocalCheckpointStoreProvider() {}
-
-    @Override
-    public String scheme() {
-        return LocalUris.SCHEME;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return LocalCheckpointSettings.OPTIONS;
+    public LocalCheckpointStoreProvider() {
+        super(LocalUris.SCHEME, CAPABILITIES, LocalCheckpointSettings.OPTIONS);
     }
 
     @Override

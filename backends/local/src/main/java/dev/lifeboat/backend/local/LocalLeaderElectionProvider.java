@@ -1,11 +1,11 @@
 package dev.lifeboat.backend.local;
 
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.backend.local.internal.LocalElectionFaults;
 import dev.lifeboat.backend.local.internal.LocalElectionSettings;
 import dev.lifeboat.backend.local.internal.LocalLeaderElection;
 import dev.lifeboat.backend.local.internal.LocalUris;
 import dev.lifeboat.spi.Capability;
-import dev.lifeboat.spi.OptionSpec;
 import dev.lifeboat.spi.election.LeaderElection;
 import dev.lifeboat.spi.election.LeaderElectionProvider;
 import dev.lifeboat.spi.fault.StorageFaults;
@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -33,26 +32,14 @@ import java.util.Set;
  * <p>The directory must be on a file system whose locks the OS releases on process death and
  * that all participants share: a local disk. Network file systems vary and are not supported.
  */
-public final class LocalLeaderElectionProvider implements LeaderElectionProvider, SupportsFaultInjection {
+public final class LocalLeaderElectionProvider extends ProviderBase
+        implements LeaderElectionProvider, SupportsFaultInjection {
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(
             EnumSet.of(Capability.ELECTION_CROSS_PROCESS, Capability.ELECTION_DURABLE_EPOCH));
 
     /** For {@link java.util.ServiceLoader}. */
-    public LocalLeaderElectionProvider() {}
-
-    @Override
-    public String scheme() {
-        return LocalUris.SCHEME;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return LocalElectionSettings.OPTIONS;
+    public LocalLeaderElectionProvider() {
+        super(LocalUris.SCHEME, CAPABILITIES, LocalElectionSettings.OPTIONS);
     }
 
     @Override

@@ -1,18 +1,17 @@
 package dev.lifeboat.backend.local;
 
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.backend.local.internal.LocalShuffleBlockStore;
 import dev.lifeboat.backend.local.internal.LocalShuffleFaults;
 import dev.lifeboat.backend.local.internal.LocalShuffleSettings;
 import dev.lifeboat.backend.local.internal.LocalUris;
 import dev.lifeboat.spi.Capability;
-import dev.lifeboat.spi.OptionSpec;
 import dev.lifeboat.spi.fault.StorageFaults;
 import dev.lifeboat.spi.fault.SupportsFaultInjection;
 import dev.lifeboat.spi.shuffle.ShuffleBlockStore;
 import dev.lifeboat.spi.shuffle.ShuffleBlockStoreProvider;
 import java.io.IOException;
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,23 +28,11 @@ import java.util.Set;
  * {@link Capability#SHUFFLE_BLOCKS_OUTLIVE_EXECUTOR}. {@link ShuffleBlockStore#location()} is
  * the directory's path; any local store can read blocks at another location on the same machine.
  */
-public final class LocalShuffleBlockStoreProvider implements ShuffleBlockStoreProvider, SupportsFaultInjection {
+public final class LocalShuffleBlockStoreProvider extends ProviderBase
+        implements ShuffleBlockStoreProvider, SupportsFaultInjection {
     /** For {@link java.util.ServiceLoader}. */
-    public LocalShuffleBlockStoreProvider() {}
-
-    @Override
-    public String scheme() {
-        return LocalUris.SCHEME;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return Set.of();
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return LocalShuffleSettings.OPTIONS;
+    public LocalShuffleBlockStoreProvider() {
+        super(LocalUris.SCHEME, Set.of(), LocalShuffleSettings.OPTIONS);
     }
 
     @Override

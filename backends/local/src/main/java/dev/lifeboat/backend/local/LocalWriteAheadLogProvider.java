@@ -2,6 +2,7 @@ package dev.lifeboat.backend.local;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.backend.common.wal.GroupCommitWriteAheadLog;
 import dev.lifeboat.backend.common.wal.StorageLogReader;
 import dev.lifeboat.backend.common.wal.WalSettings;
@@ -20,7 +21,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -55,7 +55,8 @@ import java.util.stream.Collectors;
  * <p>{@link #faults} damages segment files ({@link dev.lifeboat.spi.fault.StoredKind#WAL_SEGMENT},
  * keyed by first LSN) for tests and demos.
  */
-public final class LocalWriteAheadLogProvider implements WriteAheadLogProvider, SupportsFaultInjection {
+public final class LocalWriteAheadLogProvider extends ProviderBase
+        implements WriteAheadLogProvider, SupportsFaultInjection {
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(
             Capability.WAL_DURABLE_SYNC,
             Capability.WAL_SURVIVES_PROCESS_CRASH,
@@ -64,21 +65,8 @@ public final class LocalWriteAheadLogProvider implements WriteAheadLogProvider, 
     private static final String WHAT = "write-ahead log";
 
     /** For {@link java.util.ServiceLoader}. */
-    public LocalWriteAheadLogProvider() {}
-
-    @Override
-    public String scheme() {
-        return LocalUris.SCHEME;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return WalSettings.OPTIONS;
+    public LocalWriteAheadLogProvider() {
+        super(LocalUris.SCHEME, CAPABILITIES, WalSettings.OPTIONS);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.lifeboat.backend.s3;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.backend.s3.internal.Providers;
 import dev.lifeboat.backend.s3.internal.S3CheckpointStore;
 import dev.lifeboat.backend.s3.internal.S3Settings;
@@ -24,7 +25,8 @@ import java.util.Set;
  * put-if-absent, with no rename and no copy. Commits with an epoch are fenced by storage: a
  * commit of an older epoch never lands after a newer epoch's first commit. Takes the common S3 options. See {@code docs/backends/s3.md}.
  */
-public final class S3CheckpointStoreProvider implements CheckpointStoreProvider, SupportsFaultInjection {
+public final class S3CheckpointStoreProvider extends ProviderBase
+        implements CheckpointStoreProvider, SupportsFaultInjection {
     /**
      * Epoch fencing is enforced by S3 itself: every commit with an epoch registers with a
      * compare-and-set of one fence object, and a newer epoch's first commit decides the older
@@ -36,19 +38,9 @@ public final class S3CheckpointStoreProvider implements CheckpointStoreProvider,
 
     private static final List<OptionSpec> OPTIONS = Providers.options(List.of());
 
-    @Override
-    public String scheme() {
-        return Providers.SCHEME;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return OPTIONS;
+    /** For {@link java.util.ServiceLoader}. */
+    public S3CheckpointStoreProvider() {
+        super(Providers.SCHEME, CAPABILITIES, OPTIONS);
     }
 
     @Override

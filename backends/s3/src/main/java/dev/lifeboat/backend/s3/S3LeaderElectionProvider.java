@@ -2,6 +2,7 @@ package dev.lifeboat.backend.s3;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.backend.s3.internal.LeaseOptions;
 import dev.lifeboat.backend.s3.internal.Providers;
 import dev.lifeboat.backend.s3.internal.S3LeaderElection;
@@ -28,24 +29,15 @@ import java.util.Set;
  * (default 15s) and {@code renew-interval} (default 3s, at most a third of the lease duration).
  * See {@code docs/backends/s3.md}.
  */
-public final class S3LeaderElectionProvider implements LeaderElectionProvider, SupportsFaultInjection {
+public final class S3LeaderElectionProvider extends ProviderBase
+        implements LeaderElectionProvider, SupportsFaultInjection {
     private static final Set<Capability> CAPABILITIES =
             Set.of(Capability.ELECTION_CROSS_PROCESS, Capability.ELECTION_DURABLE_EPOCH);
     private static final List<OptionSpec> OPTIONS = Providers.options(LeaseOptions.specs("leader"));
 
-    @Override
-    public String scheme() {
-        return Providers.SCHEME;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return OPTIONS;
+    /** For {@link java.util.ServiceLoader}. */
+    public S3LeaderElectionProvider() {
+        super(Providers.SCHEME, CAPABILITIES, OPTIONS);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.lifeboat.backend.s3;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.backend.s3.internal.Providers;
 import dev.lifeboat.backend.s3.internal.S3Settings;
 import dev.lifeboat.backend.s3.internal.S3ShuffleBlockStore;
@@ -23,23 +24,14 @@ import java.util.Set;
  * map output, a ranged GET per block; blocks outlive the executors that wrote them. Takes the
  * common S3 options. See {@code docs/backends/s3.md}.
  */
-public final class S3ShuffleBlockStoreProvider implements ShuffleBlockStoreProvider, SupportsFaultInjection {
+public final class S3ShuffleBlockStoreProvider extends ProviderBase
+        implements ShuffleBlockStoreProvider, SupportsFaultInjection {
     private static final Set<Capability> CAPABILITIES = Set.of(Capability.SHUFFLE_BLOCKS_OUTLIVE_EXECUTOR);
     private static final List<OptionSpec> OPTIONS = Providers.options(List.of());
 
-    @Override
-    public String scheme() {
-        return Providers.SCHEME;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return OPTIONS;
+    /** For {@link java.util.ServiceLoader}. */
+    public S3ShuffleBlockStoreProvider() {
+        super(Providers.SCHEME, CAPABILITIES, OPTIONS);
     }
 
     @Override

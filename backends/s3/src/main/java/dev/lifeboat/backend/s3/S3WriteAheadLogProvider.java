@@ -2,6 +2,7 @@ package dev.lifeboat.backend.s3;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.backend.common.wal.GroupCommitWriteAheadLog;
 import dev.lifeboat.backend.common.wal.StorageLogReader;
 import dev.lifeboat.backend.common.wal.WalSettings;
@@ -36,7 +37,8 @@ import java.util.Set;
  * {@code group-commit.*}) and {@code lease-duration} / {@code renew-interval}. See
  * {@code docs/backends/s3.md}.
  */
-public final class S3WriteAheadLogProvider implements WriteAheadLogProvider, SupportsFaultInjection {
+public final class S3WriteAheadLogProvider extends ProviderBase
+        implements WriteAheadLogProvider, SupportsFaultInjection {
     private static final Set<Capability> CAPABILITIES = Set.of(
             Capability.WAL_DURABLE_SYNC,
             Capability.WAL_SURVIVES_PROCESS_CRASH,
@@ -45,19 +47,9 @@ public final class S3WriteAheadLogProvider implements WriteAheadLogProvider, Sup
     private static final List<OptionSpec> OPTIONS =
             Providers.options(concat(WalSettings.OPTIONS, LeaseOptions.specs("writer")));
 
-    @Override
-    public String scheme() {
-        return Providers.SCHEME;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return OPTIONS;
+    /** For {@link java.util.ServiceLoader}. */
+    public S3WriteAheadLogProvider() {
+        super(Providers.SCHEME, CAPABILITIES, OPTIONS);
     }
 
     @Override

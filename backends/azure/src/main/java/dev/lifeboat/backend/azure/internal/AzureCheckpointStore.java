@@ -5,14 +5,14 @@ import static java.util.Objects.requireNonNull;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
+import dev.lifeboat.backend.common.checkpoint.AbstractCheckpoint;
+import dev.lifeboat.backend.common.checkpoint.AbstractCheckpointWriter;
 import dev.lifeboat.backend.common.checkpoint.Attempts;
 import dev.lifeboat.backend.common.checkpoint.ManifestCodec;
-import dev.lifeboat.backend.common.io.Crc32cOutputStream;
-import dev.lifeboat.backend.common.io.VerifyingInputStream;
+import dev.lifeboat.backend.common.io.Closeables;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.CorruptDataException;
 import dev.lifeboat.spi.FencedException;
-import dev.lifeboat.spi.Names;
 import dev.lifeboat.spi.OutcomeUnknownException;
 import dev.lifeboat.spi.checkpoint.AlreadyCommittedException;
 import dev.lifeboat.spi.checkpoint.Checkpoint;
@@ -30,7 +30,6 @@ import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -71,12 +70,8 @@ public final class AzureCheckpointStore implements CheckpointStore {
 
     @Override
     public CheckpointWriter begin(CheckpointId id, long epoch) throws IOException {
-        requireNonNull(id, "id is null");
-        if (epoch < 0) {
-            throw new IllegalArgumentException("epoch is negative: " + epoch);
-        }
+        Writer w = new Writer(id, epoch, Attempts.newAttemptId()); // checks id and epoch
         checkOpen();
-        Writer w = new Writer(id, epoch, Attempts.newAttemptId());
         openWriters.add(w);
         return w;
     }
@@ -203,22 +198,9 @@ public final class AzureCheckpointStore implements CheckpointStore {
             return;
         }
         closed = true;
-        IOException failure = null;
-        for (Writer w : List.copyOf(openWriters)) {
-            try {
-                w.close();
-            } catch (IOException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        blobs.close();
-        if (failure != null) {
-            throw failure;
-        }
+        List<AutoCloseable> all = new ArrayList<>(openWriters);
+        all.add(blobs); // last: the writers need it to abort
+        Closeables.closeAll(all);
     }
 
     private void checkOpen() {
@@ -298,107 +280,44 @@ public final class AzureCheckpointStore implements CheckpointStore {
         }
     }
 
-    private enum State {
-        OPEN,
-        COMMITTED,
-        ABORTED,
-        UNKNOWN
-    }
-
-    /** One attempt. */
-    private final class Writer implements CheckpointWriter {
-        private final CheckpointId id;
-        private final long epoch;
-        private final String attemptId;
-        private final List<PartInfo> parts = new ArrayList<>();
-        private final List<String> uploaded = new ArrayList<>();
-        private PartStream current;
-        private State state = State.OPEN;
-        private IOException partFailure;
-
+    /** One attempt: the protocol is {@link AbstractCheckpointWriter}'s; parts are block blobs. */
+    private final class Writer extends AbstractCheckpointWriter {
         Writer(CheckpointId id, long epoch, String attemptId) {
-            this.id = id;
-            this.epoch = epoch;
-            this.attemptId = attemptId;
+            super(id, epoch, attemptId);
         }
 
         @Override
-        public CheckpointId id() {
-            return id;
+        protected PartOutput openPartOutput(String name, int index) {
+            BlockUpload upload = new BlockUpload(blobs, CheckpointLayout.part(attemptId(), id(), name));
+            return new PartOutput() {
+                @Override
+                public OutputStream stream() {
+                    return upload;
+                }
+
+                @Override
+                public void finish() throws IOException {
+                    upload.close();
+                }
+
+                @Override
+                public void abandon() {
+                    upload.abort();
+                }
+            };
         }
 
         @Override
-        public String attemptId() {
-            return attemptId;
-        }
-
-        @Override
-        public OutputStream openPart(String name) throws IOException {
-            Names.validate("part name", name);
-            checkWritable();
-            if (parts.stream().anyMatch(p -> p.name().equals(name)) || (current != null && current.name.equals(name))) {
-                throw new IllegalArgumentException(
-                        "part '" + name + "' was already written in attempt " + attemptId + " of checkpoint " + id);
-            }
-            finishCurrent();
-            String blob = CheckpointLayout.part(attemptId, id, name);
-            current = new PartStream(name, blob, new BlockUpload(blobs, blob));
-            return current;
-        }
-
-        private void finishCurrent() throws IOException {
-            if (current != null) {
-                PartStream p = current;
-                current = null;
-                p.close();
-            }
-            if (partFailure != null) {
-                throw new IOException(
-                        "a part of checkpoint " + id + " failed to upload: " + partFailure.getMessage(), partFailure);
-            }
-        }
-
-        private void checkWritable() {
-            if (state != State.OPEN) {
-                throw new IllegalStateException("attempt " + attemptId + " of checkpoint " + id + " is "
-                        + state.name().toLowerCase(Locale.ROOT));
-            }
-            checkOpen();
-        }
-
-        @Override
-        public CheckpointInfo commit() throws IOException {
-            checkWritable();
-            try {
-                finishCurrent();
-            } catch (IOException e) {
-                abort(e);
-                throw e;
-            }
-            CheckpointInfo info = new CheckpointInfo(id, epoch, attemptId, System.currentTimeMillis(), parts);
-            if (epoch == 0) {
+        protected CheckpointInfo publish(CheckpointInfo info) throws IOException {
+            if (epoch() == 0) {
                 return publish(info, blobs.callTimeout());
             }
-            FencingLease lease;
-            try {
-                lease = acquireFencingLease(id);
-            } catch (IOException e) {
-                abort(e);
-                throw e;
-            }
-            try (lease) {
-                try {
-                    advanceEpoch(lease);
-                } catch (IOException e) {
-                    abort(e);
-                    throw e;
-                }
+            try (FencingLease lease = acquireFencingLease(id())) {
+                advanceEpoch(lease);
                 Duration budget = lease.remaining().minus(LEASE_MARGIN);
                 if (budget.compareTo(Duration.ofSeconds(1)) < 0) {
-                    IOException e = new IOException("commit of checkpoint " + id + " took too long inside its fencing"
+                    throw new IOException("commit of checkpoint " + id() + " took too long inside its fencing"
                             + " lease; not published, try again");
-                    abort(e);
-                    throw e;
                 }
                 return publish(info, budget.compareTo(blobs.callTimeout()) < 0 ? budget : blobs.callTimeout());
             }
@@ -410,11 +329,11 @@ public final class AzureCheckpointStore implements CheckpointStore {
                     .orElseThrow(
                             () -> new IOException(blobs.describe(CheckpointLayout.EPOCH) + " vanished while leased"));
             long current = EpochText.decode(blob.bytes(), blobs.describe(CheckpointLayout.EPOCH));
-            if (current > epoch) {
-                throw new FencedException("commit of checkpoint " + id, epoch, current);
+            if (current > epoch()) {
+                throw new FencedException("commit of checkpoint " + id(), epoch(), current);
             }
-            if (current < epoch
-                    && blobs.putIfMatch(CheckpointLayout.EPOCH, EpochText.encode(epoch), blob.etag(), lease.id())
+            if (current < epoch()
+                    && blobs.putIfMatch(CheckpointLayout.EPOCH, EpochText.encode(epoch()), blob.etag(), lease.id())
                             .isEmpty()) {
                 throw new IOException("the epoch blob " + blobs.describe(CheckpointLayout.EPOCH)
                         + " changed under the fencing lease");
@@ -422,7 +341,7 @@ public final class AzureCheckpointStore implements CheckpointStore {
         }
 
         private CheckpointInfo publish(CheckpointInfo info, Duration deadline) throws IOException {
-            String name = CheckpointLayout.manifest(id);
+            String name = CheckpointLayout.manifest(id());
             byte[] manifest = ManifestCodec.encode(info);
             Optional<String> created;
             try {
@@ -447,12 +366,9 @@ public final class AzureCheckpointStore implements CheckpointStore {
                 created = Optional.empty();
             } catch (OutcomeUnknownException e) {
                 return reconcile(info, e);
-            } catch (IOException e) {
-                abort(e);
-                throw e;
             }
             if (created.isPresent()) {
-                return committed(info);
+                return info;
             }
             return reconcile(info, null);
         }
@@ -464,68 +380,44 @@ public final class AzureCheckpointStore implements CheckpointStore {
         private CheckpointInfo reconcile(CheckpointInfo info, OutcomeUnknownException unknown) throws IOException {
             Optional<CheckpointInfo> stored;
             try {
-                stored = readManifest(id);
+                stored = readManifest(id());
             } catch (IOException e) {
                 if (unknown == null) {
-                    abort(e);
                     throw e;
                 }
                 unknown.addSuppressed(e);
-                leaveUnknown();
                 throw outcomeUnknown(unknown);
             }
-            if (stored.isPresent() && stored.get().attemptId().equals(attemptId)) {
-                return committed(stored.get());
+            if (stored.isPresent() && stored.get().attemptId().equals(attemptId())) {
+                return stored.get();
             }
             if (stored.isPresent()) {
-                abort(null);
-                throw new AlreadyCommittedException(id);
+                throw new AlreadyCommittedException(id());
             }
             if (unknown != null) {
                 // Not there now, but the request may still land: keep the parts (garbage
                 // collection removes them if it never does).
-                leaveUnknown();
                 throw outcomeUnknown(unknown);
             }
             // Refused, yet nothing is there: the id was deleted in between.
-            leaveUnknown();
             throw outcomeUnknown(new OutcomeUnknownException(
-                    "the manifest of checkpoint " + id
+                    "the manifest of checkpoint " + id()
                             + " was refused as existing but is not there now (deleted concurrently?)",
                     null));
         }
 
-        private void leaveUnknown() {
-            state = State.UNKNOWN;
-            openWriters.remove(this);
-        }
-
         private OutcomeUnknownException outcomeUnknown(OutcomeUnknownException cause) {
             return new OutcomeUnknownException(
-                    "commit of checkpoint " + id + " (attempt " + attemptId
-                            + ") may or may not have taken effect; reconcile with open(" + id + ")",
+                    "commit of checkpoint " + id() + " (attempt " + attemptId()
+                            + ") may or may not have taken effect; reconcile with open(" + id() + ")",
                     cause);
         }
 
-        private CheckpointInfo committed(CheckpointInfo info) {
-            state = State.COMMITTED;
-            openWriters.remove(this);
-            return info;
-        }
-
-        private void abort(IOException cause) {
-            if (state != State.OPEN) {
-                return;
-            }
-            state = State.ABORTED;
-            openWriters.remove(this);
-            if (current != null) {
-                current.abandon();
-                current = null;
-            }
-            for (String blob : uploaded) {
+        @Override
+        protected void discard(IOException cause) {
+            for (PartInfo part : finishedParts()) {
                 try {
-                    blobs.delete(blob);
+                    blobs.delete(CheckpointLayout.part(attemptId(), id(), part.name()));
                 } catch (IOException e) {
                     if (cause != null) {
                         cause.addSuppressed(e);
@@ -535,98 +427,41 @@ public final class AzureCheckpointStore implements CheckpointStore {
         }
 
         @Override
-        public void close() throws IOException {
-            if (state == State.OPEN) {
-                abort(null);
-            }
+        protected void checkStoreOpen() {
+            checkOpen();
         }
 
-        /** One part: counts, checksums and uploads what is written. */
-        private final class PartStream extends OutputStream {
-            private final String name;
-            private final String blob;
-            private final BlockUpload upload;
-            private final Crc32cOutputStream crc;
-            private boolean done;
-
-            PartStream(String name, String blob, BlockUpload upload) {
-                this.name = name;
-                this.blob = blob;
-                this.upload = upload;
-                this.crc = new Crc32cOutputStream(upload);
-            }
-
-            @Override
-            public void write(int b) throws IOException {
-                check();
-                crc.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                check();
-                crc.write(b, off, len);
-            }
-
-            private void check() throws IOException {
-                if (done) {
-                    throw new IOException("part '" + name + "' of checkpoint " + id + " is closed");
-                }
-                checkWritable();
-            }
-
-            @Override
-            public void close() throws IOException {
-                if (done) {
-                    return;
-                }
-                done = true;
-                if (current == this) {
-                    current = null;
-                }
-                try {
-                    upload.close();
-                    uploaded.add(blob);
-                    parts.add(new PartInfo(name, crc.count(), crc.crc32c()));
-                } catch (IOException e) {
-                    partFailure = e;
-                    throw e;
-                }
-            }
-
-            void abandon() {
-                done = true;
-                upload.abort();
-            }
+        @Override
+        protected void ended(State outcome) {
+            openWriters.remove(this);
         }
     }
 
     /** A committed checkpoint. */
-    private final class AzureCheckpoint implements Checkpoint {
-        private final CheckpointInfo info;
-
+    private final class AzureCheckpoint extends AbstractCheckpoint {
         AzureCheckpoint(CheckpointInfo info) {
-            this.info = info;
+            super(info);
         }
 
         @Override
-        public CheckpointInfo info() {
-            return info;
+        protected InputStream openStored(PartInfo part, int index) throws IOException {
+            String blob = CheckpointLayout.part(info().attemptId(), info().id(), part.name());
+            return blobs.openStream(blob)
+                    .orElseThrow(() -> new NoSuchFileException(
+                            "checkpoint '" + info().id() + "' part '" + part.name() + "' (" + blobs.describe(blob)
+                                    + ")",
+                            null,
+                            "the part's blob is gone"));
         }
 
         @Override
-        public InputStream openPart(String name) throws IOException {
-            requireNonNull(name, "name is null");
+        protected String describe(PartInfo part, int index) {
+            return blobs.describe(CheckpointLayout.part(info().attemptId(), info().id(), part.name()));
+        }
+
+        @Override
+        protected void checkStoreOpen() {
             checkOpen();
-            PartInfo part = info.part(name)
-                    .orElseThrow(
-                            () -> new NoSuchFileException("checkpoint '" + info.id() + "' has no part '" + name + "'"));
-            String blob = CheckpointLayout.part(info.attemptId(), info.id(), name);
-            String where = "checkpoint '" + info.id() + "' part '" + name + "' (" + blobs.describe(blob) + ")";
-            InputStream in = blobs.openStream(blob)
-                    .orElseThrow(() -> new NoSuchFileException(where, null, "the part's blob is gone"));
-            return VerifyingInputStream.ofWholeObject(
-                    in, part.length(), part.crc32c(), detail -> new CorruptDataException(where, -1, detail));
         }
     }
 }

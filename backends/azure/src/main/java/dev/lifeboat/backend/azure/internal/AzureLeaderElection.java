@@ -6,6 +6,7 @@ import com.azure.core.http.RequestConditions;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
+import dev.lifeboat.backend.common.io.Closeables;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.Names;
 import dev.lifeboat.spi.OutcomeUnknownException;
@@ -16,6 +17,7 @@ import dev.lifeboat.spi.election.LeadershipListener;
 import dev.lifeboat.spi.election.LossReason;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,10 +102,9 @@ public final class AzureLeaderElection implements LeaderElection {
             return;
         }
         closed = true;
-        for (AzureCandidate c : List.copyOf(candidates.values())) {
-            c.close();
-        }
-        blobs.close();
+        List<AutoCloseable> all = new ArrayList<>(candidates.values());
+        all.add(blobs); // last: the candidates need it to leave
+        Closeables.closeAll(all);
     }
 
     /** One participant, with its own thread that competes, renews and tells the listener. */

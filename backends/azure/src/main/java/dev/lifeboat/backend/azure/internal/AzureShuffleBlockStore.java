@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
-import dev.lifeboat.backend.common.io.Crc32cOutputStream;
 import dev.lifeboat.backend.common.io.VerifyingInputStream;
+import dev.lifeboat.backend.common.shuffle.AbstractMapOutputWriter;
 import dev.lifeboat.backend.common.shuffle.ShuffleIndexCodec;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.CorruptDataException;
@@ -23,7 +23,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -309,90 +308,25 @@ public final class AzureShuffleBlockStore implements ShuffleBlockStore {
         }
     }
 
-    /** One attempt of one map output. */
-    private final class Writer implements MapOutputWriter {
-        private final MapOutputId id;
-        private final long[] lengths;
-        private final int[] checksums;
+    /** One attempt of one map output: the protocol is {@link AbstractMapOutputWriter}'s. */
+    private final class Writer extends AbstractMapOutputWriter {
         private final String name;
         private final BlockUpload upload;
-        private Crc32cOutputStream currentCrc;
-        private int current = -1;
-        private boolean done;
 
         Writer(MapOutputId id, int numPartitions) {
-            this.id = id;
-            this.lengths = new long[numPartitions];
-            this.checksums = new int[numPartitions];
-            Arrays.fill(checksums, 0); // CRC32C of nothing
+            super(id, numPartitions);
             this.name = blobName(id.shuffleId(), id.mapId());
             this.upload = new BlockUpload(blobs, name, String.format("%010d", id.attempt()), true);
         }
 
         @Override
-        public OutputStream openPartition(int reduceId) throws IOException {
-            checkWritable();
-            if (reduceId < 0 || reduceId >= lengths.length) {
-                throw new IllegalArgumentException(
-                        "reduceId " + reduceId + " is outside 0.." + (lengths.length - 1) + " of map output " + id);
-            }
-            if (reduceId <= current) {
-                throw new IllegalArgumentException(
-                        "reduceId " + reduceId + " is not after partition " + current + " of map output " + id);
-            }
-            finishPartition();
-            current = reduceId;
-            Crc32cOutputStream crc = new Crc32cOutputStream(upload);
-            currentCrc = crc;
-            return new OutputStream() {
-                private boolean closed;
-
-                @Override
-                public void write(int b) throws IOException {
-                    check();
-                    crc.write(b);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    check();
-                    crc.write(b, off, len);
-                }
-
-                private void check() throws IOException {
-                    if (closed || currentCrc != crc) {
-                        throw new IOException("partition " + reduceId + " of map output " + id + " is finished");
-                    }
-                    checkWritable();
-                }
-
-                @Override
-                public void close() {
-                    closed = true;
-                }
-            };
-        }
-
-        private void finishPartition() {
-            if (currentCrc != null) {
-                lengths[current] = currentCrc.count();
-                checksums[current] = currentCrc.crc32c();
-                currentCrc = null;
-            }
-        }
-
-        private void checkWritable() {
-            if (done) {
-                throw new IllegalStateException("map output " + id + " is committed or aborted");
-            }
-            checkOpen();
+        protected OutputStream data() {
+            return upload;
         }
 
         @Override
-        public MapStatus commit() throws IOException {
-            checkWritable();
-            finishPartition();
-            done = true;
+        protected MapStatus publish(long[] lengths, int[] checksums) throws IOException {
+            MapOutputId id = id();
             MapStatus mine = new MapStatus(id, location(), lengths, checksums);
             byte[] index = ShuffleIndexCodec.encode(id, lengths, checksums);
             upload.write(index);
@@ -432,13 +366,15 @@ public final class AzureShuffleBlockStore implements ShuffleBlockStore {
                     + " (removed concurrently?)");
         }
 
+        /** Uncommitted blocks are never readable; the service discards them. */
         @Override
-        public void close() {
-            // Uncommitted blocks are never readable; the service discards them.
-            if (!done) {
-                done = true;
-                upload.abort();
-            }
+        protected void discard(IOException cause) {
+            upload.abort();
+        }
+
+        @Override
+        protected void checkStoreOpen() {
+            checkOpen();
         }
     }
 }

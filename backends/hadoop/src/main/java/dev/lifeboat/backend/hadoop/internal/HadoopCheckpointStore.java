@@ -2,14 +2,13 @@ package dev.lifeboat.backend.hadoop.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.checkpoint.AbstractCheckpoint;
+import dev.lifeboat.backend.common.checkpoint.AbstractCheckpointWriter;
 import dev.lifeboat.backend.common.checkpoint.Attempts;
 import dev.lifeboat.backend.common.checkpoint.ManifestCodec;
-import dev.lifeboat.backend.common.io.Crc32cOutputStream;
-import dev.lifeboat.backend.common.io.VerifyingInputStream;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.CorruptDataException;
 import dev.lifeboat.spi.FencedException;
-import dev.lifeboat.spi.Names;
 import dev.lifeboat.spi.OutcomeUnknownException;
 import dev.lifeboat.spi.checkpoint.AlreadyCommittedException;
 import dev.lifeboat.spi.checkpoint.Checkpoint;
@@ -19,7 +18,6 @@ import dev.lifeboat.spi.checkpoint.CheckpointStore;
 import dev.lifeboat.spi.checkpoint.CheckpointWriter;
 import dev.lifeboat.spi.checkpoint.PartInfo;
 import java.io.FileNotFoundException;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,7 +27,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -87,12 +84,8 @@ public final class HadoopCheckpointStore implements CheckpointStore {
 
     @Override
     public CheckpointWriter begin(CheckpointId id, long epoch) throws IOException {
-        requireNonNull(id, "id is null");
-        if (epoch < 0) {
-            throw new IllegalArgumentException("epoch is negative: " + epoch);
-        }
+        Writer w = new Writer(id, epoch, Attempts.newAttemptId()); // checks id and epoch
         checkOpen();
-        Writer w = new Writer(id, epoch, Attempts.newAttemptId());
         writers.add(w);
         return w;
     }
@@ -302,105 +295,69 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         return "HadoopCheckpointStore[" + fs + "]";
     }
 
-    /** A committed checkpoint. */
-    private final class Stored implements Checkpoint {
-        private final CheckpointInfo info;
+    /** A committed checkpoint: its parts are numbered files in its directory. */
+    private final class Stored extends AbstractCheckpoint {
         private final Path dir;
 
         Stored(CheckpointInfo info, Path dir) {
-            this.info = info;
+            super(info);
             this.dir = dir;
         }
 
         @Override
-        public CheckpointInfo info() {
-            return info;
-        }
-
-        @Override
-        public InputStream openPart(String name) throws IOException {
-            requireNonNull(name, "name is null");
-            int index = info.parts()
-                    .indexOf(info.part(name)
-                            .orElseThrow(() -> new NoSuchFileException(
-                                    "checkpoint '" + info.id() + "' part '" + name + "'",
-                                    null,
-                                    "the checkpoint has no such part")));
-            PartInfo part = info.parts().get(index);
-            Path path = CheckpointLayout.partPath(dir, index);
-            FSDataInputStream in;
+        protected InputStream openStored(PartInfo part, int index) throws IOException {
             try {
-                in = fs.fs().open(path);
+                return fs.fs().open(CheckpointLayout.partPath(dir, index));
             } catch (FileNotFoundException e) {
                 throw new NoSuchFileException(
-                        "checkpoint '" + info.id() + "' part '" + name + "'",
+                        "checkpoint '" + info().id() + "' part '" + part.name() + "'",
                         null,
                         "its bytes are gone (the checkpoint was deleted?)");
             }
-            String where = "checkpoint '" + info.id() + "' part '" + name + "' (" + path + ")";
-            return VerifyingInputStream.ofWholeObject(
-                    in, part.length(), part.crc32c(), detail -> new CorruptDataException(where, -1, detail));
+        }
+
+        @Override
+        protected String describe(PartInfo part, int index) {
+            return CheckpointLayout.partPath(dir, index).toString();
         }
     }
 
-    /** One attempt. */
-    private final class Writer implements CheckpointWriter {
-        private final CheckpointId id;
-        private final long epoch;
-        private final String attemptId;
+    /** One attempt: the protocol is {@link AbstractCheckpointWriter}'s; parts are numbered files. */
+    private final class Writer extends AbstractCheckpointWriter {
         private final Path dir;
-        private final List<PartInfo> parts = new ArrayList<>();
-        private final Set<String> names = new HashSet<>();
-        private PartStream current;
-        private boolean committed;
-        private boolean aborted;
 
         Writer(CheckpointId id, long epoch, String attemptId) {
-            this.id = id;
-            this.epoch = epoch;
-            this.attemptId = attemptId;
+            super(id, epoch, attemptId);
             this.dir = layout.attemptDir(attemptId, epoch);
         }
 
         @Override
-        public CheckpointId id() {
-            return id;
+        protected PartOutput openPartOutput(String name, int index) throws IOException {
+            FSDataOutputStream file = fs.createExclusive(CheckpointLayout.partPath(dir, index), true);
+            return new PartOutput() {
+                @Override
+                public OutputStream stream() {
+                    return file;
+                }
+
+                @Override
+                public void finish() throws IOException {
+                    HadoopFs.durable(file);
+                    file.close();
+                }
+
+                @Override
+                public void abandon() throws IOException {
+                    file.close(); // deleted with the attempt
+                }
+            };
         }
 
         @Override
-        public String attemptId() {
-            return attemptId;
-        }
-
-        @Override
-        public OutputStream openPart(String name) throws IOException {
-            checkWritable();
-            Names.validate("part name", name);
-            if (names.contains(name)) {
-                throw new IllegalArgumentException("part '" + name + "' was already written in attempt " + attemptId
-                        + " of checkpoint '" + id + "'");
-            }
-            finishPart();
-            names.add(name);
-            FSDataOutputStream out = fs.createExclusive(CheckpointLayout.partPath(dir, parts.size()), true);
-            current = new PartStream(name, out);
-            return current;
-        }
-
-        private void finishPart() throws IOException {
-            if (current != null) {
-                PartStream p = current;
-                current = null;
-                p.finish();
-            }
-        }
-
-        @Override
-        public CheckpointInfo commit() throws IOException {
-            checkWritable();
+        protected CheckpointInfo publish(CheckpointInfo info) throws IOException {
+            CheckpointId id = info.id();
+            long epoch = info.epoch();
             try {
-                finishPart();
-                CheckpointInfo info = new CheckpointInfo(id, epoch, attemptId, System.currentTimeMillis(), parts);
                 try (FSDataOutputStream out = fs.createExclusive(new Path(dir, CheckpointLayout.MANIFEST), true)) {
                     out.write(ManifestCodec.encode(info));
                     HadoopFs.durable(out);
@@ -429,23 +386,14 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                     }
                 }
                 if (!won) {
-                    abort();
                     throw new AlreadyCommittedException(id);
                 }
-                committed = true;
-                writers.remove(this);
                 return info;
-            } catch (AlreadyCommittedException | OutcomeUnknownException e) {
-                throw e;
-            } catch (FencedException e) {
-                abortQuietly(e);
+            } catch (AlreadyCommittedException | OutcomeUnknownException | FencedException e) {
                 throw e;
             } catch (IOException e) {
-                abortQuietly(e);
+                abort(e); // first: a fence that moved the attempt away is told by its absence
                 throwIfFenced(e);
-                throw e;
-            } catch (RuntimeException e) {
-                abortQuietly(e);
                 throw e;
             }
         }
@@ -455,10 +403,10 @@ public final class HadoopCheckpointStore implements CheckpointStore {
          * attempt's directory away (its files vanish under the writer, whatever it was doing).
          */
         private void throwIfFenced(IOException failure) throws IOException {
-            if (epoch > 0 && !fs.fs().exists(dir)) {
+            if (epoch() > 0 && !fs.fs().exists(dir)) {
                 long fenced = highestFence();
-                if (fenced > epoch) {
-                    FencedException f = new FencedException("commit of checkpoint '" + id + "'", epoch, fenced);
+                if (fenced > epoch()) {
+                    FencedException f = new FencedException("commit of checkpoint '" + id() + "'", epoch(), fenced);
                     f.initCause(failure);
                     throw f;
                 }
@@ -469,118 +417,39 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         private CheckpointInfo reconcile(CheckpointInfo info, Path target, IOException failure) throws IOException {
             Optional<Checkpoint> now;
             try {
-                now = HadoopCheckpointStore.this.open(id);
+                now = HadoopCheckpointStore.this.open(id());
             } catch (IOException e) {
                 failure.addSuppressed(e);
                 throw new OutcomeUnknownException(
-                        "commit of checkpoint '" + id + "' to " + target + " may or may not have taken effect",
+                        "commit of checkpoint '" + id() + "' to " + target + " may or may not have taken effect",
                         failure);
             }
-            if (now.isPresent() && now.get().info().attemptId().equals(attemptId)) {
-                committed = true;
-                writers.remove(this);
+            if (now.isPresent() && now.get().info().attemptId().equals(attemptId())) {
                 return now.get().info();
             }
             if (now.isPresent()) {
-                abort();
-                AlreadyCommittedException e = new AlreadyCommittedException(id);
+                AlreadyCommittedException e = new AlreadyCommittedException(id());
                 e.initCause(failure);
                 throw e;
             }
-            aborted = true; // its directory may still be renamed later; collectGarbage removes it otherwise
-            writers.remove(this);
+            // its directory may still be renamed later; collectGarbage removes it otherwise
             throw new OutcomeUnknownException(
-                    "commit of checkpoint '" + id + "' to " + target + " may or may not have taken effect", failure);
+                    "commit of checkpoint '" + id() + "' to " + target + " may or may not have taken effect", failure);
         }
 
-        private void abort() throws IOException {
-            aborted = true;
-            writers.remove(this);
-            if (current != null) {
-                try {
-                    current.file.close();
-                } catch (IOException e) {
-                    // deleted below
-                }
-                current = null;
-            }
+        @Override
+        protected void discard(IOException cause) throws IOException {
             fs.delete(dir, true);
         }
 
-        private void abortQuietly(Throwable primary) {
-            try {
-                abort();
-            } catch (IOException e) {
-                primary.addSuppressed(e);
-            }
-        }
-
-        private void checkWritable() {
-            if (committed) {
-                throw new IllegalStateException("attempt " + attemptId + " of checkpoint '" + id + "' is committed");
-            }
-            if (aborted) {
-                throw new IllegalStateException("attempt " + attemptId + " of checkpoint '" + id + "' was aborted");
-            }
+        @Override
+        protected void checkStoreOpen() {
             checkOpen();
         }
 
         @Override
-        public void close() throws IOException {
-            if (!committed && !aborted) {
-                abort();
-            }
-        }
-
-        /** The stream of one part: closing it finishes the part. */
-        private final class PartStream extends FilterOutputStream {
-            private final String name;
-            private final FSDataOutputStream file;
-            private final Crc32cOutputStream counted;
-            private boolean finished;
-
-            PartStream(String name, FSDataOutputStream file) {
-                super(new Crc32cOutputStream(file));
-                this.name = name;
-                this.file = file;
-                this.counted = (Crc32cOutputStream) out;
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                checkStream();
-                counted.write(b, off, len);
-            }
-
-            @Override
-            public void write(int b) throws IOException {
-                checkStream();
-                counted.write(b);
-            }
-
-            private void checkStream() throws IOException {
-                if (finished) {
-                    throw new IOException("part '" + name + "' of checkpoint '" + id + "' is finished");
-                }
-            }
-
-            void finish() throws IOException {
-                if (finished) {
-                    return;
-                }
-                finished = true;
-                HadoopFs.durable(file);
-                file.close();
-                parts.add(new PartInfo(name, counted.count(), counted.crc32c()));
-            }
-
-            @Override
-            public void close() throws IOException {
-                if (current == this) {
-                    current = null;
-                }
-                finish();
-            }
+        protected void ended(State outcome) {
+            writers.remove(this);
         }
     }
 }

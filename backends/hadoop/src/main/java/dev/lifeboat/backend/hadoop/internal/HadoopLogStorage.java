@@ -1,5 +1,6 @@
 package dev.lifeboat.backend.hadoop.internal;
 
+import dev.lifeboat.backend.common.io.Closeables;
 import dev.lifeboat.backend.common.wal.LogStorage;
 import dev.lifeboat.backend.common.wal.RecordFrame;
 import dev.lifeboat.backend.common.wal.WalSettings;
@@ -647,38 +648,9 @@ public final class HadoopLogStorage implements LogStorage {
             return;
         }
         closed = true;
-        IOException failure = null;
-        if (out != null) {
-            try {
-                out.close();
-            } catch (IOException e) {
-                failure = e;
-            }
-            out = null;
-        }
-        if (lock != null) {
-            try {
-                lock.close();
-            } catch (IOException e) {
-                failure = add(failure, e);
-            }
-        }
-        try {
-            fs.close();
-        } catch (IOException e) {
-            failure = add(failure, e);
-        }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    private static IOException add(IOException first, IOException next) {
-        if (first == null) {
-            return next;
-        }
-        first.addSuppressed(next);
-        return first;
+        AutoCloseable last = out;
+        out = null;
+        Closeables.closeAll(last, lock, fs);
     }
 
     private static void closeQuietly(AutoCloseable c, Throwable primary) {

@@ -2,8 +2,8 @@ package dev.lifeboat.backend.hadoop.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.lifeboat.backend.common.io.Crc32cOutputStream;
 import dev.lifeboat.backend.common.io.VerifyingInputStream;
+import dev.lifeboat.backend.common.shuffle.AbstractMapOutputWriter;
 import dev.lifeboat.backend.common.shuffle.ShuffleIndexCodec;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.shuffle.BlockId;
@@ -15,7 +15,6 @@ import dev.lifeboat.spi.shuffle.MapStatus;
 import dev.lifeboat.spi.shuffle.ShuffleBlockStore;
 import java.io.FileNotFoundException;
 import java.io.FilterInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -293,92 +292,46 @@ public final class HadoopShuffleBlockStore implements ShuffleBlockStore {
         return "HadoopShuffleBlockStore[" + fs + "]";
     }
 
-    /** One attempt of one map output. */
-    private final class Writer implements MapOutputWriter {
-        private final MapOutputId id;
+    /** One attempt of one map output: the protocol is {@link AbstractMapOutputWriter}'s. */
+    private final class Writer extends AbstractMapOutputWriter {
         private final Path dir;
         private final FSDataOutputStream data;
-        private final long[] lengths;
-        private final int[] checksums;
-        private int lastOpened = -1;
-        private Partition current;
-        private boolean committed;
-        private boolean aborted;
 
         Writer(MapOutputId id, int numPartitions, Path dir, FSDataOutputStream data) {
-            this.id = id;
+            super(id, numPartitions);
             this.dir = dir;
             this.data = data;
-            this.lengths = new long[numPartitions];
-            this.checksums = new int[numPartitions];
         }
 
         @Override
-        public OutputStream openPartition(int reduceId) throws IOException {
-            checkWritable();
-            if (reduceId < 0 || reduceId >= lengths.length) {
-                throw new IllegalArgumentException(
-                        "reduce partition " + reduceId + " is out of range [0, " + lengths.length + ") in " + id);
-            }
-            if (reduceId <= lastOpened) {
-                throw new IllegalArgumentException("reduce partition " + reduceId
-                        + " is not after the last one opened (" + lastOpened + ") in " + id);
-            }
-            finishPartition();
-            lastOpened = reduceId;
-            current = new Partition(reduceId);
-            return current;
+        protected OutputStream data() {
+            return data;
         }
 
-        private void finishPartition() {
-            if (current != null) {
-                current.finish();
-                current = null;
+        @Override
+        protected MapStatus publish(long[] lengths, int[] checksums) throws IOException {
+            MapOutputId id = id();
+            data.close();
+            try (FSDataOutputStream index = fs.createExclusive(new Path(dir, INDEX), false)) {
+                index.write(ShuffleIndexCodec.encode(id, lengths, checksums));
+            }
+            Path target = mapDir(fs.root(), id.shuffleId(), id.mapId());
+            boolean won;
+            synchronized (COMMIT_LOCKS.computeIfAbsent(target.toString(), k -> new Object())) {
+                won = fs.renameIfAbsent(dir, target);
+            }
+            if (won) {
+                return new MapStatus(id, location(), lengths, checksums);
+            }
+            // Another attempt won: ours is never read (a failure here aborts it, which deletes it too).
+            fs.delete(dir, true);
+            try (FSDataInputStream in = fs.fs().open(new Path(target, INDEX))) {
+                return ShuffleIndexCodec.decode(in.readAllBytes(), location());
             }
         }
 
         @Override
-        public MapStatus commit() throws IOException {
-            checkWritable();
-            try {
-                finishPartition();
-                data.close();
-                try (FSDataOutputStream index = fs.createExclusive(new Path(dir, INDEX), false)) {
-                    index.write(ShuffleIndexCodec.encode(id, lengths, checksums));
-                }
-                Path target = mapDir(fs.root(), id.shuffleId(), id.mapId());
-                boolean won;
-                synchronized (COMMIT_LOCKS.computeIfAbsent(target.toString(), k -> new Object())) {
-                    won = fs.renameIfAbsent(dir, target);
-                }
-                committed = true;
-                writers.remove(this);
-                if (won) {
-                    return new MapStatus(id, location(), lengths, checksums);
-                }
-                fs.delete(dir, true);
-                try (FSDataInputStream in = fs.fs().open(new Path(target, INDEX))) {
-                    return ShuffleIndexCodec.decode(in.readAllBytes(), location());
-                }
-            } catch (IOException | RuntimeException e) {
-                if (!committed) {
-                    abortQuietly(e);
-                }
-                throw e;
-            }
-        }
-
-        private void abortQuietly(Throwable primary) {
-            try {
-                abort();
-            } catch (IOException e) {
-                primary.addSuppressed(e);
-            }
-        }
-
-        private void abort() throws IOException {
-            aborted = true;
-            writers.remove(this);
+        protected void discard(IOException cause) throws IOException {
             try {
                 data.close();
             } catch (IOException e) {
@@ -387,73 +340,14 @@ public final class HadoopShuffleBlockStore implements ShuffleBlockStore {
             fs.delete(dir, true);
         }
 
-        private void checkWritable() {
-            if (committed) {
-                throw new IllegalStateException("map output " + id + " is committed");
-            }
-            if (aborted) {
-                throw new IllegalStateException("map output " + id + " was aborted");
-            }
+        @Override
+        protected void checkStoreOpen() {
             checkOpen();
         }
 
         @Override
-        public void close() throws IOException {
-            if (!committed && !aborted) {
-                abort();
-            }
-        }
-
-        /** The stream of one partition, appended to the data file; closing it finishes the partition. */
-        private final class Partition extends FilterOutputStream {
-            private final int reduceId;
-            private final Crc32cOutputStream counted;
-            private boolean finished;
-
-            Partition(int reduceId) {
-                super(new Crc32cOutputStream(data));
-                this.reduceId = reduceId;
-                this.counted = (Crc32cOutputStream) out;
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                check();
-                counted.write(b, off, len);
-            }
-
-            @Override
-            public void write(int b) throws IOException {
-                check();
-                counted.write(b);
-            }
-
-            private void check() throws IOException {
-                if (finished) {
-                    throw new IOException("partition " + reduceId + " of " + id + " is finished");
-                }
-            }
-
-            @Override
-            public void flush() {
-                // the data file is flushed when the map output is committed
-            }
-
-            void finish() {
-                if (!finished) {
-                    finished = true;
-                    lengths[reduceId] = counted.count();
-                    checksums[reduceId] = counted.crc32c();
-                }
-            }
-
-            @Override
-            public void close() {
-                if (current == this) {
-                    current = null;
-                }
-                finish();
-            }
+        protected void ended(State outcome) {
+            writers.remove(this);
         }
     }
 }

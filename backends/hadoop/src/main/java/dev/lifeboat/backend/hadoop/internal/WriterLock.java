@@ -1,5 +1,6 @@
 package dev.lifeboat.backend.hadoop.internal;
 
+import dev.lifeboat.backend.common.io.Closeables;
 import dev.lifeboat.spi.ConcurrentWriterException;
 import java.io.Closeable;
 import java.io.FileNotFoundException;
@@ -199,25 +200,8 @@ public final class WriterLock implements Closeable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        IOException failure = null;
-        try {
-            out.close();
-        } catch (IOException e) {
-            failure = e;
-        }
-        if (lost == null) {
-            try {
-                fs.delete(path, false);
-            } catch (IOException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        // The lock file is deleted only if the lease was not lost (then it may be another writer's).
+        AutoCloseable delete = lost == null ? () -> fs.delete(path, false) : null;
+        Closeables.closeAll(out, delete);
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lifeboat.backend.common.checkpoint.Attempts;
 import dev.lifeboat.backend.common.checkpoint.ManifestCodec;
+import dev.lifeboat.backend.common.io.Closeables;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.CorruptDataException;
 import dev.lifeboat.spi.FencedException;
@@ -236,21 +237,7 @@ public final class LocalCheckpointStore implements CheckpointStore {
             return;
         }
         closed = true;
-        IOException failure = null;
-        for (LocalCheckpointWriter w : List.copyOf(writers)) {
-            try {
-                w.close();
-            } catch (IOException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Closeables.closeAll(List.copyOf(writers));
     }
 
     @Override

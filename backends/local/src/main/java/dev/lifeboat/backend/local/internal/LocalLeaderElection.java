@@ -2,6 +2,7 @@ package dev.lifeboat.backend.local.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.io.Closeables;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.Names;
 import dev.lifeboat.spi.election.Candidate;
@@ -96,21 +97,7 @@ public final class LocalLeaderElection implements LeaderElection {
             closed = true;
             toClose = List.copyOf(candidates.values());
         }
-        IOException failure = null;
-        for (LocalLeaderCandidate c : toClose) {
-            try {
-                c.close();
-            } catch (IOException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Closeables.closeAll(toClose);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.lifeboat.backend.local.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.io.Closeables;
 import dev.lifeboat.backend.common.wal.LogStorage;
 import dev.lifeboat.backend.common.wal.WalSettings;
 import dev.lifeboat.spi.ConcurrentWriterException;
@@ -419,23 +420,7 @@ public final class LocalLogStorage implements LogStorage {
         }
 
         void close() throws IOException {
-            IOException failure = null;
-            for (AutoCloseable c : new AutoCloseable[] {out, lock, lockChannel}) {
-                try {
-                    if (c != null) {
-                        c.close();
-                    }
-                } catch (Exception e) {
-                    if (failure == null) {
-                        failure = e instanceof IOException io ? io : new IOException(e);
-                    } else {
-                        failure.addSuppressed(e);
-                    }
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
+            Closeables.closeAll(out, lock, lockChannel);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.lifeboat.backend.local.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.io.Closeables;
 import dev.lifeboat.backend.common.io.VerifyingInputStream;
 import dev.lifeboat.backend.common.shuffle.ShuffleIndexCodec;
 import dev.lifeboat.spi.Capability;
@@ -232,21 +233,7 @@ public final class LocalShuffleBlockStore implements ShuffleBlockStore {
             return;
         }
         closed = true;
-        IOException failure = null;
-        for (LocalShuffleMapOutputWriter w : List.copyOf(writers)) {
-            try {
-                w.close();
-            } catch (IOException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Closeables.closeAll(List.copyOf(writers));
     }
 
     @Override

@@ -2,14 +2,14 @@ package dev.lifeboat.backend.s3.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.checkpoint.AbstractCheckpoint;
+import dev.lifeboat.backend.common.checkpoint.AbstractCheckpointWriter;
 import dev.lifeboat.backend.common.checkpoint.Attempts;
 import dev.lifeboat.backend.common.checkpoint.ManifestCodec;
-import dev.lifeboat.backend.common.io.Crc32cOutputStream;
-import dev.lifeboat.backend.common.io.VerifyingInputStream;
+import dev.lifeboat.backend.common.io.Closeables;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.CorruptDataException;
 import dev.lifeboat.spi.FencedException;
-import dev.lifeboat.spi.Names;
 import dev.lifeboat.spi.OutcomeUnknownException;
 import dev.lifeboat.spi.checkpoint.AlreadyCommittedException;
 import dev.lifeboat.spi.checkpoint.Checkpoint;
@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -102,12 +101,8 @@ public final class S3CheckpointStore implements CheckpointStore {
 
     @Override
     public CheckpointWriter begin(CheckpointId id, long epoch) throws IOException {
-        requireNonNull(id, "id is null");
-        if (epoch < 0) {
-            throw new IllegalArgumentException("epoch is negative: " + epoch);
-        }
+        Writer w = new Writer(id, epoch, Attempts.newAttemptId()); // checks id and epoch
         checkOpen();
-        Writer w = new Writer(id, epoch, Attempts.newAttemptId());
         openWriters.add(w);
         return w;
     }
@@ -290,22 +285,9 @@ public final class S3CheckpointStore implements CheckpointStore {
             return;
         }
         closed = true;
-        IOException failure = null;
-        for (Writer w : List.copyOf(openWriters)) {
-            try {
-                w.close();
-            } catch (IOException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        store.close();
-        if (failure != null) {
-            throw failure;
-        }
+        List<AutoCloseable> all = new ArrayList<>(openWriters);
+        all.add(store); // last: the writers need it to abort
+        Closeables.closeAll(all);
     }
 
     private void checkOpen() {
@@ -421,102 +403,43 @@ public final class S3CheckpointStore implements CheckpointStore {
                 + p.attemptId() + ", epoch " + p.epoch() + ") for epoch " + newEpoch + " at " + store.describe(key));
     }
 
-    private enum State {
-        OPEN,
-        COMMITTED,
-        ABORTED,
-        UNKNOWN
-    }
-
-    /** One attempt. */
-    private final class Writer implements CheckpointWriter {
-        private final CheckpointId id;
-        private final long epoch;
-        private final String attemptId;
-        private final List<PartInfo> parts = new ArrayList<>();
-        private final List<String> uploaded = new ArrayList<>();
-        private PartStream current;
-        private State state = State.OPEN;
-        private IOException partFailure;
-
+    /** One attempt: the protocol is {@link AbstractCheckpointWriter}'s; parts are uploaded objects. */
+    private final class Writer extends AbstractCheckpointWriter {
         Writer(CheckpointId id, long epoch, String attemptId) {
-            this.id = id;
-            this.epoch = epoch;
-            this.attemptId = attemptId;
+            super(id, epoch, attemptId);
         }
 
         @Override
-        public CheckpointId id() {
-            return id;
-        }
-
-        @Override
-        public String attemptId() {
-            return attemptId;
-        }
-
-        @Override
-        public OutputStream openPart(String name) throws IOException {
-            Names.validate("part name", name);
-            checkWritable();
-            if (parts.stream().anyMatch(p -> p.name().equals(name)) || (current != null && current.name.equals(name))) {
-                throw new IllegalArgumentException(
-                        "part '" + name + "' was already written in attempt " + attemptId + " of checkpoint " + id);
-            }
-            finishCurrent();
-            String key = layout.partKey(attemptId, id, name);
-            current = new PartStream(name, key, new UploadStream(store, key));
-            return current;
-        }
-
-        private void finishCurrent() throws IOException {
-            if (current != null) {
-                PartStream p = current;
-                current = null;
-                p.close();
-            }
-            if (partFailure != null) {
-                throw new IOException(
-                        "a part of checkpoint " + id + " failed to upload: " + partFailure.getMessage(), partFailure);
-            }
-        }
-
-        private void checkWritable() {
-            if (state != State.OPEN) {
-                throw new IllegalStateException("attempt " + attemptId + " of checkpoint " + id + " is "
-                        + state.name().toLowerCase(Locale.ROOT));
-            }
-            checkOpen();
-        }
-
-        @Override
-        public CheckpointInfo commit() throws IOException {
-            checkWritable();
-            try {
-                finishCurrent();
-            } catch (IOException e) {
-                abort(e);
-                throw e;
-            }
-            CheckpointInfo info = new CheckpointInfo(id, epoch, attemptId, System.currentTimeMillis(), parts);
-            if (epoch > 0) {
-                try {
-                    register(id, epoch, attemptId);
-                } catch (IOException e) {
-                    abort(e);
-                    throw e;
+        protected PartOutput openPartOutput(String name, int index) {
+            UploadStream upload = new UploadStream(store, layout.partKey(attemptId(), id(), name));
+            return new PartOutput() {
+                @Override
+                public OutputStream stream() {
+                    return upload;
                 }
+
+                @Override
+                public void finish() throws IOException {
+                    upload.close();
+                }
+
+                @Override
+                public void abandon() throws IOException {
+                    upload.abort();
+                }
+            };
+        }
+
+        @Override
+        protected CheckpointInfo publish(CheckpointInfo info) throws IOException {
+            if (epoch() > 0) {
+                register(id(), epoch(), attemptId());
             }
-            String key = layout.manifestKey(id);
-            byte[] manifest = ManifestCodec.encode(info);
             Optional<String> created;
             try {
-                created = store.putIfAbsent(key, manifest, Map.of());
+                created = store.putIfAbsent(layout.manifestKey(id()), ManifestCodec.encode(info), Map.of());
             } catch (OutcomeUnknownException e) {
                 return reconcile(info, e);
-            } catch (IOException e) {
-                abort(e);
-                throw e;
             }
             if (created.isPresent()) {
                 return committed(info);
@@ -529,6 +452,7 @@ public final class S3CheckpointStore implements CheckpointStore {
          * (an SDK retry of a PUT whose first answer was lost is refused by its own success).
          */
         private CheckpointInfo reconcile(CheckpointInfo info, OutcomeUnknownException unknown) throws IOException {
+            CheckpointId id = id();
             Optional<CheckpointInfo> stored;
             try {
                 Optional<ObjectStore.Blob> blob = store.get(layout.manifestKey(id)); // one read decides
@@ -540,26 +464,20 @@ public final class S3CheckpointStore implements CheckpointStore {
                 throw e;
             } catch (IOException e) {
                 if (unknown == null) {
-                    abort(e);
                     throw e;
                 }
                 unknown.addSuppressed(e);
-                state = State.UNKNOWN;
-                openWriters.remove(this);
                 throw outcomeUnknown(unknown);
             }
-            if (stored.isPresent() && stored.get().attemptId().equals(attemptId)) {
+            if (stored.isPresent() && stored.get().attemptId().equals(attemptId())) {
                 return committed(stored.get());
             }
             if (stored.isPresent()) {
-                abort(null);
                 throw new AlreadyCommittedException(id);
             }
             if (unknown != null) {
                 // Not there now, but the request may still land: keep the parts (garbage
                 // collection removes them if it never does).
-                state = State.UNKNOWN;
-                openWriters.remove(this);
                 throw outcomeUnknown(unknown);
             }
             // Refused, yet nothing is there: the id was deleted in between. Try once more.
@@ -584,17 +502,16 @@ public final class S3CheckpointStore implements CheckpointStore {
          */
         private CheckpointInfo replaceVoid(CheckpointInfo info, ObjectStore.Blob marker) throws IOException {
             long voided = voidedEpoch(marker);
-            if (epoch != 0 && epoch <= voided) {
-                FencedException e = new FencedException(
-                        "commit of checkpoint '" + id + "' (attempt " + attemptId + "): a newer epoch voided it",
-                        epoch,
+            if (epoch() != 0 && epoch() <= voided) {
+                throw new FencedException(
+                        "commit of checkpoint '" + id() + "' (attempt " + attemptId() + "): a newer epoch voided it",
+                        epoch(),
                         -1);
-                abort(e);
-                throw e;
             }
             Optional<String> created;
             try {
-                created = store.putIfMatch(layout.manifestKey(id), ManifestCodec.encode(info), marker.etag(), Map.of());
+                created =
+                        store.putIfMatch(layout.manifestKey(id()), ManifestCodec.encode(info), marker.etag(), Map.of());
             } catch (OutcomeUnknownException e) {
                 return reconcile(info, e);
             }
@@ -606,33 +523,21 @@ public final class S3CheckpointStore implements CheckpointStore {
 
         private OutcomeUnknownException outcomeUnknown(OutcomeUnknownException cause) {
             return new OutcomeUnknownException(
-                    "commit of checkpoint " + id + " (attempt " + attemptId
-                            + ") may or may not have taken effect; reconcile with open(" + id + ")",
+                    "commit of checkpoint " + id() + " (attempt " + attemptId()
+                            + ") may or may not have taken effect; reconcile with open(" + id() + ")",
                     cause);
         }
 
         private CheckpointInfo committed(CheckpointInfo info) {
-            state = State.COMMITTED;
-            openWriters.remove(this);
-            ended.add(attemptId);
-            recent.put(id, true);
+            recent.put(id(), true);
             return info;
         }
 
-        private void abort(IOException cause) {
-            if (state != State.OPEN) {
-                return;
-            }
-            state = State.ABORTED;
-            openWriters.remove(this);
-            ended.add(attemptId);
-            if (current != null) {
-                current.abandon(cause);
-                current = null;
-            }
-            for (String key : uploaded) {
+        @Override
+        protected void discard(IOException cause) {
+            for (PartInfo part : finishedParts()) {
                 try {
-                    store.delete(key);
+                    store.delete(layout.partKey(attemptId(), id(), part.name()));
                 } catch (IOException e) {
                     if (cause != null) {
                         cause.addSuppressed(e);
@@ -642,104 +547,43 @@ public final class S3CheckpointStore implements CheckpointStore {
         }
 
         @Override
-        public void close() throws IOException {
-            if (state == State.OPEN) {
-                abort(null);
-            }
+        protected void checkStoreOpen() {
+            checkOpen();
         }
 
-        /** One part: counts, checksums and uploads what is written. */
-        private final class PartStream extends OutputStream {
-            private final String name;
-            private final String key;
-            private final UploadStream upload;
-            private final Crc32cOutputStream crc;
-            private boolean done;
-
-            PartStream(String name, String key, UploadStream upload) {
-                this.name = name;
-                this.key = key;
-                this.upload = upload;
-                this.crc = new Crc32cOutputStream(upload);
-            }
-
-            @Override
-            public void write(int b) throws IOException {
-                check();
-                crc.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                check();
-                crc.write(b, off, len);
-            }
-
-            private void check() throws IOException {
-                if (done) {
-                    throw new IOException("part '" + name + "' of checkpoint " + id + " is closed");
-                }
-                checkWritable();
-            }
-
-            @Override
-            public void close() throws IOException {
-                if (done) {
-                    return;
-                }
-                done = true;
-                if (current == this) {
-                    current = null;
-                }
-                try {
-                    upload.close();
-                    uploaded.add(key);
-                    parts.add(new PartInfo(name, crc.count(), crc.crc32c()));
-                } catch (IOException e) {
-                    partFailure = e;
-                    throw e;
-                }
-            }
-
-            void abandon(IOException cause) {
-                done = true;
-                try {
-                    upload.abort();
-                } catch (IOException e) {
-                    if (cause != null) {
-                        cause.addSuppressed(e);
-                    }
-                }
+        @Override
+        protected void ended(State outcome) {
+            openWriters.remove(this);
+            if (outcome != State.UNKNOWN) {
+                ended.add(attemptId());
             }
         }
     }
 
     /** A committed checkpoint. */
-    private final class S3Checkpoint implements Checkpoint {
-        private final CheckpointInfo info;
-
+    private final class S3Checkpoint extends AbstractCheckpoint {
         S3Checkpoint(CheckpointInfo info) {
-            this.info = info;
+            super(info);
         }
 
         @Override
-        public CheckpointInfo info() {
-            return info;
+        protected InputStream openStored(PartInfo part, int index) throws IOException {
+            String key = layout.partKey(info().attemptId(), info().id(), part.name());
+            return store.openStream(store.location().bucket(), key, 0, -1)
+                    .orElseThrow(() -> new NoSuchFileException(
+                            "checkpoint '" + info().id() + "' part '" + part.name() + "' (" + store.describe(key) + ")",
+                            null,
+                            "the part's object is gone"));
         }
 
         @Override
-        public InputStream openPart(String name) throws IOException {
-            requireNonNull(name, "name is null");
+        protected String describe(PartInfo part, int index) {
+            return store.describe(layout.partKey(info().attemptId(), info().id(), part.name()));
+        }
+
+        @Override
+        protected void checkStoreOpen() {
             checkOpen();
-            PartInfo part = info.part(name)
-                    .orElseThrow(
-                            () -> new NoSuchFileException("checkpoint '" + info.id() + "' has no part '" + name + "'"));
-            String key = layout.partKey(info.attemptId(), info.id(), name);
-            String where = "checkpoint '" + info.id() + "' part '" + name + "' (" + store.describe(key) + ")";
-            InputStream in = store.openStream(store.location().bucket(), key, 0, -1)
-                    .orElseThrow(() -> new NoSuchFileException(where, null, "the part's object is gone"));
-            return VerifyingInputStream.ofWholeObject(
-                    in, part.length(), part.crc32c(), detail -> new CorruptDataException(where, -1, detail));
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.lifeboat.backend.s3.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.io.Closeables;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.CorruptDataException;
 import dev.lifeboat.spi.Names;
@@ -13,6 +14,7 @@ import dev.lifeboat.spi.election.LossReason;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -102,22 +104,9 @@ public final class S3LeaderElection implements LeaderElection {
             return;
         }
         closed = true;
-        IOException failure = null;
-        for (S3Candidate c : List.copyOf(candidates.values())) {
-            try {
-                c.close();
-            } catch (IOException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        store.close();
-        if (failure != null) {
-            throw failure;
-        }
+        List<AutoCloseable> all = new ArrayList<>(candidates.values());
+        all.add(store); // last: the candidates need it to leave
+        Closeables.closeAll(all);
     }
 
     /** One participant: a loop on its own thread, and listener calls in order on another. */

@@ -2,8 +2,8 @@ package dev.lifeboat.backend.s3.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.lifeboat.backend.common.io.Crc32cOutputStream;
 import dev.lifeboat.backend.common.io.VerifyingInputStream;
+import dev.lifeboat.backend.common.shuffle.AbstractMapOutputWriter;
 import dev.lifeboat.backend.common.shuffle.ShuffleIndexCodec;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.CorruptDataException;
@@ -219,72 +219,28 @@ public final class S3ShuffleBlockStore implements ShuffleBlockStore {
         }
     }
 
-    /** One map output attempt. */
-    private final class Writer implements MapOutputWriter {
-        private final MapOutputId id;
-        private final long[] lengths;
-        private final int[] checksums;
+    /** One map output attempt: the protocol is {@link AbstractMapOutputWriter}'s. */
+    private final class Writer extends AbstractMapOutputWriter {
         private final String dataKey;
         private UploadStream upload;
-        private Partition current;
-        private int lastReduceId = -1;
-        private boolean committed;
-        private boolean aborted;
 
         Writer(MapOutputId id, int numPartitions) {
-            this.id = id;
-            this.lengths = new long[numPartitions];
-            this.checksums = new int[numPartitions];
+            super(id, numPartitions);
             this.dataKey = store.key(dataName(id));
         }
 
         @Override
-        public OutputStream openPartition(int reduceId) throws IOException {
-            checkWritable();
-            if (reduceId < 0 || reduceId >= lengths.length) {
-                throw new IllegalArgumentException(
-                        "reduce partition " + reduceId + " is out of range [0, " + lengths.length + ") for " + id);
-            }
-            if (reduceId <= lastReduceId) {
-                throw new IllegalArgumentException("reduce partition " + reduceId + " of " + id
-                        + " is not greater than the last one opened (" + lastReduceId + ")");
-            }
-            finishPartition();
-            lastReduceId = reduceId;
+        protected OutputStream data() {
             if (upload == null) {
                 upload = new UploadStream(store, dataKey);
             }
-            current = new Partition(reduceId, new Crc32cOutputStream(upload));
-            return current;
-        }
-
-        private void finishPartition() {
-            if (current != null) {
-                current.finish();
-                current = null;
-            }
-        }
-
-        private void checkWritable() {
-            if (committed || aborted) {
-                throw new IllegalStateException("map output " + id + " is " + (committed ? "committed" : "aborted"));
-            }
-            checkOpen();
+            return upload;
         }
 
         @Override
-        public MapStatus commit() throws IOException {
-            checkWritable();
-            finishPartition();
-            try {
-                if (upload == null) {
-                    upload = new UploadStream(store, dataKey); // an empty map output still has its object
-                }
-                upload.close();
-            } catch (IOException e) {
-                abort();
-                throw e;
-            }
+        protected MapStatus publish(long[] lengths, int[] checksums) throws IOException {
+            MapOutputId id = id();
+            data().close(); // an empty map output still has its object
             String indexKey = store.key(indexName(id.shuffleId(), id.mapId()));
             byte[] index = ShuffleIndexCodec.encode(id, lengths, checksums);
             MapStatus mine = new MapStatus(id, location(), lengths, checksums);
@@ -297,26 +253,19 @@ public final class S3ShuffleBlockStore implements ShuffleBlockStore {
                     stored = store.get(indexKey);
                 } catch (IOException readFailure) {
                     e.addSuppressed(readFailure);
-                    committed = true; // leave the data: the index may name it
-                    throw e;
+                    throw e; // leave the data: the index may name it
                 }
                 if (stored.isEmpty()) {
-                    committed = true;
                     throw new OutcomeUnknownException(
                             "commit of map output " + id + " may or may not have" + " taken effect", e);
                 }
                 return winner(stored.get(), mine);
-            } catch (IOException e) {
-                abort();
-                throw e;
             }
             if (created.isPresent()) {
-                committed = true;
                 return mine;
             }
             Optional<ObjectStore.Blob> stored = store.get(indexKey);
             if (stored.isEmpty()) {
-                abort();
                 throw new IOException("commit of map output " + id + " was refused but " + store.describe(indexKey)
                         + " is missing (the shuffle was removed meanwhile?)");
             }
@@ -326,19 +275,15 @@ public final class S3ShuffleBlockStore implements ShuffleBlockStore {
         /** The committed attempt: ours (a retried PUT refused by its own success) or an earlier one. */
         private MapStatus winner(ObjectStore.Blob stored, MapStatus mine) throws IOException {
             MapStatus winner = decodeIndex(stored);
-            committed = true;
-            if (winner.id().equals(id)) {
+            if (winner.id().equals(id())) {
                 return mine;
             }
             store.delete(dataKey); // another attempt won: ours is never read
             return winner;
         }
 
-        private void abort() {
-            if (committed || aborted) {
-                return;
-            }
-            aborted = true;
+        @Override
+        protected void discard(IOException cause) {
             if (upload != null) {
                 try {
                     upload.abort();
@@ -350,52 +295,8 @@ public final class S3ShuffleBlockStore implements ShuffleBlockStore {
         }
 
         @Override
-        public void close() {
-            abort();
-        }
-
-        /** The stream of one reduce partition. */
-        private final class Partition extends OutputStream {
-            private final int reduceId;
-            private final Crc32cOutputStream out;
-            private boolean finished;
-
-            Partition(int reduceId, Crc32cOutputStream out) {
-                this.reduceId = reduceId;
-                this.out = out;
-            }
-
-            @Override
-            public void write(int b) throws IOException {
-                check();
-                out.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                check();
-                out.write(b, off, len);
-            }
-
-            private void check() throws IOException {
-                if (finished) {
-                    throw new IOException("partition " + reduceId + " of " + id + " is finished");
-                }
-                checkWritable();
-            }
-
-            void finish() {
-                if (!finished) {
-                    finished = true;
-                    lengths[reduceId] = out.count();
-                    checksums[reduceId] = out.crc32c();
-                }
-            }
-
-            @Override
-            public void close() {
-                finish();
-            }
+        protected void checkStoreOpen() {
+            checkOpen();
         }
     }
 }
