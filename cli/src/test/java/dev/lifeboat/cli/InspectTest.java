@@ -135,9 +135,11 @@ class InspectTest {
     }
 
     @Test
-    void unknownSchemeNamesTheArtifactToAdd() {
-        assertThat(inspect("--kind", "wal", "hdfs://namenode/wal")).isEqualTo(2);
-        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("hdfs", "lifeboat-backend-hadoop");
+    void unknownSchemeNamesTheSchemesTheCommandCarries() {
+        assertThat(inspect("--kind", "wal", "gs://bucket/wal")).isEqualTo(2);
+        assertThat(stderr.toString(StandardCharsets.UTF_8))
+                .contains("'gs'")
+                .contains("file", "hdfs", "chronicle", "s3", "azblob");
     }
 
     private int inspect(String... args) {
