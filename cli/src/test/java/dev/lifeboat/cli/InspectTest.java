@@ -142,6 +142,17 @@ class InspectTest {
                 .contains("file", "hdfs", "chronicle", "s3", "azblob");
     }
 
+    @Test
+    void unreachableServerIsAnAccessErrorNamingTheUri() throws IOException {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort(); // closed again: nothing listens there
+        }
+        String uri = "hdfs://127.0.0.1:" + port + "/wal";
+        assertThat(inspect("--kind", "wal", uri)).as(out()).isEqualTo(2);
+        assertThat(out()).contains("cannot read " + uri, "Connection refused").doesNotContain("DAMAGE");
+    }
+
     private int inspect(String... args) {
         String[] all = new String[args.length + 1];
         all[0] = "inspect";
