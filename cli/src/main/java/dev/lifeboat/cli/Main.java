@@ -27,6 +27,7 @@ public final class Main {
                 case "inspect" -> new Inspect(out).run(rest);
                 case "demo" -> demo(rest, out);
                 case "tck" -> new Tck(out).run(rest);
+                case "capabilities" -> Capabilities.run(rest, out);
                 case "--classpath" ->
                     throw new IllegalArgumentException(
                             "is read by the launcher (bin/lifeboat or ./lifeboat), which puts the jars on the JVM's class "
@@ -40,6 +41,9 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             err.println("lifeboat " + args[0] + ": " + e.getMessage());
             return 2;
+        } catch (java.io.IOException e) {
+            err.println("lifeboat " + args[0] + ": " + e);
+            return 1;
         }
     }
 
@@ -83,6 +87,9 @@ public final class Main {
                       passed/skipped/failed per contract, every skip's reason and every failure's
                       first line. Options go to each provider that accepts them. --tests: only
                       test methods whose name matches. Exit code 1 if a test failed.
+                  capabilities [--write FILE]
+                      The capability matrix of every backend the command carries (which
+                      guarantees each declares, so which kit tests it skips), as Markdown.
                   help
                       This text.""");
     }
