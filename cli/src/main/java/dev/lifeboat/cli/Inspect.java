@@ -90,8 +90,13 @@ final class Inspect {
         } catch (NoSuchFileException e) {
             out.println("nothing stored at " + uri + " (" + e.getMessage() + ")");
             return 2;
+        } catch (CorruptDataException e) {
+            report(e);
         } catch (IOException e) {
-            problems.add("cannot read " + uri + ": " + e);
+            // Not damage: the store could not be read at all (a server that cannot be reached,
+            // access refused). An access error, exit code 2.
+            out.println("cannot read " + uri + ": " + e);
+            return 2;
         }
         if (problems.isEmpty()) {
             out.println("OK: no damage found");

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli;
 
+import dev.lifeboat.cli.tck.Tck;
 import dev.lifeboat.runtime.demo.StreamingDemo;
 import dev.lifeboat.runtime.demo.WordCountDemo;
 import java.io.PrintStream;
@@ -25,6 +26,12 @@ public final class Main {
             return switch (args[0]) {
                 case "inspect" -> new Inspect(out).run(rest);
                 case "demo" -> demo(rest, out);
+                case "tck" -> new Tck(out).run(rest);
+                case "capabilities" -> Capabilities.run(rest, out);
+                case "--classpath" ->
+                    throw new IllegalArgumentException(
+                            "is read by the launcher (bin/lifeboat or ./lifeboat), which puts the jars on the JVM's class "
+                                    + "path; running this class directly, add them to -cp instead");
                 default -> {
                     err.println("lifeboat: unknown command '" + args[0] + "'");
                     usage(err);
@@ -34,6 +41,9 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             err.println("lifeboat " + args[0] + ": " + e.getMessage());
             return 2;
+        } catch (java.io.IOException e) {
+            err.println("lifeboat " + args[0] + ": " + e);
+            return 1;
         }
     }
 
@@ -49,22 +59,37 @@ public final class Main {
 
     private static void usage(PrintStream out) {
         out.println("""
-                usage: lifeboat <command> [arguments]
+                usage: lifeboat [--classpath JARS] <command> [arguments]
+
+                The command carries every backend the project ships (file:, hdfs: and other
+                Hadoop file systems as hadoop:, chronicle:, s3:, azblob:, zk:). Third-party backends: jars
+                named by --classpath (':'-separated), LIFEBOAT_CLASSPATH or put in plugins/.
 
                 commands:
-                  demo
-                      A word count on four in-JVM executors over the embedded local backends,
-                      with an executor loss, a lost shuffle block, a twice-failing task and a
-                      straggler injected; prints the recovery timeline and checks the result
-                      against a fault-free run (exit code 1 if they differ).
-                  demo streaming
+                  demo [--shuffle-store URI] [--checkpoint-store URI] [--option key=value]...
+                      A word count on four in-JVM executors, with an executor loss, a lost shuffle
+                      block, a twice-failing task and a straggler injected; prints the recovery
+                      timeline and checks the result against a fault-free run (exit code 1 if
+                      they differ). Stores: local temporary directories unless named.
+                  demo streaming [--wal URI] [--checkpoint-store URI] [--election URI] [--option key=value]...
                       Two driver processes under leader election, a receiver stream written
                       to a WAL, the leader killed with SIGKILL, the standby taking over; prints
                       the timeline and checks the counts are exactly once (exit code 1 if not).
+                      A store whose server cannot be reached is named within 20 s.
                   inspect [--kind wal|checkpoints|shuffle] [--option key=value]... <uri>
                       List what is stored at <uri> (WAL segments, checkpoints, shuffle outputs),
                       verify every checksum, and report torn tails and corruption with their
                       location. Exit code 0: intact; 1: damage found; 2: usage or access error.
+                  tck <uri> [--contract wal|checkpoint|shuffle|election]... [--option key=value]...
+                      [--tests REGEX] [--verbose]
+                      Run the compatibility kit against the backend serving <uri> (every contract
+                      it serves, or those named; each test under <uri>/tck-<random>); print
+                      passed/skipped/failed per contract, every skip's reason and every failure's
+                      first line. Options go to each provider that accepts them. --tests: only
+                      test methods whose name matches. Exit code 1 if a test failed.
+                  capabilities [--write FILE]
+                      The capability matrix of every backend the command carries (which
+                      guarantees each declares, so which kit tests it skips), as Markdown.
                   help
                       This text.""");
     }

@@ -135,9 +135,22 @@ class InspectTest {
     }
 
     @Test
-    void unknownSchemeNamesTheArtifactToAdd() {
-        assertThat(inspect("--kind", "wal", "hdfs://namenode/wal")).isEqualTo(2);
-        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("hdfs", "lifeboat-backend-hadoop");
+    void unknownSchemeNamesTheSchemesTheCommandCarries() {
+        assertThat(inspect("--kind", "wal", "gs://bucket/wal")).isEqualTo(2);
+        assertThat(stderr.toString(StandardCharsets.UTF_8))
+                .contains("'gs'")
+                .contains("file", "hdfs", "chronicle", "s3", "azblob");
+    }
+
+    @Test
+    void unreachableServerIsAnAccessErrorNamingTheUri() throws IOException {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort(); // closed again: nothing listens there
+        }
+        String uri = "hdfs://127.0.0.1:" + port + "/wal";
+        assertThat(inspect("--kind", "wal", uri)).as(out()).isEqualTo(2);
+        assertThat(out()).contains("cannot read " + uri, "Connection refused").doesNotContain("DAMAGE");
     }
 
     private int inspect(String... args) {

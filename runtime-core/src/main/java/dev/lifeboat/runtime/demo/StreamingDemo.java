@@ -5,12 +5,15 @@ import dev.lifeboat.runtime.streaming.RunningAggregate;
 import dev.lifeboat.runtime.streaming.internal.DriverProcess;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -35,6 +38,10 @@ public final class StreamingDemo {
     /** Runs the demo, printing to {@code out}; returns the exit status. */
     public static int run(PrintStream out, String[] args) {
         int records = 400;
+        URI wal = null;
+        URI checkpoint = null;
+        URI election = null;
+        Map<String, String> options = new LinkedHashMap<>();
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -47,6 +54,10 @@ public final class StreamingDemo {
                             throw new IllegalArgumentException("--records must be >= 100: " + records);
                         }
                     }
+                    case "--wal" -> wal = WordCountDemo.uri(value(args, ++i));
+                    case "--checkpoint-store" -> checkpoint = WordCountDemo.uri(value(args, ++i));
+                    case "--election" -> election = WordCountDemo.uri(value(args, ++i));
+                    case "--option", "-o" -> WordCountDemo.option(options, value(args, ++i));
                     case "--help", "-h" -> {
                         out.println(usage());
                         return 0;
@@ -54,6 +65,17 @@ public final class StreamingDemo {
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
                 }
             }
+            List<Map.Entry<DemoStores.Kind, URI>> stores = new ArrayList<>();
+            if (wal != null) {
+                stores.add(Map.entry(DemoStores.Kind.WAL, wal));
+            }
+            if (checkpoint != null) {
+                stores.add(Map.entry(DemoStores.Kind.CHECKPOINT, checkpoint));
+            }
+            if (election != null) {
+                stores.add(Map.entry(DemoStores.Kind.ELECTION, election));
+            }
+            DemoStores.checkOptions(options, stores);
         } catch (IllegalArgumentException e) {
             out.println(e.getMessage());
             out.println(usage());
@@ -62,7 +84,12 @@ public final class StreamingDemo {
         Path work = null;
         try {
             work = Files.createTempDirectory("lifeboat-streaming-demo-");
-            return run(out, work, records);
+            String run = DemoStores.runName();
+            List<String> storeArgs = new ArrayList<>();
+            storeArgs.addAll(store(DemoStores.Kind.WAL, "wal", wal, run, options));
+            storeArgs.addAll(store(DemoStores.Kind.CHECKPOINT, "checkpoint", checkpoint, run, options));
+            storeArgs.addAll(store(DemoStores.Kind.ELECTION, "election", election, run, options));
+            return run(out, work, records, storeArgs);
         } catch (Exception e) {
             out.println("FAILED: " + e);
             return 1;
@@ -73,12 +100,36 @@ public final class StreamingDemo {
         }
     }
 
-    private static int run(PrintStream out, Path work, int records) throws Exception {
+    /**
+     * The driver arguments for a store the user named ({@code key=<uri>/<run>} and its options as
+     * {@code key.option.<name>=<value>}), after a probe of the server; none for a default store.
+     */
+    private static List<String> store(
+            DemoStores.Kind kind, String key, URI base, String run, Map<String, String> options) throws IOException {
+        if (base == null) {
+            return List.of();
+        }
+        URI uri = DemoStores.child(base, run);
+        Map<String, String> accepted = DemoStores.accepted(kind, base, options);
+        DemoStores.probe(
+                kind, kind == DemoStores.Kind.ELECTION ? DemoStores.child(base, run + "-probe") : uri, accepted);
+        List<String> args = new ArrayList<>();
+        args.add(key + "=" + uri);
+        accepted.forEach((k, v) -> args.add(key + ".option." + k + "=" + v));
+        return args;
+    }
+
+    private static int run(PrintStream out, Path work, int records, List<String> storeArgs) throws Exception {
         long start = System.currentTimeMillis();
         List<String[]> timeline = new ArrayList<>();
         out.println("Streaming demo: " + records + " records through a receiver, two drivers, one SIGKILL");
         out.println("  state in " + work);
-        List<String> common = List.of("root=" + work, "source=receiver", "records=" + records, "batch=25");
+        storeArgs.stream()
+                .filter(a -> !a.contains(".option."))
+                .forEach(a -> out.println("  " + a.replaceFirst("=", ": ")));
+        List<String> common =
+                new ArrayList<>(List.of("root=" + work, "source=receiver", "records=" + records, "batch=25"));
+        common.addAll(storeArgs);
         long lastAck;
         DriverProcess first = DriverProcess.start(StreamingDemoDriver.class, with(common, "id=driver-1", "delayMs=5"));
         DriverProcess second = null;
@@ -144,6 +195,13 @@ public final class StreamingDemo {
         return 1;
     }
 
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
     private static void collect(List<String[]> timeline, String who, DriverProcess d) {
         List<String> lines = d.output();
         List<Long> times = d.arrivals();
@@ -189,7 +247,16 @@ public final class StreamingDemo {
     }
 
     private static String usage() {
-        return "usage: lifeboat demo streaming [--records N]   (N >= 100, default 400)";
+        return """
+                usage: lifeboat demo streaming [--records N] [--wal URI] [--checkpoint-store URI] [--election URI]
+                                               [--option key=value]...
+                  --records N             records sent (N >= 100, default 400)
+                  --wal URI               the receiver's write-ahead log (default: a local temporary directory)
+                  --checkpoint-store URI  the query's checkpoints (default: a local temporary directory)
+                  --election URI          the drivers' leader election (default: a local temporary directory)
+                  --option key=value      a store option (endpoint, credentials...), given to every store
+                                          whose backend accepts the key
+                A named store is used under URI/demo-<random>.""";
     }
 
     private static void deleteQuietly(Path root) {

@@ -9,6 +9,7 @@ import dev.lifeboat.runtime.streaming.StreamingDriver;
 import dev.lifeboat.runtime.streaming.StreamingListener;
 import dev.lifeboat.runtime.streaming.StreamingQuery;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,7 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code election/}, {@code wal/} and {@code out/}), {@code id} (participant id),
  * {@code source} ({@code generator} or {@code receiver}), {@code records} (how many records in
  * all), {@code batch} (max records per batch), {@code delayMs} (a pause at every step, to make
- * batches slow enough to be killed in), {@code poll} (election poll interval).
+ * batches slow enough to be killed in), {@code poll} (election poll interval of the default local
+ * election). {@code wal}, {@code checkpoint} and {@code election} name other stores by URI than
+ * the folders under {@code root}, with their options as {@code <store>.option.<name>=<value>}.
  *
  * <p>Prints one line per event ({@code EVENT <phase> <batch> <detail>}), {@code ACK <offset>}
  * for every record a receiver acknowledged, and {@code DONE} at the end. Exit codes: 0 done,
@@ -67,24 +70,30 @@ public final class StreamingDemoDriver {
             }
         };
         AtomicReference<Thread> feeder = new AtomicReference<>();
+        URI election = uri(a, "election", root);
+        URI wal = uri(a, "wal", root);
+        URI checkpoint = uri(a, "checkpoint", root);
+        Map<String, String> electionOptions = options(a, "election");
+        if (!a.containsKey("election")) {
+            electionOptions.put("poll-interval", a.get("poll"));
+        }
         try {
             StreamingDriver.run(
-                    root.resolve("election").toUri(),
-                    Map.of("poll-interval", a.get("poll")),
+                    election,
+                    electionOptions,
                     a.get("id"),
                     listener,
                     (epoch, stillLeader) -> {
                         Source source;
                         if (receiver) {
-                            ReceiverSource r =
-                                    ReceiverSource.open(root.resolve("wal").toUri(), Map.of());
+                            ReceiverSource r = ReceiverSource.open(wal, options(a, "wal"));
                             feeder.set(feed(r, records, out));
                             source = r;
                         } else {
                             source = new GeneratorSource(StreamingDemoDriver::record, records);
                         }
                         return StreamingQuery.builder()
-                                .checkpoint(root.resolve("checkpoint").toUri(), Map.of())
+                                .checkpoint(checkpoint, options(a, "checkpoint"))
                                 .source(source)
                                 .sink(new FileSink(root.resolve("out")))
                                 .maxRecordsPerBatch(Integer.parseInt(a.get("batch")))
@@ -111,6 +120,23 @@ public final class StreamingDemoDriver {
             e.printStackTrace();
             return 1;
         }
+    }
+
+    /** The store named by argument {@code key}, or the folder {@code key} under the root. */
+    private static URI uri(Map<String, String> a, String key, Path root) {
+        return a.containsKey(key) ? URI.create(a.get(key)) : root.resolve(key).toUri();
+    }
+
+    /** The store options given as {@code key.option.<name>=<value>}. */
+    private static Map<String, String> options(Map<String, String> a, String key) {
+        String prefix = key + ".option.";
+        Map<String, String> out = new HashMap<>();
+        a.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
     }
 
     /** Pushes records {@code latestOffset() .. total-1} into the receiver, acknowledging each. */

@@ -11,6 +11,7 @@ import dev.lifeboat.runtime.fault.Target;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,9 +38,15 @@ import java.util.stream.Stream;
  */
 public final class WordCountDemo {
     private static final String USAGE = """
-            usage: lifeboat demo [--lines N] [--seed S]
-              --lines N   lines of generated text (default 20000)
-              --seed S    seed of the generated text (default 42)
+            usage: lifeboat demo [--lines N] [--seed S] [--shuffle-store URI] [--checkpoint-store URI]
+                                 [--option key=value]...
+              --lines N               lines of generated text (default 20000)
+              --seed S                seed of the generated text (default 42)
+              --shuffle-store URI     where map outputs go (default: a local temporary directory);
+                                      the demo writes under URI/demo-<random>
+              --checkpoint-store URI  where checkpoints go (default: a local temporary directory)
+              --option key=value      a store option (endpoint, credentials...), given to every
+                                      store whose backend accepts the key
             """;
     private static final int EXECUTORS = 4;
     private static final int MAP_PARTITIONS = 8;
@@ -54,11 +62,17 @@ public final class WordCountDemo {
     public static int run(PrintStream out, String[] args) {
         int lines = 20_000;
         long seed = 42;
+        URI shuffle = null;
+        URI checkpoints = null;
+        Map<String, String> options = new LinkedHashMap<>();
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--lines" -> lines = Integer.parseInt(value(args, ++i));
                     case "--seed" -> seed = Long.parseLong(value(args, ++i));
+                    case "--shuffle-store" -> shuffle = uri(value(args, ++i));
+                    case "--checkpoint-store" -> checkpoints = uri(value(args, ++i));
+                    case "--option", "-o" -> option(options, value(args, ++i));
                     case "--help", "-h" -> {
                         out.print(USAGE);
                         return 0;
@@ -69,6 +83,14 @@ public final class WordCountDemo {
             if (lines < 100) {
                 throw new IllegalArgumentException("--lines must be at least 100, not " + lines);
             }
+            List<Map.Entry<DemoStores.Kind, URI>> stores = new ArrayList<>();
+            if (shuffle != null) {
+                stores.add(Map.entry(DemoStores.Kind.SHUFFLE, shuffle));
+            }
+            if (checkpoints != null) {
+                stores.add(Map.entry(DemoStores.Kind.CHECKPOINT, checkpoints));
+            }
+            DemoStores.checkOptions(options, stores);
         } catch (IllegalArgumentException e) {
             out.println("lifeboat demo: " + e.getMessage());
             out.print(USAGE);
@@ -77,7 +99,21 @@ public final class WordCountDemo {
         Path work = null;
         try {
             work = Files.createTempDirectory("lifeboat-demo-");
-            return run(out, work, lines, seed);
+            String run = DemoStores.runName();
+            Stores stores = new Stores(
+                    shuffle == null ? work.resolve("shuffle").toUri() : DemoStores.child(shuffle, run),
+                    shuffle == null ? Map.of() : DemoStores.accepted(DemoStores.Kind.SHUFFLE, shuffle, options),
+                    checkpoints == null ? work.resolve("checkpoints").toUri() : DemoStores.child(checkpoints, run),
+                    checkpoints == null
+                            ? Map.of()
+                            : DemoStores.accepted(DemoStores.Kind.CHECKPOINT, checkpoints, options));
+            if (shuffle != null) {
+                DemoStores.probe(DemoStores.Kind.SHUFFLE, stores.shuffle, stores.shuffleOptions);
+            }
+            if (checkpoints != null) {
+                DemoStores.probe(DemoStores.Kind.CHECKPOINT, stores.checkpoints, stores.checkpointOptions);
+            }
+            return run(out, work, stores, lines, seed);
         } catch (IOException e) {
             out.println("lifeboat demo: " + e);
             return 1;
@@ -88,22 +124,28 @@ public final class WordCountDemo {
         }
     }
 
-    private static int run(PrintStream out, Path work, int lines, long seed) throws IOException {
+    /** Where the demo's jobs keep map outputs and checkpoints: each job under a folder of its own. */
+    private record Stores(
+            URI shuffle, Map<String, String> shuffleOptions, URI checkpoints, Map<String, String> checkpointOptions) {}
+
+    private static int run(PrintStream out, Path work, Stores stores, int lines, long seed) throws IOException {
         Path input = generateText(work.resolve("input"), lines, seed);
         out.printf(
                 Locale.ROOT,
-                "Word count over %d generated lines in %s (%d files), %d executors, "
-                        + "local shuffle and checkpoint stores under %s%n%n",
+                "Word count over %d generated lines in %s (%d files), %d executors,%n"
+                        + "shuffle store %s, checkpoint store %s%n%n",
                 lines,
                 input,
                 MAP_PARTITIONS,
                 EXECUTORS,
-                work);
+                stores.shuffle,
+                stores.checkpoints);
 
         out.println("1. Fault-free run");
         long t0 = System.nanoTime();
         Map<String, Integer> expected;
-        try (Engine engine = Engine.start(config(work.resolve("clean")).build())) {
+        try (Engine engine =
+                Engine.start(config(work.resolve("clean"), stores, "clean").build())) {
             expected = wordCount(engine, input).collectAsMap();
         }
         long cleanMillis = (System.nanoTime() - t0) / 1_000_000;
@@ -124,7 +166,8 @@ public final class WordCountDemo {
         RecoveryTimeline timeline = new RecoveryTimeline();
         Map<String, Integer> actual;
         long t1 = System.nanoTime();
-        try (Engine engine = Engine.start(faultyConfig(work.resolve("faulty")).build(), timeline)) {
+        try (Engine engine = Engine.start(
+                faultyConfig(work.resolve("faulty"), stores, "faulty").build(), timeline)) {
             engine.faults()
                     .killExecutorDuringTask(Target.stage(0).partition(5), KillMode.SILENT)
                     .dropShuffleOutput(Target.stage(0).partition(6))
@@ -163,18 +206,21 @@ public final class WordCountDemo {
                 .reduceByKey(Integer::sum, REDUCE_PARTITIONS);
     }
 
-    private static EngineConfig.Builder config(Path dir) {
-        return EngineConfig.builder()
+    private static EngineConfig.Builder config(Path dir, Stores stores, String job) {
+        EngineConfig.Builder b = EngineConfig.builder()
                 .set(EngineConfig.APP_NAME, "word-count-demo")
                 .set(EngineConfig.EXECUTOR_INSTANCES, EXECUTORS)
                 .set(EngineConfig.LOCAL_DIR, dir.resolve("local"))
-                .set(EngineConfig.SHUFFLE_STORE, dir.resolve("shuffle").toUri())
-                .set(EngineConfig.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri());
+                .set(EngineConfig.SHUFFLE_STORE, DemoStores.child(stores.shuffle, job))
+                .set(EngineConfig.CHECKPOINT_DIR, DemoStores.child(stores.checkpoints, job));
+        stores.shuffleOptions.forEach((k, v) -> b.set(EngineConfig.SHUFFLE_STORE_OPTION_PREFIX + k, v));
+        stores.checkpointOptions.forEach((k, v) -> b.set(EngineConfig.CHECKPOINT_OPTION_PREFIX + k, v));
+        return b;
     }
 
     /** Losses are noticed within a second; a task is a straggler after two seconds. */
-    private static EngineConfig.Builder faultyConfig(Path dir) {
-        return config(dir)
+    private static EngineConfig.Builder faultyConfig(Path dir, Stores stores, String job) {
+        return config(dir, stores, job)
                 .set(EngineConfig.HEARTBEAT_INTERVAL, "100ms")
                 .set(EngineConfig.NETWORK_TIMEOUT, "1s")
                 .set(EngineConfig.SPECULATION, true)
@@ -234,6 +280,21 @@ public final class WordCountDemo {
 
     private static String indent(String text) {
         return "   " + text.replace("\n", "\n   ");
+    }
+
+    static URI uri(String s) {
+        if (s.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+            return URI.create(s);
+        }
+        return Path.of(s).toAbsolutePath().normalize().toUri();
+    }
+
+    static void option(Map<String, String> options, String kv) {
+        int eq = kv.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException("option '" + kv + "' is not key=value");
+        }
+        options.put(kv.substring(0, eq), kv.substring(eq + 1));
     }
 
     private static String value(String[] args, int i) {

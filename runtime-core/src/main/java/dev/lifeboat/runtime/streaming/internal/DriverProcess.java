@@ -40,7 +40,15 @@ public final class DriverProcess implements AutoCloseable {
     public static DriverProcess start(Class<?> mainClass, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx128m");
+        cmd.add("-Xmx256m");
+        // The module flags this JVM was given (Chronicle Queue needs them, see the lifeboat
+        // launcher), so a driver can open every store its parent can.
+        for (String arg :
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports") || arg.startsWith("-Dchronicle.")) {
+                cmd.add(arg);
+            }
+        }
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Xshare:auto");
