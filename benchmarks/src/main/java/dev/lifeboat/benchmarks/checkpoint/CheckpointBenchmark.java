@@ -57,7 +57,7 @@ public class CheckpointBenchmark {
     /** A store of {@code backend}; each commit writes a new checkpoint, dropped after the iteration. */
     @State(Scope.Benchmark)
     public static class Commit {
-        @Param({"local", "hadoop", "s3"})
+        @Param({"local", "hadoop", "s3", "azure"})
         public String backend;
 
         @Param({"1", "256"})
@@ -103,7 +103,7 @@ public class CheckpointBenchmark {
     /** A store of {@code backend} holding one checkpoint, written once per trial. */
     @State(Scope.Benchmark)
     public static class Read {
-        @Param({"local", "hadoop", "s3"})
+        @Param({"local", "hadoop", "s3", "azure"})
         public String backend;
 
         @Param({"1", "256"})

@@ -68,8 +68,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ElectionBenchmark {
     private static final long WAIT_SECONDS = 60;
 
-    /** A backend that serves leader election: local, zookeeper or s3. */
-    @Param({"local", "zookeeper", "s3"})
+    /** A backend that serves leader election: local, zookeeper, s3 or azure. */
+    @Param({"local", "zookeeper", "s3", "azure"})
     public String backend;
 
     private BackendFixture fixture;
@@ -87,6 +87,11 @@ public class ElectionBenchmark {
         Map<String, String> extra = new HashMap<>();
         if (backend.equals("s3")) {
             extra.put("lease-duration", "3s");
+            extra.put("renew-interval", "1s");
+        }
+        if (backend.equals("azure")) {
+            // The shortest lease the service accepts.
+            extra.put("lease-duration", "15s");
             extra.put("renew-interval", "1s");
         }
         options = fixture.options(extra);

@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * executors, {@code reduceByKey} into 4 partitions) without faults, and with one executor lost
  * while it runs map task 5 ({@link KillMode#REPORTED}: the driver hears of it at once, so the
  * time is recovery, not failure detection). The ratio of the two is the recovery overhead. The
- * shuffle store is a {@code shuffle} backend; blocks on {@code hadoop} and {@code s3} outlive the
+ * shuffle store is a {@code shuffle} backend; blocks on {@code hadoop}, {@code s3} and {@code azure} outlive the
  * executor, so less is recomputed there. One op = one job; every result is checked against a
  * count made without the engine.
  */
@@ -64,8 +64,8 @@ public class EngineBenchmark {
     /** Generated text and its word count, once per trial; an engine per shot. */
     @State(Scope.Benchmark)
     public static class Job {
-        /** Where map outputs go: local, hadoop or s3. */
-        @Param({"local", "hadoop", "s3"})
+        /** Where map outputs go: local, hadoop, s3 or azure. */
+        @Param({"local", "hadoop", "s3", "azure"})
         public String shuffle;
 
         @Param({"200000"})

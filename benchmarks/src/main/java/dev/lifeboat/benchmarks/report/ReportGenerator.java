@@ -29,7 +29,7 @@ import java.util.Optional;
  * after the report beside it ({@code docs/benchmarks/} for {@code docs/benchmarks.md}).
  */
 public final class ReportGenerator {
-    static final List<String> BACKEND_ORDER = List.of("local", "chronicle", "hadoop", "s3", "zookeeper");
+    static final List<String> BACKEND_ORDER = List.of("local", "chronicle", "hadoop", "s3", "azure", "zookeeper");
     private static final double MB = 1e6;
     private static final double MIB = 1 << 20;
     private static final int PROFILE_LINES = 30;
@@ -640,7 +640,7 @@ public final class ReportGenerator {
         md.append("The runtime-core word count of `lifeboat demo` (8 map partitions, 4 executors, 4 reduce")
                 .append(" partitions) without faults, and with the executor running map task 5 lost as the task")
                 .append(" starts (reported loss: the driver hears of it at once). The ratio is the recovery overhead.")
-                .append(" Blocks on hadoop and s3 outlive executors, so less is recomputed there.\n\n");
+                .append(" Blocks on hadoop, s3 and azure outlive executors, so less is recomputed there.\n\n");
         md.append("| shuffle store | lines | without loss (ms) | with one executor lost (ms) | overhead |\n")
                 .append("|---|---|---|---|---|\n");
         List<Bar> bars = new ArrayList<>();

@@ -65,17 +65,17 @@ public record Profile(String name, List<Run> runs) {
                 .p("recordBytes", "65536")
                 .build());
         runs.add(main("wal-backends", "\\.WalAppendBenchmark\\.writers16$", timed, 8)
-                .p("backend", "chronicle", "hadoop", "s3")
+                .p("backend", "chronicle", "hadoop", "s3", "azure")
                 .p("durability", "sync")
                 .p("recordBytes", "1024")
                 .build());
-        runs.add(main("wal-latency", "\\.WalLatencyBenchmark\\.", timed, 2)
-                .p("backend", "local")
+        runs.add(main("wal-latency", "\\.WalLatencyBenchmark\\.", timed, 3)
+                .p("backend", "local", "azure")
                 .p("recordBytes", "1024")
                 .build());
         runs.add(main("wal-replay", "\\.WalReplayBenchmark\\.", Iterations.shots(1, 3), 5)
                 .shotMillis(500)
-                .p("backend", "local", "chronicle", "hadoop", "s3")
+                .p("backend", "local", "chronicle", "hadoop", "s3", "azure")
                 .p("logMiB", "64")
                 .build());
         runs.add(main("checkpoint-local", "\\.CheckpointBenchmark\\.", Iterations.shots(1, 3), 2)
@@ -86,13 +86,13 @@ public record Profile(String name, List<Run> runs) {
                 .build());
         runs.add(main("checkpoint-remote", "\\.CheckpointBenchmark\\.commit$", Iterations.shots(1, 3), 10)
                 .shot(1)
-                .p("backend", "hadoop", "s3")
+                .p("backend", "hadoop", "s3", "azure")
                 .p("sizeMiB", "16")
                 .p("parts", "1")
                 .build());
         runs.add(main("shuffle", "\\.ShuffleBenchmark\\.", Iterations.shots(1, 2), 6)
                 .shot(2)
-                .p("backend", "local", "hadoop", "s3")
+                .p("backend", "local", "hadoop", "s3", "azure")
                 .build());
         runs.add(main("chronicle", "\\.ChronicleBenchmark\\.", timed, 2)
                 .p("recordBytes", "1024")
@@ -101,9 +101,14 @@ public record Profile(String name, List<Run> runs) {
                 .shot(1)
                 .p("backend", "local", "zookeeper")
                 .build());
-        runs.add(main("engine", "\\.EngineBenchmark\\.", Iterations.shots(2, 3), 2)
+        // Azure's shortest lease is 15 s: one fail-over after a crash takes about that long.
+        runs.add(main("election-azure", "\\.ElectionBenchmark\\.", Iterations.shots(0, 1), 5)
+                .shot(17)
+                .p("backend", "azure")
+                .build());
+        runs.add(main("engine", "\\.EngineBenchmark\\.", Iterations.shots(2, 3), 3)
                 .shotMillis(600)
-                .p("shuffle", "local")
+                .p("shuffle", "local", "azure")
                 .build());
         runs.add(spark("spark", "\\.SparkWalBenchmark\\.writers(1|16)$", timed, 4)
                 .p("log", "spark-file", "spark-batched", "lifeboat-local")
@@ -148,10 +153,18 @@ public record Profile(String name, List<Run> runs) {
                 .p("durability", "sync")
                 .p("recordBytes", sizes)
                 .build());
+        // Azure (on Azurite) runs every suite in the quick profile; here only what the full
+        // matrix adds: the log at 16 writers and the fail-over after a crash, within the budget.
+        runs.add(main("wal-azure", "\\.WalAppendBenchmark\\.writers16$", timed, 5)
+                .p("backend", "azure")
+                .p("durability", "sync")
+                .p("recordBytes", "1024")
+                .build());
         runs.add(main("wal-latency", "\\.WalLatencyBenchmark\\.", timed, 7)
                 .p("backend", "local", "chronicle", "hadoop", "s3")
                 .p("recordBytes", "1024")
                 .build());
+        // Azure replays in the quick profile (64 MiB): a 1 GiB log on Azurite costs minutes to write.
         runs.add(main("wal-replay", "\\.WalReplayBenchmark\\.", Iterations.shots(1, 5), 15)
                 .shot(3)
                 .p("backend", "local", "chronicle", "hadoop", "s3")
@@ -179,6 +192,11 @@ public record Profile(String name, List<Run> runs) {
         runs.add(main("election", "\\.ElectionBenchmark\\.", Iterations.shots(1, 5), 5)
                 .shot(3)
                 .p("backend", "local", "zookeeper", "s3")
+                .build());
+        // Azure's shortest lease is 15 s, so each fail-over after a SIGKILL takes about that long.
+        runs.add(main("election-azure", "\\.ElectionBenchmark\\.", Iterations.shots(0, 1), 5)
+                .shot(17)
+                .p("backend", "azure")
                 .build());
         runs.add(main("engine", "\\.EngineBenchmark\\.", Iterations.shots(2, 5), 8)
                 .shot(3)

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <tr><td>{@code chronicle}</td><td>none</td><td>{@code chronicle:///...} (write-ahead logs only)</td></tr>
  * <tr><td>{@code hadoop}</td><td>MiniDFSCluster, one datanode</td><td>{@code hdfs://127.0.0.1:port/...}</td></tr>
  * <tr><td>{@code s3}</td><td>S3Proxy with its file-system store</td><td>{@code s3://lifeboat-bench/...}</td></tr>
+ * <tr><td>{@code azure}</td><td>Azurite (Node.js process) with its disk persistence</td><td>{@code azblob://devstoreaccount1/lifeboat-bench/...}</td></tr>
  * <tr><td>{@code zookeeper}</td><td>Curator TestingServer</td><td>{@code zk://127.0.0.1:port/...} (election only)</td></tr>
  * </table>
  *
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BackendFixture implements AutoCloseable {
     /** Every backend name {@link #start} accepts. */
-    public static final List<String> BACKENDS = List.of("local", "chronicle", "hadoop", "s3", "zookeeper");
+    public static final List<String> BACKENDS = List.of("local", "chronicle", "hadoop", "s3", "azure", "zookeeper");
 
     private final String backend;
     private final Path dir;
@@ -72,6 +73,7 @@ public final class BackendFixture implements AutoCloseable {
                 case "chronicle" -> new DirectoryServer("chronicle", dir);
                 case "hadoop" -> HdfsServer.start(dir);
                 case "s3" -> S3Server.start(dir);
+                case "azure" -> AzuriteServer.start(dir);
                 case "zookeeper" -> ZooKeeperServer.start(dir);
                 default -> throw new AssertionError(backend);
             };

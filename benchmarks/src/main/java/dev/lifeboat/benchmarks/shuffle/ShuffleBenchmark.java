@@ -58,7 +58,7 @@ public class ShuffleBenchmark {
     /** A store of {@code backend}; each op is a new shuffle, removed after the iteration. */
     @State(Scope.Benchmark)
     public static class Store {
-        @Param({"local", "hadoop", "s3"})
+        @Param({"local", "hadoop", "s3", "azure"})
         public String backend;
 
         @Param({"16"})

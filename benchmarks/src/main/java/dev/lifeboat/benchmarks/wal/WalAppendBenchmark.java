@@ -48,8 +48,8 @@ import org.openjdk.jmh.annotations.Warmup;
             BenchSupport.FLAG_HEAP
         })
 public class WalAppendBenchmark {
-    /** A backend that serves write-ahead logs: local, chronicle, hadoop or s3. */
-    @Param({"local", "chronicle", "hadoop", "s3"})
+    /** A backend that serves write-ahead logs: local, chronicle, hadoop, s3 or azure. */
+    @Param({"local", "chronicle", "hadoop", "s3", "azure"})
     public String backend;
 
     @Param({"100", "1024", "65536"})

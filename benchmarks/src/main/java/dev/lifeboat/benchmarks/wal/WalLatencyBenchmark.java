@@ -50,7 +50,7 @@ public class WalLatencyBenchmark {
     /** One log of {@code backend} at {@code durability=sync}. */
     @State(Scope.Benchmark)
     public static class SyncLog {
-        @Param({"local", "chronicle", "hadoop", "s3"})
+        @Param({"local", "chronicle", "hadoop", "s3", "azure"})
         public String backend;
 
         @Param({"1024"})

@@ -54,7 +54,7 @@ public class WalReplayBenchmark {
     /** A log of {@code logMiB} in records of {@code recordBytes}, written once per trial. */
     @State(Scope.Benchmark)
     public static class Log {
-        @Param({"local", "chronicle", "hadoop", "s3"})
+        @Param({"local", "chronicle", "hadoop", "s3", "azure"})
         public String backend;
 
         @Param({"1024"})

@@ -123,7 +123,7 @@ class ProfileTest {
         assertThatThrownBy(() -> Plan.of(p, null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("backend=chronicle")
-                .hasMessageContaining("[local, hadoop, s3]");
+                .hasMessageContaining("[local, hadoop, s3, azure]");
     }
 
     @Test

@@ -87,6 +87,25 @@ class BackendFixtureTest {
     }
 
     @Test
+    void azureOnAzurite() throws Exception {
+        Path dir;
+        try (BackendFixture f = BackendFixture.start("azure")) {
+            dir = f.dir();
+            assertThat(f.uri("wal").getScheme()).isEqualTo("azblob");
+            wal(f);
+            checkpoint(f);
+            shuffle(f);
+            election(f);
+            try (var files = Files.walk(dir.resolve("azurite"))) {
+                assertThat(files.filter(Files::isRegularFile).count())
+                        .as("blobs on the benchmark's disk")
+                        .isPositive();
+            }
+        }
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
     void zooKeeperOnTestingServer() throws Exception {
         try (BackendFixture f = BackendFixture.start("zookeeper")) {
             assertThat(f.options()).containsEntry("session-timeout", "2s");
@@ -96,10 +115,10 @@ class BackendFixtureTest {
 
     @Test
     void refusesAnUnknownBackend() {
-        assertThatThrownBy(() -> BackendFixture.start("azure"))
+        assertThatThrownBy(() -> BackendFixture.start("gcs"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'azure'")
-                .hasMessageContaining("local, chronicle, hadoop, s3, zookeeper");
+                .hasMessageContaining("'gcs'")
+                .hasMessageContaining("local, chronicle, hadoop, s3, azure, zookeeper");
     }
 
     private static void wal(BackendFixture f) throws Exception {

@@ -1,6 +1,7 @@
 package dev.lifeboat.backend.s3;
 
 import dev.lifeboat.compat.CheckpointStoreContract;
+import dev.lifeboat.compat.internal.FaultProxy;
 import dev.lifeboat.spi.checkpoint.CheckpointStoreProvider;
 import java.net.URI;
 import java.util.Map;

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.lifeboat.backend.s3.FaultProxy.Fault;
-import dev.lifeboat.backend.s3.FaultProxy.Request;
+import dev.lifeboat.compat.internal.FaultProxy;
+import dev.lifeboat.compat.internal.FaultProxy.Fault;
+import dev.lifeboat.compat.internal.FaultProxy.Request;
 import dev.lifeboat.spi.FencedException;
 import dev.lifeboat.spi.Lifeboat;
 import dev.lifeboat.spi.OutcomeUnknownException;

@@ -2,7 +2,8 @@ package dev.lifeboat.backend.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lifeboat.backend.s3.FaultProxy.Request;
+import dev.lifeboat.compat.internal.FaultProxy;
+import dev.lifeboat.compat.internal.FaultProxy.Request;
 import dev.lifeboat.spi.Lifeboat;
 import dev.lifeboat.spi.checkpoint.CheckpointId;
 import dev.lifeboat.spi.checkpoint.CheckpointStore;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class S3RequestCostTest {
     private static final Predicate<Request> PUT = r -> r.is("PUT");
-    private static final Predicate<Request> COPY = Request::isCopy;
+    private static final Predicate<Request> COPY = S3Requests::isCopy;
 
     private static S3TestServer server;
     private static FaultProxy proxy;
@@ -68,21 +69,26 @@ class S3RequestCostTest {
                 }
                 w.commit();
             }
-            List<Request> all = proxy.sdkCalls();
+            List<Request> all = S3Requests.sdkCalls(proxy);
             assertThat(all)
                     .as("requests of begin + %d parts + commit: %s", parts, all)
                     .hasSize(parts + 1);
-            assertThat(proxy.countCalls(r ->
-                            PUT.test(r) && r.pathContains("/checkpoints/attempts/") && !r.hasHeader("if-none-match")))
+            assertThat(S3Requests.countCalls(
+                            proxy,
+                            r -> PUT.test(r)
+                                    && r.pathContains("/checkpoints/attempts/")
+                                    && !r.hasHeader("if-none-match")))
                     .as("part uploads")
                     .isEqualTo(parts);
-            assertThat(proxy.countCalls(r -> PUT.test(r)
-                            && r.pathContains("/checkpoints/manifests/")
-                            && "*".equals(r.headers().get("if-none-match"))))
+            assertThat(S3Requests.countCalls(
+                            proxy,
+                            r -> PUT.test(r)
+                                    && r.pathContains("/checkpoints/manifests/")
+                                    && "*".equals(r.headers().get("if-none-match"))))
                     .as("manifest PUT with If-None-Match: *")
                     .isEqualTo(1);
-            assertThat(proxy.countCalls(COPY)).as("copies").isZero();
-            assertThat(proxy.countCalls(r -> r.is("POST") || r.is("DELETE")))
+            assertThat(S3Requests.countCalls(proxy, COPY)).as("copies").isZero();
+            assertThat(S3Requests.countCalls(proxy, r -> r.is("POST") || r.is("DELETE")))
                     .as("renames, multipart, deletes")
                     .isZero();
         }
@@ -101,21 +107,24 @@ class S3RequestCostTest {
                     }
                     w.commit();
                 }
-                assertThat(proxy.countCalls(r -> r.is("GET") && r.path().endsWith("/checkpoints/epoch")))
+                assertThat(S3Requests.countCalls(
+                                proxy, r -> r.is("GET") && r.path().endsWith("/checkpoints/epoch")))
                         .as("round %d: fence reads (the first commit of an instance)", round)
                         .isEqualTo(round == 0 ? 1 : 0);
-                assertThat(proxy.countCalls(r -> PUT.test(r)
-                                && r.path().endsWith("/checkpoints/epoch")
-                                && (r.hasHeader("if-match") || r.hasHeader("if-none-match"))))
+                assertThat(S3Requests.countCalls(
+                                proxy,
+                                r -> PUT.test(r)
+                                        && r.path().endsWith("/checkpoints/epoch")
+                                        && (r.hasHeader("if-match") || r.hasHeader("if-none-match"))))
                         .as("round %d: conditional fence writes", round)
                         .isEqualTo(1);
-                assertThat(proxy.countCalls(PUT))
+                assertThat(S3Requests.countCalls(proxy, PUT))
                         .as("round %d: all PUTs", round)
                         .isEqualTo(parts + 2);
-                assertThat(proxy.sdkCalls())
+                assertThat(S3Requests.sdkCalls(proxy))
                         .as("round %d: all requests", round)
                         .hasSize(parts + 2 + (round == 0 ? 1 : 0));
-                assertThat(proxy.countCalls(COPY)).isZero();
+                assertThat(S3Requests.countCalls(proxy, COPY)).isZero();
             }
         }
         // A newer epoch's first commit (another instance): reads the fence, decides the older
@@ -126,16 +135,16 @@ class S3RequestCostTest {
                 w.writePart("part-0", new byte[100]);
                 w.commit();
             }
-            assertThat(proxy.countCalls(r -> r.is("GET") && r.path().endsWith("/checkpoints/epoch")))
+            assertThat(S3Requests.countCalls(proxy, r -> r.is("GET") && r.path().endsWith("/checkpoints/epoch")))
                     .isEqualTo(1);
-            assertThat(proxy.countCalls(
-                            r -> PUT.test(r) && r.path().endsWith("/checkpoints/manifests/offsets/2.manifest")))
+            assertThat(S3Requests.countCalls(
+                            proxy, r -> PUT.test(r) && r.path().endsWith("/checkpoints/manifests/offsets/2.manifest")))
                     .as("void marker attempts on the older epoch's pending commit")
                     .isEqualTo(1);
-            assertThat(proxy.countCalls(r -> r.is("HEAD")))
-                    .as("%s", proxy.sdkCalls())
+            assertThat(S3Requests.countCalls(proxy, r -> r.is("HEAD")))
+                    .as("%s", S3Requests.sdkCalls(proxy))
                     .isEqualTo(1);
-            assertThat(proxy.sdkCalls())
+            assertThat(S3Requests.sdkCalls(proxy))
                     .as("all requests of the fencing commit")
                     .hasSize(6);
             assertThat(successor.list("offsets")).hasSize(4);
@@ -157,18 +166,21 @@ class S3RequestCostTest {
                 }
                 w.commit();
             }
-            assertThat(proxy.countCalls(r -> r.is("POST") && r.query().contains("uploads")))
+            assertThat(S3Requests.countCalls(
+                            proxy, r -> r.is("POST") && r.query().contains("uploads")))
                     .as("CreateMultipartUpload")
                     .isEqualTo(1);
-            assertThat(proxy.countCalls(r -> PUT.test(r) && r.query().contains("partNumber")))
+            assertThat(S3Requests.countCalls(
+                            proxy, r -> PUT.test(r) && r.query().contains("partNumber")))
                     .as("UploadPart: 5+5+2 MiB")
                     .isEqualTo(3);
-            assertThat(proxy.countCalls(r -> r.is("POST") && r.query().contains("uploadId")))
+            assertThat(S3Requests.countCalls(
+                            proxy, r -> r.is("POST") && r.query().contains("uploadId")))
                     .as("CompleteMultipartUpload")
                     .isEqualTo(1);
-            assertThat(proxy.countCalls(r -> PUT.test(r) && r.pathContains("/checkpoints/manifests/")))
+            assertThat(S3Requests.countCalls(proxy, r -> PUT.test(r) && r.pathContains("/checkpoints/manifests/")))
                     .isEqualTo(1);
-            assertThat(proxy.countCalls(COPY)).isZero();
+            assertThat(S3Requests.countCalls(proxy, COPY)).isZero();
         }
     }
 
@@ -181,26 +193,30 @@ class S3RequestCostTest {
         proxy.resetRequests();
         try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, o)) {
             // GET head (404), PUT head, LIST segments, GET segment 0 (404), PUT claim marker.
-            assertThat(proxy.sdkCalls())
-                    .as("opening a new log: %s", proxy.sdkCalls())
+            assertThat(S3Requests.sdkCalls(proxy))
+                    .as("opening a new log: %s", S3Requests.sdkCalls(proxy))
                     .hasSize(5);
             for (int i = 0; i < 10; i++) {
                 wal.append(ByteBuffer.allocate(50), i);
             }
             proxy.resetRequests();
             wal.sync();
-            assertThat(proxy.sdkCalls()).as("sync of 10 appended records").hasSize(1);
+            assertThat(S3Requests.sdkCalls(proxy))
+                    .as("sync of 10 appended records")
+                    .hasSize(1);
             proxy.resetRequests();
             assertThat(wal.read(RecordHandle.of(7))).isPresent();
-            assertThat(proxy.sdkCalls()).as("read(handle)").hasSize(1);
-            assertThat(proxy.sdkCalls().get(0).headers()).containsKey("range");
+            assertThat(S3Requests.sdkCalls(proxy)).as("read(handle)").hasSize(1);
+            assertThat(S3Requests.sdkCalls(proxy).get(0).headers()).containsKey("range");
             proxy.resetRequests();
         }
-        assertThat(proxy.sdkCalls()).as("close: the lease released").hasSize(1);
+        assertThat(S3Requests.sdkCalls(proxy)).as("close: the lease released").hasSize(1);
         proxy.resetRequests();
         try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, o)) {
             // GET head, PUT head, LIST, GET the last segment, GET its successor (404), PUT claim marker.
-            assertThat(proxy.sdkCalls()).as("reopening: %s", proxy.sdkCalls()).hasSize(6);
+            assertThat(S3Requests.sdkCalls(proxy))
+                    .as("reopening: %s", S3Requests.sdkCalls(proxy))
+                    .hasSize(6);
             assertThat(wal.recovery().nextLsn()).isEqualTo(10);
         }
     }
@@ -247,7 +263,7 @@ class S3RequestCostTest {
                 writer.join();
             }
             assertThat(failure.get()).isNull();
-            segmentPuts = proxy.countCalls(r -> PUT.test(r) && r.pathContains("/wal/segments/"));
+            segmentPuts = S3Requests.countCalls(proxy, r -> PUT.test(r) && r.pathContains("/wal/segments/"));
             assertThat(wal.last()).contains(RecordHandle.of((long) threads * perThread - 1));
         }
         long records = (long) threads * perThread;
@@ -259,6 +275,6 @@ class S3RequestCostTest {
                 .as("segment PUTs for %d records", records)
                 .isPositive()
                 .isLessThanOrEqualTo(records / 4);
-        assertThat(proxy.countCalls(COPY)).isZero();
+        assertThat(S3Requests.countCalls(proxy, COPY)).isZero();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.lifeboat.backend.s3.internal.S3StorageFaults;
+import dev.lifeboat.compat.internal.FaultProxy;
 import dev.lifeboat.spi.CorruptDataException;
 import dev.lifeboat.spi.Lifeboat;
 import dev.lifeboat.spi.fault.StoredKind;
@@ -177,7 +178,7 @@ class S3WriteAheadLogIntegrityTest {
             case "the first key" -> (i, n) -> i == 0 && n > 1;
             default -> (i, n) -> i < n - 1;
         };
-        proxy.rewrite(Integer.MAX_VALUE, FaultProxy::isList, FaultProxy.dropListed(SEGMENTS, drop));
+        proxy.rewrite(Integer.MAX_VALUE, S3Requests::isList, S3Requests.dropListed(SEGMENTS, drop));
         URI root = server.newRoot();
         List<String> written = new ArrayList<>();
         try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, options("sync"))) {

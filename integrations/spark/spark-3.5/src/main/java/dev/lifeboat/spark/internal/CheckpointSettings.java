@@ -34,7 +34,9 @@ public record CheckpointSettings(Path root, URI store, Map<String, String> optio
      * The settings for {@code path}. Without {@value #STORE}, the store is derived from the root:
      * {@code file:/r} becomes {@code file:///r/_lifeboat}, {@code hdfs://nn/r} becomes
      * {@code hdfs://nn/r/_lifeboat}, {@code s3a://bucket/r} (or {@code s3:}, {@code s3n:})
-     * becomes {@code s3://bucket/r/_lifeboat}.
+     * becomes {@code s3://bucket/r/_lifeboat}, {@code abfss://container@account.dfs.core.windows.net/r}
+     * (or {@code abfs:}, {@code wasb:}, {@code wasbs:} with {@code account.blob.core.windows.net})
+     * becomes {@code azblob://account/container/r/_lifeboat}.
      *
      * @throws IllegalArgumentException naming the key and value when they cannot work
      */
@@ -139,14 +141,41 @@ public record CheckpointSettings(Path root, URI store, Map<String, String> optio
             case "s3n":
                 lifeboatScheme = "s3";
                 break;
+            case "abfs":
+            case "abfss":
+            case "wasb":
+            case "wasbs":
+                return azureStore(root, r);
             default:
                 throw new IllegalArgumentException("no Lifeboat checkpoint store is derived for scheme '" + scheme
-                        + "' of " + root + " (derived: file, hdfs, s3a, s3, s3n); set " + STORE);
+                        + "' of " + root + " (derived: file, hdfs, s3a, s3, s3n, abfs, abfss, wasb, wasbs); set "
+                        + STORE);
         }
         String path = trimSlashes(r.getPath());
         String storePath = "/" + (path.isEmpty() ? "" : path + "/") + STORE_FOLDER;
         try {
             return new URI(lifeboatScheme, r.getAuthority() == null ? "" : r.getAuthority(), storePath, null, null);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("cannot derive a store URI from " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code <container>@<account>.<host>/<path>} on Azure becomes {@code azblob://<account>/<container>/<path>/_lifeboat}. */
+    private static URI azureStore(Path root, URI r) {
+        String authority = r.getAuthority() == null ? "" : r.getAuthority();
+        int at = authority.indexOf('@');
+        int dot = authority.indexOf('.', at + 1);
+        if (at <= 0 || dot <= at + 1) {
+            throw new IllegalArgumentException("checkpoint root " + root
+                    + " names no container@account (as in abfss://container@account.dfs.core.windows.net/path); set "
+                    + STORE);
+        }
+        String container = authority.substring(0, at);
+        String account = authority.substring(at + 1, dot);
+        String path = trimSlashes(r.getPath());
+        String storePath = "/" + container + "/" + (path.isEmpty() ? "" : path + "/") + STORE_FOLDER;
+        try {
+            return new URI("azblob", account, storePath, null, null);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("cannot derive a store URI from " + root + ": " + e.getMessage(), e);
         }

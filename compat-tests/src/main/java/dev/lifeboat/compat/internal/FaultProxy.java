@@ -1,4 +1,4 @@
-package dev.lifeboat.backend.s3;
+package dev.lifeboat.compat.internal;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -25,21 +25,26 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiPredicate;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
- * A small HTTP/1.1 proxy between an S3 client and S3Proxy that records every request and injects
- * faults into the ones a rule matches: answer 500 or 503 without forwarding, drop the connection
- * before forwarding, drop it after the server applied the request (the answer is lost), hold the
- * answer past the client's deadline, or change the answer's body (a LIST with gaps, as some
- * S3-compatible servers return under concurrent writes). Loopback only; each client connection
- * gets its own upstream connection and thread.
+ * A small HTTP/1.1 proxy between a storage client and a real storage server (S3Proxy, Azurite)
+ * that records every request and injects faults into the ones a rule matches: answer 500 or 503
+ * without forwarding, drop the connection before forwarding, drop it after the server applied the
+ * request (the answer is lost), hold the answer past the client's deadline, or change the answer's
+ * body (a LIST with gaps, as some S3-compatible servers return under concurrent writes). Knows
+ * HTTP only, no storage protocol: the tests of each backend say which requests a rule matches.
+ * Loopback only; each client connection gets its own upstream connection and thread.
+ *
+ * <p>A conditional PUT (with {@code If-Match} or {@code If-None-Match}) is forwarded only whole and
+ * one at a time until its answer is back, so a server that checks the condition when the headers
+ * arrive and writes when the body has (S3Proxy) applies it atomically, as the real service does.
  */
-final class FaultProxy implements AutoCloseable {
+public final class FaultProxy implements AutoCloseable {
     /** What to do to a matching request. */
-    enum Fault {
+    public enum Fault {
         /** Answer {@code 500 InternalError} without forwarding. */
         RESPOND_500,
         /** Answer {@code 503 SlowDown} without forwarding. */
@@ -58,35 +63,43 @@ final class FaultProxy implements AutoCloseable {
      * One request as the proxy saw it.
      *
      * @param method the HTTP method
-     * @param path the decoded path ({@code /bucket/key})
+     * @param path the decoded path ({@code /bucket/key}, {@code /account/container/blob})
      * @param query the raw query, or empty
      * @param headers header names in lower case
      * @param fault the fault applied, if any
      */
-    record Request(String method, String path, String query, Map<String, String> headers, Optional<Fault> fault) {
-        boolean is(String m) {
+    public record Request(
+            String method, String path, String query, Map<String, String> headers, Optional<Fault> fault) {
+        public boolean is(String m) {
             return method.equals(m);
         }
 
-        boolean hasHeader(String name) {
+        public boolean hasHeader(String name) {
             return headers.containsKey(name.toLowerCase(Locale.ROOT));
         }
 
+        /** The value of header {@code name}, or null. */
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+
         /** A PUT with {@code If-None-Match} or {@code If-Match}. */
-        boolean conditionalPut() {
+        public boolean conditionalPut() {
             return is("PUT") && (hasHeader("if-none-match") || hasHeader("if-match"));
         }
 
-        boolean pathContains(String s) {
+        public boolean pathContains(String s) {
             return path.contains(s);
         }
 
-        boolean isCopy() {
-            return hasHeader("x-amz-copy-source");
-        }
-
-        boolean isMultipart() {
-            return query.contains("uploads") || query.contains("uploadId");
+        /** Whether the raw query has parameter {@code name} (with or without a value). */
+        public boolean hasQuery(String name) {
+            for (String p : query.split("&")) {
+                if (p.equals(name) || p.startsWith(name + "=")) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -113,7 +126,7 @@ final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** Held while a conditional PUT is forwarded and answered: see the connection loop. */
+    /** Held while a conditional PUT is forwarded and answered: see the class comment. */
     private final java.util.concurrent.locks.ReentrantLock conditionalWrites =
             new java.util.concurrent.locks.ReentrantLock();
 
@@ -121,7 +134,8 @@ final class FaultProxy implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    FaultProxy(int upstreamPort) throws IOException {
+    /** Starts a proxy on a free loopback port in front of the server at loopback {@code upstreamPort}. */
+    public FaultProxy(int upstreamPort) throws IOException {
         this.upstreamPort = upstreamPort;
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -130,17 +144,18 @@ final class FaultProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    URI endpoint() {
+    /** Where clients reach the proxy: {@code http://127.0.0.1:<port>}. */
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getLocalPort());
     }
 
     /** Applies {@code fault} to the next {@code times} requests that {@code match}. */
-    void inject(Fault fault, int times, Predicate<Request> match) {
+    public void inject(Fault fault, int times, Predicate<Request> match) {
         rules.add(new Rule(fault, match, new AtomicInteger(times), Duration.ZERO, UnaryOperator.identity()));
     }
 
     /** Holds the answers of the next {@code times} matching requests for {@code delay}. */
-    void delay(Duration delay, int times, Predicate<Request> match) {
+    public void delay(Duration delay, int times, Predicate<Request> match) {
         rules.add(new Rule(Fault.DELAY_RESPONSE, match, new AtomicInteger(times), delay, UnaryOperator.identity()));
     }
 
@@ -148,78 +163,44 @@ final class FaultProxy implements AutoCloseable {
      * Hands the client the answers of the next {@code times} matching requests with their bodies
      * changed by {@code body} (the server applied the request as usual).
      */
-    void rewrite(int times, Predicate<Request> match, UnaryOperator<byte[]> body) {
+    public void rewrite(int times, Predicate<Request> match, UnaryOperator<byte[]> body) {
         rules.add(new Rule(Fault.REWRITE_RESPONSE, match, new AtomicInteger(times), Duration.ZERO, body));
     }
 
-    /** A ListObjects request. */
-    static boolean isList(Request r) {
-        return r.is("GET") && (r.query().contains("list-type=2") || r.query().contains("prefix="));
-    }
-
-    /**
-     * A LIST answer body without the {@code <Contents>} entries whose keys contain {@code keyPart} and
-     * {@code drop} chooses by their position among those entries (0-based) and their count.
-     */
-    static UnaryOperator<byte[]> dropListed(String keyPart, BiPredicate<Integer, Integer> drop) {
-        return body -> {
-            String xml = new String(body, StandardCharsets.UTF_8);
-            List<int[]> entries = new ArrayList<>();
-            for (int at = xml.indexOf("<Contents>"); at >= 0; at = xml.indexOf("<Contents>", at + 1)) {
-                int end = xml.indexOf("</Contents>", at) + "</Contents>".length();
-                if (java.net.URLDecoder.decode(xml.substring(at, end), StandardCharsets.UTF_8)
-                        .contains(keyPart)) {
-                    entries.add(new int[] {at, end});
-                }
-            }
-            StringBuilder out = new StringBuilder(xml);
-            for (int i = entries.size() - 1; i >= 0; i--) {
-                if (drop.test(i, entries.size())) {
-                    out.delete(entries.get(i)[0], entries.get(i)[1]);
-                }
-            }
-            return out.toString().getBytes(StandardCharsets.UTF_8);
-        };
-    }
-
-    void clearFaults() {
+    public void clearFaults() {
         rules.clear();
     }
 
     /** Every request seen since the last {@link #resetRequests()}. */
-    List<Request> requests() {
+    public List<Request> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
         }
     }
 
-    long count(Predicate<Request> match) {
+    public long count(Predicate<Request> match) {
         return requests().stream().filter(match).count();
     }
 
     /**
-     * The requests the SDK made: the same attempt of the same call seen twice counts once. The
-     * JDK's {@code HttpURLConnection} silently resends an idempotent request (GET, HEAD) that met a
-     * keep-alive connection the server had just closed; the SDK's own retries carry a new attempt
-     * number and still count.
+     * The requests seen, with those that {@code attempt} maps to the same non-null key counted
+     * once: a client's HTTP stack may silently resend an idempotent request (GET, HEAD) that met a
+     * keep-alive connection the server had just closed, while the SDK's own retries carry a new
+     * attempt number (S3: {@code amz-sdk-invocation-id} and {@code amz-sdk-request}).
      */
-    List<Request> sdkCalls() {
+    public List<Request> distinct(Function<Request, String> attempt) {
         Set<String> seen = new HashSet<>();
         List<Request> out = new ArrayList<>();
         for (Request r : requests()) {
-            String id = r.headers().get("amz-sdk-invocation-id");
-            if (id == null || seen.add(id + " " + r.headers().get("amz-sdk-request"))) {
+            String key = attempt.apply(r);
+            if (key == null || seen.add(key)) {
                 out.add(r);
             }
         }
         return out;
     }
 
-    long countCalls(Predicate<Request> match) {
-        return sdkCalls().stream().filter(match).count();
-    }
-
-    void resetRequests() {
+    public void resetRequests() {
         requests.clear();
     }
 
