@@ -67,9 +67,13 @@ class S3ShuffleTest extends ShuffleSuite {
         ShuffleDependency<Integer, Integer, Integer> dep = (ShuffleDependency<Integer, Integer, Integer>)
                 pairs.rdd().dependencies().head();
 
+        // Only this shuffle's requests: Spark's context cleaner may remove earlier shuffles meanwhile.
+        String folder = "/shuffle/" + dep.shuffleId() + "/";
         S3RequestLog.reset();
         sc.sc().submitMapStage(dep).get();
-        List<S3RequestLog.Request> mapRequests = S3RequestLog.requests();
+        List<S3RequestLog.Request> mapRequests = S3RequestLog.requests().stream()
+                .filter(r -> r.path().contains(folder))
+                .toList();
         assertThat(mapRequests.stream().filter(r -> r.is("PUT")).count())
                 .as("PUTs of %s map outputs of %s partitions: %s", MAPS, reducers, mapRequests)
                 .isEqualTo(2L * MAPS);
@@ -81,7 +85,9 @@ class S3ShuffleTest extends ShuffleSuite {
 
         S3RequestLog.reset();
         assertThat(pairs.count()).isEqualTo(4000);
-        List<S3RequestLog.Request> readRequests = S3RequestLog.requests();
+        List<S3RequestLog.Request> readRequests = S3RequestLog.requests().stream()
+                .filter(r -> r.path().contains(folder))
+                .toList();
         long nonEmptyBlocks = MAPS * (reducers - 1L);
         assertThat(readRequests.stream()
                         .filter(r -> r.is("GET") && r.path().endsWith(".data"))
