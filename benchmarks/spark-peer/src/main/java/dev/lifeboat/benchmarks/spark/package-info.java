@@ -1,2 +1,2 @@
-/** Spark's own write-ahead logs ({@code FileBasedWriteAheadLog}, {@code BatchedWriteAheadLog}) measured as the peer, in their own module so Spark stays out of the main benchmark jar. */
+/** Spark's own write-ahead logs ({@code FileBasedWriteAheadLog}, {@code BatchedWriteAheadLog}) and Spark's default sort shuffle measured as the peers, in their own module so Spark stays out of the main benchmark jar. */
 package dev.lifeboat.benchmarks.spark;
