@@ -19,7 +19,9 @@ import java.util.Set;
  * Checkpoint stores in the memory of this JVM, at {@code mem:<name>}: atomic, put-if-absent,
  * verified commits, fenced by epoch ({@link Capability#CHECKPOINT_EPOCH_FENCING}) because every
  * commit is decided under one monitor. Every store opened on the same name in this JVM sees the
- * same checkpoints; another process sees none. No options.
+ * same checkpoints; another process sees none, and none outlives the JVM, so neither
+ * {@link Capability#CHECKPOINT_CROSS_PROCESS} nor {@link Capability#CHECKPOINT_DURABLE} is
+ * declared. No options.
  */
 public final class MemCheckpointStoreProvider implements CheckpointStoreProvider, SupportsFaultInjection {
     static final Set<Capability> CAPABILITIES = Set.of(Capability.CHECKPOINT_EPOCH_FENCING);
