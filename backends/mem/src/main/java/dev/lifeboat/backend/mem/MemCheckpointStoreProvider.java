@@ -2,10 +2,10 @@ package dev.lifeboat.backend.mem;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.backend.mem.internal.MemCheckpointStore;
 import dev.lifeboat.backend.mem.internal.MemStore;
 import dev.lifeboat.spi.Capability;
-import dev.lifeboat.spi.OptionSpec;
 import dev.lifeboat.spi.checkpoint.CheckpointStore;
 import dev.lifeboat.spi.checkpoint.CheckpointStoreProvider;
 import dev.lifeboat.spi.fault.StorageFaults;
@@ -23,22 +23,13 @@ import java.util.Set;
  * {@link Capability#CHECKPOINT_CROSS_PROCESS} nor {@link Capability#CHECKPOINT_DURABLE} is
  * declared. No options.
  */
-public final class MemCheckpointStoreProvider implements CheckpointStoreProvider, SupportsFaultInjection {
+public final class MemCheckpointStoreProvider extends ProviderBase
+        implements CheckpointStoreProvider, SupportsFaultInjection {
     static final Set<Capability> CAPABILITIES = Set.of(Capability.CHECKPOINT_EPOCH_FENCING);
 
-    @Override
-    public String scheme() {
-        return MemStore.SCHEME;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return List.of();
+    /** For {@link java.util.ServiceLoader}. */
+    public MemCheckpointStoreProvider() {
+        super(MemStore.SCHEME, CAPABILITIES, List.of());
     }
 
     @Override
