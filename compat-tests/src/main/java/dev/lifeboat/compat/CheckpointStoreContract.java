@@ -735,6 +735,7 @@ public abstract class CheckpointStoreContract {
     @MethodSource("sigkillRounds")
     public void writerPausedInACommitAndResumedAfterANewerEpochCommittedIsFenced(long round) throws Exception {
         assumeCapability(Capability.CHECKPOINT_EPOCH_FENCING);
+        assumeCapability(Capability.CHECKPOINT_DURABLE); // the paused leader is a child JVM
         long seed = Seeds.seed(round);
         Random random = new Random(seed);
         URI root = newRoot();
@@ -836,6 +837,7 @@ public abstract class CheckpointStoreContract {
     @ParameterizedTest(name = "round {0}")
     @MethodSource("sigkillRounds")
     public void sigkillDuringACommitLeavesNothingPartial(long round) throws Exception {
+        assumeCapability(Capability.CHECKPOINT_DURABLE); // the killed writer is a child JVM
         long seed = Seeds.seed(round);
         Random random = new Random(seed);
         URI root = newRoot();

@@ -19,6 +19,11 @@ public enum Capability {
     CHECKPOINT_EPOCH_FENCING,
     /** Checkpoint writers and commits work across processes (put-if-absent holds between JVMs). */
     CHECKPOINT_CROSS_PROCESS,
+    /**
+     * Committed checkpoints outlive the process that wrote them: they are kept in storage, not in
+     * memory, so another process opening the same URI (a restarted driver) reads them.
+     */
+    CHECKPOINT_DURABLE,
     /** Committed map outputs remain readable after the executor that wrote them is lost. */
     SHUFFLE_BLOCKS_OUTLIVE_EXECUTOR,
     /** Participants in different processes take part in one election. */

@@ -28,8 +28,8 @@ import java.util.Set;
  */
 public final class AzureCheckpointStoreProvider extends ProviderBase
         implements CheckpointStoreProvider, SupportsFaultInjection {
-    private static final Set<Capability> CAPABILITIES =
-            Set.of(Capability.CHECKPOINT_CROSS_PROCESS, Capability.CHECKPOINT_EPOCH_FENCING);
+    private static final Set<Capability> CAPABILITIES = Set.of(
+            Capability.CHECKPOINT_CROSS_PROCESS, Capability.CHECKPOINT_EPOCH_FENCING, Capability.CHECKPOINT_DURABLE);
     private static final List<OptionSpec> OPTIONS = Providers.options(List.of());
 
     /** For {@link java.util.ServiceLoader}. */

@@ -23,12 +23,13 @@ public final class HadoopFsCheckpointStoreProvider extends ProviderBase
     private final Providers core;
 
     /**
-     * The provider {@link java.util.ServiceLoader} creates: it declares no capability, because a
-     * Hadoop file system in general guarantees none; each opened instance reports what its file
-     * system really offers.
+     * The provider {@link java.util.ServiceLoader} creates: it declares only
+     * {@link Capability#CHECKPOINT_DURABLE} (every Hadoop file system keeps files in storage,
+     * outside the writing process), because a Hadoop file system in general guarantees nothing
+     * more; each opened instance reports what its file system really offers.
      */
     public HadoopFsCheckpointStoreProvider() {
-        this(Set.of());
+        this(Set.of(Capability.CHECKPOINT_DURABLE));
     }
 
     /**

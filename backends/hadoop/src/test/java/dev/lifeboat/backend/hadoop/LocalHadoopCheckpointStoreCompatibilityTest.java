@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The checkpoint store kit on Hadoop's local file system. Its rename is a check then a move, so
  * put-if-absent holds within one JVM only: {@code CHECKPOINT_CROSS_PROCESS} is not declared (the
  * kit's cross-process tests that need it are skipped). Epoch fencing holds (the rename of one
- * source directory is atomic), and the provider here requires it, so the kit's fencing tests run.
+ * source directory is atomic) and checkpoints are files on disk ({@code CHECKPOINT_DURABLE}); the
+ * provider here requires both, so the kit's fencing and SIGKILL tests run.
  */
 class LocalHadoopCheckpointStoreCompatibilityTest extends CheckpointStoreContract {
     @TempDir
@@ -28,7 +29,8 @@ class LocalHadoopCheckpointStoreCompatibilityTest extends CheckpointStoreContrac
 
     @Override
     protected CheckpointStoreProvider provider() {
-        return new HadoopFsCheckpointStoreProvider(Set.of(Capability.CHECKPOINT_EPOCH_FENCING));
+        return new HadoopFsCheckpointStoreProvider(
+                Set.of(Capability.CHECKPOINT_EPOCH_FENCING, Capability.CHECKPOINT_DURABLE));
     }
 
     @Override
@@ -44,10 +46,11 @@ class LocalHadoopCheckpointStoreCompatibilityTest extends CheckpointStoreContrac
     @Test
     void onlyEpochFencingOnTheLocalFileSystem() throws IOException {
         try (CheckpointStore store = Lifeboat.openCheckpointStore(newRoot(), options())) {
-            assertThat(store.capabilities()).containsExactly(Capability.CHECKPOINT_EPOCH_FENCING);
+            assertThat(store.capabilities())
+                    .containsExactlyInAnyOrder(Capability.CHECKPOINT_EPOCH_FENCING, Capability.CHECKPOINT_DURABLE);
         }
         assertThat(new HadoopFsCheckpointStoreProvider().capabilities())
-                .as("the generic provider declares nothing: a Hadoop file system in general keeps nothing")
-                .isEmpty();
+                .as("the generic provider declares only durability: a Hadoop file system in general keeps no more")
+                .containsExactly(Capability.CHECKPOINT_DURABLE);
     }
 }

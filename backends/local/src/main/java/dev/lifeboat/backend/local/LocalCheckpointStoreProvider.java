@@ -39,8 +39,8 @@ import java.util.Set;
  */
 public final class LocalCheckpointStoreProvider extends ProviderBase
         implements CheckpointStoreProvider, SupportsFaultInjection {
-    private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(
-            EnumSet.of(Capability.CHECKPOINT_EPOCH_FENCING, Capability.CHECKPOINT_CROSS_PROCESS));
+    private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
+            Capability.CHECKPOINT_EPOCH_FENCING, Capability.CHECKPOINT_CROSS_PROCESS, Capability.CHECKPOINT_DURABLE));
 
     /** For {@link java.util.ServiceLoader}. */
     public LocalCheckpointStoreProvider() {

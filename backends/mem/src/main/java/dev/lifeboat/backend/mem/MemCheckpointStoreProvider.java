@@ -2,10 +2,10 @@ package dev.lifeboat.backend.mem;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.backend.mem.internal.MemCheckpointStore;
 import dev.lifeboat.backend.mem.internal.MemStore;
 import dev.lifeboat.spi.Capability;
-import dev.lifeboat.spi.OptionSpec;
 import dev.lifeboat.spi.checkpoint.CheckpointStore;
 import dev.lifeboat.spi.checkpoint.CheckpointStoreProvider;
 import dev.lifeboat.spi.fault.StorageFaults;
@@ -19,24 +19,17 @@ import java.util.Set;
  * Checkpoint stores in the memory of this JVM, at {@code mem:<name>}: atomic, put-if-absent,
  * verified commits, fenced by epoch ({@link Capability#CHECKPOINT_EPOCH_FENCING}) because every
  * commit is decided under one monitor. Every store opened on the same name in this JVM sees the
- * same checkpoints; another process sees none. No options.
+ * same checkpoints; another process sees none, and none outlives the JVM, so neither
+ * {@link Capability#CHECKPOINT_CROSS_PROCESS} nor {@link Capability#CHECKPOINT_DURABLE} is
+ * declared. No options.
  */
-public final class MemCheckpointStoreProvider implements CheckpointStoreProvider, SupportsFaultInjection {
+public final class MemCheckpointStoreProvider extends ProviderBase
+        implements CheckpointStoreProvider, SupportsFaultInjection {
     static final Set<Capability> CAPABILITIES = Set.of(Capability.CHECKPOINT_EPOCH_FENCING);
 
-    @Override
-    public String scheme() {
-        return MemStore.SCHEME;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return List.of();
+    /** For {@link java.util.ServiceLoader}. */
+    public MemCheckpointStoreProvider() {
+        super(MemStore.SCHEME, CAPABILITIES, List.of());
     }
 
     @Override

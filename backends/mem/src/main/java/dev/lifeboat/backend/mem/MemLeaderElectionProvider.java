@@ -2,10 +2,10 @@ package dev.lifeboat.backend.mem;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.backend.mem.internal.MemLeaderElection;
 import dev.lifeboat.backend.mem.internal.MemStore;
 import dev.lifeboat.spi.Capability;
-import dev.lifeboat.spi.OptionSpec;
 import dev.lifeboat.spi.election.LeaderElection;
 import dev.lifeboat.spi.election.LeaderElectionProvider;
 import java.net.URI;
@@ -20,22 +20,12 @@ import java.util.Set;
  * take part, and the epoch lives only as long as the JVM. {@link MemFaults#expireLeader()} ends a
  * leadership as a lost session would. No options.
  */
-public final class MemLeaderElectionProvider implements LeaderElectionProvider {
+public final class MemLeaderElectionProvider extends ProviderBase implements LeaderElectionProvider {
     static final Set<Capability> CAPABILITIES = Set.of();
 
-    @Override
-    public String scheme() {
-        return MemStore.SCHEME;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return List.of();
+    /** For {@link java.util.ServiceLoader}. */
+    public MemLeaderElectionProvider() {
+        super(MemStore.SCHEME, CAPABILITIES, List.of());
     }
 
     @Override

@@ -2,10 +2,10 @@ package dev.lifeboat.backend.mem;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.backend.mem.internal.MemShuffleBlockStore;
 import dev.lifeboat.backend.mem.internal.MemStore;
 import dev.lifeboat.spi.Capability;
-import dev.lifeboat.spi.OptionSpec;
 import dev.lifeboat.spi.fault.StorageFaults;
 import dev.lifeboat.spi.fault.SupportsFaultInjection;
 import dev.lifeboat.spi.shuffle.ShuffleBlockStore;
@@ -21,22 +21,13 @@ import java.util.Set;
  * {@link Capability#SHUFFLE_BLOCKS_OUTLIVE_EXECUTOR} is not declared: an executor in another
  * process could not read them. No options.
  */
-public final class MemShuffleBlockStoreProvider implements ShuffleBlockStoreProvider, SupportsFaultInjection {
+public final class MemShuffleBlockStoreProvider extends ProviderBase
+        implements ShuffleBlockStoreProvider, SupportsFaultInjection {
     static final Set<Capability> CAPABILITIES = Set.of();
 
-    @Override
-    public String scheme() {
-        return MemStore.SCHEME;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return List.of();
+    /** For {@link java.util.ServiceLoader}. */
+    public MemShuffleBlockStoreProvider() {
+        super(MemStore.SCHEME, CAPABILITIES, List.of());
     }
 
     @Override

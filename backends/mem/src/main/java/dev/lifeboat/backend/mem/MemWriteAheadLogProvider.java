@@ -2,6 +2,7 @@ package dev.lifeboat.backend.mem;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.backend.common.wal.GroupCommitWriteAheadLog;
 import dev.lifeboat.backend.common.wal.StorageLogReader;
 import dev.lifeboat.backend.common.wal.WalSettings;
@@ -9,7 +10,6 @@ import dev.lifeboat.backend.mem.internal.MemLogStorage;
 import dev.lifeboat.backend.mem.internal.MemStore;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.ConcurrentWriterException;
-import dev.lifeboat.spi.OptionSpec;
 import dev.lifeboat.spi.Options;
 import dev.lifeboat.spi.fault.StorageFaults;
 import dev.lifeboat.spi.fault.SupportsFaultInjection;
@@ -18,7 +18,6 @@ import dev.lifeboat.spi.wal.WriteAheadLogProvider;
 import dev.lifeboat.spi.wal.WriteAheadLogReader;
 import java.io.IOException;
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,22 +28,13 @@ import java.util.Set;
  * no durability capability is declared: {@code sync} returns once records are in memory.
  * Accepts the standard WAL options.
  */
-public final class MemWriteAheadLogProvider implements WriteAheadLogProvider, SupportsFaultInjection {
+public final class MemWriteAheadLogProvider extends ProviderBase
+        implements WriteAheadLogProvider, SupportsFaultInjection {
     static final Set<Capability> CAPABILITIES = Set.of(Capability.WAL_SINGLE_WRITER);
 
-    @Override
-    public String scheme() {
-        return MemStore.SCHEME;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return WalSettings.OPTIONS;
+    /** For {@link java.util.ServiceLoader}. */
+    public MemWriteAheadLogProvider() {
+        super(MemStore.SCHEME, CAPABILITIES, WalSettings.OPTIONS);
     }
 
     @Override

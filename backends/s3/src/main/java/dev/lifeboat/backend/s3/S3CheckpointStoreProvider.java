@@ -33,8 +33,8 @@ public final class S3CheckpointStoreProvider extends ProviderBase
      * epoch's commits in flight with a conditional PUT at their manifest keys (see
      * {@link S3CheckpointStore}).
      */
-    private static final Set<Capability> CAPABILITIES =
-            Set.of(Capability.CHECKPOINT_CROSS_PROCESS, Capability.CHECKPOINT_EPOCH_FENCING);
+    private static final Set<Capability> CAPABILITIES = Set.of(
+            Capability.CHECKPOINT_CROSS_PROCESS, Capability.CHECKPOINT_EPOCH_FENCING, Capability.CHECKPOINT_DURABLE);
 
     private static final List<OptionSpec> OPTIONS = Providers.options(List.of());
 

@@ -19,11 +19,15 @@ import java.util.Set;
  *
  * <p>A transaction publishes a manifest all at once, a primary key makes the commit put-if-absent,
  * and the row a commit writes first (the fence) makes a stale epoch fail. SQLite's file locks make
- * all of it hold between processes, so both capabilities are declared.
+ * all of it hold between processes, so both capabilities are declared; the checkpoints are in the
+ * database file, so {@code CHECKPOINT_DURABLE} is too.
  */
 public final class SqliteCheckpointStoreProvider implements CheckpointStoreProvider {
     static final Set<Capability> CAPABILITIES =
-            Set.of(Capability.CHECKPOINT_EPOCH_FENCING, Capability.CHECKPOINT_CROSS_PROCESS);
+            Set.of(
+                    Capability.CHECKPOINT_EPOCH_FENCING,
+                    Capability.CHECKPOINT_CROSS_PROCESS,
+                    Capability.CHECKPOINT_DURABLE);
 
     @Override
     public String scheme() {

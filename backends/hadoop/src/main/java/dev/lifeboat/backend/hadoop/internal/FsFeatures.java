@@ -47,10 +47,11 @@ public record FsFeatures(boolean hflush, boolean hsync, boolean leases, boolean 
     /**
      * The checkpoint store guarantees these features support. Epoch fencing needs a rename that
      * is atomic for its source (two renames of one directory: exactly one succeeds) and a
-     * consistent listing: a namespace server (HDFS) or this machine's file system.
+     * consistent listing: a namespace server (HDFS) or this machine's file system. Every file
+     * system keeps committed checkpoints in storage, outside the writing process.
      */
     public Set<Capability> checkpointCapabilities() {
-        Set<Capability> c = EnumSet.noneOf(Capability.class);
+        Set<Capability> c = EnumSet.of(Capability.CHECKPOINT_DURABLE);
         if (leases) {
             c.add(Capability.CHECKPOINT_CROSS_PROCESS);
         }

@@ -32,8 +32,8 @@ public final class Providers {
             Capability.WAL_CROSS_PROCESS_READERS,
             Capability.WAL_SINGLE_WRITER));
 
-    public static final Set<Capability> HDFS_CHECKPOINT =
-            Set.of(Capability.CHECKPOINT_CROSS_PROCESS, Capability.CHECKPOINT_EPOCH_FENCING);
+    public static final Set<Capability> HDFS_CHECKPOINT = Set.of(
+            Capability.CHECKPOINT_CROSS_PROCESS, Capability.CHECKPOINT_EPOCH_FENCING, Capability.CHECKPOINT_DURABLE);
     public static final Set<Capability> HDFS_SHUFFLE = Set.of(Capability.SHUFFLE_BLOCKS_OUTLIVE_EXECUTOR);
 
     /** What writers in this JVM found each file system's streams can do, for read-only views. */

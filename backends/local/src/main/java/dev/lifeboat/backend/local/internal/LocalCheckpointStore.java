@@ -68,8 +68,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * publishing a checkpoint with missing parts.
  */
 public final class LocalCheckpointStore implements CheckpointStore {
-    private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(
-            EnumSet.of(Capability.CHECKPOINT_EPOCH_FENCING, Capability.CHECKPOINT_CROSS_PROCESS));
+    private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
+            Capability.CHECKPOINT_EPOCH_FENCING, Capability.CHECKPOINT_CROSS_PROCESS, Capability.CHECKPOINT_DURABLE));
 
     private final LocalCheckpointSettings settings;
     private final LocalCheckpointLayout layout;

@@ -2,9 +2,10 @@ package dev.lifeboat.backend.mem.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.checkpoint.AbstractCheckpoint;
 import dev.lifeboat.backend.common.checkpoint.Attempts;
 import dev.lifeboat.backend.common.checkpoint.ManifestCodec;
-import dev.lifeboat.backend.common.io.VerifyingInputStream;
+import dev.lifeboat.backend.common.io.Closeables;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.CorruptDataException;
 import dev.lifeboat.spi.checkpoint.Checkpoint;
@@ -148,9 +149,7 @@ public final class MemCheckpointStore implements CheckpointStore {
             return;
         }
         closed = true;
-        for (MemCheckpointWriter w : List.copyOf(writers)) {
-            w.close();
-        }
+        Closeables.closeAll(List.copyOf(writers));
     }
 
     // ---------------------------------------------------------------- for the writer
@@ -183,37 +182,34 @@ public final class MemCheckpointStore implements CheckpointStore {
         }
     }
 
-    private final class MemCheckpoint implements Checkpoint {
-        private final CheckpointInfo info;
-
+    /** A committed checkpoint: its manifest, and its parts read with verification. */
+    private final class MemCheckpoint extends AbstractCheckpoint {
         MemCheckpoint(CheckpointInfo info) {
-            this.info = info;
+            super(info);
         }
 
         @Override
-        public CheckpointInfo info() {
-            return info;
-        }
-
-        @Override
-        public InputStream openPart(String name) throws IOException {
-            requireNonNull(name, "name is null");
-            PartInfo part = info.part(name)
-                    .orElseThrow(() -> new NoSuchFileException(
-                            store.uri() + " checkpoint " + info.id(), null, "no part '" + name + "'"));
+        protected InputStream openStored(PartInfo part, int index) throws IOException {
             store.call("checkpoint part read");
-            String objectName = MemCheckpointState.partName(info.attemptId(), name);
+            String objectName = MemCheckpointState.partName(info().attemptId(), part.name());
             MemObject object = store.objects().get(objectName);
             if (object == null) {
                 throw new NoSuchFileException(
-                        location(objectName), null, "part '" + name + "' of checkpoint " + info.id() + " is gone");
+                        location(objectName),
+                        null,
+                        "part '" + part.name() + "' of checkpoint " + info().id() + " is gone");
             }
-            return VerifyingInputStream.ofWholeObject(
-                    object.inputStream(),
-                    part.length(),
-                    part.crc32c(),
-                    detail -> new CorruptDataException(
-                            location(objectName), -1, "checkpoint " + info.id() + " part " + name + ": " + detail));
+            return object.inputStream();
+        }
+
+        @Override
+        protected String describe(PartInfo part, int index) {
+            return location(MemCheckpointState.partName(info().attemptId(), part.name()));
+        }
+
+        @Override
+        protected void checkStoreOpen() {
+            checkOpen();
         }
     }
 }

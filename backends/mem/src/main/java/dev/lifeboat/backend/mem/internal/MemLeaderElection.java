@@ -2,6 +2,7 @@ package dev.lifeboat.backend.mem.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.io.Closeables;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.Names;
 import dev.lifeboat.spi.election.Candidate;
@@ -79,7 +80,7 @@ public final class MemLeaderElection implements LeaderElection {
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
         List<MemCandidate> all;
         synchronized (this) {
             if (closed) {
@@ -88,10 +89,11 @@ public final class MemLeaderElection implements LeaderElection {
             closed = true;
             all = new ArrayList<>(candidates.values());
         }
-        for (MemCandidate c : all) {
-            c.close();
+        try {
+            Closeables.closeAll(all);
+        } finally {
+            events.shutdown();
         }
-        events.shutdown();
     }
 
     MemGroup group() {

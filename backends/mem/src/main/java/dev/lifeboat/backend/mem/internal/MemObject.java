@@ -1,6 +1,7 @@
 package dev.lifeboat.backend.mem.internal;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,6 +110,22 @@ public final class MemObject {
         byte[] chunk = chunks.get((int) (offset >>> CHUNK_BITS));
         int at = (int) (offset & (CHUNK - 1));
         chunk[at] = (byte) ~chunk[at];
+    }
+
+    /** A stream that appends to the object; closing it does nothing. */
+    public OutputStream outputStream() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                java.util.Objects.checkFromIndexSize(off, len, b.length);
+                append(b, off, len);
+            }
+        };
     }
 
     /** A stream over the object's bytes as they are when each read happens. */

@@ -3,6 +3,7 @@ package dev.lifeboat.backend.mem.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.lifeboat.backend.common.io.VerifyingInputStream;
+import dev.lifeboat.backend.common.shuffle.AbstractMapOutputWriter;
 import dev.lifeboat.backend.common.shuffle.ShuffleIndexCodec;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.CorruptDataException;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.zip.CRC32C;
 
 /**
  * Shuffle outputs in a {@link MemStore}: an attempt writes into its own buffer, and the first
@@ -49,11 +49,8 @@ public final class MemShuffleBlockStore implements ShuffleBlockStore {
     @Override
     public MapOutputWriter openMapOutput(MapOutputId id, int numPartitions) {
         requireNonNull(id, "id is null");
-        if (numPartitions < 0) {
-            throw new IllegalArgumentException("numPartitions is negative: " + numPartitions);
-        }
         checkOpen();
-        return new Writer(id, numPartitions);
+        return new Writer(id, numPartitions); // checks numPartitions
     }
 
     @Override
@@ -164,96 +161,50 @@ public final class MemShuffleBlockStore implements ShuffleBlockStore {
         return new BlockUnavailableException(status.blockId(reduceId), status.location(), scope, detail, cause);
     }
 
-    /** One attempt: partitions go to a private buffer until the commit publishes it, or not. */
-    private final class Writer implements MapOutputWriter {
-        private final MapOutputId id;
-        private final long[] lengths;
-        private final int[] checksums;
+    /**
+     * One attempt: blocks go back to back into a private buffer until the commit publishes it, or
+     * not. The protocol is {@link AbstractMapOutputWriter}'s.
+     */
+    private final class Writer extends AbstractMapOutputWriter {
         private final MemObject buffer = new MemObject();
-        private int last = -1;
-        private boolean committed;
-        private boolean aborted;
-        private MapStatus status;
+        private final OutputStream data = buffer.outputStream();
 
         Writer(MapOutputId id, int numPartitions) {
-            this.id = id;
-            this.lengths = new long[numPartitions];
-            this.checksums = new int[numPartitions];
-            CRC32C empty = new CRC32C();
-            java.util.Arrays.fill(checksums, (int) empty.getValue());
+            super(id, numPartitions);
         }
 
         @Override
-        public OutputStream openPartition(int reduceId) {
-            checkWritable();
-            if (reduceId < 0 || reduceId >= lengths.length) {
-                throw new IllegalArgumentException(
-                        "reduceId " + reduceId + " is outside [0, " + lengths.length + ") of " + id);
-            }
-            if (reduceId <= last) {
-                throw new IllegalArgumentException(
-                        "reduceId " + reduceId + " is not after the last partition opened, " + last + ", of " + id);
-            }
-            last = reduceId;
-            CRC32C crc = new CRC32C();
-            return new OutputStream() {
-                @Override
-                public void write(int b) {
-                    write(new byte[] {(byte) b}, 0, 1);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    java.util.Objects.checkFromIndexSize(off, len, b.length);
-                    checkWritable();
-                    if (last != reduceId) {
-                        throw new IllegalStateException("partition " + reduceId + " of " + id + " is finished");
-                    }
-                    buffer.append(b, off, len);
-                    crc.update(b, off, len);
-                    lengths[reduceId] += len;
-                    checksums[reduceId] = (int) crc.getValue();
-                }
-            };
+        protected OutputStream data() {
+            return data;
         }
 
         @Override
-        public MapStatus commit() throws IOException {
-            checkWritable();
+        protected MapStatus publish(long[] lengths, int[] checksums) throws IOException {
             store.call("shuffle commit");
+            MapOutputId id = id();
             String prefix = outputPrefix(id.shuffleId(), id.mapId());
             synchronized (store) {
                 MemObject existing = store.objects().get(prefix + "index");
                 if (existing != null) {
-                    status = ShuffleIndexCodec.decode(existing.toByteArray(), location());
-                } else {
-                    byte[] index = ShuffleIndexCodec.encode(id, lengths, checksums);
-                    MemObject indexObject = new MemObject();
-                    indexObject.append(index, 0, index.length);
-                    store.objects().put(prefix + "data", buffer);
-                    store.objects().put(prefix + "index", indexObject);
-                    store.removedShuffles().remove(id.shuffleId());
-                    status = new MapStatus(id, location(), lengths, checksums);
+                    return ShuffleIndexCodec.decode(existing.toByteArray(), location());
                 }
+                byte[] index = ShuffleIndexCodec.encode(id, lengths, checksums);
+                MemObject indexObject = new MemObject();
+                indexObject.append(index, 0, index.length);
+                store.objects().put(prefix + "data", buffer);
+                store.objects().put(prefix + "index", indexObject);
+                store.removedShuffles().remove(id.shuffleId());
+                return new MapStatus(id, location(), lengths, checksums);
             }
-            committed = true;
-            return status;
         }
+
+        /** Nothing to do: the buffer is private to the attempt until it is published. */
+        @Override
+        protected void discard(IOException cause) {}
 
         @Override
-        public void close() {
-            if (!committed) {
-                aborted = true;
-            }
-        }
-
-        private void checkWritable() {
-            if (committed) {
-                throw new IllegalStateException("map output " + id + " is committed");
-            }
-            if (aborted) {
-                throw new IllegalStateException("map output " + id + " was aborted");
-            }
+        protected void checkStoreOpen() {
+            checkOpen();
         }
     }
 }
