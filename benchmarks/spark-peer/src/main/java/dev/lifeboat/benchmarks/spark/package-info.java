@@ -1,2 +1,2 @@
-/** Spark's own write-ahead logs ({@code FileBasedWriteAheadLog}, {@code BatchedWriteAheadLog}) measured as the peer, in their own module so Spark stays out of the main benchmark jar. */
+/** Spark's own write-ahead logs ({@code FileBasedWriteAheadLog}, {@code BatchedWriteAheadLog}) and Structured Streaming's default {@code CheckpointFileManager} measured as the peers, in their own module so Spark stays out of the main benchmark jar. */
 package dev.lifeboat.benchmarks.spark;
