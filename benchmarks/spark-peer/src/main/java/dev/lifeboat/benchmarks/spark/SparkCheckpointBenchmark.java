@@ -151,10 +151,12 @@ public class SparkCheckpointBenchmark {
             case "lifeboat" -> {
                 Configuration c = new Configuration(conf);
                 c.set("spark.lifeboat.checkpoint.root", query);
-                c.set("spark.lifeboat.checkpoint.option.hadoop.dfs.replication", "1");
-                c.set(
-                        "spark.lifeboat.checkpoint.option.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms",
-                        "20");
+                if (storage.equals("hdfs")) {
+                    // The same client settings as the other managers' (the local store has none).
+                    String option = "spark.lifeboat.checkpoint.option.hadoop.";
+                    c.set(option + "dfs.replication", "1");
+                    c.set(option + "dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "20");
+                }
                 fm = new LifeboatCheckpointFileManager(path, c);
                 fm.mkdirs(path);
             }
