@@ -28,7 +28,8 @@ class BomCompletenessTest {
             "lifeboat-bom",
             "lifeboat-spark-test-s3proxy",
             "lifeboat-spark-test-minidfs",
-            "lifeboat-spark-4.0-tests");
+            "lifeboat-spark-4.0-tests",
+            "lifeboat-spark-example");
 
     private final Path root =
             Path.of(System.getProperty("lifeboat.root", "..")).toAbsolutePath().normalize();

@@ -64,7 +64,7 @@ public record Query(String benchmark, Map<String, String> params) {
 
     /** True for benchmarks of the Spark peer jar. */
     public boolean spark() {
-        return benchmark.startsWith("SparkWalBenchmark.");
+        return benchmark.startsWith("SparkWalBenchmark.") || benchmark.startsWith("SparkCheckpointBenchmark.");
     }
 
     /** JMH arguments that run exactly this benchmark with these parameters. */

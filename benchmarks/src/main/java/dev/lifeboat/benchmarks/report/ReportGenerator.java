@@ -194,6 +194,7 @@ public final class ReportGenerator {
         md.append(election());
         md.append(engine());
         md.append(spark());
+        md.append(sparkCheckpoints());
         md.append(allResults());
         return md.toString();
     }
@@ -720,6 +721,44 @@ public final class ReportGenerator {
             md.append('\n')
                     .append(chart(
                             "spark.svg", "1 KiB records/s, Spark's logs and Lifeboat's", bars, "records/s", true));
+        }
+        return md.append('\n').toString();
+    }
+
+    private String sparkCheckpoints() {
+        List<Result> sc = of("SparkCheckpointBenchmark");
+        if (sc.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("## Spark's checkpoint manager\n\n");
+        md.append("Structured Streaming 3.5's checkpoint writes through Spark's default `CheckpointFileManager`")
+                .append(" (FileContext-based: a temporary file, then a rename) and through")
+                .append(" `LifeboatCheckpointFileManager` (a checkpoint committed put-if-absent, no rename), on the")
+                .append(" same local disk and the same MiniDFSCluster. One op is `createAtomic` + write + `close` of")
+                .append(" a new file: an offsets entry of 1 KiB (`overwriteIfPossible=false`) or a state store")
+                .append(" `.delta` of 1 MiB (`overwriteIfPossible=true`). `raw` writes the same bytes straight to")
+                .append(" their name with Hadoop's client: no atomicity. On a local disk Lifeboat's store fsyncs")
+                .append(" each commit and Spark's manager does not.\n\n");
+        md.append("| storage | file | manager | files/s | MB/s | × spark | × raw |\n|---|---|---|---|---|---|---|\n");
+        List<Result> rows = new ArrayList<>(sc);
+        rows.sort(Comparator.comparing((Result r) -> r.param("storage"))
+                .thenComparing(r -> r.param("file"))
+                .thenComparing(r -> r.param("manager")));
+        for (Result r : rows) {
+            String manager = r.param("manager");
+            Optional<Result> peer = Query.of(r.benchmark(), "manager", "spark").findLike(results, r);
+            Optional<Result> raw = Query.of(r.benchmark(), "manager", "raw").findLike(results, r);
+            double bytes = r.param("file").equals("delta") ? 1024 * 1024 : 1024;
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s | %s | %s | %s |%n",
+                    r.param("storage"),
+                    r.param("file"),
+                    manager,
+                    Format.score(r.score(), r.error()),
+                    Format.number(r.score() * bytes / 1e6),
+                    manager.equals("spark") ? "" : ratio(Optional.of(r), peer),
+                    manager.equals("raw") ? "" : ratio(Optional.of(r), raw)));
         }
         return md.append('\n').toString();
     }

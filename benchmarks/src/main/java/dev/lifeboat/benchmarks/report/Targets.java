@@ -107,6 +107,41 @@ public final class Targets {
                         + " write per batch, but the writers queued behind a batch park and are woken, which"
                         + " costs about what the system call they share does. The target presumes a flush"
                         + " worth sharing, as on HDFS, where hflush is a round trip to the datanodes."));
+        for (String storage : List.of("local", "hdfs")) {
+            for (String file : List.of("offsets", "delta")) {
+                t.add(new Target(
+                        "spark-checkpoint-" + storage + "-" + file,
+                        "Spark checkpoint " + (file.equals("offsets") ? "offsets entry, 1 KiB" : ".delta, 1 MiB")
+                                + ", Lifeboat's manager vs Spark's, " + storage,
+                        Query.of(
+                                "SparkCheckpointBenchmark.createAtomic",
+                                "storage",
+                                storage,
+                                "manager",
+                                "lifeboat",
+                                "file",
+                                file),
+                        Query.of(
+                                "SparkCheckpointBenchmark.createAtomic",
+                                "storage",
+                                storage,
+                                "manager",
+                                "spark",
+                                "file",
+                                file),
+                        false,
+                        true,
+                        1,
+                        "files/s of createAtomic + write + close, same storage",
+                        storage.equals("local")
+                                ? "Spark's default manager writes a temporary file and renames it without an fsync;"
+                                        + " Lifeboat's local store forces the file and its manifest before the commit"
+                                        + " returns, a durability the peer does not have on a local disk."
+                                : "Spark's manager creates a temporary file and renames it (two namenode calls after"
+                                        + " the write); Lifeboat writes the file's bytes and commits a manifest"
+                                        + " put-if-absent, also two files on HDFS."));
+            }
+        }
         t.add(new Target(
                 "wal-replay",
                 "Local WAL replay",

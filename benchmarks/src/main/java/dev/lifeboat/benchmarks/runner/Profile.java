@@ -114,11 +114,12 @@ public record Profile(String name, List<Run> runs) {
                 .p("log", "spark-file", "spark-batched", "lifeboat-local")
                 .p("recordBytes", "1024")
                 .build());
+        runs.addAll(sparkCheckpoints(timed));
         return new Profile("quick", runs);
     }
 
     /**
-     * Every suite's matrix; about 35 minutes on an idle 2-core machine (the estimates are calibrated
+     * Every suite's matrix; about 40 minutes on an idle 2-core machine (the estimates are calibrated
      * on one: a fork costs about 2 s, 12 s with MiniDFSCluster, 9 s with S3Proxy).
      */
     public static Profile full() {
@@ -210,7 +211,24 @@ public record Profile(String name, List<Run> runs) {
                 .p("log", "lifeboat-local-sync")
                 .p("recordBytes", "1024")
                 .build());
+        runs.addAll(sparkCheckpoints(Iterations.timed(1, 2, 2)));
         return new Profile("full", runs);
+    }
+
+    /** Spark's checkpoint manager and Lifeboat's, beside raw writes, on a local disk and on HDFS. */
+    private static List<Run> sparkCheckpoints(Iterations timed) {
+        String include = "\\.SparkCheckpointBenchmark\\.createAtomic$";
+        return List.of(
+                spark("spark-checkpoint-local", include, timed, 4)
+                        .p("storage", "local")
+                        .p("manager", "raw", "spark", "lifeboat")
+                        .p("file", "offsets", "delta")
+                        .build(),
+                spark("spark-checkpoint-hdfs", include, timed, 14)
+                        .p("storage", "hdfs")
+                        .p("manager", "raw", "spark", "lifeboat")
+                        .p("file", "offsets", "delta")
+                        .build());
     }
 
     private static Builder main(String name, String include, Iterations iterations, int overheadSeconds) {

@@ -16,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.Trigger;
 
 /**
@@ -25,9 +26,18 @@ import org.apache.spark.sql.streaming.Trigger;
  * put-if-absent; a replayed batch must produce the very same bytes, or the driver fails.
  *
  * <p>Arguments: input folder, checkpoint location, output folder, then {@code key=value} Spark
- * settings.
+ * settings, and these for the driver itself: {@code driver.go=FILE} waits, once the session is up,
+ * until FILE exists before starting the query (so that two drivers race); {@code
+ * driver.batch-delay-ms=N} holds each batch in the sink for N ms. The driver prints {@value
+ * #COMMITTED} and the batch id for every batch its query committed.
  */
 public final class StreamingDriver {
+    /** Printed with the batch id when this driver's query has committed a batch. */
+    static final String COMMITTED = "lifeboat-driver committed batch ";
+
+    /** Printed once the session is up, before waiting for the {@code driver.go} file. */
+    static final String READY = "lifeboat-driver ready";
+
     private StreamingDriver() {}
 
     public static void main(String[] args) throws Exception {
@@ -44,11 +54,42 @@ public final class StreamingDriver {
                 .config(
                         "spark.sql.streaming.checkpointFileManagerClass",
                         LifeboatCheckpointFileManager.class.getName());
+        Path go = null;
+        long batchDelayMs = 0;
         for (int i = 3; i < args.length; i++) {
             int eq = args[i].indexOf('=');
-            builder.config(args[i].substring(0, eq), args[i].substring(eq + 1));
+            String key = args[i].substring(0, eq);
+            String value = args[i].substring(eq + 1);
+            switch (key) {
+                case "driver.go" -> go = Path.of(value);
+                case "driver.batch-delay-ms" -> batchDelayMs = Long.parseLong(value);
+                default -> builder.config(key, value);
+            }
         }
         SparkSession spark = builder.getOrCreate();
+        // Progress is reported after the batch's commit entry is written: one line per batch that
+        // this driver committed. A trigger that ran no batch (an idle one) has no addBatch time.
+        spark.streams().addListener(new StreamingQueryListener() {
+            @Override
+            public void onQueryStarted(QueryStartedEvent event) {}
+
+            @Override
+            public void onQueryProgress(QueryProgressEvent event) {
+                if (event.progress().durationMs().containsKey("addBatch")) {
+                    System.out.println(COMMITTED + event.progress().batchId());
+                }
+            }
+
+            @Override
+            public void onQueryTerminated(QueryTerminatedEvent event) {}
+        });
+        if (go != null) {
+            System.out.println(READY);
+            while (!Files.exists(go)) {
+                Thread.sleep(10);
+            }
+        }
+        long delay = batchDelayMs;
         int status = 0;
         try {
             Dataset<Row> lines =
@@ -60,7 +101,10 @@ public final class StreamingDriver {
                     .outputMode("update")
                     .trigger(Trigger.AvailableNow())
                     .option("checkpointLocation", checkpoint)
-                    .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> writeBatch(output, batch, id))
+                    .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> {
+                        writeBatch(output, batch, id);
+                        Thread.sleep(delay);
+                    })
                     .start();
             query.awaitTermination();
         } catch (Exception e) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,21 +27,28 @@ import org.junit.jupiter.params.provider.EnumSource;
  * A real Structured Streaming query ({@link StreamingDriver}) with its checkpoint on a Lifeboat
  * store: the driver JVM is SIGKILLed at random points and restarted from its checkpoint. The
  * table the sink's updates build must equal that of a run without faults, every batch id must
- * be written once, and a replayed batch must rewrite the very same bytes (the driver checks).
+ * be written once, and a replayed batch must rewrite the very same bytes (the driver checks). And
+ * two driver JVMs racing on one checkpoint location: one commits each batch, the other stops.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StreamingKillTest {
     enum Store {
         LOCAL,
-        S3
+        S3,
+        HDFS
     }
 
-    private static final int FILES = 6;
-    private static final int KILLS = Integer.getInteger("lifeboat.soak.rounds", 2);
+    /** Kills per store: a few in the default run, ten under {@code -Psoak}. */
+    private static final int KILLS = Math.min(Integer.getInteger("lifeboat.soak.rounds", 2), 10);
+    /** One file per batch: enough batches for every kill to land after a further batch. */
+    private static final int FILES = KILLS + 4;
+    /** How long one driver run may take: generous, since a loaded 2-core machine starts Spark slowly. */
+    private static final long RUN_SECONDS = 600;
 
     private Path work;
     private Path input;
     private TestServers.S3 s3;
+    private TestServers.Hdfs hdfs;
     private Map<String, String> faultFree;
 
     @BeforeAll
@@ -58,8 +66,8 @@ class StreamingKillTest {
             // The file source orders files by modification time: one file per batch, in order.
             Files.setLastModifiedTime(file, FileTime.fromMillis(1_700_000_000_000L + f * 1000L));
         }
-        s3 = TestServers.S3.start(work.resolve("s3"));
-        Files.createDirectories(work.resolve("s3"));
+        s3 = TestServers.S3.start(Files.createDirectories(work.resolve("s3")));
+        hdfs = TestServers.Hdfs.start(Files.createDirectories(work.resolve("hdfs")));
         Path out = Files.createDirectories(work.resolve("fault-free-out"));
         Path root = Files.createDirectories(work.resolve("fault-free-checkpoints"));
         Process driver = driver(
@@ -67,7 +75,7 @@ class StreamingKillTest {
                 out,
                 Map.of(CheckpointSettings.ROOT, root.toUri().toString()),
                 work.resolve("fault-free.log"));
-        assertThat(driver.waitFor(180, TimeUnit.SECONDS))
+        assertThat(driver.waitFor(RUN_SECONDS, TimeUnit.SECONDS))
                 .as("the fault-free run ends")
                 .isTrue();
         assertThat(driver.exitValue())
@@ -82,22 +90,16 @@ class StreamingKillTest {
         if (s3 != null) {
             s3.close();
         }
+        if (hdfs != null) {
+            hdfs.close();
+        }
     }
 
     @ParameterizedTest
     @EnumSource(Store.class)
     void killedAndRestartedDriversProduceTheFaultFreeOutput(Store store) throws Exception {
         Map<String, String> conf = new TreeMap<>();
-        String location;
-        if (store == Store.LOCAL) {
-            Path root = Files.createDirectories(work.resolve("local-checkpoints"));
-            conf.put(CheckpointSettings.ROOT, root.toUri().toString());
-            location = root.resolve("query").toUri().toString();
-        } else {
-            conf.put(CheckpointSettings.ROOT, "s3a://" + TestServers.S3.BUCKET + "/checkpoints");
-            conf.putAll(s3.sparkConf(s3.endpoint));
-            location = "s3a://" + TestServers.S3.BUCKET + "/checkpoints/query";
-        }
+        String location = location(store, "query", conf);
         Path out = Files.createDirectories(work.resolve(store + "-out"));
         long seed = System.nanoTime();
         Random random = new Random(seed);
@@ -109,7 +111,9 @@ class StreamingKillTest {
             if (kills < KILLS && done < FILES - 1) {
                 // Kill after a random number of further batches reached the sink, a random moment
                 // later: between batches, mid-batch, or between a batch's output and its commit.
-                int target = done + 1 + random.nextInt(FILES - 1 - done);
+                // The target leaves a batch for each kill still to come.
+                int later = KILLS - kills - 1;
+                int target = done + 1 + random.nextInt(Math.max(1, FILES - 1 - later - done));
                 while (driver.isAlive() && outputs(out).size() < target) {
                     Thread.sleep(10);
                 }
@@ -121,7 +125,7 @@ class StreamingKillTest {
                     continue;
                 }
             }
-            assertThat(driver.waitFor(180, TimeUnit.SECONDS))
+            assertThat(driver.waitFor(RUN_SECONDS, TimeUnit.SECONDS))
                     .as("run %d ends (seed %d)", run, seed)
                     .isTrue();
             assertThat(driver.exitValue())
@@ -132,13 +136,103 @@ class StreamingKillTest {
         Map<String, String> outputs = outputs(out);
         assertThat(batchIds(outputs))
                 .as("batch ids written (seed %d)", seed)
-                .isEqualTo(java.util.stream.IntStream.range(0, outputs.size())
-                        .boxed()
-                        .toList());
+                .isEqualTo(IntStream.range(0, outputs.size()).boxed().toList());
         assertThat(table(outputs))
                 .as("the sink's table after %d kills (seed %d)", kills, seed)
                 .isEqualTo(table(faultFree));
         assertThat(kills).as("drivers killed").isPositive();
+    }
+
+    /**
+     * Two driver JVMs started together on one checkpoint location (a zombie and its successor):
+     * exactly one commits each batch, the other stops with Spark's error for a concurrent update
+     * of the log (or the FileAlreadyExistsException of another checkpoint file the first wrote),
+     * and the sink's table equals the fault-free run's.
+     */
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void twoDriversRacingOnOneCheckpointCommitEachBatchOnce(Store store) throws Exception {
+        Map<String, String> conf = new TreeMap<>();
+        String location = location(store, "race", conf);
+        Path out = Files.createDirectories(work.resolve(store + "-race-out"));
+        Path go = work.resolve(store + "-race-go");
+        conf.put("driver.go", go.toString());
+        // Long enough batches that the later driver meets the earlier one's batches in flight.
+        conf.put("driver.batch-delay-ms", "1000");
+        List<Path> logs = List.of(work.resolve(store + "-race-a.log"), work.resolve(store + "-race-b.log"));
+        List<Process> drivers = new ArrayList<>();
+        for (Path log : logs) {
+            drivers.add(driver(location, out, conf, log));
+        }
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RUN_SECONDS);
+            for (int i = 0; i < 2; i++) {
+                while (!Files.readString(logs.get(i)).contains(StreamingDriver.READY)) {
+                    assertThat(drivers.get(i).isAlive() && System.nanoTime() < deadline)
+                            .as("driver %d comes up; see %s", i, logs.get(i))
+                            .isTrue();
+                    Thread.sleep(20);
+                }
+            }
+            Files.createFile(go);
+            List<Integer> winners = new ArrayList<>();
+            List<Integer> committed = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                assertThat(drivers.get(i).waitFor(RUN_SECONDS, TimeUnit.SECONDS))
+                        .as("driver %d ends; see %s", i, logs.get(i))
+                        .isTrue();
+                String log = Files.readString(logs.get(i));
+                if (drivers.get(i).exitValue() == 0) {
+                    winners.add(i);
+                } else {
+                    // Spark's error for a log entry the other driver wrote first, or the
+                    // FileAlreadyExistsException of another file it wrote first (the state
+                    // store's schema file, when both drivers start batch 0 together).
+                    assertThat(log)
+                            .as("the losing driver's error (%s)", logs.get(i))
+                            .containsAnyOf(
+                                    "Multiple streaming jobs detected for",
+                                    "FileAlreadyExistsException: checkpoint file")
+                            .doesNotContain("replayed with different output");
+                }
+                log.lines()
+                        .filter(l -> l.startsWith(StreamingDriver.COMMITTED))
+                        .map(l -> Integer.parseInt(l.substring(StreamingDriver.COMMITTED.length())))
+                        .forEach(committed::add);
+            }
+            assertThat(winners).as("drivers that ran to the end; see %s", logs).hasSize(1);
+            Map<String, String> outputs = outputs(out);
+            committed.sort(null);
+            assertThat(committed)
+                    .as("batches committed by either driver, each once; see %s", logs)
+                    .isEqualTo(IntStream.range(0, outputs.size()).boxed().toList());
+            assertThat(table(outputs)).as("the sink's table").isEqualTo(table(faultFree));
+        } finally {
+            for (Process driver : drivers) {
+                driver.destroyForcibly();
+            }
+        }
+    }
+
+    /** The checkpoint location {@code name} on the store, and the store's settings into conf. */
+    private String location(Store store, String name, Map<String, String> conf) throws IOException {
+        switch (store) {
+            case LOCAL -> {
+                Path root = Files.createDirectories(work.resolve("local-checkpoints"));
+                conf.put(CheckpointSettings.ROOT, root.toUri().toString());
+                return root.resolve(name).toUri().toString();
+            }
+            case S3 -> {
+                conf.put(CheckpointSettings.ROOT, "s3a://" + TestServers.S3.BUCKET + "/checkpoints");
+                conf.putAll(s3.sparkConf(s3.endpoint));
+                return "s3a://" + TestServers.S3.BUCKET + "/checkpoints/" + name;
+            }
+            case HDFS -> {
+                conf.put(CheckpointSettings.ROOT, hdfs.uri + "/checkpoints");
+                return hdfs.uri + "/checkpoints/" + name;
+            }
+            default -> throw new IllegalArgumentException("store " + store);
+        }
     }
 
     private Process driver(String location, Path out, Map<String, String> conf, Path log) throws IOException {
