@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.lifeboat.compat.internal.AcknowledgedRecords;
 import dev.lifeboat.compat.internal.Await;
 import dev.lifeboat.compat.internal.FaultProxy;
 import dev.lifeboat.compat.internal.FaultProxy.Fault;
@@ -25,22 +26,15 @@ import dev.lifeboat.spi.shuffle.MapOutputId;
 import dev.lifeboat.spi.shuffle.MapOutputWriter;
 import dev.lifeboat.spi.shuffle.MapStatus;
 import dev.lifeboat.spi.shuffle.ShuffleBlockStore;
-import dev.lifeboat.spi.wal.CloseableIterator;
-import dev.lifeboat.spi.wal.LogRecord;
-import dev.lifeboat.spi.wal.RecordHandle;
 import dev.lifeboat.spi.wal.WriteAheadLog;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -379,7 +373,7 @@ class AzureFaultToleranceTest {
         proxy.delay(Duration.ofMillis(1500), 2, APPEND_BLOCK);
         proxy.inject(Fault.RESPOND_503, 2, APPEND_BLOCK);
         proxy.inject(Fault.DROP_AFTER_FORWARD, 3, APPEND_BLOCK);
-        int next = appendWithReopen(root, opts, 0, 90, acknowledged);
+        int next = AcknowledgedRecords.appendWithReopen(root, opts, 0, 90, acknowledged);
         proxy.clearFaults();
         try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, opts)) {
             proxy.inject(Fault.RESPOND_503, 3, APPEND_BLOCK);
@@ -394,62 +388,8 @@ class AzureFaultToleranceTest {
             // closing a failed log reports its failure
         }
         proxy.clearFaults();
-        appendWithReopen(root, opts, next + 1, next + 31, acknowledged);
-        try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, AZURITE.options())) {
-            Map<String, Long> found = new HashMap<>();
-            long expected = 0;
-            try (CloseableIterator<LogRecord> it = wal.replayAll()) {
-                while (it.hasNext()) {
-                    LogRecord r = it.next();
-                    assertThat(r.handle().lsn()).as("LSNs are dense").isEqualTo(expected++);
-                    String name = new String(r.bytes(), StandardCharsets.UTF_8);
-                    assertThat(found.put(name, r.handle().lsn()))
-                            .as("%s appears once", name)
-                            .isNull();
-                }
-            }
-            for (Map.Entry<String, Long> ack : acknowledged.entrySet()) {
-                assertThat(found.get(ack.getKey()))
-                        .as("acknowledged %s at its LSN", ack.getKey())
-                        .isEqualTo(ack.getValue());
-            }
-            assertThat(acknowledged.size()).as("records acknowledged").isGreaterThan(60);
-        }
-    }
-
-    /** Appends records {@code from..to-1} in groups of six, reopening the log whenever it fails. */
-    private static int appendWithReopen(
-            URI root, Map<String, String> opts, int from, int to, Map<String, Long> acknowledged) throws Exception {
-        int next = from;
-        while (next < to) {
-            try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, opts)) {
-                boolean failed = false;
-                while (next < to && !failed) {
-                    List<CompletableFuture<RecordHandle>> batch = new ArrayList<>();
-                    List<String> names = new ArrayList<>();
-                    for (int i = 0; i < 6 && next < to; i++, next++) {
-                        String name = "record-" + next;
-                        names.add(name);
-                        batch.add(wal.appendAsync(ByteBuffer.wrap(payload(name)), next));
-                    }
-                    for (int i = 0; i < batch.size(); i++) {
-                        try {
-                            acknowledged.put(
-                                    names.get(i),
-                                    batch.get(i).get(30, TimeUnit.SECONDS).lsn());
-                        } catch (ExecutionException e) {
-                            assertThat(e.getCause())
-                                    .as("a failed append fails with an IOException")
-                                    .isInstanceOf(IOException.class);
-                            failed = true; // the log failed: reopen it, as an application would
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // closing (or flushing) a failed log reports its failure
-            }
-        }
-        return next;
+        AcknowledgedRecords.appendWithReopen(root, opts, next + 1, next + 31, acknowledged);
+        AcknowledgedRecords.assertEachPresentOnceAtItsLsn(root, AZURITE.options(), acknowledged, 60);
     }
 
     // ------------------------------------------------------------------ leader election
