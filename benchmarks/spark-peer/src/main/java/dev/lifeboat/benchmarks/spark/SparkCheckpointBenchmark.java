@@ -2,15 +2,10 @@ package dev.lifeboat.benchmarks.spark;
 
 import dev.lifeboat.spark.LifeboatCheckpointFileManager;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -88,7 +83,7 @@ public class SparkCheckpointBenchmark {
     public String file;
 
     private Path dir;
-    private Process hdfs;
+    private ServerJvm hdfs;
     private String root;
     private byte[] content;
     private boolean overwrite;
@@ -119,7 +114,10 @@ public class SparkCheckpointBenchmark {
         conf = new Configuration();
         switch (storage) {
             case "local" -> root = dir.resolve("data").toUri().toString();
-            case "hdfs" -> root = startHdfs() + "/bench";
+            case "hdfs" -> {
+                hdfs = ServerJvm.miniDfs(dir);
+                root = hdfs.uri + "/bench";
+            }
             default -> throw new IllegalArgumentException("unknown storage '" + storage + "': local or hdfs");
         }
         // As the other HDFS benchmarks: replication 1 (one datanode), and a client that asks the
@@ -170,12 +168,9 @@ public class SparkCheckpointBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() throws IOException, InterruptedException {
+    public void tearDown() throws IOException {
         if (hdfs != null) {
-            hdfs.destroy();
-            if (!hdfs.waitFor(10, TimeUnit.SECONDS)) {
-                hdfs.destroyForcibly().waitFor();
-            }
+            hdfs.stop();
         }
         delete(dir);
     }
@@ -196,55 +191,6 @@ public class SparkCheckpointBenchmark {
             }
         }
         return n;
-    }
-
-    /**
-     * MiniDFSCluster in its own JVM, from the class path recorded by lifeboat-spark-test-minidfs:
-     * its Hadoop cannot share a class path with Spark's. Returns the namenode's URI.
-     */
-    private String startHdfs() throws IOException, InterruptedException {
-        String classPath;
-        try (InputStream in = getClass().getResourceAsStream("/dev/lifeboat/spark/test/minidfs.classpath")) {
-            if (in == null) {
-                throw new IllegalStateException("no MiniDFSCluster class path in the benchmarks jar");
-            }
-            classPath = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-        }
-        int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Path written = dir.resolve("minidfs-conf.xml");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-Dtest.build.data=" + dir.resolve("minidfs"),
-                "-cp",
-                classPath,
-                "org.apache.hadoop.mapreduce.MiniHadoopClusterManager",
-                "-nomr",
-                "-format",
-                "-nnport",
-                Integer.toString(port),
-                "-nnhttpport",
-                "0",
-                "-datanodes",
-                "1",
-                "-writeConfig",
-                written.toString()));
-        hdfs = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("minidfs.log").toFile())
-                .start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!Files.exists(written)) {
-            if (!hdfs.isAlive() || System.nanoTime() > deadline) {
-                throw new IOException("MiniDFSCluster did not start; see " + dir.resolve("minidfs.log"));
-            }
-            Thread.sleep(50);
-        }
-        return "hdfs://127.0.0.1:" + port;
     }
 
     private static void delete(Path root) throws IOException {
