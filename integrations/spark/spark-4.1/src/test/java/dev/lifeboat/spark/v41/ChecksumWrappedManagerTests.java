@@ -17,6 +17,12 @@ import org.scalatestplus.junit.JUnitRunner;
 @RunWith(JUnitRunner.class)
 public class ChecksumWrappedManagerTests extends ManagerSuite {
     private static final long serialVersionUID = 1L;
+    private final Path root = new Path(tempDir("lifeboat-spark41-checksum").toUri());
+
+    @Override
+    Path root() {
+        return root;
+    }
 
     @Override
     public CheckpointFileManager createManager(Path path) {
