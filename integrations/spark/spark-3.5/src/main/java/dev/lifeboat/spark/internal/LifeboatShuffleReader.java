@@ -153,7 +153,7 @@ public final class LifeboatShuffleReader<K, C> implements ShuffleReader<K, C> {
         Option<Ordering<K>> ordering = dep.keyOrdering();
         if (ordering.isDefined()) {
             ExternalSorter<K, C, C> sorter =
-                    new ExternalSorter<>(context, Option.empty(), Option.empty(), ordering, dep.serializer());
+                    SparkLines.sorter(context, Option.empty(), Option.empty(), ordering, dep.serializer());
             return new InterruptibleIterator<>(context, sorter.insertAllAndUpdateMetrics(aggregated));
         }
         return aggregated instanceof InterruptibleIterator

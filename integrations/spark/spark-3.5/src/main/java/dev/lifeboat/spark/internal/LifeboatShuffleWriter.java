@@ -54,8 +54,8 @@ public final class LifeboatShuffleWriter<K, V> extends ShuffleWriter<K, V> {
         }
         lengths = winner;
         BlockManagerId writer = SparkEnv.get().blockManager().shuffleServerId();
-        return Option.apply(org.apache.spark.scheduler.MapStatus$.MODULE$.apply(
-                ShuffleLocations.of(committed, writer, outlivesExecutor), winner, mapTaskId));
+        return Option.apply(
+                SparkLines.mapStatus(ShuffleLocations.of(committed, writer, outlivesExecutor), winner, mapTaskId));
     }
 
     @Override
