@@ -3,6 +3,7 @@ package dev.lifeboat.backend.chronicle;
 import dev.lifeboat.backend.chronicle.internal.ChronicleFaults;
 import dev.lifeboat.backend.chronicle.internal.ChronicleJvm;
 import dev.lifeboat.backend.chronicle.internal.ChronicleLogStorage;
+import dev.lifeboat.backend.chronicle.internal.ChronicleWalOptions;
 import dev.lifeboat.backend.chronicle.internal.ChronicleWalSettings;
 import dev.lifeboat.backend.common.provider.ProviderBase;
 import dev.lifeboat.backend.common.wal.GroupCommitWriteAheadLog;
@@ -74,7 +75,7 @@ public final class ChronicleWriteAheadLogProvider extends ProviderBase
 
     /** For {@link java.util.ServiceLoader}. */
     public ChronicleWriteAheadLogProvider() {
-        super(ChronicleWalSettings.SCHEME, CAPABILITIES, ChronicleWalSettings.OPTIONS);
+        super(ChronicleWalOptions.SCHEME, CAPABILITIES, ChronicleWalOptions.OPTIONS);
     }
 
     /**

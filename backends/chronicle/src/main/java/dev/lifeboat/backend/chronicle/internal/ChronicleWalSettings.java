@@ -33,11 +33,11 @@ import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
  */
 public record ChronicleWalSettings(
         Path directory, WalSettings wal, RollCycle rollCycle, long blockSize, LongSupplier wallClock) {
-    public static final String SCHEME = "chronicle";
-    public static final String ROLL_CYCLE = "roll-cycle";
-    public static final String BLOCK_SIZE = "block-size";
+    public static final String SCHEME = ChronicleWalOptions.SCHEME;
+    public static final String ROLL_CYCLE = ChronicleWalOptions.ROLL_CYCLE;
+    public static final String BLOCK_SIZE = ChronicleWalOptions.BLOCK_SIZE;
     /** The default roll cycle: one file per UTC day. */
-    public static final String DEFAULT_ROLL_CYCLE = "fast-daily";
+    public static final String DEFAULT_ROLL_CYCLE = ChronicleWalOptions.DEFAULT_ROLL_CYCLE;
     /** Chronicle's index needs this much room at the start of a block, whatever the roll cycle. */
     static final long MIN_BLOCK_SIZE = 4L << 20;
 
@@ -45,11 +45,9 @@ public record ChronicleWalSettings(
     private static final long MAX_BLOCK_SIZE = 1L << 34;
     /** Chronicle's 4-byte excerpt header plus slack for its alignment. */
     private static final long EXCERPT_OVERHEAD = RecordFrame.HEADER_BYTES + 32L;
-    /** segment-bytes by default: no early roll, a cycle file holds what its period brought. */
-    private static final String DEFAULT_SEGMENT_BYTES = "1024GiB";
 
     /** The option keys this backend accepts. */
-    public static final List<OptionSpec> OPTIONS = options();
+    public static final List<OptionSpec> OPTIONS = ChronicleWalOptions.OPTIONS;
 
     public ChronicleWalSettings {
         requireNonNull(directory, "directory is null");
@@ -125,32 +123,6 @@ public record ChronicleWalSettings(
     /** The smallest block whose quarter holds a record of {@code maxRecordBytes} in its excerpt. */
     static long minimumBlockSize(long maxRecordBytes) {
         return Math.max(MIN_BLOCK_SIZE, 4 * (maxRecordBytes + EXCERPT_OVERHEAD));
-    }
-
-    private static List<OptionSpec> options() {
-        List<OptionSpec> specs = new ArrayList<>();
-        for (OptionSpec s : WalSettings.OPTIONS) {
-            if (s.key().equals(WalSettings.SEGMENT_BYTES)) {
-                specs.add(OptionSpec.of(
-                        WalSettings.SEGMENT_BYTES,
-                        DEFAULT_SEGMENT_BYTES,
-                        "roll to the next cycle file early once the current one holds this many bytes"
-                                + " (default: roll by time only)"));
-            } else {
-                specs.add(s);
-            }
-        }
-        specs.add(
-                OptionSpec.of(
-                        ROLL_CYCLE,
-                        DEFAULT_ROLL_CYCLE,
-                        "Chronicle roll cycle of a new queue (minutely, hourly, fast-daily, ...); an existing queue keeps its own"));
-        specs.add(OptionSpec.of(
-                BLOCK_SIZE,
-                "auto",
-                "Chronicle mapping block size, a power of two holding 4 records of max-record-bytes; auto: the"
-                        + " smallest such block of at least 64MiB"));
-        return List.copyOf(specs);
     }
 
     private static RollCycle rollCycle(Options o) {
