@@ -137,8 +137,13 @@ public record RunData(List<Result> results, Map<String, String> meta, Map<String
     }
 
     private static List<Result> read(Path json) throws IOException {
+        String text = Files.readString(json);
+        if (text.isBlank()) {
+            throw new IllegalArgumentException(
+                    json + " is empty: the JMH run that writes it did not finish; run it again or delete the file");
+        }
         try {
-            return Result.read(Files.readString(json));
+            return Result.read(text);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(json + ": " + e.getMessage(), e);
         }

@@ -164,7 +164,7 @@ public final class Bench {
             Path json = results.resolve(run.name() + ".json");
             Files.deleteIfExists(json);
             int exit = jmh(run.jar(), run.jmhArguments(json.toString()));
-            if (exit != 0 || !Files.isRegularFile(json)) {
+            if (exit != 0 || !Files.isRegularFile(json) || Files.size(json) == 0) {
                 failed.add(run.name());
                 Files.deleteIfExists(json);
                 out.println("=== run " + run.name() + " FAILED (exit " + exit + "); going on with the others");

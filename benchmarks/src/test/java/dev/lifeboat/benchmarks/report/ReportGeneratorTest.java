@@ -195,6 +195,16 @@ class ReportGeneratorTest {
     }
 
     @Test
+    void anEmptyResultFileNamesItselfAndTheWayOut(@TempDir Path dir) throws Exception {
+        Path json = Files.writeString(dir.resolve("wal-local.json"), "");
+        assertThatThrownBy(() -> RunData.load(List.of(dir)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(json.toString())
+                .hasMessageContaining("is empty")
+                .hasMessageContaining("delete the file");
+    }
+
+    @Test
     void everyTargetIsARatioOfTheSameRunWithTheRightVerdict() {
         List<Result> results = Result.read(everySuite());
         Map<String, Target.Verdict> verdicts = new LinkedHashMap<>();
