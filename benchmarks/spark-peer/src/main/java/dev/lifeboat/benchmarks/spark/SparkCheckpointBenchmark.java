@@ -1,11 +1,13 @@
 package dev.lifeboat.benchmarks.spark;
 
 import dev.lifeboat.spark.LifeboatCheckpointFileManager;
+import dev.lifeboat.spark.test.ServerJvm;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -115,8 +117,8 @@ public class SparkCheckpointBenchmark {
         switch (storage) {
             case "local" -> root = dir.resolve("data").toUri().toString();
             case "hdfs" -> {
-                hdfs = ServerJvm.miniDfs(dir);
-                root = hdfs.uri + "/bench";
+                hdfs = ServerJvm.miniDfs(dir, List.of());
+                root = hdfs.uri() + "/bench";
             }
             default -> throw new IllegalArgumentException("unknown storage '" + storage + "': local or hdfs");
         }
@@ -170,7 +172,7 @@ public class SparkCheckpointBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         if (hdfs != null) {
-            hdfs.stop();
+            hdfs.close();
         }
         delete(dir);
     }

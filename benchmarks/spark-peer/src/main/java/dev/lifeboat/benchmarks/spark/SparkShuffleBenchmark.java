@@ -1,5 +1,6 @@
 package dev.lifeboat.benchmarks.spark;
 
+import dev.lifeboat.spark.test.ServerJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,12 @@ public class SparkShuffleBenchmark {
     @Param({"256"})
     public int mib;
 
+    /** The bucket S3Proxy is started with, and its keys. */
+    private static final String BUCKET = "lifeboat-bench";
+
+    private static final String ACCESS_KEY = "lifeboat-bench-access";
+    private static final String SECRET_KEY = "lifeboat-bench-secret";
+
     private Path dir;
     private ServerJvm server;
     private JavaSparkContext sc;
@@ -105,8 +112,8 @@ public class SparkShuffleBenchmark {
             case "lifeboat-local" ->
                 lifeboat(conf, dir.resolve("lifeboat").toUri().toString());
             case "lifeboat-hdfs" -> {
-                server = ServerJvm.miniDfs(dir);
-                lifeboat(conf, server.uri + "/shuffle");
+                server = ServerJvm.miniDfs(dir, List.of());
+                lifeboat(conf, server.uri() + "/shuffle");
                 // As the other HDFS benchmarks: replication 1 (one datanode), and a client that
                 // asks the namenode again after 20 ms, not 400 ms, whether a closed file's last
                 // block has arrived.
@@ -114,13 +121,13 @@ public class SparkShuffleBenchmark {
                         .set(option + "hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "20");
             }
             case "lifeboat-s3" -> {
-                server = ServerJvm.s3Proxy(dir);
-                lifeboat(conf, "s3://" + ServerJvm.BUCKET + "/shuffle");
-                conf.set(option + "endpoint", server.uri.toString())
+                server = ServerJvm.s3Proxy(dir, ACCESS_KEY, SECRET_KEY, List.of(BUCKET), List.of());
+                lifeboat(conf, "s3://" + BUCKET + "/shuffle");
+                conf.set(option + "endpoint", server.uri().toString())
                         .set(option + "path-style", "true")
                         .set(option + "region", "us-east-1")
-                        .set(option + "access-key", ServerJvm.ACCESS_KEY)
-                        .set(option + "secret-key", ServerJvm.SECRET_KEY);
+                        .set(option + "access-key", ACCESS_KEY)
+                        .set(option + "secret-key", SECRET_KEY);
             }
             default ->
                 throw new IllegalArgumentException(
@@ -183,7 +190,7 @@ public class SparkShuffleBenchmark {
     public void tearDown() throws IOException {
         sc.stop();
         if (server != null) {
-            server.stop();
+            server.close();
         }
         try (Stream<Path> files = Files.walk(dir)) {
             List<Path> all =

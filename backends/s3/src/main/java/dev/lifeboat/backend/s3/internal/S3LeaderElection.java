@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lifeboat.backend.common.io.Closeables;
 import dev.lifeboat.spi.Capability;
-import dev.lifeboat.spi.CorruptDataException;
 import dev.lifeboat.spi.Names;
 import dev.lifeboat.spi.election.Candidate;
 import dev.lifeboat.spi.election.LeaderElection;
@@ -32,8 +31,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Leader election with one lease object per group ({@code election/lease}), changed only by
- * compare-and-set: {@code If-None-Match: *} to create it, {@code If-Match} on its ETag to take it
- * over, renew it or release it. Every takeover writes epoch + 1, so epochs only grow and survive
+ * compare-and-set ({@link EtagLease}: {@code If-None-Match: *} to create it, {@code If-Match} on its
+ * ETag to take it over, renew it or release it); a candidate polls it on a timer. Every takeover writes epoch + 1, so epochs only grow and survive
  * every participant restarting.
  *
  * <p><b>Clock assumption.</b> No wall clocks are compared. A follower takes over a lease only after
@@ -114,16 +113,13 @@ public final class S3LeaderElection implements LeaderElection {
         private final String participantId;
         private final LeadershipListener listener;
         private final String session;
-        private final String key = store.key(LEASE);
+        private final EtagLease<LeaseRecord> lease =
+                new EtagLease<>(store, store.key(LEASE), leaseDuration, LeaseRecord::encode, LeaseRecord::decode);
         private final ScheduledExecutorService loop;
         private final ExecutorService events;
         private final Object monitor = new Object();
 
         // Touched by the loop thread only (and by resign, which runs on it).
-        private String etag;
-        private long renewal;
-        private String observedEtag;
-        private long observedAtNanos;
         private boolean withdrawn;
 
         private volatile boolean withdrawnFlag;
@@ -195,10 +191,11 @@ public final class S3LeaderElection implements LeaderElection {
         private void renew() throws IOException {
             Leadership l = leadership;
             long start = System.nanoTime();
-            LeaseRecord next = new LeaseRecord(l.epoch(), participantId, session, renewal + 1);
+            LeaseRecord next = new LeaseRecord(
+                    l.epoch(), participantId, session, lease.held().renewal() + 1);
             Optional<String> written;
             try {
-                written = store.putIfMatch(key, next.encode(), etag, Map.of());
+                written = lease.replace(next);
             } catch (IOException e) {
                 // Unknown or failed: try again next tick while the lease lasts. (A renewal that
                 // succeeds after isLeader() turned false by time keeps the leadership: the
@@ -209,50 +206,38 @@ public final class S3LeaderElection implements LeaderElection {
                 return;
             }
             if (written.isEmpty()) {
-                Optional<ObjectStore.Blob> back = store.get(key);
-                if (back.isPresent() && decode(back.get()).equals(next)) {
-                    written = Optional.of(back.get().etag()); // our own renewal, whose answer was lost
+                Optional<EtagLease.Seen<LeaseRecord>> back = lease.read();
+                if (back.isPresent() && back.get().value().equals(next)) {
+                    lease.hold(next, back.get().etag()); // our own renewal, whose answer was lost
                 } else {
                     lose(LossReason.SUPERSEDED);
                     return;
                 }
             }
-            etag = written.get();
-            renewal = next.renewal();
             validUntilNanos = start + validity();
         }
 
         private void tryAcquire() throws IOException {
             long start = System.nanoTime();
-            Optional<ObjectStore.Blob> blob = store.get(key);
+            Optional<EtagLease.Seen<LeaseRecord>> seen = lease.read();
             LeaseRecord next;
-            Optional<String> written;
-            if (blob.isEmpty()) {
+            if (seen.isEmpty()) {
                 next = new LeaseRecord(1, participantId, session, 0);
-                written = store.putIfAbsent(key, next.encode(), Map.of());
             } else {
-                LeaseRecord current = decode(blob.get());
+                LeaseRecord current = seen.get().value();
                 boolean ours = current.session().equals(session); // a takeover whose answer was lost
-                if (!ours && !current.released()) {
-                    if (!blob.get().etag().equals(observedEtag)) {
-                        observedEtag = blob.get().etag();
-                        observedAtNanos = System.nanoTime();
-                        return;
-                    }
-                    if (System.nanoTime() - observedAtNanos < leaseDuration.toNanos()) {
-                        return; // the holder may still be alive
-                    }
+                if (!ours
+                        && !current.released()
+                        && !lease.observe(seen.get().etag()).expired()) {
+                    return; // the holder may still be alive
                 }
                 next = new LeaseRecord(current.epoch() + 1, participantId, session, 0);
                 start = System.nanoTime();
-                written = store.putIfMatch(key, next.encode(), blob.get().etag(), Map.of());
             }
-            if (written.isEmpty()) {
-                observedEtag = null; // someone else moved first: observe again
+            if (lease.take(seen.orElse(null), next).isEmpty()) {
+                lease.forgetObserved(); // someone else moved first: observe again
                 return;
             }
-            etag = written.get();
-            renewal = 0;
             validUntilNanos = start + validity();
             Leadership l = new Leadership(group, participantId, next.epoch(), System.currentTimeMillis());
             leadership = l;
@@ -262,10 +247,6 @@ public final class S3LeaderElection implements LeaderElection {
 
         private long validity() {
             return leaseDuration.toNanos() / 10 * 9;
-        }
-
-        private LeaseRecord decode(ObjectStore.Blob blob) throws CorruptDataException {
-            return LeaseRecord.decode(blob.bytes(), store.describe(key));
         }
 
         private void lose(LossReason reason) {
@@ -308,8 +289,8 @@ public final class S3LeaderElection implements LeaderElection {
                     if (l != null) {
                         lose(reason);
                         try { // release, so another candidate takes over at its next poll
-                            store.putIfMatch(
-                                    key, new LeaseRecord(l.epoch(), "", "", renewal + 1).encode(), etag, Map.of());
+                            lease.replace(new LeaseRecord(
+                                    l.epoch(), "", "", lease.held().renewal() + 1));
                         } catch (IOException e) {
                             // the lease then simply runs out
                         }

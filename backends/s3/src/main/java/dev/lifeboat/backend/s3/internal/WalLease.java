@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,7 +24,8 @@ import java.util.function.UnaryOperator;
  * compare-and-set: taken at open (epoch + 1), renewed every {@code renewInterval} (recording how
  * far the log is persisted), moved by truncation and released by a clean close. Every head read
  * is verified; a head of the earlier, unchecked format is verified against the batch objects
- * before its low LSN is carried into the new head.
+ * before its low LSN is carried into the new head. The compare-and-set and the wait for a lease
+ * that is no longer renewed are {@link EtagLease}'s; this class blocks while it acquires.
  *
  * <p>Clock assumption: only this process' monotonic clock is used, so clock rates must agree
  * (within the margin between renew interval and lease duration), not wall clocks.
@@ -41,19 +41,18 @@ final class WalLease {
     private final ObjectStore store;
     private final String key;
     private final String writerId;
-    private final Duration leaseDuration;
     private final Duration renewInterval;
-    private final Object lock = new Object();
-    private WalHead head; // guarded by lock
-    private String etag; // guarded by lock
+    private final EtagLease<WalHead> lease;
+    private final Object lock = new Object(); // serializes updates of the head
     private ScheduledExecutorService heartbeat;
 
     WalLease(ObjectStore store, String writerId, Duration leaseDuration, Duration renewInterval) {
         this.store = requireNonNull(store, "store is null");
         this.key = store.key(WalLayout.HEAD);
         this.writerId = requireNonNull(writerId, "writerId is null");
-        this.leaseDuration = requireNonNull(leaseDuration, "leaseDuration is null");
         this.renewInterval = requireNonNull(renewInterval, "renewInterval is null");
+        this.lease = new EtagLease<>(
+                store, key, requireNonNull(leaseDuration, "leaseDuration is null"), WalHead::encode, WalHead::decode);
     }
 
     /** The verified head of the log at {@code store}, or empty if there is none. */
@@ -67,9 +66,7 @@ final class WalLease {
 
     /** The head as this writer last wrote it. */
     WalHead head() {
-        synchronized (lock) {
-            return head;
-        }
+        return lease.held();
     }
 
     /**
@@ -81,29 +78,24 @@ final class WalLease {
      * @throws CorruptDataException if the head is damaged, or unchecked and contradicted by the objects
      */
     WalHead acquire(LowCheck lowCheck) throws IOException {
-        String observedEtag = null;
-        long observedAt = 0;
         for (int round = 0; round < 100_000; round++) {
-            Optional<ObjectStore.Blob> blob = store.get(key);
+            Optional<EtagLease.Seen<WalHead>> seen = lease.read();
             WalHead next;
-            if (blob.isPresent()) {
-                WalHead current = WalHead.decode(blob.get().bytes(), store.describe(key));
+            if (seen.isPresent()) {
+                WalHead current = seen.get().value();
                 if (current.writerId().equals(writerId)) { // our own write whose answer was lost
-                    return adopt(current, blob.get().etag());
+                    lease.hold(current, seen.get().etag());
+                    return current;
                 }
                 if (current.open()) {
-                    String seen = blob.get().etag();
-                    if (observedEtag == null) {
-                        observedEtag = seen;
-                        observedAt = System.nanoTime();
-                    } else if (!observedEtag.equals(seen)) {
+                    EtagLease.Observation o = lease.observe(seen.get().etag());
+                    if (o.changed()) {
                         throw new ConcurrentWriterException("the write-ahead log " + store.location()
                                 + " has a live writer (epoch " + current.epoch() + " renewed its lease while this"
                                 + " writer waited for it to expire)");
                     }
-                    long left = leaseDuration.toNanos() - (System.nanoTime() - observedAt);
-                    if (left > 0) {
-                        sleep(Math.min(left, Math.max(1, renewInterval.toNanos() / 2)));
+                    if (!o.expired()) {
+                        sleep(Math.min(o.nanosLeft(), Math.max(1, renewInterval.toNanos() / 2)));
                         continue;
                     }
                     // The lease ran out: its writer died or is cut off; fence it with a new epoch.
@@ -122,11 +114,8 @@ final class WalLease {
                 next = WalHead.opened(1, writerId, 0, 0);
             }
             try {
-                Optional<String> written = blob.isPresent()
-                        ? store.putIfMatch(key, next.encode(), blob.get().etag(), Map.of())
-                        : store.putIfAbsent(key, next.encode(), Map.of());
-                if (written.isPresent()) {
-                    return adopt(next, written.get());
+                if (lease.take(seen.orElse(null), next).isPresent()) {
+                    return next;
                 }
             } catch (OutcomeUnknownException e) {
                 // read back in the next round
@@ -134,14 +123,6 @@ final class WalLease {
         }
         throw new ConcurrentWriterException("could not open the write-ahead log " + store.location()
                 + ": its head kept changing (writers opening at the same time)");
-    }
-
-    private WalHead adopt(WalHead h, String newEtag) {
-        synchronized (lock) {
-            head = h;
-            etag = newEtag;
-        }
-        return h;
     }
 
     private static void sleep(long nanos) throws InterruptedIOException {
@@ -198,32 +179,30 @@ final class WalLease {
      */
     void update(UnaryOperator<WalHead> change, String what) throws IOException {
         synchronized (lock) {
+            WalHead head = lease.held();
             WalHead next = change.apply(head);
             if (next.equals(head)) {
                 return;
             }
             for (int round = 0; round < MAX_ROUNDS; round++) {
                 try {
-                    Optional<String> written = store.putIfMatch(key, next.encode(), etag, Map.of());
-                    if (written.isPresent()) {
-                        head = next;
-                        etag = written.get();
+                    if (lease.replace(next).isPresent()) {
                         return;
                     }
                 } catch (OutcomeUnknownException e) {
                     // read back
                 }
-                Optional<ObjectStore.Blob> blob = store.get(key);
-                if (blob.isEmpty()) {
+                Optional<EtagLease.Seen<WalHead>> seen = lease.read();
+                if (seen.isEmpty()) {
                     throw new NoSuchFileException(store.describe(key), null, "the write-ahead log's head vanished");
                 }
-                WalHead current = WalHead.decode(blob.get().bytes(), store.describe(key));
+                WalHead current = seen.get().value();
                 if (!current.writerId().equals(writerId) || current.epoch() != head.epoch()) {
                     throw new FencedException(
                             what + " of the write-ahead log " + store.location(), head.epoch(), current.epoch());
                 }
+                lease.hold(current, seen.get().etag());
                 head = current;
-                etag = blob.get().etag();
                 if (current.equals(next)) {
                     return; // our own update, whose answer was lost
                 }
@@ -236,16 +215,12 @@ final class WalLease {
     void release(long end) {
         stopRenewing();
         synchronized (lock) {
+            WalHead head = lease.held();
             if (head == null || !head.open()) {
                 return;
             }
             try {
-                WalHead released = head.released(end);
-                Optional<String> written = store.putIfMatch(key, released.encode(), etag, Map.of());
-                if (written.isPresent()) {
-                    head = released;
-                    etag = written.get();
-                }
+                lease.replace(head.released(end));
             } catch (IOException | RuntimeException e) {
                 // the next writer waits for the lease to run out instead
             }

@@ -26,6 +26,10 @@ import org.apache.hadoop.fs.PathFilter;
  * {@code CheckpointFileManager} (the interface moved in Spark 4.1) is a thin adapter over this
  * class. See {@code dev.lifeboat.spark.LifeboatCheckpointFileManager} for the semantics.
  *
+ * <p>Spark's Scala traits declare no checked exceptions, yet Spark expects Hadoop's {@code
+ * IOException}s from them (for example {@link FileAlreadyExistsException}): the methods Spark
+ * calls throw them unchanged but undeclared ({@link Sneaky}), so each adapter method is one call.
+ *
  * <p>Each file is a checkpoint whose id is its path under the checkpoint root, with one part
  * holding its bytes (length and CRC32C in the manifest, verified on every read). Writing never
  * renames or copies:
@@ -63,96 +67,108 @@ public final class CheckpointFiles {
     }
 
     /** Starts writing {@code path}: closing the stream publishes it whole, cancelling leaves nothing. */
-    public AtomicFile createAtomic(Path path, boolean overwriteIfPossible) throws IOException {
-        String relative = relative(path);
-        if (!overwriteIfPossible) {
-            // No exists() check: the put-if-absent commit in close() is the check, race-free.
-            return new AtomicFile(path, relative, 0, false);
-        }
-        List<Long> generations = generations(relative);
-        long next = generations.isEmpty() ? 0 : generations.get(generations.size() - 1) + 1;
-        return new AtomicFile(path, relative, next, true);
+    public AtomicFile createAtomic(Path path, boolean overwriteIfPossible) {
+        return unchecked(() -> {
+            String relative = relative(path);
+            if (!overwriteIfPossible) {
+                // No exists() check: the put-if-absent commit in close() is the check, race-free.
+                return new AtomicFile(path, relative, 0, false);
+            }
+            List<Long> generations = generations(relative);
+            long next = generations.isEmpty() ? 0 : generations.get(generations.size() - 1) + 1;
+            return new AtomicFile(path, relative, next, true);
+        });
     }
 
     /** Opens the newest committed version of {@code path}, verified; missing: {@link FileNotFoundException}. */
-    public FSDataInputStream open(Path path) throws IOException {
-        String relative = relative(path);
-        // An overwriting writer deletes older generations after committing a newer one: a reader
-        // that lost that race looks again and finds the newer one. Each version is read whole
-        // and verified, so a reader gets exactly one version.
-        for (int attempt = 0; attempt < 10; attempt++) {
-            List<Long> generations = generations(relative);
-            if (generations.isEmpty()) {
-                break;
-            }
-            CheckpointId id = CheckpointPaths.fileVersion(relative, generations.get(generations.size() - 1));
-            Optional<Checkpoint> checkpoint = store.open(id);
-            if (checkpoint.isPresent()) {
-                try {
-                    return new FSDataInputStream(
-                            new SeekableBytes(checkpoint.get().readPart(PART)));
-                } catch (NoSuchFileException e) {
-                    // Deleted between its manifest and its bytes: a newer generation exists.
-                    continue;
+    public FSDataInputStream open(Path path) {
+        return unchecked(() -> {
+            String relative = relative(path);
+            // An overwriting writer deletes older generations after committing a newer one: a reader
+            // that lost that race looks again and finds the newer one. Each version is read whole
+            // and verified, so a reader gets exactly one version.
+            for (int attempt = 0; attempt < 10; attempt++) {
+                List<Long> generations = generations(relative);
+                if (generations.isEmpty()) {
+                    break;
+                }
+                CheckpointId id = CheckpointPaths.fileVersion(relative, generations.get(generations.size() - 1));
+                Optional<Checkpoint> checkpoint = store.open(id);
+                if (checkpoint.isPresent()) {
+                    try {
+                        return new FSDataInputStream(
+                                new SeekableBytes(checkpoint.get().readPart(PART)));
+                    } catch (NoSuchFileException e) {
+                        // Deleted between its manifest and its bytes: a newer generation exists.
+                        continue;
+                    }
                 }
             }
-        }
-        throw new FileNotFoundException("checkpoint file " + path + " does not exist");
+            throw new FileNotFoundException("checkpoint file " + path + " does not exist");
+        });
     }
 
     /** The files and folders directly in {@code path} that {@code filter} accepts (names only). */
-    public FileStatus[] list(Path path, PathFilter filter) throws IOException {
-        String relative = relative(path);
-        Map<String, Boolean> entries = new LinkedHashMap<>();
-        for (CheckpointId id : store.list(CheckpointPaths.prefix(relative))) {
-            CheckpointPaths.entryIn(relative, id)
-                    .ifPresent(e -> entries.merge(e.name(), e.directory(), Boolean::logicalOr));
-        }
-        Path qualified = settings.resolve(relative);
-        List<FileStatus> statuses = new ArrayList<>();
-        for (Map.Entry<String, Boolean> e : entries.entrySet()) {
-            Path child = new Path(qualified, e.getKey());
-            if (filter.accept(child)) {
-                // Spark's callers use the names only; lengths and times would cost a manifest read each.
-                statuses.add(new FileStatus(0, e.getValue(), 1, 0, 0, child));
+    public FileStatus[] list(Path path, PathFilter filter) {
+        return unchecked(() -> {
+            String relative = relative(path);
+            Map<String, Boolean> entries = new LinkedHashMap<>();
+            for (CheckpointId id : store.list(CheckpointPaths.prefix(relative))) {
+                CheckpointPaths.entryIn(relative, id)
+                        .ifPresent(e -> entries.merge(e.name(), e.directory(), Boolean::logicalOr));
             }
-        }
-        return statuses.toArray(new FileStatus[0]);
+            Path qualified = settings.resolve(relative);
+            List<FileStatus> statuses = new ArrayList<>();
+            for (Map.Entry<String, Boolean> e : entries.entrySet()) {
+                Path child = new Path(qualified, e.getKey());
+                if (filter.accept(child)) {
+                    // Spark's callers use the names only; lengths and times would cost a manifest read each.
+                    statuses.add(new FileStatus(0, e.getValue(), 1, 0, 0, child));
+                }
+            }
+            return statuses.toArray(new FileStatus[0]);
+        });
     }
 
     /** Makes the folder {@code path} (idempotent). */
-    public void mkdirs(Path path) throws IOException {
-        String relative = relative(path);
-        try (CheckpointWriter writer = store.begin(CheckpointPaths.directoryMarker(relative))) {
-            writer.commit();
-        } catch (AlreadyCommittedException e) {
-            // Already made: mkdirs is idempotent.
-        }
+    public void mkdirs(Path path) {
+        uncheckedRun(() -> {
+            String relative = relative(path);
+            try (CheckpointWriter writer = store.begin(CheckpointPaths.directoryMarker(relative))) {
+                writer.commit();
+            } catch (AlreadyCommittedException e) {
+                // Already made: mkdirs is idempotent.
+            }
+        });
     }
 
     /** Whether {@code path} is a committed file or a folder. */
-    public boolean exists(Path path) throws IOException {
-        String relative = relative(path);
-        if (!relative.isEmpty() && !generations(relative).isEmpty()) {
-            return true;
-        }
-        return store.open(CheckpointPaths.directoryMarker(relative)).isPresent()
-                || !store.list(CheckpointPaths.prefix(relative)).isEmpty() && !relative.isEmpty();
+    public boolean exists(Path path) {
+        return unchecked(() -> {
+            String relative = relative(path);
+            if (!relative.isEmpty() && !generations(relative).isEmpty()) {
+                return true;
+            }
+            return store.open(CheckpointPaths.directoryMarker(relative)).isPresent()
+                    || !store.list(CheckpointPaths.prefix(relative)).isEmpty() && !relative.isEmpty();
+        });
     }
 
     /** Deletes {@code path}: every version of the file, or everything in the folder. */
-    public void delete(Path path) throws IOException {
-        String relative = relative(path);
-        if (!relative.isEmpty()) {
-            for (long generation : generations(relative)) {
-                store.delete(CheckpointPaths.fileVersion(relative, generation));
+    public void delete(Path path) {
+        uncheckedRun(() -> {
+            String relative = relative(path);
+            if (!relative.isEmpty()) {
+                for (long generation : generations(relative)) {
+                    store.delete(CheckpointPaths.fileVersion(relative, generation));
+                }
             }
-        }
-        // A folder: everything below it, then its marker (as Hadoop's recursive delete would).
-        for (CheckpointId id : store.list(CheckpointPaths.prefix(relative))) {
-            store.delete(id);
-        }
-        store.delete(CheckpointPaths.directoryMarker(relative));
+            // A folder: everything below it, then its marker (as Hadoop's recursive delete would).
+            for (CheckpointId id : store.list(CheckpointPaths.prefix(relative))) {
+                store.delete(id);
+            }
+            store.delete(CheckpointPaths.directoryMarker(relative));
+        });
     }
 
     /** Whether the store is on the local disk. */
@@ -161,7 +177,7 @@ public final class CheckpointFiles {
     }
 
     /** Makes the folder this instance is for and returns its qualified path. */
-    public Path createCheckpointDirectory() throws IOException {
+    public Path createCheckpointDirectory() {
         mkdirs(folder);
         return settings.resolve(relative(folder));
     }
@@ -169,6 +185,33 @@ public final class CheckpointFiles {
     /** The settings resolved for the folder: root, store URI and options. */
     public CheckpointSettings settings() {
         return settings;
+    }
+
+    /** A call that may throw an {@code IOException}. */
+    private interface IoCall<T> {
+        T call() throws IOException;
+    }
+
+    /** A call without a result that may throw an {@code IOException}. */
+    private interface IoRun {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code call}, throwing its {@code IOException} unchanged but undeclared. */
+    private static <T> T unchecked(IoCall<T> call) {
+        try {
+            return call.call();
+        } catch (IOException e) {
+            throw Sneaky.raise(e);
+        }
+    }
+
+    private static void uncheckedRun(IoRun run) {
+        try {
+            run.run();
+        } catch (IOException e) {
+            throw Sneaky.raise(e);
+        }
     }
 
     private String relative(Path path) {

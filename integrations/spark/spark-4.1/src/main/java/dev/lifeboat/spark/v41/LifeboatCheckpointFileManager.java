@@ -2,7 +2,6 @@ package dev.lifeboat.spark.v41;
 
 import dev.lifeboat.spark.internal.CheckpointFiles;
 import dev.lifeboat.spark.internal.CheckpointSettings;
-import dev.lifeboat.spark.internal.Sneaky;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -34,56 +33,32 @@ public class LifeboatCheckpointFileManager implements CheckpointFileManager {
 
     @Override
     public CheckpointFileManager.CancellableFSDataOutputStream createAtomic(Path path, boolean overwriteIfPossible) {
-        try {
-            return new AtomicStream(files.createAtomic(path, overwriteIfPossible));
-        } catch (IOException e) {
-            throw Sneaky.raise(e);
-        }
+        return new AtomicStream(files.createAtomic(path, overwriteIfPossible));
     }
 
     @Override
     public FSDataInputStream open(Path path) {
-        try {
-            return files.open(path);
-        } catch (IOException e) {
-            throw Sneaky.raise(e);
-        }
+        return files.open(path);
     }
 
     @Override
     public FileStatus[] list(Path path, PathFilter filter) {
-        try {
-            return files.list(path, filter);
-        } catch (IOException e) {
-            throw Sneaky.raise(e);
-        }
+        return files.list(path, filter);
     }
 
     @Override
     public void mkdirs(Path path) {
-        try {
-            files.mkdirs(path);
-        } catch (IOException e) {
-            throw Sneaky.raise(e);
-        }
+        files.mkdirs(path);
     }
 
     @Override
     public boolean exists(Path path) {
-        try {
-            return files.exists(path);
-        } catch (IOException e) {
-            throw Sneaky.raise(e);
-        }
+        return files.exists(path);
     }
 
     @Override
     public void delete(Path path) {
-        try {
-            files.delete(path);
-        } catch (IOException e) {
-            throw Sneaky.raise(e);
-        }
+        files.delete(path);
     }
 
     @Override
@@ -93,11 +68,7 @@ public class LifeboatCheckpointFileManager implements CheckpointFileManager {
 
     @Override
     public Path createCheckpointDirectory() {
-        try {
-            return files.createCheckpointDirectory();
-        } catch (IOException e) {
-            throw Sneaky.raise(e);
-        }
+        return files.createCheckpointDirectory();
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.lifeboat.benchmarks.spark;
+package dev.lifeboat.spark.test;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,36 +17,44 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A storage server in its own JVM, started from the class path that a
- * {@code lifeboat-spark-test-*} module recorded in the benchmarks jar: MiniDFSCluster's Hadoop and
- * S3Proxy's Jackson and Jetty cannot share a class path with Spark 3.5. Its output goes to
- * {@code <name>.log} in the directory it runs in.
+ * {@code lifeboat-spark-test-*} module recorded (as the resource
+ * {@code dev/lifeboat/spark/test/<name>.classpath}, which must be on the caller's class path):
+ * MiniDFSCluster's Hadoop and S3Proxy's Jackson and Jetty cannot share a class path with Spark.
+ * Its output goes to {@code <name>.log} in the directory it runs in; a JVM that exits without
+ * closing it still stops it (shutdown hook).
  */
-final class ServerJvm {
-    /** The bucket {@link #s3Proxy} creates. */
-    static final String BUCKET = "lifeboat-bench";
-
-    static final String ACCESS_KEY = "lifeboat-bench-access";
-    static final String SECRET_KEY = "lifeboat-bench-secret";
+public final class ServerJvm implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     private final Process process;
-
-    /** hdfs://host:port of the namenode, or http://host:port of S3Proxy. */
-    final URI uri;
+    private final URI uri;
 
     private ServerJvm(Process process, URI uri) {
         this.process = process;
         this.uri = uri;
     }
 
-    /** A MiniDFSCluster with one datanode, its data under {@code dir}. */
-    static ServerJvm miniDfs(Path dir) throws IOException, InterruptedException {
+    /** {@code hdfs://host:port} of the namenode, or {@code http://host:port} of S3Proxy. */
+    public URI uri() {
+        return uri;
+    }
+
+    /**
+     * A MiniDFSCluster with one datanode, its data under {@code dir}; returns once it is up.
+     *
+     * @param jvmFlags flags for the server's JVM (for example a smaller JIT for short tests)
+     */
+    public static ServerJvm miniDfs(Path dir, List<String> jvmFlags) throws IOException, InterruptedException {
         Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(jvmFlags, "jvmFlags");
         int port = freePort();
         Path written = dir.resolve("minidfs-conf.xml");
+        List<String> flags = new ArrayList<>(jvmFlags);
+        flags.add("-Dtest.build.data=" + dir.resolve("minidfs"));
         Process process = launch(
                 dir,
                 "minidfs",
-                List.of("-Dtest.build.data=" + dir.resolve("minidfs")),
+                flags,
                 "org.apache.hadoop.mapreduce.MiniHadoopClusterManager",
                 List.of(
                         "-nomr",
@@ -62,7 +70,7 @@ final class ServerJvm {
         ServerJvm server = new ServerJvm(process, URI.create("hdfs://127.0.0.1:" + port));
         try {
             // The cluster writes its configuration once it is up.
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             while (!Files.exists(written)) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     throw new IOException("MiniDFSCluster did not start; see " + dir.resolve("minidfs.log"));
@@ -70,21 +78,32 @@ final class ServerJvm {
                 Thread.sleep(50);
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
-            server.stop();
+            server.close();
             throw e;
         }
         return server;
     }
 
     /**
-     * S3Proxy on a file system blob store under {@code dir}, with the bucket {@link #BUCKET}
-     * (a directory of that blob store, made before it starts) and the keys above.
+     * S3Proxy on a file system blob store under {@code dir}, with the given keys; returns once it
+     * accepts connections.
+     *
+     * @param buckets buckets to make (as directories of the blob store, before it starts)
+     * @param jvmFlags flags for the server's JVM
      */
-    static ServerJvm s3Proxy(Path dir) throws IOException, InterruptedException {
+    public static ServerJvm s3Proxy(
+            Path dir, String accessKey, String secretKey, List<String> buckets, List<String> jvmFlags)
+            throws IOException, InterruptedException {
         Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(accessKey, "accessKey");
+        Objects.requireNonNull(secretKey, "secretKey");
+        Objects.requireNonNull(buckets, "buckets");
+        Objects.requireNonNull(jvmFlags, "jvmFlags");
         int port = freePort();
         Path blobs = Files.createDirectories(dir.resolve("blobs"));
-        Files.createDirectories(blobs.resolve(BUCKET));
+        for (String bucket : buckets) {
+            Files.createDirectories(blobs.resolve(bucket));
+        }
         Path properties = dir.resolve("s3proxy.conf");
         Files.writeString(
                 properties,
@@ -92,8 +111,8 @@ final class ServerJvm {
                                 "\n",
                                 "s3proxy.endpoint=http://127.0.0.1:" + port,
                                 "s3proxy.authorization=aws-v2-or-v4",
-                                "s3proxy.identity=" + ACCESS_KEY,
-                                "s3proxy.credential=" + SECRET_KEY,
+                                "s3proxy.identity=" + accessKey,
+                                "s3proxy.credential=" + secretKey,
                                 "jclouds.provider=filesystem",
                                 "jclouds.filesystem.basedir=" + blobs)
                         + "\n");
@@ -103,15 +122,13 @@ final class ServerJvm {
                 "<configuration><appender name=\"E\" class=\"ch.qos.logback.core.ConsoleAppender\">"
                         + "<target>System.err</target><encoder><pattern>%d %-5level %logger{36} - %msg%n</pattern>"
                         + "</encoder></appender><root level=\"WARN\"><appender-ref ref=\"E\"/></root></configuration>");
-        Process process = launch(
-                dir,
-                "s3proxy",
-                List.of("-Dlogback.configurationFile=" + logback),
-                "org.gaul.s3proxy.Main",
-                List.of("--properties", properties.toString()));
+        List<String> flags = new ArrayList<>(jvmFlags);
+        flags.add("-Dlogback.configurationFile=" + logback);
+        Process process =
+                launch(dir, "s3proxy", flags, "org.gaul.s3proxy.Main", List.of("--properties", properties.toString()));
         ServerJvm server = new ServerJvm(process, URI.create("http://127.0.0.1:" + port));
         try {
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             while (!accepts(port)) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     throw new IOException("S3Proxy did not start; see " + dir.resolve("s3proxy.log"));
@@ -119,7 +136,7 @@ final class ServerJvm {
                 Thread.sleep(50);
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
-            server.stop();
+            server.close();
             throw e;
         }
         return server;
@@ -132,7 +149,7 @@ final class ServerJvm {
         try (InputStream in = ServerJvm.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException(
-                        "no " + resource + " in the benchmarks jar (lifeboat-spark-test-" + name + ")");
+                        "no " + resource + " on the class path (it comes from lifeboat-spark-test-" + name + ")");
             }
             classPath = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
         }
@@ -149,7 +166,7 @@ final class ServerJvm {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile())
                 .start();
-        // A fork that dies without its tear-down must not leave the server running.
+        // A JVM that dies without its tear-down must not leave the server running.
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         return process;
     }
@@ -170,7 +187,8 @@ final class ServerJvm {
     }
 
     /** Stops the server and waits for its JVM to end (10 s, then forcibly). */
-    void stop() {
+    @Override
+    public void close() {
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
