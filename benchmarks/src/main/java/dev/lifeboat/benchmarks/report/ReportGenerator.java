@@ -188,6 +188,7 @@ public final class ReportGenerator {
         md.append(walAppend());
         md.append(walLatency());
         md.append(walReplay());
+        md.append(azureWalLayout());
         md.append(checkpoints());
         md.append(shuffle());
         md.append(chronicle());
@@ -466,6 +467,65 @@ public final class ReportGenerator {
         }
         md.append('\n').append(chart("wal-replay.svg", "WAL replay, MB/s", bars, "MB/s", true));
         return md.append('\n').toString();
+    }
+
+    /** The two WAL layouts on Azure Blob Storage (Azurite), side by side with raw Put Blob / GET. */
+    private String azureWalLayout() {
+        List<Result> write = sorted(of("AzureWalLayoutBenchmark"), "batchRecords");
+        List<Result> replay = sorted(of("AzureWalLayoutReplayBenchmark"), "batchRecords");
+        if (write.isEmpty() && replay.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("## Write-ahead log layouts on Azure Blob Storage\n\n");
+        md.append("The azure backend's log (`appendBlob`: one Append Block with the append-position condition per")
+                .append(" batch, sealed segments, ranged reads, through the backend's own log storage) beside the S3")
+                .append(" backend's layout rebuilt with the Azure SDK (`batchBlob`: one Put Blob per batch with")
+                .append(" `If-None-Match: *`, a lease head rewritten with `If-Match` every 3 s, replay by one GET per")
+                .append(" batch, four in flight), on Azurite, below group commit. One write op is one acknowledged")
+                .append(" batch of 1 KiB records: 1 record is what one writer's group commit sends, 16 what 16")
+                .append(" writers' does. Baselines: one Put Blob of the same bytes without any condition (`rawPut`),")
+                .append(" and one GET of a block blob holding the whole log (`rawGet`). Requests: an append costs 1")
+                .append(" Append Block per batch (plus a seal, a create and a head write per 49,000 blocks), a batch")
+                .append(
+                        " blob 1 Put Blob per batch plus 1 Put Blob of the head per 3 s; a replay 1 GET per MiB against")
+                .append(" 1 GET per batch. See docs/backends/azure.md for the decision these figures support.\n\n");
+        if (!write.isEmpty()) {
+            md.append("| layout | batch | batches/s | records/s | × raw Put Blob |\n|---|---|---|---|---|\n");
+            for (Result r : write) {
+                boolean isRaw = r.method().equals("rawPut");
+                Optional<Result> raw =
+                        Query.of("AzureWalLayoutBenchmark.rawPut").findLike(results, r);
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s × %s B | %s | %s | %s |%n",
+                        isRaw ? "raw Put Blob" : r.method(),
+                        r.param("batchRecords"),
+                        r.param("recordBytes"),
+                        Format.score(r.score(), r.error()),
+                        Format.number(r.score() * r.intParam("batchRecords")),
+                        isRaw ? "" : ratio(Optional.of(r), raw)));
+            }
+            md.append('\n');
+        }
+        if (!replay.isEmpty()) {
+            md.append(
+                    "| layout | written in batches of | records | ms per replay | × raw GET |\n|---|---|---|---|---|\n");
+            for (Result r : replay) {
+                boolean isRaw = r.method().equals("rawGet");
+                Optional<Result> raw =
+                        Query.of("AzureWalLayoutReplayBenchmark.rawGet").findLike(results, r);
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %s | %s | %s |%n",
+                        isRaw ? "raw GET" : r.method(),
+                        r.param("batchRecords"),
+                        r.param("records"),
+                        Format.score(r.millis(), r.errorMillis()),
+                        isRaw ? "" : inverseRatio(Optional.of(r), raw)));
+            }
+            md.append('\n');
+        }
+        return md.toString();
     }
 
     // ------------------------------------------------------------------ checkpoints, shuffle

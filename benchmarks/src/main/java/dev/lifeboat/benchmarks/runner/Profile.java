@@ -158,6 +158,15 @@ public record Profile(String name, List<Run> runs) {
                 .p("durability", "sync")
                 .p("recordBytes", "1024")
                 .build());
+        // The two WAL layouts on Azure (append blob, S3-style batch blobs) beside raw Put Blob and
+        // GET: full profile only (the quick one has no room left under ten minutes), short forks.
+        runs.add(main("wal-azure-layout", "\\.AzureWalLayoutBenchmark\\.", Iterations.timed(1, 2, 1), 5)
+                .p("batchRecords", "1", "16")
+                .build());
+        runs.add(main("wal-azure-layout-replay", "\\.AzureWalLayoutReplayBenchmark\\.", Iterations.shots(1, 2), 8)
+                .shot(1)
+                .p("batchRecords", "1", "16")
+                .build());
         runs.add(main("wal-latency", "\\.WalLatencyBenchmark\\.", timed, 7)
                 .p("backend", "local", "chronicle", "hadoop", "s3")
                 .p("recordBytes", "1024")
