@@ -149,9 +149,11 @@ public final class Targets {
                                 ? "Spark's default manager writes a temporary file and renames it without an fsync;"
                                         + " Lifeboat's local store forces the file and its manifest before the commit"
                                         + " returns, a durability the peer does not have on a local disk."
-                                : "Spark's manager creates a temporary file and renames it (two namenode calls after"
-                                        + " the write); Lifeboat writes the file's bytes and commits a manifest"
-                                        + " put-if-absent, also two files on HDFS."));
+                                : "Spark's manager creates a temporary file, writes one block, completes it and"
+                                        + " renames it: four namenode calls, nothing forced to disk. Lifeboat writes"
+                                        + " two files (the bytes and the manifest), each created, written in one block"
+                                        + " that the datanode forces to disk at close, and completed, then renames"
+                                        + " the attempt's folder put-if-absent: seven calls and two forced writes."));
             }
         }
         t.add(new Target(
