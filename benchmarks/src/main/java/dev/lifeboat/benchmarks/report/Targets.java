@@ -107,6 +107,18 @@ public final class Targets {
                         + " write per batch, but the writers queued behind a batch park and are woken, which"
                         + " costs about what the system call they share does. The target presumes a flush"
                         + " worth sharing, as on HDFS, where hflush is a round trip to the datanodes."));
+        t.add(new Target(
+                "wal-hdfs-vs-spark",
+                "Hadoop WAL vs Spark FileBasedWriteAheadLog on HDFS, 16 writers, 1 KiB",
+                Query.of("SparkWalBenchmark.writers16", "log", "lifeboat-hadoop", "recordBytes", "1024"),
+                Query.of("SparkWalBenchmark.writers16", "log", "spark-file-hdfs", "recordBytes", "1024"),
+                false,
+                true,
+                5,
+                "records/s at the same durability (flush: hflush, acknowledged by the datanode), same MiniDFSCluster set-up",
+                "Spark's writers take its lock one at a time and each pays an hflush, a round trip to the"
+                        + " datanode; the Lifeboat writers share one hflush per batch, so the ratio grows with"
+                        + " the writers queued behind each round trip."));
         for (String storage : List.of("local", "hdfs")) {
             for (String file : List.of("offsets", "delta")) {
                 t.add(new Target(
@@ -137,9 +149,11 @@ public final class Targets {
                                 ? "Spark's default manager writes a temporary file and renames it without an fsync;"
                                         + " Lifeboat's local store forces the file and its manifest before the commit"
                                         + " returns, a durability the peer does not have on a local disk."
-                                : "Spark's manager creates a temporary file and renames it (two namenode calls after"
-                                        + " the write); Lifeboat writes the file's bytes and commits a manifest"
-                                        + " put-if-absent, also two files on HDFS."));
+                                : "Spark's manager creates a temporary file, writes one block, completes it and"
+                                        + " renames it: four namenode calls, nothing forced to disk. Lifeboat writes"
+                                        + " two files (the bytes and the manifest), each created, written in one block"
+                                        + " that the datanode forces to disk at close, and completed, then renames"
+                                        + " the attempt's folder put-if-absent: seven calls and two forced writes."));
             }
         }
         t.add(new Target(

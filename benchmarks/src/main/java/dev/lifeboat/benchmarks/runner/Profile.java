@@ -111,6 +111,7 @@ public record Profile(String name, List<Run> runs) {
                 .p("log", "spark-file", "spark-batched", "lifeboat-local")
                 .p("recordBytes", "1024")
                 .build());
+        runs.add(sparkHdfsWal(timed));
         runs.addAll(sparkCheckpoints(timed));
         return new Profile("quick", runs);
     }
@@ -217,8 +218,17 @@ public record Profile(String name, List<Run> runs) {
                 .p("log", "lifeboat-local-sync")
                 .p("recordBytes", "1024")
                 .build());
+        runs.add(sparkHdfsWal(timed));
         runs.addAll(sparkCheckpoints(Iterations.timed(1, 2, 2)));
         return new Profile("full", runs);
+    }
+
+    /** Spark's log and Lifeboat's Hadoop log at durability=flush, 16 writers, on one MiniDFSCluster each fork. */
+    private static Run sparkHdfsWal(Iterations timed) {
+        return spark("spark-hdfs", "\\.SparkWalBenchmark\\.writers16$", timed, 14)
+                .p("log", "spark-file-hdfs", "lifeboat-hadoop")
+                .p("recordBytes", "1024")
+                .build();
     }
 
     /** Spark's checkpoint manager and Lifeboat's, beside raw writes, on a local disk and on HDFS. */

@@ -157,6 +157,21 @@ class ReportGeneratorTest {
                 p("log", "lifeboat-local", "recordBytes", "1024"),
                 60000,
                 "ops/s"));
+        // Spark on HDFS: 8000 / 2000 = 4 < 5, missed (not 8000 / 10000, Spark's log on a local disk).
+        rows.add(row(
+                "spark.SparkWalBenchmark.writers16",
+                "thrpt",
+                16,
+                p("log", "spark-file-hdfs", "recordBytes", "1024"),
+                2000,
+                "ops/s"));
+        rows.add(row(
+                "spark.SparkWalBenchmark.writers16",
+                "thrpt",
+                16,
+                p("log", "lifeboat-hadoop", "recordBytes", "1024"),
+                8000,
+                "ops/s"));
         rows.add(row("shuffle.ShuffleBenchmark.rawWriteThenReadAll", "ss", 1, p("blockKiB", "16"), 100, "ms/op"));
         rows.add(row(
                 "shuffle.ShuffleBenchmark.writeThenReadAll",
@@ -239,6 +254,7 @@ class ReportGeneratorTest {
                 .containsEntry("wal-sync-16-writers", Target.Verdict.MISSED)
                 .containsEntry("wal-sync-64k-bandwidth", Target.Verdict.MET)
                 .containsEntry("wal-vs-spark", Target.Verdict.MET)
+                .containsEntry("wal-hdfs-vs-spark", Target.Verdict.MISSED)
                 .containsEntry("wal-replay", Target.Verdict.MISSED)
                 .containsEntry("checkpoint-256m", Target.Verdict.MET)
                 .containsEntry("chronicle-append", Target.Verdict.MISSED);
@@ -247,6 +263,9 @@ class ReportGeneratorTest {
         assertThat(ratios.get("wal-replay"))
                 .as("the raw read of the same size, not the first one")
                 .isEqualTo(0.5);
+        assertThat(ratios.get("wal-hdfs-vs-spark"))
+                .as("Spark's log on the same HDFS, not on the local disk")
+                .isEqualTo(4.0);
         assertThat(ratios.get("checkpoint-256m")).isCloseTo(1000 / 1100.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(ratios.get("chronicle-append")).isEqualTo(1.5);
     }

@@ -2,6 +2,7 @@ package dev.lifeboat.benchmarks.spark;
 
 import dev.lifeboat.spi.Lifeboat;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * file system, where {@code hflush} hands bytes to the OS without {@code fsync}; the Lifeboat log
  * runs at the same level, {@code durability=flush} (and, for reference, at {@code sync}). A new log
  * in the same directory for every iteration. One op = one acknowledged record.
+ *
+ * <p>On HDFS ({@code spark-file-hdfs}, {@code lifeboat-hadoop}) both logs write to a MiniDFSCluster
+ * with one datanode, started in its own JVM the same way for every fork, with the same client
+ * settings; {@code hflush} is then a round trip to the datanode, which Spark's writers pay one at a
+ * time under its lock and the Lifeboat writers share per batch ({@code durability=flush}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -68,10 +74,12 @@ import org.openjdk.jmh.annotations.Warmup;
         })
 public class SparkWalBenchmark {
     /**
-     * spark-file, spark-batched, lifeboat-local (durability=flush, as Spark's), or
-     * lifeboat-local-sync (durability=sync: each record fsynced, which Spark's log cannot do).
+     * spark-file, spark-batched, lifeboat-local (durability=flush, as Spark's), lifeboat-local-sync
+     * (durability=sync: each record fsynced, which Spark's log cannot do), or on a MiniDFSCluster
+     * spark-file-hdfs and lifeboat-hadoop (durability=flush: an hflush, as Spark's).
      */
-    @Param({"spark-file", "spark-batched", "lifeboat-local", "lifeboat-local-sync"})
+    @Param({"spark-file", "spark-batched", "lifeboat-local", "lifeboat-local-sync", "spark-file-hdfs", "lifeboat-hadoop"
+    })
     public String log;
 
     @Param({"100", "1024", "65536"})
@@ -82,6 +90,8 @@ public class SparkWalBenchmark {
     private WriteAheadLog spark;
     private dev.lifeboat.spi.wal.WriteAheadLog lifeboat;
     private ByteBuffer record;
+    private ServerJvm hdfs;
+    private int iteration;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -92,12 +102,22 @@ public class SparkWalBenchmark {
         new Random(recordBytes).nextBytes(bytes);
         record = ByteBuffer.wrap(bytes).asReadOnlyBuffer();
         conf = new SparkConf(false).set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+        if (log.endsWith("hdfs") || log.equals("lifeboat-hadoop")) {
+            try {
+                hdfs = ServerJvm.miniDfs(dir);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while MiniDFSCluster started", e);
+            }
+        }
     }
 
     /** A new, empty log for every iteration, so that the directory stays bounded whatever the rate. */
     @Setup(Level.Iteration)
     public void open() throws IOException {
         Path logDir = Files.createDirectories(dir.resolve("log"));
+        // On HDFS a new directory per iteration; the previous one is deleted after it.
+        String hdfsLog = hdfs == null ? null : hdfs.uri + "/bench/log-" + iteration++;
         switch (log) {
             case "spark-file" -> spark = fileLog(logDir);
             case "spark-batched" -> spark = new BatchedWriteAheadLog(fileLog(logDir), conf);
@@ -107,10 +127,32 @@ public class SparkWalBenchmark {
             case "lifeboat-local-sync" ->
                 lifeboat = Lifeboat.openWriteAheadLog(
                         logDir.toUri(), Map.of("durability", "sync", "max-record-bytes", "1MiB"));
+            case "spark-file-hdfs" -> spark = new FileBasedWriteAheadLog(conf, hdfsLog, hdfsConf(), 60, 3, false);
+            case "lifeboat-hadoop" ->
+                lifeboat = Lifeboat.openWriteAheadLog(
+                        URI.create(hdfsLog),
+                        Map.of(
+                                "durability",
+                                "flush",
+                                "max-record-bytes",
+                                "1MiB",
+                                "hadoop.dfs.replication",
+                                "1",
+                                "hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms",
+                                "20"));
             default ->
-                throw new IllegalArgumentException(
-                        "unknown log '" + log + "': spark-file, spark-batched, lifeboat-local or lifeboat-local-sync");
+                throw new IllegalArgumentException("unknown log '" + log
+                        + "': spark-file, spark-batched, lifeboat-local, lifeboat-local-sync, spark-file-hdfs"
+                        + " or lifeboat-hadoop");
         }
+    }
+
+    /** The client settings both logs use on HDFS: replication 1 (one datanode), a 20 ms block poll. */
+    private static Configuration hdfsConf() {
+        Configuration c = new Configuration();
+        c.setInt("dfs.replication", 1);
+        c.setInt("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", 20);
+        return c;
     }
 
     private FileBasedWriteAheadLog fileLog(Path logDir) {
@@ -129,10 +171,17 @@ public class SparkWalBenchmark {
             lifeboat = null;
         }
         delete(dir.resolve("log"));
+        if (hdfs != null) {
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(hdfs.uri + "/bench");
+            path.getFileSystem(hdfsConf()).delete(path, true);
+        }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
+        if (hdfs != null) {
+            hdfs.stop();
+        }
         delete(dir);
     }
 

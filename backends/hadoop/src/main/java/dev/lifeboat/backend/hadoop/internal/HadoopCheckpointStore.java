@@ -342,8 +342,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
 
                 @Override
                 public void finish() throws IOException {
-                    HadoopFs.durable(file);
-                    file.close();
+                    fs.closeDurably(file);
                 }
 
                 @Override
@@ -358,10 +357,18 @@ public final class HadoopCheckpointStore implements CheckpointStore {
             CheckpointId id = info.id();
             long epoch = info.epoch();
             try {
-                try (FSDataOutputStream out = fs.createExclusive(new Path(dir, CheckpointLayout.MANIFEST), true)) {
+                FSDataOutputStream out = fs.createExclusive(new Path(dir, CheckpointLayout.MANIFEST), true);
+                try {
                     out.write(ManifestCodec.encode(info));
-                    HadoopFs.durable(out);
+                } catch (IOException e) {
+                    try {
+                        out.close();
+                    } catch (IOException c) {
+                        e.addSuppressed(c);
+                    }
+                    throw e;
                 }
+                fs.closeDurably(out);
                 if (epoch > 0) {
                     long fenced = highestFence();
                     if (fenced > epoch) {

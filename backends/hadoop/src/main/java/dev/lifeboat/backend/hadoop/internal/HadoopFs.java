@@ -19,6 +19,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.StreamCapabilities;
 import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.hdfs.DistributedFileSystem;
 import org.apache.hadoop.ipc.RemoteException;
 
 /**
@@ -125,7 +126,19 @@ public final class HadoopFs implements Closeable {
      * @return false if {@code dst} exists
      */
     public boolean renameIfAbsent(Path src, Path dst) throws IOException {
-        fs.mkdirs(dst.getParent());
+        // The parent usually exists (a folder's second and later checkpoints): the rename goes
+        // first, and only a rename refused for a missing parent pays for creating it.
+        try {
+            return tryRenameIfAbsent(src, dst);
+        } catch (FileNotFoundException missing) {
+            if (!fs.mkdirs(dst.getParent())) {
+                throw missing;
+            }
+            return tryRenameIfAbsent(src, dst); // a missing source is reported again
+        }
+    }
+
+    private boolean tryRenameIfAbsent(Path src, Path dst) throws IOException {
         try {
             FileUtil.rename(fs, src, dst, Options.Rename.NONE);
             return true;
@@ -253,6 +266,21 @@ public final class HadoopFs implements Closeable {
             }
             sleep(POLL);
         }
+    }
+
+    /**
+     * Closes {@code out}, created by {@link #createExclusive} with {@code syncBlock}, so that its
+     * bytes are durable when this returns. On HDFS the close alone does it: the last packet of a
+     * {@link CreateFlag#SYNC_BLOCK} file makes the datanodes force the block to disk before they
+     * acknowledge it, and the namenode logs the completed file before {@code complete} returns;
+     * an {@code hsync} first would cost a second forced write on the datanodes and a namenode
+     * call. Elsewhere: {@link #durable} (an {@code fsync} on a local disk), then close.
+     */
+    public void closeDurably(FSDataOutputStream out) throws IOException {
+        if (!(fs instanceof DistributedFileSystem)) {
+            durable(out);
+        }
+        out.close();
     }
 
     /** {@code hsync} where the stream supports it, else {@code hflush} where supported, else nothing. */

@@ -294,9 +294,10 @@ public final class CheckpointFiles {
                 // file system, and this attempt's bytes are discarded.
                 return;
             }
-            if (overwrite) {
+            if (overwrite && generation > 1) {
                 // Generation 0 stays while the file exists: it is what a later non-overwriting
-                // create of this path collides with, so that one fails as it must.
+                // create of this path collides with, so that one fails as it must. Below
+                // generation 2 there is nothing else to remove, and no listing to pay for.
                 for (long older : generations(relative)) {
                     if (older > 0 && older < generation) {
                         store.delete(CheckpointPaths.fileVersion(relative, older));
