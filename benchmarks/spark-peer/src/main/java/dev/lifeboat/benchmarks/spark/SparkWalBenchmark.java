@@ -1,5 +1,6 @@
 package dev.lifeboat.benchmarks.spark;
 
+import dev.lifeboat.spark.test.ServerJvm;
 import dev.lifeboat.spi.Lifeboat;
 import java.io.IOException;
 import java.net.URI;
@@ -7,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -104,7 +106,7 @@ public class SparkWalBenchmark {
         conf = new SparkConf(false).set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
         if (log.endsWith("hdfs") || log.equals("lifeboat-hadoop")) {
             try {
-                hdfs = ServerJvm.miniDfs(dir);
+                hdfs = ServerJvm.miniDfs(dir, List.of());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while MiniDFSCluster started", e);
@@ -117,7 +119,7 @@ public class SparkWalBenchmark {
     public void open() throws IOException {
         Path logDir = Files.createDirectories(dir.resolve("log"));
         // On HDFS a new directory per iteration; the previous one is deleted after it.
-        String hdfsLog = hdfs == null ? null : hdfs.uri + "/bench/log-" + iteration++;
+        String hdfsLog = hdfs == null ? null : hdfs.uri() + "/bench/log-" + iteration++;
         switch (log) {
             case "spark-file" -> spark = fileLog(logDir);
             case "spark-batched" -> spark = new BatchedWriteAheadLog(fileLog(logDir), conf);
@@ -172,7 +174,7 @@ public class SparkWalBenchmark {
         }
         delete(dir.resolve("log"));
         if (hdfs != null) {
-            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(hdfs.uri + "/bench");
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(hdfs.uri() + "/bench");
             path.getFileSystem(hdfsConf()).delete(path, true);
         }
     }
@@ -180,7 +182,7 @@ public class SparkWalBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         if (hdfs != null) {
-            hdfs.stop();
+            hdfs.close();
         }
         delete(dir);
     }
