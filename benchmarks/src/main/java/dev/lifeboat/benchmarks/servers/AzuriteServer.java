@@ -32,7 +32,7 @@ final class AzuriteServer implements BackendFixture.Server {
             "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private static final Pattern LISTENING = Pattern.compile("listens on http://127\\.0\\.0\\.1:(\\d+)");
-    private static final long START_TIMEOUT_SECONDS = 60;
+    private static final long START_TIMEOUT_SECONDS = 180;
 
     private final Process process;
     private final URI endpoint;

@@ -38,7 +38,7 @@ public final class Azurite implements BeforeAllCallback, AfterAllCallback {
 
     static final String CONTAINER = "lifeboat-test";
     private static final Pattern LISTENING = Pattern.compile("listens on http://127\\.0\\.0\\.1:(\\d+)");
-    private static final long START_TIMEOUT_SECONDS = 60;
+    private static final long START_TIMEOUT_SECONDS = 180;
 
     private Process process;
     private int port;
