@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -888,6 +889,20 @@ public final class ChronicleLogStorage implements LogStorage {
      * @throws CorruptDataException if it fails and is not a torn tail
      */
     private Verified verify(Excerpt e, long lsn) throws IOException {
+        return verify(e, lsn, new CRC32C());
+    }
+
+    /**
+     * {@link #verify(Excerpt, long)} with a checksum to reuse. An intact excerpt is verified in
+     * place and its payload handed out as a slice of the excerpt's bytes (copied out of the mapped
+     * file once, by {@link #readNext}); only one that fails is scanned again to tell a torn tail
+     * from damage.
+     */
+    private Verified verify(Excerpt e, long lsn, CRC32C scratch) throws IOException {
+        Optional<LogRecord> intact = intact(e, lsn, scratch);
+        if (intact.isPresent()) {
+            return new Verified(intact, Optional.empty());
+        }
         List<LogRecord> out = new ArrayList<>(1);
         CorruptDataException damage;
         try {
@@ -924,6 +939,23 @@ public final class ChronicleLogStorage implements LogStorage {
             }
         }
         throw damage;
+    }
+
+    /** The record {@code lsn} if {@code e} holds exactly its intact frame; empty for anything else. */
+    private Optional<LogRecord> intact(Excerpt e, long lsn, CRC32C scratch) {
+        byte[] data = e.data();
+        ByteBuffer frame = ByteBuffer.wrap(data);
+        RecordFrame.Header h = RecordFrame.decodeHeaderAt(frame, 0, scratch);
+        if (h == null || h.lsn() != lsn || h.length() > maxRecordBytes || h.frameBytes() != data.length) {
+            return Optional.empty();
+        }
+        scratch.reset();
+        scratch.update(data, RecordFrame.HEADER_BYTES, h.length());
+        if ((int) scratch.getValue() != h.payloadCrc()) {
+            return Optional.empty();
+        }
+        return Optional.of(new LogRecord(
+                RecordHandle.of(lsn), h.timestampMillis(), frame.slice(RecordFrame.HEADER_BYTES, h.length())));
     }
 
     /** Whether {@code e} is the last excerpt of its cycle with nothing but zeros after it. */
@@ -1001,6 +1033,7 @@ public final class ChronicleLogStorage implements LogStorage {
     /** Streams records in LSN order with its own tailer; a torn tail ends a cycle's records. */
     private final class Replay implements CloseableIterator<LogRecord> {
         private final ExcerptTailer tailer;
+        private final CRC32C crc = new CRC32C();
         private long expected;
         private LogRecord next;
         private boolean done;
@@ -1053,7 +1086,7 @@ public final class ChronicleLogStorage implements LogStorage {
                         done = true;
                         return false;
                     }
-                    Verified v = verify(e.get(), expected);
+                    Verified v = verify(e.get(), expected, crc);
                     if (v.record().isPresent()) {
                         next = v.record().get();
                         expected++;
