@@ -80,6 +80,42 @@ class LocalCheckpointStoreTest {
     }
 
     @Test
+    void partsWrittenInWritesOfEverySizeReadBackByteForByte() throws IOException {
+        // Single bytes, writes that straddle the part stream's 64 KiB buffer, writes larger than
+        // it, and a second and third part that reuse the buffer after the first.
+        byte[] source = new byte[400_000];
+        new java.util.Random(7).nextBytes(source);
+        int[] sizes = {1, 1, 100, 65_535, 2, 65_536, 3, 70_000, 1, 40_000, 65_537, 12};
+        CheckpointWriter w = store.begin(CheckpointId.of("sizes"));
+        for (String part : List.of("a", "b", "c")) {
+            try (OutputStream out = w.openPart(part)) {
+                int at = 0;
+                for (int size : sizes) {
+                    if (size == 1) {
+                        out.write(source[at]);
+                    } else {
+                        out.write(source, at, size);
+                    }
+                    at += size;
+                }
+            }
+        }
+        CheckpointInfo info = w.commit();
+        int total = java.util.Arrays.stream(sizes).sum();
+        byte[] expected = java.util.Arrays.copyOf(source, total);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(expected);
+        Checkpoint c = store.open(CheckpointId.of("sizes")).orElseThrow();
+        for (String part : List.of("a", "b", "c")) {
+            assertThat(info.part(part).orElseThrow().length()).isEqualTo(total);
+            assertThat(info.part(part).orElseThrow().crc32c()).isEqualTo((int) crc.getValue());
+            try (var in = c.openPart(part)) {
+                assertThat(in.readAllBytes()).as(part).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void listOrdersNumericallyAndRejectsBadPrefixes() throws IOException {
         for (int n : new int[] {10, 9, 100, 1}) {
             commit(store, "offsets/" + n, 0, "x");

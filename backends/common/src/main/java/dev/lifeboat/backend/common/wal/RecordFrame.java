@@ -102,6 +102,37 @@ public final class RecordFrame {
     }
 
     /**
+     * Decodes the header at {@code index} of {@code in} with absolute reads, moving nothing and
+     * allocating only the result: for scanners that verify frames in place.
+     *
+     * @param scratch a checksum to reuse (reset here); not shared between threads
+     * @return the header, or null if fewer than 32 bytes follow {@code index} or the magic,
+     *     version or header checksum is wrong
+     */
+    public static Header decodeHeaderAt(ByteBuffer in, int index, CRC32C scratch) {
+        if (in.limit() - index < HEADER_BYTES) {
+            return null;
+        }
+        ByteBuffer b = in.order() == ByteOrder.BIG_ENDIAN ? in : in.duplicate().order(ByteOrder.BIG_ENDIAN);
+        short magic = b.getShort(index);
+        byte version = b.get(index + 2);
+        int length = b.getInt(index + 4);
+        if (magic != MAGIC || version != VERSION || length < 0) {
+            return null;
+        }
+        scratch.reset();
+        if (b.hasArray()) {
+            scratch.update(b.array(), b.arrayOffset() + index, 24);
+        } else {
+            scratch.update(b.duplicate().position(index).limit(index + 24));
+        }
+        if ((int) scratch.getValue() != b.getInt(index + 24)) {
+            return null;
+        }
+        return new Header(length, b.getLong(index + 8), b.getLong(index + 16), b.getInt(index + 28));
+    }
+
+    /**
      * Decodes a header from 32 bytes at the buffer's position (which is not moved).
      *
      * @return the header, or null if the magic, version or header checksum is wrong (damage or

@@ -83,15 +83,33 @@ public final class SegmentScanner {
         long offset = startOffset;
         long lsn = startLsn;
         long records = 0;
-        ByteBuffer header = ByteBuffer.allocate(RecordFrame.HEADER_BYTES);
+        // Bytes held in memory are verified in place and payloads handed out as slices of them;
+        // any other source is copied a header and a payload at a time.
+        InMemorySegment memory = source instanceof InMemorySegment m ? m : null;
+        ByteBuffer held = memory == null ? null : memory.bytes();
+        long base = memory == null ? 0 : memory.base();
+        if (memory != null && startOffset < base) {
+            throw new IllegalArgumentException(
+                    "offset " + startOffset + " is before the bytes held from " + base + " of " + source.name());
+        }
+        ByteBuffer header = memory == null ? ByteBuffer.allocate(RecordFrame.HEADER_BYTES) : null;
+        CRC32C crc = new CRC32C();
         while (offset < size) {
-            header.clear();
-            source.read(offset, header);
-            header.flip();
-            if (header.remaining() < RecordFrame.HEADER_BYTES) {
+            RecordFrame.Header h;
+            if (size - offset < RecordFrame.HEADER_BYTES) {
                 return torn(offset, size, lsn, records, "incomplete header");
             }
-            RecordFrame.Header h = RecordFrame.decodeHeader(header);
+            if (held != null) {
+                h = RecordFrame.decodeHeaderAt(held, (int) (offset - base), crc);
+            } else {
+                header.clear();
+                source.read(offset, header);
+                header.flip();
+                if (header.remaining() < RecordFrame.HEADER_BYTES) {
+                    return torn(offset, size, lsn, records, "incomplete header");
+                }
+                h = RecordFrame.decodeHeader(header);
+            }
             if (h == null || h.length() > maxRecordBytes) {
                 if (lastSegment && zerosFrom(offset, size)) {
                     return torn(offset, size, lsn, records, "zeroed tail");
@@ -110,14 +128,20 @@ public final class SegmentScanner {
                 throw new CorruptDataException(
                         source.name(), offset, "expected LSN " + lsn + " but the record has LSN " + h.lsn());
             }
-            ByteBuffer payload = ByteBuffer.allocate(h.length());
-            source.read(offset + RecordFrame.HEADER_BYTES, payload);
-            if (payload.hasRemaining()) {
-                throw new EOFException("segment " + source.name() + " shrank while being read at offset " + offset);
+            ByteBuffer payload;
+            if (held != null) {
+                payload = held.slice((int) (offset - base) + RecordFrame.HEADER_BYTES, h.length());
+            } else {
+                payload = ByteBuffer.allocate(h.length());
+                source.read(offset + RecordFrame.HEADER_BYTES, payload);
+                if (payload.hasRemaining()) {
+                    throw new EOFException("segment " + source.name() + " shrank while being read at offset " + offset);
+                }
+                payload.flip();
             }
-            payload.flip();
-            CRC32C crc = new CRC32C();
-            crc.update(payload.duplicate());
+            crc.reset();
+            crc.update(payload);
+            payload.rewind();
             if ((int) crc.getValue() != h.payloadCrc()) {
                 boolean lastFrame = offset + h.frameBytes() == size;
                 if (lastFrame && unwrittenTail(offset, payload)) {

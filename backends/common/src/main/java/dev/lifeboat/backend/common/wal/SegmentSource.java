@@ -20,30 +20,23 @@ public interface SegmentSource {
      */
     void read(long position, ByteBuffer dst) throws IOException;
 
-    /** A source over bytes held in memory (an object read whole). */
+    /**
+     * A source over bytes held in memory (an object read whole). A {@link SegmentScanner} verifies
+     * the frames of such a source in place and hands out each payload as a slice of
+     * {@code bytes}, without copying it: the caller does not change {@code bytes} afterwards, and
+     * a record kept by a reader keeps the whole buffer reachable.
+     */
     static SegmentSource of(String name, ByteBuffer bytes) {
-        ByteBuffer data = bytes.asReadOnlyBuffer();
-        return new SegmentSource() {
-            @Override
-            public String name() {
-                return name;
-            }
+        return of(name, 0, bytes);
+    }
 
-            @Override
-            public long size() {
-                return data.remaining();
-            }
-
-            @Override
-            public void read(long position, ByteBuffer dst) {
-                if (position >= data.remaining()) {
-                    return;
-                }
-                ByteBuffer slice = data.duplicate();
-                slice.position(slice.position() + (int) position);
-                slice.limit(Math.min(slice.limit(), slice.position() + dst.remaining()));
-                dst.put(slice);
-            }
-        };
+    /**
+     * A source over a range of a segment held in memory: {@code bytes} from its position are the
+     * segment's bytes from offset {@code base} on, and the segment seems to end where they end.
+     * Offsets (in results and errors) stay offsets in the whole segment. Payloads are slices of
+     * {@code bytes}, as for {@link #of(String, ByteBuffer)}.
+     */
+    static SegmentSource of(String name, long base, ByteBuffer bytes) {
+        return new InMemorySegment(name, base, bytes);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
 class RecordFrameTest {
@@ -47,6 +48,32 @@ class RecordFrameTest {
                         .isNull();
             }
         }
+    }
+
+    @Test
+    void decodingInPlaceAgreesWithDecodingACopyForEveryBitFlip() {
+        ByteBuffer frame = RecordFrame.encode(1234, 99, PAYLOAD, RecordFrame.payloadCrc(PAYLOAD));
+        CRC32C scratch = new CRC32C();
+        int at = 5; // a frame that does not start at index 0 of its buffer
+        for (int i = -1; i < RecordFrame.HEADER_BYTES; i++) {
+            for (int bit = 0; bit < (i < 0 ? 1 : 8); bit++) {
+                ByteBuffer held = ByteBuffer.allocate(at + frame.remaining());
+                held.position(at).put(frame.duplicate());
+                if (i >= 0) {
+                    held.put(at + i, (byte) (held.get(at + i) ^ (1 << bit)));
+                }
+                RecordFrame.Header copied =
+                        RecordFrame.decodeHeader(held.duplicate().position(at));
+                assertThat(RecordFrame.decodeHeaderAt(held, at, scratch))
+                        .as("byte %d bit %d flipped", i, bit)
+                        .isEqualTo(copied);
+                assertThat(held.position()).isEqualTo(at + frame.remaining());
+            }
+        }
+        assertThat(RecordFrame.decodeHeaderAt(frame, 0, scratch)).isNotNull();
+        assertThat(RecordFrame.decodeHeaderAt(frame.duplicate().limit(RecordFrame.HEADER_BYTES - 1), 0, scratch))
+                .as("fewer than 32 bytes")
+                .isNull();
     }
 
     @Test

@@ -193,4 +193,101 @@ class SegmentScannerTest {
         assertThat(r.records()).isEqualTo(2);
         assertThat(records).extracting(rec -> rec.handle().lsn()).containsExactly(FIRST + 3, FIRST + 4);
     }
+
+    /** The same bytes behind a source that copies on every read, as a stream-backed backend's does. */
+    private static SegmentSource copying(byte[] bytes) {
+        SegmentSource held = SegmentSource.of("seg", ByteBuffer.wrap(bytes.clone()));
+        return new SegmentSource() {
+            @Override
+            public String name() {
+                return "seg";
+            }
+
+            @Override
+            public long size() throws IOException {
+                return held.size();
+            }
+
+            @Override
+            public void read(long position, ByteBuffer dst) throws IOException {
+                held.read(position, dst);
+            }
+        };
+    }
+
+    /** The outcome of a scan as text: its result and records, or the exception it threw. */
+    private static String outcome(SegmentSource source, boolean last, boolean cutCorrupt) {
+        List<LogRecord> records = new ArrayList<>();
+        try {
+            SegmentScanner.Result r = new SegmentScanner(source, FIRST, last, 1 << 20, cutCorrupt).scan(records::add);
+            StringBuilder out = new StringBuilder(r.toString());
+            for (LogRecord rec : records) {
+                out.append(' ').append(rec.handle().lsn()).append(Arrays.toString(rec.bytes()));
+            }
+            return out.toString();
+        } catch (IOException e) {
+            return e.getClass().getName() + ": " + e.getMessage();
+        }
+    }
+
+    @Test
+    void bytesHeldInMemoryAndBytesCopiedOutAreJudgedAlikeForEveryCutAndFlip() {
+        byte[] bytes = segment();
+        for (int cut = 0; cut <= bytes.length; cut++) {
+            byte[] torn = Arrays.copyOf(bytes, cut);
+            for (boolean last : new boolean[] {false, true}) {
+                assertThat(outcome(SegmentSource.of("seg", ByteBuffer.wrap(torn)), last, false))
+                        .as("cut at %d, last %s", cut, last)
+                        .isEqualTo(outcome(copying(torn), last, false));
+            }
+        }
+        for (int i = 0; i < bytes.length; i++) {
+            byte[] damaged = bytes.clone();
+            damaged[i] ^= 0x10;
+            for (boolean cutCorrupt : new boolean[] {false, true}) {
+                assertThat(outcome(SegmentSource.of("seg", ByteBuffer.wrap(damaged)), true, cutCorrupt))
+                        .as("byte %d flipped, cut-corrupt %s", i, cutCorrupt)
+                        .isEqualTo(outcome(copying(damaged), true, cutCorrupt));
+            }
+        }
+    }
+
+    @Test
+    void payloadsOfBytesHeldInMemoryAreReadOnlySlicesOfThemNotCopies() throws IOException {
+        byte[] bytes = segment();
+        List<LogRecord> records = new ArrayList<>();
+        scan(bytes, false, records);
+        for (int i = 0; i < RECORDS; i++) {
+            ByteBuffer p = records.get(i).payload();
+            assertThat(p.isReadOnly()).isTrue();
+            assertThat(p.position()).isZero();
+            assertThat(p.remaining()).isEqualTo(payload(i).length);
+        }
+        bytes[(int) frameStart(2) + RecordFrame.HEADER_BYTES] = 42;
+        assertThat(records.get(2).payload().get(0))
+                .as("the record shares the scanned bytes")
+                .isEqualTo((byte) 42);
+    }
+
+    @Test
+    void aWindowOfASegmentKeepsTheSegmentsOffsets() throws IOException {
+        byte[] bytes = segment();
+        long base = 1_000_000;
+        int from = (int) frameStart(1);
+        ByteBuffer window = ByteBuffer.wrap(bytes, from, bytes.length - from);
+        SegmentSource source = SegmentSource.of("seg", base + from, window);
+        assertThat(source.size()).isEqualTo(base + bytes.length);
+        List<LogRecord> records = new ArrayList<>();
+        SegmentScanner.Result r =
+                new SegmentScanner(source, FIRST, false, 1 << 20).scan(base + from, FIRST + 1, records::add);
+        assertThat(r).isEqualTo(new SegmentScanner.Result(base + bytes.length, FIRST + RECORDS, 4, Optional.empty()));
+        assertThat(records.get(0).bytes()).isEqualTo(payload(1));
+        bytes[(int) frameStart(3) + 7] ^= 1; // damage the header of LSN 103
+        assertThatThrownBy(() -> new SegmentScanner(source, FIRST, false, 1 << 20).scan(base + from, FIRST + 1, null))
+                .isInstanceOfSatisfying(
+                        CorruptDataException.class, e -> assertThat(e.offset()).isEqualTo(base + frameStart(3)));
+        assertThatThrownBy(() -> new SegmentScanner(source, FIRST, false, 1 << 20).scan(base, FIRST, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("offset " + base);
+    }
 }

@@ -4,10 +4,9 @@ import dev.lifeboat.backend.common.checkpoint.AbstractCheckpointWriter;
 import dev.lifeboat.backend.common.checkpoint.ManifestCodec;
 import dev.lifeboat.spi.checkpoint.CheckpointId;
 import dev.lifeboat.spi.checkpoint.CheckpointInfo;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -27,6 +26,8 @@ final class LocalCheckpointWriter extends AbstractCheckpointWriter {
 
     private final LocalCheckpointStore store;
     private final LocalCheckpointLayout layout;
+    /** Lent to the part being written; one part is open at a time. */
+    private ByteBuffer buffer;
 
     LocalCheckpointWriter(LocalCheckpointStore store, CheckpointId id, long epoch, String attemptId) {
         super(id, epoch, attemptId);
@@ -39,7 +40,10 @@ final class LocalCheckpointWriter extends AbstractCheckpointWriter {
         Path file = layout.partFile(attemptId(), name);
         Files.createDirectories(file.getParent());
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_BYTES);
+        if (buffer == null) {
+            buffer = ByteBuffer.allocateDirect(BUFFER_BYTES); // parts are written one at a time
+        }
+        OutputStream buffered = new LocalPartStream(channel, buffer);
         return new PartOutput() {
             @Override
             public OutputStream stream() {

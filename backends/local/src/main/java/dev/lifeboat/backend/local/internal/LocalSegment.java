@@ -320,7 +320,7 @@ final class LocalSegment {
         Progress progress = new Progress(from, lsn, sink);
         SegmentScanner.Result r;
         try {
-            r = new SegmentScanner(w, lsn, false, maxRecordBytes).scan(from, lsn, progress);
+            r = new SegmentScanner(w.source(), lsn, false, maxRecordBytes).scan(from, lsn, progress);
         } catch (CorruptDataException e) {
             return progress.orThrow(e);
         }
@@ -398,7 +398,7 @@ final class LocalSegment {
                 LocalSegmentWindow w = LocalSegmentWindow.load(ch, name, offset, want);
                 boolean fileEnd = w.size() < offset + want || w.size() >= size;
                 SegmentScanner scanner = new SegmentScanner(
-                        w, lsn, !fileEnd || last, maxRecordBytes, fileEnd && last && cutCorruptLastRecord);
+                        w.source(), lsn, !fileEnd || last, maxRecordBytes, fileEnd && last && cutCorruptLastRecord);
                 Progress progress = new Progress(offset, lsn, record -> {
                     long frameBytes =
                             RecordFrame.HEADER_BYTES + (long) record.payload().remaining();

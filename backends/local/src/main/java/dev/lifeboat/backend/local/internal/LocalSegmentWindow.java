@@ -9,7 +9,8 @@ import java.nio.channels.FileChannel;
  * A range of a segment file read into memory with one positional read, seen by
  * {@link dev.lifeboat.backend.common.wal.SegmentScanner} as if the segment ended where the range
  * ends. Positions are absolute offsets in the segment file, so offsets in the scanner's results
- * and errors are file offsets.
+ * and errors are file offsets. The scanner verifies the window's frames in place ({@link
+ * #source()}) and hands out payloads as slices of it: a window is read once and never reused.
  */
 final class LocalSegmentWindow implements SegmentSource {
     private final String name;
@@ -62,6 +63,11 @@ final class LocalSegmentWindow implements SegmentSource {
         int from = (int) (position - base);
         int n = Math.min(dst.remaining(), bytes.limit() - from);
         dst.put(bytes.duplicate().position(from).limit(from + n));
+    }
+
+    /** The window as the scanner reads it: in place, payloads sliced out of it without a copy. */
+    SegmentSource source() {
+        return SegmentSource.of(name, base, bytes);
     }
 
     /** The window's bytes from its start, read-only. */
