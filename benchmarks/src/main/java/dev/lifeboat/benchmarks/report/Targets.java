@@ -107,6 +107,25 @@ public final class Targets {
                         + " write per batch, but the writers queued behind a batch park and are woken, which"
                         + " costs about what the system call they share does. The target presumes a flush"
                         + " worth sharing, as on HDFS, where hflush is a round trip to the datanodes."));
+        t.add(Target.absolute(
+                "wal-allocation",
+                "Local WAL allocation per acknowledged record, 1 writer, 1 KiB, flush",
+                Query.of(
+                        "WalAppendBenchmark.writers1",
+                        "backend",
+                        "local",
+                        "durability",
+                        "flush",
+                        "recordBytes",
+                        "1024"),
+                false,
+                128,
+                Result.ALLOCATED_PER_OP,
+                "B",
+                "bytes allocated per acknowledged write in steady state (JMH -prof gc, gc.alloc.rate.norm)",
+                "A write allocates its RecordHandle; its frame comes from a pool of frames written by"
+                        + " earlier batches and its queue entry is one of two its thread alternates between."
+                        + " The figure also carries JMH's own allocation per iteration, divided among the ops."));
         for (String storage : List.of("local", "hdfs")) {
             for (String file : List.of("offsets", "delta")) {
                 t.add(new Target(

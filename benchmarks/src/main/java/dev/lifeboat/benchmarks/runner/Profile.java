@@ -59,6 +59,13 @@ public record Profile(String name, List<Run> runs) {
                 .p("durability", "sync")
                 .p("recordBytes", "1024")
                 .build());
+        // Allocation per acknowledged record (the GC profiler's bytes per op) of a lone writer.
+        runs.add(main("wal-local-allocation", "\\.WalAppendBenchmark\\.writers1$", timed, 2)
+                .p("backend", "local")
+                .p("durability", "flush")
+                .p("recordBytes", "1024")
+                .prof("gc")
+                .build());
         runs.add(main("wal-local-64k", "\\.WalAppendBenchmark\\.writers(1|16)$", timed, 2)
                 .p("backend", "local")
                 .p("durability", "sync")
@@ -130,6 +137,7 @@ public record Profile(String name, List<Run> runs) {
                 .p("backend", "local")
                 .p("durability", "none", "flush", "sync")
                 .p("recordBytes", sizes)
+                .prof("gc") // bytes allocated per acknowledged record
                 .build());
         runs.add(main("wal-chronicle", "\\.WalAppendBenchmark\\.writers(1|16)$", timed, 3)
                 .p("backend", "chronicle")
@@ -244,6 +252,7 @@ public record Profile(String name, List<Run> runs) {
         private final Duration overhead;
         private final Map<String, List<String>> params = new LinkedHashMap<>();
         private Duration shot = Duration.ZERO;
+        private final List<String> profilers = new ArrayList<>();
 
         Builder(String name, Jar jar, String include, Iterations iterations, int overheadSeconds) {
             this.name = name;
@@ -258,6 +267,11 @@ public record Profile(String name, List<Run> runs) {
             return this;
         }
 
+        Builder prof(String profiler) {
+            profilers.add(profiler);
+            return this;
+        }
+
         Builder shot(int seconds) {
             return shotMillis(seconds * 1000);
         }
@@ -268,7 +282,7 @@ public record Profile(String name, List<Run> runs) {
         }
 
         Run build() {
-            return new Run(name, jar, include, params, iterations, overhead, shot);
+            return new Run(name, jar, include, params, iterations, overhead, shot, profilers);
         }
     }
 }
