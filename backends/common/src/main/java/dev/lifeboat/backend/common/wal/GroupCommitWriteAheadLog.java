@@ -300,7 +300,9 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
             lock.unlock();
         }
         awaitEntry(e);
-        return RecordHandle.of(e.lsn);
+        long lsn = e.lsn;
+        e.frame = null; // written and recycled: the thread's idle entry holds no frame
+        return RecordHandle.of(lsn);
     }
 
     @Override
