@@ -242,7 +242,7 @@ public final class ReportGenerator {
 
     private String targets() {
         StringBuilder md = new StringBuilder("## Targets\n\n");
-        md.append("| target | goal | ratio | verdict | what is compared |\n|---|---|---|---|---|\n");
+        md.append("| target | goal | ratio (or figure) | verdict | what is compared |\n|---|---|---|---|---|\n");
         List<Bar> bars = new ArrayList<>();
         List<Target> missed = new ArrayList<>();
         for (Target t : Targets.all()) {
@@ -258,7 +258,7 @@ public final class ReportGenerator {
                     .append(" | ")
                     .append(t.goal())
                     .append(" | ")
-                    .append(ratio.map(Format::ratio).orElse("–"))
+                    .append(ratio.map(t::format).orElse("–"))
                     .append(" | ")
                     .append(v)
                     .append(" | ")
@@ -274,7 +274,7 @@ public final class ReportGenerator {
                         attainment,
                         1.0,
                         attainment >= 1 ? Kind.RESULT : Kind.MISSED,
-                        Format.ratio(r) + " (goal " + t.goal() + ")"));
+                        t.format(r) + " (goal " + t.goal() + ")"));
             });
         }
         if (!bars.isEmpty()) {
@@ -288,7 +288,7 @@ public final class ReportGenerator {
                 md.append("**")
                         .append(t.name())
                         .append("**: ")
-                        .append(t.ratio(results).map(Format::ratio).orElse("–"))
+                        .append(t.ratio(results).map(t::format).orElse("–"))
                         .append(", goal ")
                         .append(t.goal())
                         .append(". ")

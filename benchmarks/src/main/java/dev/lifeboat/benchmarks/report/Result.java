@@ -16,6 +16,8 @@ import java.util.TreeMap;
  * @param error its error (99.9% confidence half-width), NaN if unknown
  * @param unit its unit, e.g. ops/s, ms/op or us/op
  * @param percentiles for sample mode: "50.0", "99.0", "99.9" to values
+ * @param secondary scores of the secondary metrics by name, without JMH's leading dot where it
+ *     has one: with {@code -prof gc}, {@code gc.alloc.rate.norm} is the bytes allocated per op
  */
 public record Result(
         String benchmark,
@@ -25,7 +27,10 @@ public record Result(
         double score,
         double error,
         String unit,
-        Map<String, Double> percentiles) {
+        Map<String, Double> percentiles,
+        Map<String, Double> secondary) {
+    /** Bytes allocated per op, from JMH's GC profiler ({@code -prof gc}). */
+    public static final String ALLOCATED_PER_OP = "gc.alloc.rate.norm";
 
     public Result {
         Objects.requireNonNull(benchmark, "benchmark is null");
@@ -33,6 +38,7 @@ public record Result(
         Objects.requireNonNull(unit, "unit is null");
         params = Map.copyOf(params);
         percentiles = Map.copyOf(percentiles);
+        secondary = Map.copyOf(secondary);
     }
 
     /** Reads JMH's JSON result format ({@code -rf json}). */
@@ -58,6 +64,15 @@ public record Result(
                             if (primary.get("scorePercentiles") instanceof Map<?, ?> pcm) {
                                 pcm.forEach((k, v) -> percentiles.put((String) k, number(v)));
                             }
+                            Map<String, Double> secondary = new TreeMap<>();
+                            if (m.get("secondaryMetrics") instanceof Map<?, ?> sm) {
+                                sm.forEach((k, v) -> {
+                                    if (v instanceof Map<?, ?> metric) {
+                                        String key = ((String) k).replaceFirst("^\u00b7", "");
+                                        secondary.put(key, number(metric.get("score")));
+                                    }
+                                });
+                            }
                             return new Result(
                                     name,
                                     (String) m.get("mode"),
@@ -66,7 +81,8 @@ public record Result(
                                     number(primary.get("score")),
                                     number(primary.get("scoreError")),
                                     (String) primary.get("scoreUnit"),
-                                    percentiles);
+                                    percentiles,
+                                    secondary);
                         })
                         .toList();
     }
@@ -126,6 +142,11 @@ public record Result(
     /** The error in milliseconds per op, for time units. */
     double errorMillis() {
         return error * millisPer(unit);
+    }
+
+    /** A secondary metric's score ({@link #ALLOCATED_PER_OP}), NaN if absent. */
+    double secondary(String name) {
+        return secondary.getOrDefault(name, Double.NaN);
     }
 
     /** A percentile ("50.0", "99.0", "99.9") in the result's unit, NaN if absent. */

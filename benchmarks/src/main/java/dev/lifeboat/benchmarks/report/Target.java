@@ -18,8 +18,10 @@ import java.util.Optional;
  * @param bound the bound
  * @param basis what the two numbers are
  * @param limit what usually bounds the ratio, printed beside the profile when the target is missed
- * @param statistic what is compared of each result: {@link #SCORE}, or a percentile of a
- *     sample-time result ("99.0")
+ * @param statistic what is compared of each result: {@link #SCORE}, a percentile of a
+ *     sample-time result ("99.0"), or a secondary metric ({@link Result#ALLOCATED_PER_OP})
+ * @param unit {@code x} for a ratio; otherwise the unit of an absolute figure of the subject
+ *     alone, with no baseline (bytes allocated per op: {@code B})
  */
 public record Target(
         String id,
@@ -31,9 +33,13 @@ public record Target(
         double bound,
         String basis,
         String limit,
-        String statistic) {
+        String statistic,
+        String unit) {
     /** The result's score (its mean, for times). */
     public static final String SCORE = "score";
+
+    /** The unit of a ratio. */
+    public static final String RATIO = "x";
 
     /** A target comparing the two results' scores. */
     public Target(
@@ -46,11 +52,56 @@ public record Target(
             double bound,
             String basis,
             String limit) {
-        this(id, name, subject, baseline, inverse, atLeast, bound, basis, limit, SCORE);
+        this(id, name, subject, baseline, inverse, atLeast, bound, basis, limit, SCORE, RATIO);
+    }
+
+    /** A target comparing a statistic of the two results. */
+    public Target(
+            String id,
+            String name,
+            Query subject,
+            Query baseline,
+            boolean inverse,
+            boolean atLeast,
+            double bound,
+            String basis,
+            String limit,
+            String statistic) {
+        this(id, name, subject, baseline, inverse, atLeast, bound, basis, limit, statistic, RATIO);
+    }
+
+    /**
+     * A bound on a statistic of one result, in {@code unit}: not a ratio, for figures that have
+     * no baseline to divide by (bytes allocated per op, where the raw loop allocates none).
+     */
+    public static Target absolute(
+            String id,
+            String name,
+            Query subject,
+            boolean atLeast,
+            double bound,
+            String statistic,
+            String unit,
+            String basis,
+            String limit) {
+        return new Target(id, name, subject, subject, false, atLeast, bound, basis, limit, statistic, unit);
+    }
+
+    /** Whether this is a bound on one figure ({@link #absolute}) rather than a ratio. */
+    public boolean isAbsolute() {
+        return !unit.equals(RATIO);
+    }
+
+    /** A value of this target's figure as text: a ratio, or a figure in its unit. */
+    public String format(double value) {
+        return isAbsolute()
+                ? (Double.isNaN(value) ? "–" : String.format(java.util.Locale.ROOT, "%.0f %s", value, unit))
+                : Format.ratio(value);
     }
 
     public Target {
         requireNonNull(statistic, "statistic is null");
+        requireNonNull(unit, "unit is null");
         requireNonNull(id, "id is null");
         requireNonNull(name, "name is null");
         requireNonNull(subject, "subject is null");
@@ -75,14 +126,18 @@ public record Target(
     /** The goal as text, e.g. {@code >= 0.9 x}. */
     public String goal() {
         return (atLeast ? ">= " : "<= ")
-                + java.math.BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString() + " x";
+                + java.math.BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString() + " " + unit;
     }
 
-    /** The ratio in {@code results}, if both results are there. */
+    /** The ratio in {@code results}, if both results are there (for {@link #absolute} targets, the figure). */
     public Optional<Double> ratio(List<Result> results) {
         Optional<Result> s = subject.find(results);
         if (s.isEmpty()) {
             return Optional.empty();
+        }
+        if (isAbsolute()) {
+            double v = value(s.get());
+            return Double.isNaN(v) ? Optional.empty() : Optional.of(v);
         }
         Optional<Result> b = baseline.findLike(results, s.get());
         if (b.isEmpty()) {
@@ -94,7 +149,10 @@ public record Target(
     }
 
     private double value(Result r) {
-        return statistic.equals(SCORE) ? r.score() : r.percentile(statistic);
+        if (statistic.equals(SCORE)) {
+            return r.score();
+        }
+        return statistic.equals(Result.ALLOCATED_PER_OP) ? r.secondary(statistic) : r.percentile(statistic);
     }
 
     public Verdict verdict(List<Result> results) {

@@ -119,6 +119,25 @@ public final class Targets {
                 "Spark's writers take its lock one at a time and each pays an hflush, a round trip to the"
                         + " datanode; the Lifeboat writers share one hflush per batch, so the ratio grows with"
                         + " the writers queued behind each round trip."));
+        t.add(Target.absolute(
+                "wal-allocation",
+                "Local WAL allocation per acknowledged record, 1 writer, 1 KiB, flush",
+                Query.of(
+                        "WalAppendBenchmark.writers1",
+                        "backend",
+                        "local",
+                        "durability",
+                        "flush",
+                        "recordBytes",
+                        "1024"),
+                false,
+                128,
+                Result.ALLOCATED_PER_OP,
+                "B",
+                "bytes allocated per acknowledged write in steady state (JMH -prof gc, gc.alloc.rate.norm)",
+                "A write allocates its RecordHandle; its frame comes from a pool of frames written by"
+                        + " earlier batches and its queue entry is one of two its thread alternates between."
+                        + " The figure also carries JMH's own allocation per iteration, divided among the ops."));
         for (String storage : List.of("local", "hdfs")) {
             for (String file : List.of("offsets", "delta")) {
                 t.add(new Target(

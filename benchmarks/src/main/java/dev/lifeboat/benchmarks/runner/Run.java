@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  * @param iterations warm-up and measurement iterations
  * @param forkOverhead estimated cost of one fork besides its iterations (JVM start, servers, set-up)
  * @param shot for single-shot benchmarks, the estimated time of one shot; zero otherwise
+ * @param profilers JMH profilers the run's results carry as secondary metrics ({@code gc}:
+ *     bytes allocated per op); cheap ones only, since they run during the measurements
  */
 public record Run(
         String name,
@@ -28,7 +30,8 @@ public record Run(
         Map<String, List<String>> params,
         Iterations iterations,
         Duration forkOverhead,
-        Duration shot) {
+        Duration shot,
+        List<String> profilers) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
     public Run {
@@ -38,6 +41,7 @@ public record Run(
         requireNonNull(iterations, "iterations is null");
         requireNonNull(forkOverhead, "forkOverhead is null");
         requireNonNull(shot, "shot is null");
+        profilers = List.copyOf(profilers);
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("run name '" + name + "' must be lower-case letters, digits and dashes");
         }
@@ -86,6 +90,18 @@ public record Run(
     }
 
     /** The JMH command-line arguments of this run, writing JSON to {@code json}. */
+    /** A run with no profiler. */
+    public Run(
+            String name,
+            Jar jar,
+            String include,
+            Map<String, List<String>> params,
+            Iterations iterations,
+            Duration forkOverhead,
+            Duration shot) {
+        this(name, jar, include, params, iterations, forkOverhead, shot, List.of());
+    }
+
     List<String> jmhArguments(String json) {
         List<String> args = new ArrayList<>();
         args.add(include);
@@ -102,6 +118,9 @@ public record Run(
                 Integer.toString(iterations.measurements())));
         if (!iterations.measurementTime().isZero()) {
             args.addAll(List.of("-w", seconds(iterations.warmupTime()), "-r", seconds(iterations.measurementTime())));
+        }
+        for (String profiler : profilers) {
+            args.addAll(List.of("-prof", profiler));
         }
         args.addAll(List.of("-rf", "json", "-rff", json));
         return args;

@@ -240,6 +240,30 @@ class ReportGeneratorTest {
     }
 
     @Test
+    void allocationPerOpIsReadFromTheGcProfilersSecondaryMetricAndBoundedInBytes() {
+        String flush1 = "{\"benchmark\":\"" + PKG + "wal.WalAppendBenchmark.writers1\",\"mode\":\"thrpt\","
+                + "\"threads\":1,\"params\":{\"backend\":\"local\",\"durability\":\"flush\","
+                + "\"recordBytes\":\"1024\"},\"primaryMetric\":{\"score\":50000,\"scoreError\":\"NaN\","
+                + "\"scoreUnit\":\"ops/s\"},\"secondaryMetrics\":{\"gc.alloc.rate\":{\"score\":3.2,"
+                + "\"scoreUnit\":\"MB/sec\"},\"\u00b7gc.alloc.rate.norm\":{\"score\":%s,\"scoreUnit\":\"B/op\"}}}";
+        Target allocation = Targets.all().stream()
+                .filter(t -> t.id().equals("wal-allocation"))
+                .findFirst()
+                .orElseThrow();
+        List<Result> lean = Result.read("[" + String.format(Locale.ROOT, flush1, "72.5") + "]");
+        assertThat(lean.get(0).secondary(Result.ALLOCATED_PER_OP)).isEqualTo(72.5);
+        assertThat(allocation.ratio(lean)).contains(72.5);
+        assertThat(allocation.verdict(lean)).isEqualTo(Target.Verdict.MET);
+        assertThat(allocation.goal()).isEqualTo("<= 128 B");
+        assertThat(allocation.format(72.5)).isEqualTo("73 B");
+        List<Result> fat = Result.read("[" + String.format(Locale.ROOT, flush1, "200") + "]");
+        assertThat(allocation.verdict(fat)).isEqualTo(Target.Verdict.MISSED);
+        assertThat(allocation.verdict(Result.read(everySuite())))
+                .as("a run without the GC profiler has no figure")
+                .isEqualTo(Target.Verdict.NOT_MEASURED);
+    }
+
+    @Test
     void everyTargetIsARatioOfTheSameRunWithTheRightVerdict() {
         List<Result> results = Result.read(everySuite());
         Map<String, Target.Verdict> verdicts = new LinkedHashMap<>();

@@ -8,10 +8,11 @@ import dev.lifeboat.spi.wal.RecordHandle;
 import dev.lifeboat.spi.wal.WriteAheadLog;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -31,9 +32,12 @@ import java.util.zip.CRC32C;
  * {@link WalSettings#maxBatchBytes()}, a larger record alone), writes them with one storage
  * call, makes them durable with one storage operation ({@code fsync}, {@code hsync}, one PUT) at
  * the highest level anyone in the batch asked for, and completes every record of the batch.
- * Writers that arrive meanwhile queue behind it and park; when the batch is done the leader wakes
- * the first of them to lead the next batch, which holds everything that queued up. A lone writer
- * therefore writes its own record in its own thread and never waits for another thread.
+ * Writers that arrive meanwhile queue behind it and wait: a short spin, a few microseconds of
+ * yielding, then parked, so that a batch written to the page cache completes its waiters without
+ * an {@code unpark} each. When the batch is done the leader hands the lead to the first of them,
+ * whose next batch holds everything that queued up. A lone writer therefore writes its own record
+ * in its own thread and never waits for another thread. A synchronous {@code write} reuses one of
+ * two entries of its thread instead of allocating one per record.
  *
  * <p>{@code appendAsync} at {@code flush} or {@code sync} never does storage work in the calling
  * thread: it queues the record and, when no batch is in flight, hands the lead to a helper thread
@@ -65,8 +69,31 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     private static final int PENDING = 0;
     private static final int DONE = 1;
     private static final int FAILED = 2;
-    /** A parked waiter was handed the lead of the next batch. */
+    /** A waiter was handed the lead of the next batch. */
     private static final int LEAD = 3;
+    /**
+     * The waiter is parked (or about to park): whoever completes the entry or hands it the lead
+     * must unpark it. A waiter sets it with a compare-and-set from {@link #PENDING}, a waker
+     * replaces the state with {@code getAndSet}, so that exactly one of them sees the other.
+     */
+    private static final int PARKED = 4;
+
+    /** Busy-wait iterations ({@link Thread#onSpinWait()}) of a waiter before it yields. */
+    private static final int SPINS = 100;
+    /** How long a waiter keeps yielding its processor before it parks. */
+    private static final long YIELD_NANOS = 20_000;
+    /** The longest a leader at {@code sync} waits for the writers of the last batch to queue again. */
+    private static final long MAX_SYNC_FILL_NANOS = 500_000;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Entry.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final WalSettings settings;
     private final String name;
@@ -80,7 +107,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
 
     // ---- guarded by lock
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
-    /** Queued entries whose threads are parked, in LSN order: the next leaders. */
+    /** Queued entries whose threads wait for them (spinning or parked), in LSN order: the next leaders. */
     private final ArrayDeque<Entry> parked = new ArrayDeque<>();
 
     private long nextLsn;
@@ -92,6 +119,16 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     private int barriers;
     private int roomWaiters;
     private boolean fillWaiting;
+    /**
+     * Records with a waiting writer in the last batch persisted at {@code sync}, and how long that
+     * persist took: a leader at {@code sync} gives as many writers a moment to queue (see
+     * {@link #waitToFill}).
+     */
+    private int lastSyncWaiters;
+
+    private long lastSyncNanos;
+    /** While a leader waits for {@link #lastSyncWaiters} writers: that many, else never reached. */
+    private int fillWaiters = Integer.MAX_VALUE;
     /** A leader holds the batch; nobody else may start one. */
     private boolean leading;
     /** The level everything written so far is durable at. */
@@ -112,23 +149,49 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     /** Frames written by earlier batches, reused by appenders. */
     private final FramePool frames = new FramePool();
 
-    /** One queued record, or a barrier ({@code frame == null}) for {@code sync} and {@code close}. */
+    /**
+     * The two entries {@code write} alternates between in each thread, so that an acknowledged
+     * write allocates no entry. An entry completed by another thread's batch may still be in
+     * {@link #parked} until that leader takes the lock again, but that happens before any later
+     * batch starts, so before the thread's next record completes and it takes this entry again.
+     * A thread interrupted while waiting leaves its entry queued and drops the pair.
+     */
+    private final ThreadLocal<Entry> writerEntry = new ThreadLocal<>();
+
+    /**
+     * One queued record, or a barrier ({@code frame == null}) for {@code sync} and {@code close}.
+     * Fields are written under the lock while the entry is not queued.
+     */
     private static final class Entry {
-        final ByteBuffer frame;
-        final long lsn;
-        final long timestamp;
-        final Durability wanted;
-        final CompletableFuture<RecordHandle> future;
+        ByteBuffer frame;
+        long lsn;
+        long timestamp;
+        Durability wanted;
+        CompletableFuture<RecordHandle> future;
         /** Counted in {@code waitedFor} while queued. */
-        final boolean waited;
-        /** The thread parked on this entry, or null once it stopped waiting. Written under the lock. */
+        boolean waited;
+        /** The thread waiting on this entry, or null once it stopped waiting. Written under the lock. */
         volatile Thread waiter;
 
         volatile int state;
         /** Set before {@code state} becomes {@link #FAILED}. */
         IOException error;
+        /** The other entry of a thread's pair ({@link #writerEntry}), or null. */
+        Entry partner;
+
+        Entry() {}
 
         Entry(
+                ByteBuffer frame,
+                long lsn,
+                long timestamp,
+                Durability wanted,
+                CompletableFuture<RecordHandle> future,
+                Thread waiter) {
+            set(frame, lsn, timestamp, wanted, future, waiter);
+        }
+
+        void set(
                 ByteBuffer frame,
                 long lsn,
                 long timestamp,
@@ -142,6 +205,8 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
             this.future = future;
             this.waiter = waiter;
             this.waited = frame == null || future != null || waiter != null;
+            this.error = null;
+            this.state = PENDING;
         }
 
         boolean isDone() {
@@ -226,7 +291,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
                 }
                 return RecordHandle.of(e.lsn);
             }
-            e = enqueueLocked(frame, timestampMillis, level, null, Thread.currentThread());
+            e = enqueueLocked(frame, timestampMillis, level, null, Thread.currentThread(), nextWriterEntry());
             if (!leading) {
                 leading = true;
                 lead(e);
@@ -235,7 +300,9 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
             lock.unlock();
         }
         awaitEntry(e);
-        return RecordHandle.of(e.lsn);
+        long lsn = e.lsn;
+        e.frame = null; // written and recycled: the thread's idle entry holds no frame
+        return RecordHandle.of(lsn);
     }
 
     @Override
@@ -381,6 +448,33 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     private Entry enqueueLocked(
             ByteBuffer frame, long timestamp, Durability wanted, CompletableFuture<RecordHandle> future, Thread waiter)
             throws IOException {
+        return enqueueLocked(frame, timestamp, wanted, future, waiter, null);
+    }
+
+    /** The entry of this thread's pair not used by its last {@code write}. */
+    private Entry nextWriterEntry() {
+        Entry last = writerEntry.get();
+        Entry next;
+        if (last == null) {
+            next = new Entry();
+            next.partner = new Entry();
+            next.partner.partner = next;
+        } else {
+            next = last.partner;
+        }
+        writerEntry.set(next);
+        return next;
+    }
+
+    /** Under the lock: waits for room, assigns the LSN, writes the header and queues {@code reuse} or a new entry. */
+    private Entry enqueueLocked(
+            ByteBuffer frame,
+            long timestamp,
+            Durability wanted,
+            CompletableFuture<RecordHandle> future,
+            Thread waiter,
+            Entry reuse)
+            throws IOException {
         checkAccepting();
         long size = frame.remaining();
         while (inFlightBytes > 0 && inFlightBytes + size > settings.maxInFlightBytes()) {
@@ -403,7 +497,13 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         int length = (int) size - RecordFrame.HEADER_BYTES;
         long lsn = nextLsn++;
         RecordFrame.writeHeaderAt(frame, 0, lsn, timestamp, length, frame.getInt(PAYLOAD_CRC_AT), headerCrc);
-        Entry e = new Entry(frame, lsn, timestamp, wanted, future, waiter);
+        Entry e;
+        if (reuse != null) {
+            e = reuse;
+            e.set(frame, lsn, timestamp, wanted, future, waiter);
+        } else {
+            e = new Entry(frame, lsn, timestamp, wanted, future, waiter);
+        }
         add(e, size);
         return e;
     }
@@ -428,7 +528,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         if (e.waiter != null) {
             parked.add(e);
         }
-        if (fillWaiting && queuedBytes >= settings.maxBatchBytes()) {
+        if (fillWaiting && (queuedBytes >= settings.maxBatchBytes() || waitedFor >= fillWaiters)) {
             filled.signal();
         }
     }
@@ -459,10 +559,15 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     // ---------------------------------------------------------------- waiting
 
     /**
-     * Waits, parked, until {@code e} is done, leading a batch when handed the lead. Called
-     * without the lock.
+     * Waits until {@code e} is done, leading a batch when handed the lead. Called without the
+     * lock. As RocksDB's writers do, a waiter first spins briefly, then yields its processor for
+     * a few microseconds, and parks only then: a batch that is written to the page cache
+     * completes its records within that time, and a record completed before its waiter parked
+     * costs its leader no {@code unpark}.
      */
     private void awaitEntry(Entry e) throws IOException {
+        int spins = 0;
+        long yieldUntil = 0;
         while (true) {
             int s = e.state;
             if (s == DONE) {
@@ -481,7 +586,27 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
                 } finally {
                     lock.unlock();
                 }
+                spins = 0;
+                yieldUntil = 0;
                 continue;
+            }
+            if (s == PENDING) {
+                if (spins < SPINS) {
+                    spins++;
+                    Thread.onSpinWait();
+                    continue;
+                }
+                long now = System.nanoTime();
+                if (yieldUntil == 0) {
+                    yieldUntil = now + YIELD_NANOS;
+                }
+                if (now - yieldUntil < 0) {
+                    Thread.yield();
+                    continue;
+                }
+                if (!STATE.compareAndSet(e, PENDING, PARKED)) {
+                    continue; // completed or handed the lead meanwhile
+                }
             }
             LockSupport.park(this);
             if (Thread.interrupted()) {
@@ -491,8 +616,11 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
                         Thread.currentThread().interrupt();
                         continue;
                     }
-                    // Stop waiting; the record stays queued for the next batch.
+                    // Stop waiting; the record stays queued for the next batch, with its entry.
                     e.waiter = null;
+                    if (e.partner != null) {
+                        writerEntry.remove();
+                    }
                     parked.remove(e);
                     if (e.state == LEAD) {
                         e.state = PENDING;
@@ -560,8 +688,9 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         if (needsLeader()) {
             Entry next = parked.peekFirst();
             if (next != null) {
-                next.state = LEAD;
-                LockSupport.unpark(next.waiter);
+                if ((int) STATE.getAndSet(next, LEAD) == PARKED) {
+                    LockSupport.unpark(next.waiter);
+                }
                 return;
             }
             if (Thread.currentThread() != helper) {
@@ -588,6 +717,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     private void runBatch() {
         waitToFill();
         long batchBytes = 0;
+        int waiters = 0;
         Durability level = Durability.NONE;
         while (!queue.isEmpty()) {
             Entry e = queue.peek();
@@ -603,6 +733,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
             queue.poll();
             if (e.waited) {
                 waitedFor--;
+                waiters++;
             }
             if (e.wanted.compareTo(level) > 0) {
                 level = e.wanted;
@@ -612,19 +743,20 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         queuedBytes -= batchBytes;
         lock.unlock();
         IOException error = null;
+        long started = level == Durability.SYNC ? System.nanoTime() : 0;
         try {
             error = writeBatch(level);
             complete(error);
         } finally {
             lock.lock();
         }
+        if (level == Durability.SYNC) {
+            lastSyncWaiters = waiters;
+            lastSyncNanos = System.nanoTime() - started;
+        }
         inFlightBytes -= batchBytes;
-        for (Iterator<Entry> it = parked.iterator(); it.hasNext(); ) {
-            Entry p = it.next();
-            if (!p.isDone()) {
-                break;
-            }
-            it.remove();
+        for (Entry p = parked.peekFirst(); p != null && p.isDone(); p = parked.peekFirst()) {
+            parked.pollFirst();
         }
         if (error == null) {
             if (!batchFrames.isEmpty()) {
@@ -685,21 +817,23 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         }
     }
 
+    /** Completes {@code e}; unparks its waiter only if it parked (a spinning one sees the state). */
     private static void settle(Entry e, IOException error) {
+        int was;
         if (error == null) {
-            e.state = DONE;
+            was = (int) STATE.getAndSet(e, DONE);
             if (e.future != null) {
                 e.future.complete(RecordHandle.of(e.lsn));
             }
         } else {
             e.error = error;
-            e.state = FAILED;
+            was = (int) STATE.getAndSet(e, FAILED);
             if (e.future != null) {
                 e.future.completeExceptionally(error);
             }
         }
         Thread waiter = e.waiter;
-        if (waiter != null && waiter != Thread.currentThread()) {
+        if (was == PARKED && waiter != null) {
             LockSupport.unpark(waiter);
         }
     }
@@ -723,16 +857,35 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         hasRoom.signalAll();
     }
 
-    /** Under the lock: with a batch delay, waits for a batch to fill unless someone waits on a barrier. */
+    /**
+     * Under the lock: with a batch delay, waits that long for a batch to fill unless someone
+     * waits on a barrier. Without one, a log at {@code sync} whose last synced batch held several
+     * waiting writers waits, at most a quarter of that sync's time ({@link #MAX_SYNC_FILL_NANOS}
+     * at most), for as many to queue again: the writers the last batch woke are queueing their
+     * next records, and a sync costs the same for one record as for all of them (PostgreSQL's
+     * {@code commit_delay} with {@code commit_siblings}, measured instead of configured). A lone
+     * writer never waits.
+     */
     private void waitToFill() {
         long delay = settings.batchDelay().toNanos();
+        boolean siblings = false;
         if (delay <= 0) {
-            return;
+            if (settings.durability() != Durability.SYNC
+                    || lastSyncWaiters <= 1
+                    || waitedFor >= lastSyncWaiters
+                    || closing) {
+                return;
+            }
+            delay = Math.min(lastSyncNanos / 4, MAX_SYNC_FILL_NANOS);
+            siblings = true;
+            fillWaiters = lastSyncWaiters;
         }
         long deadline = System.nanoTime() + delay;
         fillWaiting = true;
         try {
-            while (queuedBytes < settings.maxBatchBytes() && barriers == 0 && !closing) {
+            while (queuedBytes < settings.maxBatchBytes()
+                    && (siblings ? waitedFor < lastSyncWaiters : barriers == 0)
+                    && !closing) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return;
@@ -743,6 +896,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
             Thread.currentThread().interrupt(); // keep leading; the caller sees its status
         } finally {
             fillWaiting = false;
+            fillWaiters = Integer.MAX_VALUE;
         }
     }
 

@@ -340,6 +340,53 @@ class GroupCommitWriteAheadLogTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void aWriterInterruptedTwiceWhileItsRecordsAreQueuedWritesAgainWithoutTouchingThem() throws Exception {
+        MemoryStorage storage = new MemoryStorage(0);
+        storage.gate = new CountDownLatch(1);
+        try (GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage, settings(Map.of()), Set.of(), "t")) {
+            Thread first = writeInBackground(wal, ByteBuffer.allocate(10));
+            assertThat(storage.writing.await(30, TimeUnit.SECONDS)).isTrue();
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            java.util.concurrent.Semaphore interrupted = new java.util.concurrent.Semaphore(0);
+            List<Long> lsns = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread follower = new Thread(() -> {
+                try {
+                    for (int size : new int[] {20, 30}) {
+                        try {
+                            wal.write(ByteBuffer.allocate(size), TS);
+                            thrown.set(new AssertionError("not interrupted"));
+                        } catch (java.io.InterruptedIOException e) {
+                            Thread.interrupted();
+                            interrupted.release();
+                        }
+                    }
+                    // The records of 20 and 30 bytes are still queued with their entries; these
+                    // writes must not reuse them.
+                    for (int size : new int[] {40, 50, 60}) {
+                        lsns.add(wal.write(ByteBuffer.allocate(size), TS).lsn());
+                    }
+                } catch (Throwable e) {
+                    thrown.compareAndSet(null, e);
+                }
+            });
+            follower.start();
+            for (int i = 0; i < 2; i++) {
+                awaitParked(follower);
+                follower.interrupt();
+                assertThat(interrupted.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+            }
+            storage.gate.countDown();
+            first.join(30_000);
+            follower.join(30_000);
+            assertThat(follower.isAlive()).as("the follower's writes return").isFalse();
+            assertThat(thrown.get()).isNull();
+            assertThat(lsns).containsExactly(3L, 4L, 5L);
+        }
+        assertThat(storage.headers()).extracting(RecordFrame.Header::length).containsExactly(10, 20, 30, 40, 50, 60);
+    }
+
+    @Test
     void aLeaderWritesWithItsInterruptStatusClearedAndGetsItBack() throws Exception {
         MemoryStorage storage = new MemoryStorage(0);
         try (GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage, settings(Map.of()), Set.of(), "t")) {
