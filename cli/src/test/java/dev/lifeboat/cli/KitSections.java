@@ -72,13 +72,20 @@ final class KitSections {
     /**
      * Checks the backend's section without running the tests it counts as passed (each backend's
      * own build runs them; writing runs the whole kit): discovers the kit's test methods of each
-     * contract the URI is served for, and runs those the section lists as skipped. Fails when a
+     * contract the URI is served for, and runs those the section lists as skipped (and the
+     * deviations). Fails when a
      * test was added or removed, when a listed skip now runs or skips for another reason, or when
      * a contract gained or lost its provider.
      */
     static void listedSkips(String name, String target, URI uri, Map<String, String> options) {
+        listedSkips(name, target, uri, options, Map.of());
+    }
+
+    /** As {@link #listedSkips(String, String, URI, Map)}, rerunning the {@code deviations} too. */
+    static void listedSkips(
+            String name, String target, URI uri, Map<String, String> options, Map<String, String> deviations) {
         if (KitMatrix.writing()) {
-            wholeKit(name, target, uri, options);
+            wholeKit(name, target, uri, options, deviations);
             return;
         }
         String doc = section(name);
@@ -94,7 +101,9 @@ final class KitSections {
             for (String m : c.testMethods()) {
                 byMethod.put(m, new MethodResult(m, Outcome.PASSED, ""));
             }
-            Set<String> skips = listed.getOrDefault(c, Map.of()).keySet();
+            Set<String> skips =
+                    new java.util.TreeSet<>(listed.getOrDefault(c, Map.of()).keySet());
+            deviations.keySet().stream().filter(byMethod::containsKey).forEach(skips::add);
             if (!skips.isEmpty()) {
                 String only = skips.stream().map(Pattern::quote).collect(Collectors.joining("|"));
                 ContractRun run = Tck.run(uri, EnumSet.of(c), options, only).get(0);
@@ -105,7 +114,7 @@ final class KitSections {
             results.put(
                     c, new ContractResult(provider.get().getClass().getSimpleName(), List.copyOf(byMethod.values())));
         }
-        String section = KitMatrix.section(name, target, uri.toString(), results, Map.of());
+        String section = KitMatrix.section(name, target, uri.toString(), results, deviations);
         assertThat(doc)
                 .as("docs/capabilities.md (on the left) is stale for " + name + ": the kit's tests or its skips"
                         + " changed; regenerate it: " + REGENERATE)
