@@ -88,8 +88,9 @@ public final class Main {
                       first line. Options go to each provider that accepts them. --tests: only
                       test methods whose name matches. Exit code 1 if a test failed.
                   capabilities [--write FILE]
-                      The capability matrix of every backend the command carries (which
-                      guarantees each declares, so which kit tests it skips), as Markdown.
+                      The capabilities every backend the command carries declares (so which kit
+                      tests it skips), as Markdown. --write FILE: regenerate that part of
+                      docs/capabilities.md, keeping its kit results (the CLI's tests write those).
                   help
                       This text.""");
     }

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -101,6 +102,13 @@ class BackendServersTest {
         if (hdfs != null) {
             hdfs.shutdown(true);
         }
+    }
+
+    private static synchronized FaultProxy atomicConditions() throws IOException {
+        if (atomicConditions == null) {
+            atomicConditions = new FaultProxy(s3Endpoint.getPort());
+        }
+        return atomicConditions;
     }
 
     private static String hdfs(String path) {
@@ -213,9 +221,6 @@ class BackendServersTest {
      */
     @Test
     void tckRunsTheCheckpointContractOnS3() throws Exception {
-        if (atomicConditions == null) {
-            atomicConditions = new FaultProxy(s3Endpoint.getPort());
-        }
         Cli.Run run = Cli.run(args(
                 List.of(
                         "tck",
@@ -224,11 +229,49 @@ class BackendServersTest {
                         "checkpoint",
                         "--tests",
                         "(?!.*[Ss]igkill|.*[Cc]rash|quarterGibibyte).*"),
-                s3Options(atomicConditions.endpoint())));
+                s3Options(atomicConditions().endpoint())));
         assertThat(run.exit()).as(run.out()).isZero();
         assertThat(run.out())
                 .containsPattern("checkpoint store +[1-9][0-9]* +[0-9]+ +0 +dev.lifeboat.backend.s3")
                 .contains("RESULT: no failures");
+    }
+
+    /** The kit's section of docs/capabilities.md for HDFS: see {@link KitSections#listedSkips}. */
+    @Test
+    void capabilityMatrixOfHdfs() {
+        KitSections.listedSkips(
+                "hdfs",
+                "`hdfs:` on MiniDFSCluster (one data node)",
+                URI.create(hdfs("matrix")),
+                Map.of("hadoop.dfs.replication", "1"));
+    }
+
+    @Test
+    void capabilityMatrixOfS3() throws Exception {
+        KitSections.listedSkips(
+                "s3",
+                "`s3:` on S3Proxy (in memory), through the kit's atomic-conditions proxy",
+                URI.create("s3://" + BUCKET + "/matrix"),
+                Map.of(
+                        "endpoint",
+                        atomicConditions().endpoint().toString(),
+                        "path-style",
+                        "true",
+                        "region",
+                        "us-east-1",
+                        "access-key",
+                        ACCESS,
+                        "secret-key",
+                        SECRET));
+    }
+
+    @Test
+    void capabilityMatrixOfZooKeeper() {
+        KitSections.listedSkips(
+                "zookeeper",
+                "`zk:` on Curator's TestingServer",
+                URI.create(zk("lifeboat/matrix")),
+                Map.of("session-timeout", "3s", "connection-timeout", "3s"));
     }
 
     @Test

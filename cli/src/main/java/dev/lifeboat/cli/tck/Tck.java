@@ -64,13 +64,50 @@ public final class Tck {
             return key;
         }
 
+        /** What the contract is, in words: {@code write-ahead log}. */
+        public String title() {
+            return title;
+        }
+
+        /**
+         * The names of the contract's test methods, found by the launcher's discovery without
+         * running them (a parameterized test is one method).
+         */
+        public List<String> testMethods() {
+            TestPlan plan = LauncherFactory.create()
+                    .discover(LauncherDiscoveryRequestBuilder.request()
+                            .selectors(selectClass(testClass))
+                            .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "false")
+                            .build());
+            List<String> methods = new ArrayList<>();
+            for (TestIdentifier root : plan.getRoots()) {
+                for (TestIdentifier id : plan.getDescendants(root)) {
+                    id.getSource()
+                            .filter(MethodSource.class::isInstance)
+                            .map(source -> ((MethodSource) source).getMethodName())
+                            .ifPresent(methods::add);
+                }
+            }
+            return methods.stream().distinct().sorted().toList();
+        }
+
         /** The provider serving {@code uri} for this contract, or empty if none does. */
-        Optional<BackendProvider<?>> provider(URI uri) {
+        public Optional<BackendProvider<?>> provider(URI uri) {
             try {
                 return Optional.of(lookup.apply(uri));
             } catch (IllegalArgumentException e) {
                 return Optional.empty();
             }
+        }
+
+        /** The contract whose {@link #title()} is {@code title}. */
+        public static Contract byTitle(String title) {
+            for (Contract c : values()) {
+                if (c.title.equals(title)) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("no contract is titled '" + title + "'");
         }
 
         static Contract parse(String s) {
@@ -90,10 +127,14 @@ public final class Tck {
         FAILED
     }
 
-    /** One test's result: its name, outcome and (for a skip or failure) the reason's first line. */
-    public record Result(String test, Outcome outcome, String reason, String trace) {
-        Result(String test, Outcome outcome, String reason) {
-            this(test, outcome, reason, "");
+    /**
+     * One test's result: its name (a parameterized test's case adds its display name to the
+     * method's), the test method's name, its outcome and (for a skip or failure) the reason's first
+     * line.
+     */
+    public record Result(String test, String method, Outcome outcome, String reason, String trace) {
+        Result(String test, String method, Outcome outcome, String reason) {
+            this(test, method, outcome, reason, "");
         }
     }
 
@@ -232,7 +273,7 @@ public final class Tck {
         @Override
         public void executionSkipped(TestIdentifier id, String reason) {
             if (id.isTest() || isMethod(id)) {
-                results.add(new Result(name(id), Outcome.SKIPPED, firstLine(reason)));
+                results.add(new Result(name(id), method(id), Outcome.SKIPPED, firstLine(reason)));
             }
         }
 
@@ -242,17 +283,18 @@ public final class Tck {
             switch (result.getStatus()) {
                 case SUCCESSFUL -> {
                     if (id.isTest()) {
-                        results.add(new Result(name(id), Outcome.PASSED, ""));
+                        results.add(new Result(name(id), method(id), Outcome.PASSED, ""));
                     }
                 }
                 case ABORTED -> {
                     if (id.isTest() || isMethod(id)) {
-                        results.add(new Result(name(id), Outcome.SKIPPED, reason));
+                        results.add(new Result(name(id), method(id), Outcome.SKIPPED, reason));
                     }
                 }
                 case FAILED ->
                     results.add(new Result(
                             name(id),
+                            method(id),
                             Outcome.FAILED,
                             reason,
                             result.getThrowable().map(Tck::trace).orElse("")));
@@ -262,6 +304,13 @@ public final class Tck {
 
         private static boolean isMethod(TestIdentifier id) {
             return id.getSource().filter(MethodSource.class::isInstance).isPresent();
+        }
+
+        private static String method(TestIdentifier id) {
+            return id.getSource()
+                    .filter(MethodSource.class::isInstance)
+                    .map(source -> ((MethodSource) source).getMethodName())
+                    .orElse(id.getDisplayName());
         }
 
         private String name(TestIdentifier id) {
