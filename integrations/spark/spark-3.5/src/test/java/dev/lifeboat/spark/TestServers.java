@@ -143,7 +143,9 @@ final class TestServers {
                             conf.toString()));
             Hdfs server = new Hdfs(process, URI.create("hdfs://127.0.0.1:" + port));
             try {
-                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                // Generous: on a loaded 2-core machine (several builds at once) the cluster has
+                // taken over 90 s to write its configuration.
+                long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
                 while (!Files.exists(conf)) {
                     if (!process.isAlive() || System.nanoTime() > deadline) {
                         throw new IOException("MiniDFSCluster did not start; see " + dir.resolve("minidfs.log"));
@@ -194,7 +196,7 @@ final class TestServers {
     }
 
     private static void awaitPort(Process process, int port, Path log) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (true) {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
