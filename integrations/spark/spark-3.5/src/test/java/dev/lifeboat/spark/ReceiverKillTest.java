@@ -58,7 +58,9 @@ class ReceiverKillTest {
                     continue;
                 }
             }
-            assertThat(driver.waitFor(200, TimeUnit.SECONDS))
+            // Generous, as for the Structured Streaming drivers: a loaded 2-core machine starts
+            // Spark slowly (a run on Spark 4.1 with several builds at once took over 200 s).
+            assertThat(driver.waitFor(600, TimeUnit.SECONDS))
                     .as("run %d ends (seed %d)", run, seed)
                     .isTrue();
             assertThat(driver.exitValue())
