@@ -51,9 +51,7 @@ public final class StreamingDriver {
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "2")
-                .config(
-                        "spark.sql.streaming.checkpointFileManagerClass",
-                        LifeboatCheckpointFileManager.class.getName());
+                .config("spark.sql.streaming.checkpointFileManagerClass", SparkLine.checkpointManager());
         Path go = null;
         long batchDelayMs = 0;
         for (int i = 3; i < args.length; i++) {

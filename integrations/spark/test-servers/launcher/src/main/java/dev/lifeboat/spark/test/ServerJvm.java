@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * closing it still stops it (shutdown hook).
  */
 public final class ServerJvm implements AutoCloseable {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
 
     private final Process process;
     private final URI uri;
