@@ -7,12 +7,12 @@ import java.nio.channels.FileChannel;
 
 /**
  * A range of a segment file read into memory with one positional read, seen by
- * {@link dev.lifeboat.backend.common.wal.SegmentScanner} as if the segment ended where the range
- * ends. Positions are absolute offsets in the segment file, so offsets in the scanner's results
+ * {@link dev.lifeboat.backend.common.wal.SegmentScanner} (through {@link #source()}) as if the
+ * segment ended where the range ends. Positions are absolute offsets in the segment file, so offsets in the scanner's results
  * and errors are file offsets. The scanner verifies the window's frames in place ({@link
  * #source()}) and hands out payloads as slices of it: a window is read once and never reused.
  */
-final class LocalSegmentWindow implements SegmentSource {
+final class LocalSegmentWindow {
     private final String name;
     private final long base;
     private final ByteBuffer bytes;
@@ -40,29 +40,9 @@ final class LocalSegmentWindow implements SegmentSource {
         return new LocalSegmentWindow(name, from, bytes);
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
-
     /** The absolute end of the window: its start plus the bytes actually read. */
-    @Override
-    public long size() {
+    long size() {
         return base + bytes.limit();
-    }
-
-    @Override
-    public void read(long position, ByteBuffer dst) {
-        if (position < base) {
-            throw new IllegalArgumentException(
-                    "offset " + position + " is before the window at " + base + " of " + name);
-        }
-        if (position >= size()) {
-            return;
-        }
-        int from = (int) (position - base);
-        int n = Math.min(dst.remaining(), bytes.limit() - from);
-        dst.put(bytes.duplicate().position(from).limit(from + n));
     }
 
     /** The window as the scanner reads it: in place, payloads sliced out of it without a copy. */
