@@ -2,6 +2,7 @@ package dev.lifeboat.benchmarks.spark;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -62,7 +63,7 @@ final class ServerJvm {
         ServerJvm server = new ServerJvm(process, URI.create("hdfs://127.0.0.1:" + port));
         try {
             // The cluster writes its configuration once it is up.
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (!Files.exists(written)) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     throw new IOException("MiniDFSCluster did not start; see " + dir.resolve("minidfs.log"));
@@ -111,7 +112,7 @@ final class ServerJvm {
                 List.of("--properties", properties.toString()));
         ServerJvm server = new ServerJvm(process, URI.create("http://127.0.0.1:" + port));
         try {
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (!accepts(port)) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     throw new IOException("S3Proxy did not start; see " + dir.resolve("s3proxy.log"));
@@ -156,7 +157,7 @@ final class ServerJvm {
 
     private static boolean accepts(int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            socket.connect(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 200);
             return true;
         } catch (IOException e) {
             return false;

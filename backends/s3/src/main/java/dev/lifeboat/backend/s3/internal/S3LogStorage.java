@@ -119,6 +119,7 @@ public final class S3LogStorage implements LogStorage {
      * @param offsets frame offsets ({@code count + 1} entries, the last is the size), or null if not known
      * @param counted whether {@code count} is known rather than a hint
      */
+    @SuppressWarnings("ArrayRecordComponent") // never compared or hashed: segments are found by LSN
     private record Segment(long first, String key, long count, long newest, int[] offsets, boolean counted) {
         /** A segment whose count is known if its offsets are. */
         Segment(long first, String key, long count, long newest, int[] offsets) {
