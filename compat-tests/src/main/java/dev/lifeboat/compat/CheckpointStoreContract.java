@@ -225,7 +225,8 @@ public abstract class CheckpointStoreContract {
                 assertThat(other.open(id)).isEmpty();
             }
             assertNoParts(root, "after collectGarbage(ZERO) removed the abandoned attempt");
-            catchThrowable(crashed::close); // its parts are gone; whatever it says, nothing may appear
+            Throwable unused =
+                    catchThrowable(crashed::close); // its parts are gone; whatever it says, nothing may appear
 
             CheckpointInfo info = commit(store, id, 0, Map.of("part-0", bytes(9, 100)));
             assertThat(info.parts()).extracting(PartInfo::name).containsExactly("part-0");
@@ -933,7 +934,7 @@ public abstract class CheckpointStoreContract {
                         CheckpointCrashChild.class,
                         List.of(ChildArgs.encodeUri(root), ChildArgs.encodeOptions(opts), Long.toString(seed)))) {
             child.awaitLine("READY", CHILD_START);
-            for (long n = ids - 1; n >= 0; n--) {
+            for (long n = ids - 1L; n >= 0; n--) {
                 CheckpointId id = CheckpointCrashChild.id(n);
                 try {
                     commit(store, id, 0, Map.of("parent", bytes((int) n, 100)));
@@ -942,8 +943,9 @@ public abstract class CheckpointStoreContract {
                     assertThat(e.id()).isEqualTo(id);
                     parentLost.add(id);
                 }
-                Optional<String> line;
-                while ((line = child.nextLine(Duration.ZERO)).isPresent()) {
+                for (Optional<String> line = child.nextLine(Duration.ZERO);
+                        line.isPresent();
+                        line = child.nextLine(Duration.ZERO)) {
                     collectOutcome(line.get(), childOutcome);
                 }
             }
@@ -1064,7 +1066,7 @@ public abstract class CheckpointStoreContract {
     }
 
     private static void collectOutcome(String line, Map<CheckpointId, Boolean> outcomes) {
-        String[] words = line.split(" ");
+        String[] words = line.split(" ", -1);
         if (words[0].equals("COMMITTED") || words[0].equals("LOST")) {
             Boolean previous = outcomes.put(CheckpointId.of(words[1]), words[0].equals("COMMITTED"));
             assertThat(previous).as("the child reported %s twice", words[1]).isNull();
@@ -1072,7 +1074,7 @@ public abstract class CheckpointStoreContract {
     }
 
     private static void collectFencing(String line, Set<CheckpointId> committed, Set<CheckpointId> fenced) {
-        String[] words = line.split(" ");
+        String[] words = line.split(" ", -1);
         if (words[0].equals("COMMITTED")) {
             committed.add(CheckpointId.of(words[1]));
         } else if (words[0].equals("FENCED")) {
@@ -1083,7 +1085,7 @@ public abstract class CheckpointStoreContract {
     }
 
     private static void collect(String line, Set<CheckpointId> begun, Set<CheckpointId> committed) {
-        String[] words = line.split(" ");
+        String[] words = line.split(" ", -1);
         if (words[0].equals("BEGIN")) {
             begun.add(CheckpointId.of(words[1]));
         } else if (words[0].equals("COMMITTED")) {

@@ -1092,7 +1092,7 @@ public abstract class WriteAheadLogContract {
 
     private static void collectAck(String line, Map<Long, String[]> acks) {
         if (line.startsWith("ACK ")) {
-            String[] words = line.split(" ");
+            String[] words = line.split(" ", -1);
             String[] previous = acks.put(Long.parseLong(words[1]), new String[] {words[2], words[3], words[4]});
             assertThat(previous).as("lsn %s acknowledged twice", words[1]).isNull();
         }

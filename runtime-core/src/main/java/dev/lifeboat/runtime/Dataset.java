@@ -302,7 +302,8 @@ public sealed class Dataset<T> permits PairDataset {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    // The one erasing cast between the typed API and the untyped nodes; callers assign its result.
+    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
     static <X> X cast(Object o) {
         return (X) o;
     }

@@ -360,7 +360,11 @@ public final class EngineConfig {
             return this;
         }
 
-        /** @throws IllegalArgumentException naming every unknown key and bad value */
+        /**
+         * Builds the configuration.
+         *
+         * @throws IllegalArgumentException naming every unknown key and bad value
+         */
         public EngineConfig build() {
             return new EngineConfig(values);
         }
@@ -509,7 +513,7 @@ public final class EngineConfig {
 
         List<Class<? extends Throwable>> throwableClasses(String key) {
             List<Class<? extends Throwable>> result = new ArrayList<>();
-            for (String name : raw(key).orElse("").split(",")) {
+            for (String name : raw(key).orElse("").split(",", -1)) {
                 String trimmed = name.trim();
                 if (trimmed.isEmpty()) {
                     continue;

@@ -85,7 +85,7 @@ class DatasetTest {
     @Test
     void shuffleOperations() {
         PairDataset<String, Integer> sales = engine.parallelize(List.of("a:1", "b:2", "a:3", "c:4", "b:5", "a:6"), 3)
-                .mapToPair(s -> Pair.of(s.split(":")[0], Integer.parseInt(s.split(":")[1])));
+                .mapToPair(s -> Pair.of(s.split(":", -1)[0], Integer.parseInt(s.split(":", -1)[1])));
 
         assertThat(sales.reduceByKey(Integer::sum, 2).collectAsMap()).isEqualTo(Map.of("a", 10, "b", 7, "c", 4));
         Map<String, List<Integer>> grouped = sales.groupByKey(2).collectAsMap();
@@ -95,7 +95,7 @@ class DatasetTest {
                 .containsEntry("c", 8);
 
         PairDataset<String, String> names = engine.parallelize(List.of("a:alpha", "b:beta", "b:bravo", "d:delta"), 2)
-                .mapToPair(s -> Pair.of(s.split(":")[0], s.split(":")[1]));
+                .mapToPair(s -> Pair.of(s.split(":", -1)[0], s.split(":", -1)[1]));
         List<Pair<String, Pair<Integer, String>>> joined = sales.join(names).collect();
         assertThat(joined)
                 .containsExactlyInAnyOrder(

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -22,7 +23,9 @@ public final class Machine {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(
                 "date",
-                ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+                ZonedDateTime.now(ZoneId.systemDefault())
+                        .truncatedTo(ChronoUnit.SECONDS)
+                        .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         m.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         m.put("cpu", firstValue(Path.of("/proc/cpuinfo"), "model name").orElse("unknown"));
         m.put(
@@ -44,7 +47,7 @@ public final class Machine {
     /** The 1, 5 and 15 minute load averages, or "unknown". */
     public static String loadAverage() {
         try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+", -1);
             return f[0] + " " + f[1] + " " + f[2];
         } catch (IOException | RuntimeException e) {
             return "unknown";

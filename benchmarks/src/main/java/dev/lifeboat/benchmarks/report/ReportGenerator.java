@@ -166,7 +166,7 @@ public final class ReportGenerator {
                         .append(cores)
                         .append(" cores");
                 try {
-                    if (Double.parseDouble(figures.split(" ")[0]) > Integer.parseInt(cores)) {
+                    if (Double.parseDouble(figures.split(" ", -1)[0]) > Integer.parseInt(cores)) {
                         md.append(": **a loaded machine**, more runnable threads than cores");
                     }
                 } catch (RuntimeException e) {
@@ -320,7 +320,7 @@ public final class ReportGenerator {
         }
         StringBuilder out = new StringBuilder();
         int lines = 0;
-        for (String line : jmhOutput.substring(start).split("\n")) {
+        for (String line : jmhOutput.substring(start).lines().toList()) {
             if (lines > 0
                     && (line.startsWith("# ")
                             || line.startsWith("Secondary result")

@@ -53,7 +53,7 @@ public record Result(
                         .map(o -> {
                             Map<String, Object> m = (Map<String, Object>) o;
                             String full = (String) m.get("benchmark");
-                            String[] parts = full.split("\\.");
+                            String[] parts = full.split("\\.", -1);
                             String name = parts[parts.length - 2] + "." + parts[parts.length - 1];
                             Map<String, String> params = new TreeMap<>();
                             if (m.get("params") instanceof Map<?, ?> pm) {

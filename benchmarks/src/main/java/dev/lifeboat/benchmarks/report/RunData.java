@@ -20,8 +20,8 @@ import java.util.stream.Stream;
  * command, times, machine) and the stack profiles of missed targets ({@code profiles/<target>.txt}).
  *
  * @param results every JMH result, in file order
- * @param meta keys {@code profile}, {@code command}, {@code started}, {@code finished},
- *     {@code elapsed}, {@code failed}, and {@code machine.<fact>} (see {@link Machine})
+ * @param meta the keys profile, command, started, finished, elapsed, failed, and
+ *     {@code machine.<fact>} (see {@link Machine})
  * @param profiles JMH's output of a profiled run, by target id
  */
 public record RunData(List<Result> results, Map<String, String> meta, Map<String, String> profiles) {
@@ -118,7 +118,8 @@ public record RunData(List<Result> results, Map<String, String> meta, Map<String
 
     private static String escape(String s, boolean key) {
         StringBuilder b = new StringBuilder();
-        for (char c : s.toCharArray()) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
             switch (c) {
                 case '\\' -> b.append("\\\\");
                 case '\n' -> b.append("\\n");

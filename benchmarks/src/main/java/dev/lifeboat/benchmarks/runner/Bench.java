@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -171,7 +172,7 @@ public final class Bench {
             }
         }
         if (!fresh && meta.containsKey("failed") && !meta.get("failed").isBlank()) {
-            for (String f : meta.get("failed").split(",\\s*")) {
+            for (String f : meta.get("failed").split(",\\s*", -1)) {
                 if (!failed.contains(f)
                         && plan.steps().stream().noneMatch(s -> s.run().name().equals(f))) {
                     failed.add(f);
@@ -286,7 +287,9 @@ public final class Bench {
     }
 
     private static String now() {
-        return ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        return ZonedDateTime.now(ZoneId.systemDefault())
+                .truncatedTo(ChronoUnit.SECONDS)
+                .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     }
 
     private static String value(String[] args, int i) {

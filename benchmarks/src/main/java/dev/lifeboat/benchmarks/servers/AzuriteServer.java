@@ -70,6 +70,7 @@ final class AzuriteServer implements BackendFixture.Server {
             throw new IOException("cannot start Azurite: Node.js ('node') is not on PATH", e);
         }
         BlockingQueue<Integer> ports = new ArrayBlockingQueue<>(1);
+        @SuppressWarnings("JdkObsolete") // appended by the reader thread, read here: its locking is wanted
         StringBuffer output = new StringBuffer();
         Thread reader = new Thread(
                 () -> {

@@ -95,6 +95,7 @@ final class AzureBatchLayout implements AutoCloseable {
     }
 
     /** Opens the writer: creates the head ({@code If-None-Match: *}) and starts renewing it. */
+    @SuppressWarnings("FutureReturnValueIgnored") // renew() catches its own failures; close() stops the timer
     void openWriter() throws IOException {
         headEtag = blobs.putIfAbsent(HEAD, head(0)).orElseThrow(() -> new IOException("the head exists"));
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {

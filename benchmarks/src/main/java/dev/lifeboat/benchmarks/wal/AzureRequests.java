@@ -63,7 +63,7 @@ public final class AzureRequests implements AfterRetryPolicyProvider {
         String query = request.getUrl().getQuery();
         String comp = null;
         if (query != null) {
-            for (String p : query.split("&")) {
+            for (String p : query.split("&", -1)) {
                 if (p.startsWith("comp=")) {
                     comp = p.substring(5);
                 }

@@ -51,6 +51,8 @@ public final class Tck {
         private final String key;
         private final String title;
         private final Class<?> testClass;
+
+        @SuppressWarnings("ImmutableEnumChecker") // references to Lifeboat's static lookups: stateless
         private final Function<URI, BackendProvider<?>> lookup;
 
         Contract(String key, String title, Class<?> testClass, Function<URI, BackendProvider<?>> lookup) {
@@ -204,11 +206,13 @@ public final class Tck {
             if (p.isPresent()) {
                 served.put(c, p.get());
             } else if (!contracts.isEmpty()) {
-                c.lookup.apply(uri); // throws the registry's message: the schemes found, the artifact to add
+                BackendProvider<?> unused =
+                        c.lookup.apply(uri); // throws the registry's message: the schemes found, the artifact to add
             }
         }
         if (served.isEmpty()) {
-            Contract.WAL.lookup.apply(uri); // no contract served: the registry names what is there
+            BackendProvider<?> unused =
+                    Contract.WAL.lookup.apply(uri); // no contract served: the registry names what is there
         }
         for (String key : options.keySet()) {
             if (served.values().stream().noneMatch(p -> TckTarget.accepts(p, key))) {

@@ -49,6 +49,7 @@ public final class CheckpointCrashChild {
     private CheckpointCrashChild() {}
 
     /** One part of a checkpoint the child writes. */
+    @SuppressWarnings("ArrayRecordComponent") // a carrier of what the child writes, never compared or hashed
     public record Part(String name, byte[] bytes) {}
 
     /** The id of the {@code n}-th checkpoint. */

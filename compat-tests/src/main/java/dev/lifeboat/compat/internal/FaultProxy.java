@@ -94,7 +94,7 @@ public final class FaultProxy implements AutoCloseable {
 
         /** Whether the raw query has parameter {@code name} (with or without a value). */
         public boolean hasQuery(String name) {
-            for (String p : query.split("&")) {
+            for (String p : query.split("&", -1)) {
                 if (p.equals(name) || p.startsWith(name + "=")) {
                     return true;
                 }
@@ -233,7 +233,7 @@ public final class FaultProxy implements AutoCloseable {
                 }
                 List<String> headerLines = readHeaders(in);
                 Map<String, String> headers = headerMap(headerLines);
-                String[] parts = requestLine.split(" ");
+                String[] parts = requestLine.split(" ", -1);
                 String method = parts[0];
                 String target = parts.length > 1 ? parts[1] : "/";
                 int q = target.indexOf('?');
@@ -300,7 +300,7 @@ public final class FaultProxy implements AutoCloseable {
                     }
                     responseHeaderLines = readHeaders(upIn);
                     responseHeaders = headerMap(responseHeaderLines);
-                    int status = Integer.parseInt(statusLine.split(" ")[1]);
+                    int status = Integer.parseInt(statusLine.split(" ", -1)[1]);
                     boolean noBody = method.equals("HEAD") || status == 204 || status == 304 || status / 100 == 1;
                     long length = contentLength(responseHeaders);
                     if (!noBody && rule == null && length > STREAM_ABOVE_BYTES) {
@@ -438,7 +438,7 @@ public final class FaultProxy implements AutoCloseable {
                     throw new IOException("connection closed inside a chunked body");
                 }
                 raw.write((sizeLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+                int size = Integer.parseInt(sizeLine.split(";", -1)[0].trim(), 16);
                 if (size == 0) {
                     while (true) { // trailers, then an empty line
                         String trailer = readLine(in);
@@ -471,7 +471,7 @@ public final class FaultProxy implements AutoCloseable {
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         while (true) {
             String sizeLine = readLine(in);
-            int size = sizeLine == null ? 0 : Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+            int size = sizeLine == null ? 0 : Integer.parseInt(sizeLine.split(";", -1)[0].trim(), 16);
             if (size == 0) {
                 return data.toByteArray();
             }

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * lost, none twice. Exit status 0 if so, 1 if not, 2 on bad arguments.
  */
 public final class StreamingDemo {
-    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     private StreamingDemo() {}
 
@@ -168,7 +168,7 @@ public final class StreamingDemo {
         }
         SortedMap<String, RunningAggregate> expected = new TreeMap<>();
         for (long i = 0; i < records; i++) {
-            String[] kv = StreamingDemoDriver.record(i).split(",");
+            String[] kv = StreamingDemoDriver.record(i).split(",", -1);
             expected.merge(
                     kv[0],
                     new RunningAggregate(1, Long.parseLong(kv[1])),
@@ -177,7 +177,7 @@ public final class StreamingDemo {
         SortedMap<String, RunningAggregate> actual = new TreeMap<>();
         for (List<String> rows : FileSink.readAll(work.resolve("out")).values()) {
             for (String row : rows) {
-                String[] f = row.split(",");
+                String[] f = row.split(",", -1);
                 actual.put(f[0], new RunningAggregate(Long.parseLong(f[1]), Long.parseLong(f[2])));
             }
         }

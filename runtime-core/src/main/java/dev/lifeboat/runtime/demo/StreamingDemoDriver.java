@@ -157,7 +157,7 @@ public final class StreamingDemoDriver {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     } catch (Exception e) {
-                        e.printStackTrace();
+                        e.printStackTrace(System.err); // this process's log: the parent reads its stderr
                     }
                 },
                 "receiver");

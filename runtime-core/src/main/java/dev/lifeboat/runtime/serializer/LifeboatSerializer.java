@@ -123,33 +123,24 @@ public final class LifeboatSerializer implements Serializer {
     @Override
     public Object read(DataInput in) throws IOException {
         byte tag = in.readByte();
-        switch (tag) {
-            case NULL:
-                return null;
-            case STRING:
-                return new String(readBytes(in), StandardCharsets.UTF_8);
-            case INT:
-                return in.readInt();
-            case LONG:
-                return in.readLong();
-            case DOUBLE:
-                return in.readDouble();
-            case FLOAT:
-                return in.readFloat();
-            case SHORT:
-                return in.readShort();
-            case BYTE:
-                return in.readByte();
-            case BOOLEAN:
-                return in.readBoolean();
-            case CHAR:
-                return in.readChar();
-            case BYTES:
-                return readBytes(in);
-            case PAIR:
+        // A poly expression in return position: each arm boxes to its own type (no numeric promotion).
+        return switch (tag) {
+            case NULL -> null;
+            case STRING -> new String(readBytes(in), StandardCharsets.UTF_8);
+            case INT -> in.readInt();
+            case LONG -> in.readLong();
+            case DOUBLE -> in.readDouble();
+            case FLOAT -> in.readFloat();
+            case SHORT -> in.readShort();
+            case BYTE -> in.readByte();
+            case BOOLEAN -> in.readBoolean();
+            case CHAR -> in.readChar();
+            case BYTES -> readBytes(in);
+            case PAIR -> {
                 Object key = read(in);
-                return Pair.of(key, read(in));
-            case LIST:
+                yield Pair.of(key, read(in));
+            }
+            case LIST -> {
                 int size = in.readInt();
                 if (size < 0) {
                     throw new SerializationException("negative list size " + size);
@@ -158,12 +149,11 @@ public final class LifeboatSerializer implements Serializer {
                 for (int i = 0; i < size; i++) {
                     list.add(read(in));
                 }
-                return Collections.unmodifiableList(list);
-            case RECORD:
-                return readRecord(in);
-            default:
-                throw new SerializationException("unknown type tag " + tag + " in " + NAME + " data");
-        }
+                yield Collections.unmodifiableList(list);
+            }
+            case RECORD -> readRecord(in);
+            default -> throw new SerializationException("unknown type tag " + tag + " in " + NAME + " data");
+        };
     }
 
     private Object readRecord(DataInput in) throws IOException {
@@ -251,5 +241,6 @@ public final class LifeboatSerializer implements Serializer {
         return bytes;
     }
 
+    @SuppressWarnings("ArrayRecordComponent") // a cache entry per class, never compared or hashed
     private record RecordShape(Class<?> type, RecordComponent[] components, Constructor<?> constructor) {}
 }

@@ -31,6 +31,8 @@ public interface StreamingListener {
     StreamingListener NONE = (phase, batchId, detail) -> {};
 
     /**
+     * Called for each phase of the query's progress.
+     *
      * @param batchId the batch, or {@code -1} when the event belongs to no batch
      */
     void on(Phase phase, long batchId, String detail);

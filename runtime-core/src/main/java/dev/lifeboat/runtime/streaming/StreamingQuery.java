@@ -248,7 +248,7 @@ public final class StreamingQuery implements AutoCloseable {
         }
         long start = -1;
         long end = -1;
-        for (String line : new String(c.get().readPart(PART), StandardCharsets.UTF_8).split("\n")) {
+        for (String line : new String(c.get().readPart(PART), StandardCharsets.UTF_8).split("\n", -1)) {
             if (line.startsWith("start=")) {
                 start = Long.parseLong(line.substring(6));
             } else if (line.startsWith("end=")) {

@@ -117,7 +117,7 @@ class StreamingDriverProcessTest {
         }
         SortedMap<String, RunningAggregate> expected = new TreeMap<>();
         for (long i = 0; i < total; i++) {
-            String[] kv = StreamingDemoDriver.record(i).split(",");
+            String[] kv = StreamingDemoDriver.record(i).split(",", -1);
             expected.merge(
                     kv[0],
                     new RunningAggregate(1, Long.parseLong(kv[1])),
@@ -130,7 +130,7 @@ class StreamingDriverProcessTest {
         SortedMap<String, RunningAggregate> last = new TreeMap<>();
         for (List<String> rows : FileSink.readAll(out).values()) {
             for (String row : rows) {
-                String[] f = row.split(",");
+                String[] f = row.split(",", -1);
                 last.put(f[0], new RunningAggregate(Long.parseLong(f[1]), Long.parseLong(f[2])));
             }
         }

@@ -68,7 +68,7 @@ class StreamingQueryTest {
         Path root = dir.resolve("crashing");
         int crashes = 0;
         for (Phase crashAt : List.of(Phase.OFFSETS, Phase.STATE, Phase.SINK, Phase.COMMITTED)) {
-            long target = 2 + crashes * 3;
+            long target = 2 + crashes * 3L;
             List<String> events = new ArrayList<>();
             try (StreamingQuery q = query(root, (phase, batch, detail) -> {
                         events.add(phase + " " + batch + " " + detail);
@@ -79,6 +79,7 @@ class StreamingQueryTest {
                     .open()) {
                 assertThatThrownBy(() -> q.runUntil(() -> false)).hasMessage("crash");
             }
+            assertThat(events).anyMatch(e -> e.startsWith(crashAt + " " + target + " "));
             crashes++;
             List<String> replays = new ArrayList<>();
             try (StreamingQuery q = query(

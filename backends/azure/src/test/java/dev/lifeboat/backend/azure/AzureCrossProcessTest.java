@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -133,8 +134,8 @@ class AzureCrossProcessTest {
         Map<String, String> electionOptions = new HashMap<>(opts);
         electionOptions.put("lease-duration", LeaderChild.LEASE_DURATION);
         electionOptions.put("renew-interval", LeaderChild.RENEW_INTERVAL);
-        Duration lease = Duration.parse("PT" + LeaderChild.LEASE_DURATION.toUpperCase());
-        Duration renew = Duration.parse("PT" + LeaderChild.RENEW_INTERVAL.toUpperCase());
+        Duration lease = Duration.parse("PT" + LeaderChild.LEASE_DURATION.toUpperCase(Locale.ROOT));
+        Duration renew = Duration.parse("PT" + LeaderChild.RENEW_INTERVAL.toUpperCase(Locale.ROOT));
         try (LeaderElection election = Lifeboat.openLeaderElection(group, electionOptions);
                 CheckpointStore store = Lifeboat.openCheckpointStore(checkpoints, opts);
                 ChildJvm child = ChildJvm.start(
@@ -144,7 +145,7 @@ class AzureCrossProcessTest {
                                 ChildArgs.encodeUri(checkpoints),
                                 ChildArgs.encodeOptions(opts)))) {
             String leads = child.awaitLine("LEADS ", CHILD_START);
-            long deadEpoch = Long.parseLong(leads.split(" ")[1]);
+            long deadEpoch = Long.parseLong(leads.split(" ", -1)[1]);
             assertThat(store.open(CheckpointId.of("leader/" + deadEpoch)))
                     .as("the child's checkpoint")
                     .isPresent();
@@ -245,9 +246,9 @@ class AzureCrossProcessTest {
             assertThat(store.open(CheckpointId.of("offsets/3"))).isEmpty();
             assertThat(store.list("offsets")).extracting(CheckpointId::value).containsExactly("offsets/1", "offsets/2");
         } finally {
-            catchThrowable(writtenLease::releaseLease);
-            catchThrowable(untouchedLease::releaseLease);
-            catchThrowable(stranger::releaseLease);
+            Throwable unused1 = catchThrowable(writtenLease::releaseLease);
+            Throwable unused2 = catchThrowable(untouchedLease::releaseLease);
+            Throwable unused3 = catchThrowable(stranger::releaseLease);
         }
     }
 

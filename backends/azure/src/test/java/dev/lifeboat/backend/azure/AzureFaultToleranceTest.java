@@ -57,14 +57,25 @@ class AzureFaultToleranceTest {
     @RegisterExtension
     static final Azurite AZURITE = new Azurite();
 
+    @SuppressWarnings("UnnecessaryLambda") // a named request filter, passed to the proxy as a value
     private static final Predicate<Request> MANIFEST_PUT =
             r -> r.is("PUT") && r.pathContains("/checkpoints/manifests/");
+
+    @SuppressWarnings("UnnecessaryLambda") // a named request filter, passed to the proxy as a value
     private static final Predicate<Request> PART_PUT = r -> r.is("PUT") && r.pathContains("/checkpoints/attempts/");
+
+    @SuppressWarnings("UnnecessaryLambda") // a named request filter, passed to the proxy as a value
     private static final Predicate<Request> EPOCH_WRITE =
             r -> r.is("PUT") && r.path().endsWith("/checkpoints/epoch") && !r.hasQuery("comp");
+
+    @SuppressWarnings("UnnecessaryLambda") // a named request filter, passed to the proxy as a value
     private static final Predicate<Request> EPOCH_LEASE =
             r -> r.is("PUT") && r.path().endsWith("/checkpoints/epoch") && r.hasQuery("comp");
+
+    @SuppressWarnings("UnnecessaryLambda") // a named request filter, passed to the proxy as a value
     private static final Predicate<Request> MAP_OUTPUT_PUT = r -> r.is("PUT") && r.pathContains("/shuffle/");
+
+    @SuppressWarnings("UnnecessaryLambda") // a named request filter, passed to the proxy as a value
     private static final Predicate<Request> APPEND_BLOCK =
             r -> r.is("PUT") && r.pathContains("/wal/segments/") && r.query().contains("comp=appendblock");
 

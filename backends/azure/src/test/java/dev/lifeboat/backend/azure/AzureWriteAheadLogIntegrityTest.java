@@ -82,7 +82,7 @@ class AzureWriteAheadLogIntegrityTest {
                 "a writer opening on a damaged head",
                 () -> Lifeboat.openWriteAheadLog(root, options()).close());
         assertThat(writer.location()).endsWith("wal/head");
-        CorruptDataException reader = expectCorruption(
+        expectCorruption(
                 "a reader opening on a damaged head",
                 () -> Lifeboat.openWriteAheadLogReader(root, options()).close());
         assertThat(faults.list(StoredKind.WAL_SEGMENT))

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,6 +43,8 @@ public final class Azurite implements BeforeAllCallback, AfterAllCallback {
 
     private Process process;
     private int port;
+
+    @SuppressWarnings("JdkObsolete") // appended by the reader thread, read by others: its locking is wanted
     private final StringBuffer output = new StringBuffer();
 
     @Override
@@ -123,7 +126,7 @@ public final class Azurite implements BeforeAllCallback, AfterAllCallback {
     }
 
     private static String node() {
-        return System.getProperty("os.name").toLowerCase().startsWith("windows") ? "node.exe" : "node";
+        return System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("windows") ? "node.exe" : "node";
     }
 
     /** Stops the emulator; its in-memory data goes with it. */

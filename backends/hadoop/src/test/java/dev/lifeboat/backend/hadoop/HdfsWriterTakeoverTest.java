@@ -71,7 +71,7 @@ class HdfsWriterTakeoverTest {
                     .hasMessageContaining("taken over");
             assertThat(next.write(record("next-10"), 10)).isEqualTo(RecordHandle.of(10));
         }
-        catchThrowable(paused::close); // it failed: whatever close says, nothing of it may appear
+        Throwable unused = catchThrowable(paused::close); // it failed: whatever close says, nothing of it may appear
         try (WriteAheadLog again = Lifeboat.openWriteAheadLog(root, options("250ms", "1s"))) {
             List<String> records = new ArrayList<>();
             try (CloseableIterator<LogRecord> it = again.replayAll()) {

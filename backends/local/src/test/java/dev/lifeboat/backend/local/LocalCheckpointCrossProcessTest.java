@@ -63,9 +63,9 @@ class LocalCheckpointCrossProcessTest {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).as("child output:%n%s", out).isZero();
-            for (String line : out.split("\n")) {
+            for (String line : out.split("\n", -1)) {
                 if (line.startsWith("WON ")) {
-                    String[] w = line.split(" ");
+                    String[] w = line.split(" ", -1);
                     assertThat(winners.put(w[1], w[2]))
                             .as("second winner of %s", w[1])
                             .isNull();

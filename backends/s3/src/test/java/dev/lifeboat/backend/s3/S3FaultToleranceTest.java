@@ -48,9 +48,14 @@ import org.junit.jupiter.params.provider.EnumSource;
  * have been applied); nothing acknowledged is lost and nothing partial is ever visible.
  */
 class S3FaultToleranceTest {
+    @SuppressWarnings("UnnecessaryLambda") // a named request filter, passed to the proxy as a value
     private static final Predicate<Request> MANIFEST_PUT =
             r -> r.is("PUT") && r.pathContains("/checkpoints/manifests/");
+
+    @SuppressWarnings("UnnecessaryLambda") // a named request filter, passed to the proxy as a value
     private static final Predicate<Request> SEGMENT_PUT = r -> r.is("PUT") && r.pathContains("/wal/segments/");
+
+    @SuppressWarnings("UnnecessaryLambda") // a named request filter, passed to the proxy as a value
     private static final Predicate<Request> INDEX_PUT =
             r -> r.is("PUT") && r.path().endsWith("/index");
 
@@ -311,7 +316,7 @@ class S3FaultToleranceTest {
             }
         } finally {
             proxy.clearFaults();
-            catchThrowable(first::close); // a fenced log reports its failure on close
+            Throwable unused = catchThrowable(first::close); // a fenced log reports its failure on close
         }
         try (WriteAheadLog wal = Lifeboat.openWriteAheadLog(root, walOptions())) {
             List<String> names = new ArrayList<>();

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Test;
  * {@code docs/backends/s3.md}.
  */
 class S3RequestCostTest {
+    @SuppressWarnings("UnnecessaryLambda") // a named request filter, passed to the proxy as a value
     private static final Predicate<Request> PUT = r -> r.is("PUT");
+
     private static final Predicate<Request> COPY = S3Requests::isCopy;
 
     private static S3TestServer server;

@@ -254,7 +254,7 @@ class S3WriteAheadLogIntegrityTest {
         writeBatches(root, 2, 3);
         S3StorageFaults faults = faults(root);
         StoredObject newest = faults.list(StoredKind.WAL_SEGMENT).get(1);
-        long twoFrames = 2 * (32 + bytes("b1-0").length);
+        long twoFrames = 2L * (32 + bytes("b1-0").length);
         if (metadataKept) {
             faults.truncate(newest, twoFrames);
         } else {

@@ -134,7 +134,7 @@ class ZooKeeperLeaderElectionTest {
         Participant a = join("a");
         assertThat(a.candidate.awaitLeadership(WAIT)).isTrue();
         long first = a.leadership().orElseThrow().epoch();
-        Participant b = join("b");
+        join("b"); // the candidate that takes over
 
         a.candidate.resign();
 
@@ -295,7 +295,7 @@ class ZooKeeperLeaderElectionTest {
         Participant a = join("a");
         assertThat(a.candidate.awaitLeadership(WAIT)).isTrue();
         long epoch = a.leadership().orElseThrow().epoch();
-        Participant b = join("b");
+        join("b"); // the candidate that takes over
 
         a.expireSessionOnClient();
 

@@ -135,7 +135,7 @@ public final class ReceiverDriver {
                 int next = 0;
                 if (Files.exists(path)) {
                     for (String line : Files.readAllLines(path)) {
-                        String[] f = line.split(" ");
+                        String[] f = line.split(" ", -1);
                         if (f.length == 3 && f[0].equals("A")) {
                             next = Math.max(next, Integer.parseInt(f[2]) + 1);
                         }

@@ -121,7 +121,7 @@ class ReceiverKillTest {
         int max = -1;
         if (Files.exists(journal)) {
             for (String line : Files.readAllLines(journal)) {
-                String[] f = line.split(" ");
+                String[] f = line.split(" ", -1);
                 if (f.length == 3 && f[0].equals("A")) {
                     max = Math.max(max, Integer.parseInt(f[2]));
                 }
@@ -135,7 +135,7 @@ class ReceiverKillTest {
         Set<String> acked = new HashSet<>();
         List<String> started = new ArrayList<>();
         for (String line : Files.readAllLines(journal)) {
-            String[] f = line.split(" ");
+            String[] f = line.split(" ", -1);
             if (f.length == 3) {
                 (f[0].equals("A") ? acked : new HashSet<String>()).add(f[1] + " " + f[2]);
                 if (f[0].equals("S")) {
@@ -146,7 +146,7 @@ class ReceiverKillTest {
         Set<Integer> doubt = new HashSet<>();
         for (String block : started) {
             if (!acked.contains(block)) {
-                String[] f = block.split(" ");
+                String[] f = block.split(" ", -1);
                 for (int i = Integer.parseInt(f[0]); i <= Integer.parseInt(f[1]); i++) {
                     doubt.add(i);
                 }

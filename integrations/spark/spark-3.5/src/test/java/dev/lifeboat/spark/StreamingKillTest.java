@@ -278,7 +278,7 @@ class StreamingKillTest {
     private static Map<String, String> table(Map<String, String> outputs) {
         Map<String, String> table = new TreeMap<>();
         for (int id : batchIds(outputs)) {
-            for (String row : outputs.get("batch-" + id + ".csv").split("\n")) {
+            for (String row : outputs.get("batch-" + id + ".csv").split("\n", -1)) {
                 if (!row.isEmpty()) {
                     table.put(row.substring(0, row.indexOf(',')), row);
                 }

@@ -29,7 +29,11 @@ public final class CheckpointFormat {
                     .getBytes(StandardCharsets.UTF_8);
         }
 
-        /** @throws IllegalStateException if the bytes are not a meta part this version understands */
+        /**
+         * Parses a meta part.
+         *
+         * @throws IllegalStateException if the bytes are not a meta part this version understands
+         */
         public static Meta parse(CheckpointId id, byte[] bytes) {
             Properties p = new Properties();
             try {

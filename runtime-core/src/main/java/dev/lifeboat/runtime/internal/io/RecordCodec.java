@@ -78,6 +78,8 @@ public final class RecordCodec {
     }
 
     /**
+     * Decodes a block of records.
+     *
      * @param what what the block is, for error messages
      * @throws SerializationException if the bytes are not a block of records
      */

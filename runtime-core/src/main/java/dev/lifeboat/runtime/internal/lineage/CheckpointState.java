@@ -6,8 +6,6 @@ import dev.lifeboat.spi.checkpoint.CheckpointId;
 
 /** Where a node stands with checkpointing. */
 public sealed interface CheckpointState {
-    CheckpointState NONE = new None();
-
     /** Whether the lineage is cut: partitions are read from the checkpoint. */
     default boolean isDone() {
         return this instanceof Reliable || this instanceof Local;

@@ -17,7 +17,7 @@ public abstract class Node {
     private final String operation;
     private final String callSite;
     private final List<Dependency> dependencies;
-    private volatile CheckpointState checkpoint = CheckpointState.NONE;
+    private volatile CheckpointState checkpoint = new CheckpointState.None();
 
     protected Node(int id, String operation, String callSite, List<Dependency> dependencies) {
         this.id = id;

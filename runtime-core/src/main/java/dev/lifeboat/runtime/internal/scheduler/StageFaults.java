@@ -6,6 +6,8 @@ import java.util.Set;
 /** Faults that strike when a stage is about to launch its tasks. */
 public interface StageFaults {
     /**
+     * Returns the executors to kill as stage {@code stageId} is about to launch its tasks.
+     *
      * @param stageId the stage
      * @param pipeline ids of the datasets the stage computes
      * @return the executors to kill now

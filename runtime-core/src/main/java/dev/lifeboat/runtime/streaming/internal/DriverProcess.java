@@ -20,7 +20,10 @@ import java.util.concurrent.TimeUnit;
 public final class DriverProcess implements AutoCloseable {
     private final Process process;
     private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+    @SuppressWarnings("JdkObsolete") // appended by the reader thread, read by others: its locking is wanted
     private final StringBuffer stderr = new StringBuffer();
+
     private final List<String> all = new ArrayList<>();
     private final List<Long> arrivals = new ArrayList<>();
     private final Thread out;

@@ -365,19 +365,19 @@ public final class AzureCheckpointStore implements CheckpointStore {
             } catch (Blobs.ConditionFailed e) {
                 created = Optional.empty();
             } catch (OutcomeUnknownException e) {
-                return reconcile(info, e);
+                return reconcile(e);
             }
             if (created.isPresent()) {
                 return info;
             }
-            return reconcile(info, null);
+            return reconcile(null);
         }
 
         /**
          * After a refused or unanswered manifest PUT: the manifest tells whether this attempt won
          * (an SDK retry of a PUT whose first answer was lost is refused by its own success).
          */
-        private CheckpointInfo reconcile(CheckpointInfo info, OutcomeUnknownException unknown) throws IOException {
+        private CheckpointInfo reconcile(OutcomeUnknownException unknown) throws IOException {
             Optional<CheckpointInfo> stored;
             try {
                 stored = readManifest(id());

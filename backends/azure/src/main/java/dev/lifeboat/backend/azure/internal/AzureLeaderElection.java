@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -308,12 +309,15 @@ public final class AzureLeaderElection implements LeaderElection {
         }
 
         private void sleep(Duration d) {
+            long deadline = System.nanoTime() + Math.max(1, d.toNanos());
             synchronized (lock) {
-                if (withdrawn) {
-                    return;
-                }
                 try {
-                    lock.wait(Math.max(1, d.toMillis()));
+                    // until the interval is over or withdraw() wakes it; a spurious wakeup waits on
+                    for (long left = deadline - System.nanoTime();
+                            !withdrawn && left > 0;
+                            left = deadline - System.nanoTime()) {
+                        TimeUnit.NANOSECONDS.timedWait(lock, left);
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     withdrawn = true;

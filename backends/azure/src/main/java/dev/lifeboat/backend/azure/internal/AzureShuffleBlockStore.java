@@ -61,7 +61,7 @@ public final class AzureShuffleBlockStore implements ShuffleBlockStore {
         if (!name.startsWith(ROOT)) {
             return Optional.empty();
         }
-        String[] f = name.substring(ROOT.length()).split("/");
+        String[] f = name.substring(ROOT.length()).split("/", -1);
         return f.length == 2 ? Optional.of(f[0] + "/" + f[1]) : Optional.empty();
     }
 

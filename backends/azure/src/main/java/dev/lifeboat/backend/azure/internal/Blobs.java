@@ -51,6 +51,7 @@ import java.util.function.Supplier;
  */
 public final class Blobs implements Closeable {
     /** A blob's bytes and its ETag. */
+    @SuppressWarnings("ArrayRecordComponent") // a read's result, never compared or hashed
     public record Blob(byte[] bytes, String etag) {}
 
     /** One listed blob. */

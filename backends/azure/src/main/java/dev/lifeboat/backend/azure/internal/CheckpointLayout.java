@@ -52,7 +52,7 @@ public final class CheckpointLayout {
         if (!name.startsWith(ATTEMPTS)) {
             return Optional.empty();
         }
-        String[] f = name.substring(ATTEMPTS.length()).split("/");
+        String[] f = name.substring(ATTEMPTS.length()).split("/", -1);
         if (f.length != 3) {
             return Optional.empty();
         }

@@ -19,9 +19,10 @@ public record ElectionRecord(long epoch, String leader) {
 
     public static ElectionRecord decode(byte[] bytes, String location) throws CorruptDataException {
         String s = new String(bytes, StandardCharsets.UTF_8);
-        String[] lines = s.split("\n");
+        String[] lines = s.split("\n", -1);
         if (!s.startsWith(HEADER)
-                || lines.length != 3
+                || lines.length != 4
+                || !lines[3].isEmpty()
                 || !lines[1].startsWith("epoch ")
                 || !lines[2].startsWith("leader ")) {
             throw new CorruptDataException(location, 0, "not a Lifeboat election record");

@@ -68,9 +68,9 @@ final class ChronicleRecords {
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
             int j = mid;
-            OptionalLong f = OptionalLong.empty();
-            while (j <= hi && (f = firstLsn(cs[j])).isEmpty()) {
-                j++;
+            OptionalLong f = firstLsn(cs[j]);
+            while (f.isEmpty() && j < hi) {
+                f = firstLsn(cs[++j]);
             }
             if (f.isEmpty()) {
                 hi = mid - 1;

@@ -19,6 +19,7 @@ import java.util.Arrays;
  *     just before it
  * @param data its bytes
  */
+@SuppressWarnings("ArrayRecordComponent") // read once and handed on, never compared or hashed
 record Excerpt(int cycle, long index, Path file, long dataPosition, byte[] data) {
     /** Bytes of Chronicle's header in front of every excerpt. */
     static final int CHRONICLE_HEADER_BYTES = 4;

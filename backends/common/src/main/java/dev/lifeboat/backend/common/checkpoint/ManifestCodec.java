@@ -79,7 +79,7 @@ public final class ManifestCodec {
             if (stored != (int) crc.getValue()) {
                 throw new CorruptDataException(location, crcLine, "manifest CRC32C mismatch");
             }
-            String[] lines = text.substring(0, crcLine).split("\n");
+            String[] lines = text.substring(0, crcLine - 1).split("\n", -1); // the body ends with a newline
             CheckpointId id = null;
             long epoch = -1;
             String attempt = null;

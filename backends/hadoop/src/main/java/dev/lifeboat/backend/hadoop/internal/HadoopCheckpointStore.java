@@ -117,7 +117,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         requireNonNull(prefix, "prefix is null");
         checkOpen();
         List<String> segments = new ArrayList<>();
-        for (String s : prefix.split("/")) {
+        for (String s : prefix.split("/", -1)) {
             if (!s.isEmpty()) {
                 segments.add(s);
             }
@@ -389,7 +389,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                         if (e instanceof FileNotFoundException) {
                             throw e; // the attempt directory is gone: collected as garbage meanwhile
                         }
-                        return reconcile(info, target, e);
+                        return reconcile(target, e);
                     }
                 }
                 if (!won) {
@@ -421,7 +421,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         }
 
         /** After a rename whose outcome is unknown: reads back which attempt, if any, is committed. */
-        private CheckpointInfo reconcile(CheckpointInfo info, Path target, IOException failure) throws IOException {
+        private CheckpointInfo reconcile(Path target, IOException failure) throws IOException {
             Optional<Checkpoint> now;
             try {
                 now = HadoopCheckpointStore.this.open(id());

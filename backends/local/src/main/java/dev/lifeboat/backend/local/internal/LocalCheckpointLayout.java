@@ -105,7 +105,7 @@ public final class LocalCheckpointLayout {
      */
     public Path committedDirUnder(String prefix) {
         Path dir = committed;
-        for (String segment : prefix.split("/")) {
+        for (String segment : prefix.split("/", -1)) {
             List<String> components = components(segment, LEVEL);
             for (String c : components) {
                 dir = dir.resolve(c);
@@ -160,7 +160,7 @@ public final class LocalCheckpointLayout {
 
     private static Path resolve(Path base, String name, String leaf) {
         Path p = base;
-        String[] segments = name.split("/");
+        String[] segments = name.split("/", -1);
         for (int i = 0; i < segments.length; i++) {
             for (String c : components(segments[i], i == segments.length - 1 ? leaf : LEVEL)) {
                 p = p.resolve(c);

@@ -68,6 +68,8 @@ final class LocalLeaderCandidate implements Candidate {
         });
     }
 
+    // The future only cancels: poll() catches every failure itself, and close() stops the executor.
+    @SuppressWarnings("FutureReturnValueIgnored")
     void start() {
         thread.scheduleWithFixedDelay(this::poll, 0, settings.pollInterval().toNanos(), TimeUnit.NANOSECONDS);
     }

@@ -42,7 +42,8 @@ import java.util.regex.Pattern;
  * only). The result is the same as one scan of the whole file.
  *
  * <p><b>Read channels</b> are opened on first use and shared by every reader of the segment with
- * a use count, so truncation and {@link #close()} never close a channel under a reader. At most
+ * a use count, so neither truncation ({@link #retire()}) nor closing the log closes a channel under a
+ * reader. At most
  * {@code maxOpenChannels} idle channels stay open per log.
  *
  * <p>Thread-safe. The index is guarded by {@code this}; scans beyond the verified prefix are

@@ -61,7 +61,7 @@ record FenceRecord(long epoch, List<Pending> pending) {
             if (!text.startsWith(HEADER) || !text.endsWith("\n")) {
                 throw new CorruptDataException(location, 0, "not a Lifeboat checkpoint fence record");
             }
-            String[] lines = text.substring(HEADER.length(), text.length() - 1).split("\n");
+            String[] lines = text.substring(HEADER.length(), text.length() - 1).split("\n", -1);
             if (!lines[0].startsWith("epoch ")) {
                 throw new CorruptDataException(location, HEADER.length(), "no epoch line");
             }
@@ -69,7 +69,7 @@ record FenceRecord(long epoch, List<Pending> pending) {
             List<Pending> pending = new ArrayList<>();
             for (int i = 1; i < lines.length; i++) {
                 String line = lines[i];
-                String[] w = line.split(" ");
+                String[] w = line.split(" ", -1);
                 if (w.length != 4 || !w[0].equals("pending")) {
                     throw new CorruptDataException(location, -1, "bad line " + (i + 2) + ": '" + line + "'");
                 }

@@ -91,6 +91,7 @@ public final class ObjectStore implements Closeable {
     private final S3Settings settings;
 
     /** An object read whole. */
+    @SuppressWarnings("ArrayRecordComponent") // a read's result, never compared or hashed
     public record Blob(String key, byte[] bytes, String etag, Map<String, String> metadata) {
         public Blob {
             requireNonNull(key, "key is null");

@@ -138,6 +138,8 @@ public final class S3LeaderElection implements LeaderElection {
                     Executors.newSingleThreadExecutor(r -> daemon(r, "lifeboat-s3-election-events-" + participantId));
         }
 
+        // The future only cancels: tick() catches storage failures itself, and close stops the loop.
+        @SuppressWarnings("FutureReturnValueIgnored")
         void start() {
             loop.scheduleWithFixedDelay(this::tick, 0, renewInterval.toNanos(), TimeUnit.NANOSECONDS);
         }

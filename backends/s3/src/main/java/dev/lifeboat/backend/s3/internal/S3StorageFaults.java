@@ -77,7 +77,7 @@ public final class S3StorageFaults implements StorageFaults {
             return Optional.empty();
         }
         if (relative.startsWith(S3ShuffleBlockStore.ROOT)) {
-            String[] f = relative.substring(S3ShuffleBlockStore.ROOT.length()).split("/");
+            String[] f = relative.substring(S3ShuffleBlockStore.ROOT.length()).split("/", -1);
             if (f.length == 3) {
                 String key = f[0] + "/" + f[1];
                 if (f[2].equals("index")) {

@@ -75,7 +75,7 @@ final class WalLayout {
                     return Optional.empty();
                 }
             }
-            String[] fields = new String(bytes, StandardCharsets.UTF_8).trim().split(" ");
+            String[] fields = new String(bytes, StandardCharsets.UTF_8).trim().split(" ", -1);
             try {
                 return Optional.of(new Claim(
                         Long.parseLong(fields[2].substring("epoch=".length())),

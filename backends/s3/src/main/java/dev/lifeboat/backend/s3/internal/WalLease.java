@@ -140,6 +140,8 @@ final class WalLease {
      * {@link FencedException} to {@code fenced}. Other failures are retried at the next renewal (the
      * lease lasts several intervals).
      */
+    // The future only cancels: the task handles its failures, and stopRenewing() stops the executor.
+    @SuppressWarnings("FutureReturnValueIgnored")
     void startRenewing(LongSupplier end, BooleanSupplier healthy, Consumer<FencedException> fenced) {
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lifeboat-s3-wal-lease-" + store.location());

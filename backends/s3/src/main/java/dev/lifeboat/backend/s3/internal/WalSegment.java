@@ -9,6 +9,7 @@ package dev.lifeboat.backend.s3.internal;
  * @param offsets frame offsets ({@code count + 1} entries, the last is the size), or null if not known
  * @param counted whether {@code count} is known rather than a hint
  */
+@SuppressWarnings("ArrayRecordComponent") // never compared or hashed: segments are found by LSN
 record WalSegment(long first, String key, long count, long newest, int[] offsets, boolean counted) {
     /** A segment whose count is known if its offsets are. */
     WalSegment(long first, String key, long count, long newest, int[] offsets) {

@@ -366,6 +366,7 @@ final class ZooKeeperCandidate implements Candidate {
         }
     }
 
+    @SuppressWarnings("ReferenceEquality") // this very term: a later, equal-looking one is another term
     private void apply(long requestGeneration, Outcome outcome) {
         if (outcome instanceof Outcome.Failed failed) {
             onFailure(failed.error());
@@ -533,6 +534,7 @@ final class ZooKeeperCandidate implements Candidate {
      * drops again while its reconnection is being verified); with the abdicate policy, (re)arms
      * the grace timer from the moment the connection was lost.
      */
+    @SuppressWarnings("ReferenceEquality") // this very term: a later, equal-looking one is another term
     private void pause(Leadership l) {
         if (!paused) {
             paused = true;
@@ -551,6 +553,7 @@ final class ZooKeeperCandidate implements Candidate {
         }
     }
 
+    @SuppressWarnings("ReferenceEquality") // this very term: a later, equal-looking one is another term
     private void abdicate(Leadership l) {
         if (connected || leadership != l) {
             return;

@@ -99,8 +99,8 @@ public final class CheckpointFiles {
                         return new FSDataInputStream(
                                 new SeekableBytes(checkpoint.get().readPart(PART)));
                     } catch (NoSuchFileException e) {
-                        // Deleted between its manifest and its bytes: a newer generation exists.
-                        continue;
+                        // Deleted between its manifest and its bytes: a newer generation exists;
+                        // look again.
                     }
                 }
             }
@@ -150,7 +150,7 @@ public final class CheckpointFiles {
                 return true;
             }
             return store.open(CheckpointPaths.directoryMarker(relative)).isPresent()
-                    || !store.list(CheckpointPaths.prefix(relative)).isEmpty() && !relative.isEmpty();
+                    || (!store.list(CheckpointPaths.prefix(relative)).isEmpty() && !relative.isEmpty());
         });
     }
 

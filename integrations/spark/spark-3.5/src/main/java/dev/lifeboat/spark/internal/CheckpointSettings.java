@@ -125,28 +125,20 @@ public record CheckpointSettings(Path root, URI store, Map<String, String> optio
         String scheme = r.getScheme() == null ? "file" : r.getScheme().toLowerCase(java.util.Locale.ROOT);
         String lifeboatScheme;
         switch (scheme) {
-            case "file":
+            case "file" -> {
                 if (defaulted) {
                     throw new IllegalArgumentException("checkpoint path on the local file system needs " + ROOT
                             + " (a folder that holds every checkpoint location) or " + STORE
                             + ", or the store would live at /" + STORE_FOLDER);
                 }
                 lifeboatScheme = "file";
-                break;
-            case "hdfs":
-                lifeboatScheme = "hdfs";
-                break;
-            case "s3a":
-            case "s3":
-            case "s3n":
-                lifeboatScheme = "s3";
-                break;
-            case "abfs":
-            case "abfss":
-            case "wasb":
-            case "wasbs":
+            }
+            case "hdfs" -> lifeboatScheme = "hdfs";
+            case "s3a", "s3", "s3n" -> lifeboatScheme = "s3";
+            case "abfs", "abfss", "wasb", "wasbs" -> {
                 return azureStore(root, r);
-            default:
+            }
+            default ->
                 throw new IllegalArgumentException("no Lifeboat checkpoint store is derived for scheme '" + scheme
                         + "' of " + root + " (derived: file, hdfs, s3a, s3, s3n, abfs, abfss, wasb, wasbs); set "
                         + STORE);

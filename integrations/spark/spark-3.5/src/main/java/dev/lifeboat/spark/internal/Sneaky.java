@@ -13,7 +13,8 @@ public final class Sneaky {
         return Sneaky.<RuntimeException>raise0(t);
     }
 
-    @SuppressWarnings("unchecked")
+    // T only steers the compiler past the checked-exception rule: the sneaky-throw idiom.
+    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
     private static <T extends Throwable> T raise0(Throwable t) throws T {
         throw (T) t;
     }

@@ -2,6 +2,7 @@ package dev.lifeboat.spark.test;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * closing it still stops it (shutdown hook).
  */
 public final class ServerJvm implements AutoCloseable {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
 
     private final Process process;
     private final URI uri;
@@ -173,7 +174,7 @@ public final class ServerJvm implements AutoCloseable {
 
     private static boolean accepts(int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
             return true;
         } catch (IOException e) {
             return false;
