@@ -8,16 +8,18 @@ import dev.lifeboat.spi.fault.StoredObject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * {@link StorageFaults} over the files below a root directory. Each local store supplies a
@@ -40,17 +42,36 @@ public final class LocalFileFaults implements StorageFaults {
 
     @Override
     public List<StoredObject> list(StoredKind kind) throws IOException {
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile)
-                    .map(classifier)
-                    .flatMap(Optional::stream)
-                    .filter(o -> o.kind() == kind)
-                    .sorted(Comparator.comparing(StoredObject::name))
-                    .collect(Collectors.toList());
-        }
+        List<StoredObject> found = new ArrayList<>();
+        // The store (or the engine above it, cleaning up) may delete files and folders while this
+        // walks them: what vanished mid-walk is simply not listed.
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) {
+                    classifier.apply(file).filter(o -> o.kind() == kind).ifPresent(found::add);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null && !(e instanceof NoSuchFileException)) {
+                    throw e;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        found.sort(Comparator.comparing(StoredObject::name));
+        return found;
     }
 
     @Override
