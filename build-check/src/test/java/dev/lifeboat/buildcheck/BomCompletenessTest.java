@@ -28,6 +28,7 @@ class BomCompletenessTest {
             "lifeboat-bom",
             "lifeboat-spark-test-s3proxy",
             "lifeboat-spark-test-minidfs",
+            "lifeboat-spark-test-launcher",
             "lifeboat-spark-4.0-tests",
             "lifeboat-spark-example");
 
