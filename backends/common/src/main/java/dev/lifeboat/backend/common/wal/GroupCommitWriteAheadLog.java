@@ -747,6 +747,18 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         long started = level == Durability.SYNC ? System.nanoTime() : 0;
         try {
             error = writeBatch(level);
+            if (error != null) {
+                // The log is failed before any future says so: a caller that sees its record fail
+                // and appends again must be refused, not queued behind the failure.
+                lock.lock();
+                try {
+                    if (failure == null) {
+                        failure = error;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
             complete(error);
         } finally {
             lock.lock();
