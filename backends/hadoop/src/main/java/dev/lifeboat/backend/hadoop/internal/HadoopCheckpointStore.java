@@ -333,7 +333,15 @@ public final class HadoopCheckpointStore implements CheckpointStore {
 
         @Override
         protected PartOutput openPartOutput(String name, int index) throws IOException {
-            FSDataOutputStream file = fs.createExclusive(CheckpointLayout.partPath(dir, index), true);
+            FSDataOutputStream file;
+            try {
+                file = fs.createExclusive(CheckpointLayout.partPath(dir, index), true);
+            } catch (IOException e) {
+                // Off HDFS, creating a file makes its parents and then opens it: a newer epoch's
+                // fence can move the attempt directory away between the two.
+                throwIfFenced(e);
+                throw e;
+            }
             return new PartOutput() {
                 @Override
                 public OutputStream stream() {
@@ -413,7 +421,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
             if (epoch() > 0 && !fs.fs().exists(dir)) {
                 long fenced = highestFence();
                 if (fenced > epoch()) {
-                    FencedException f = new FencedException("commit of checkpoint '" + id() + "'", epoch(), fenced);
+                    FencedException f = new FencedException("writer of checkpoint '" + id() + "'", epoch(), fenced);
                     f.initCause(failure);
                     throw f;
                 }
