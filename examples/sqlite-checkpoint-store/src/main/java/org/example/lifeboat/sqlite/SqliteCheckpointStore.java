@@ -69,14 +69,27 @@ final class SqliteCheckpointStore implements CheckpointStore {
         T apply(Connection c) throws SQLException, IOException;
     }
 
-    /** Runs {@code work} in one transaction on a new connection: committed if it returns, else rolled back. */
+    /** Runs {@code work} in one transaction on a new connection: committed (and synced) if it returns, else rolled back. */
     private <T> T run(Work<T> work) throws IOException {
+        return run(work, "FULL");
+    }
+
+    /**
+     * Runs {@code work} in one transaction that is not synced: a new attempt or a chunk of a part, which
+     * mean nothing until the commit's transaction. SQLite's WAL journal is one file appended in order,
+     * so the commit's sync makes them durable with it.
+     */
+    private <T> T runUnsynced(Work<T> work) throws IOException {
+        return run(work, "NORMAL");
+    }
+
+    private <T> T run(Work<T> work, String synchronous) throws IOException {
         if (closed) {
             throw new IllegalStateException("checkpoint store " + url + " is closed");
         }
-        Properties p = new Properties(); // WAL journal, fsync at commit, wait while another process writes
+        Properties p = new Properties(); // WAL journal, wait while another process writes
         p.setProperty("journal_mode", "WAL");
-        p.setProperty("synchronous", "FULL");
+        p.setProperty("synchronous", synchronous);
         p.setProperty("busy_timeout", "30000");
         // The driver itself rather than DriverManager: works from any class loader (lifeboat tck --classpath).
         try (Connection c = new org.sqlite.JDBC().connect(url, p)) { // statements close with it
@@ -104,7 +117,8 @@ final class SqliteCheckpointStore implements CheckpointStore {
             throw new IllegalArgumentException("epoch is negative: " + epoch);
         }
         String attempt = UUID.randomUUID().toString();
-        run(c -> sql(c, "INSERT INTO attempts VALUES (?, ?)", attempt, System.currentTimeMillis()).executeUpdate());
+        runUnsynced(c -> sql(c, "INSERT INTO attempts VALUES (?, ?)", attempt, System.currentTimeMillis())
+                .executeUpdate());
         return new Writer(id, epoch, attempt);
     }
 
@@ -227,7 +241,7 @@ final class SqliteCheckpointStore implements CheckpointStore {
                     checkLive();
                     byte[] data = Arrays.copyOfRange(b, off, off + len);
                     String sql = "INSERT INTO chunks VALUES (?, ?, ?, ?)";
-                    run(c -> sql(c, sql, attempt, name, seq, data).executeUpdate());
+                    runUnsynced(c -> sql(c, sql, attempt, name, seq, data).executeUpdate());
                     crc.update(data);
                     length += len;
                     seq++;
