@@ -42,6 +42,8 @@ final class ChronicleAppender {
     private int dirtyCycle = Integer.MIN_VALUE;
 
     private boolean newFileSinceSync;
+    /** Copies read-only heap frames, which show no array, into excerpts a chunk at a time. */
+    private final byte[] scratch = new byte[8 << 10];
 
     ChronicleAppender(ChronicleCycles cycles, ChronicleRecords records, long segmentBytes) {
         this.cycles = cycles;
@@ -81,14 +83,7 @@ final class ChronicleAppender {
                 }
                 try (DocumentContext dc = writingDocument(a)) {
                     try {
-                        Bytes<?> bytes = dc.wire().bytes();
-                        if (frame.hasArray()) {
-                            bytes.write(frame.array(), frame.arrayOffset() + frame.position(), length);
-                        } else {
-                            byte[] copy = new byte[length];
-                            frame.duplicate().get(copy);
-                            bytes.write(copy);
-                        }
+                        copyInto(dc.wire().bytes(), frame, scratch);
                     } catch (RuntimeException e) {
                         dc.rollbackOnClose();
                         throw e;
@@ -114,6 +109,40 @@ final class ChronicleAppender {
             // Resolving the cycle's path costs more than appending a small excerpt: once per cycle.
             dirty.putIfAbsent(cycles.file(writeCycle), null);
             dirtyCycle = writeCycle;
+        }
+    }
+
+    /**
+     * Copies a frame into the excerpt being written, once, without moving the frame's position:
+     * straight from a heap frame's array; from a direct frame through Chronicle's
+     * {@code ByteBuffer} copy, with no heap copy in between; and from a read-only heap frame,
+     * which shows no array, through {@code scratch} a chunk at a time. None needs more module
+     * access than Chronicle's own flags.
+     *
+     * @param scratch a chunk to reuse for read-only heap frames; not shared between threads
+     */
+    static void copyInto(Bytes<?> bytes, ByteBuffer frame, byte[] scratch) {
+        int length = frame.remaining();
+        if (frame.hasArray()) {
+            bytes.write(frame.array(), frame.arrayOffset() + frame.position(), length);
+            return;
+        }
+        ByteBuffer from = frame.duplicate();
+        if (from.isDirect()) {
+            while (from.hasRemaining()) {
+                int before = from.remaining();
+                bytes.writeSome(from);
+                if (from.remaining() == before) {
+                    throw new IllegalStateException("the excerpt took " + (length - before) + " of the frame's "
+                            + length + " bytes and no more");
+                }
+            }
+            return;
+        }
+        while (from.hasRemaining()) {
+            int n = Math.min(scratch.length, from.remaining());
+            from.get(scratch, 0, n);
+            bytes.write(scratch, 0, n);
         }
     }
 

@@ -36,7 +36,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  * {@code n}: found by a binary search over cycles, with first LSNs cached.
  *
  * <p>Thread-safe: reads by index share one tailer under a lock; replays use tailers of their own
- * and call {@link #readNext} and {@link #verify(Excerpt, long, CRC32C)} with them.
+ * and call {@link #readRecord} and {@link #verify(Excerpt, long, CRC32C)} with them.
  */
 final class ChronicleRecords {
     private final ChronicleCycles cycles;
@@ -251,22 +251,82 @@ final class ChronicleRecords {
         return readTailer;
     }
 
+    /** What {@link #readRecord} found: an intact record, or an excerpt to verify in full. */
+    static final class Step {
+        /** The intact record read; null when {@link #excerpt} is set or at the end. */
+        LogRecord record;
+        /** An excerpt that is not the intact frame expected, copied out for {@link #verify}. */
+        Excerpt excerpt;
+    }
+
+    /** Bytes copied from the mapping before they are checksummed, while still in cache. */
+    private static final int COPY_CHUNK = 16 << 10;
+
+    /**
+     * Reads the next excerpt of {@code t} as record {@code lsn} in one pass: the header is checked
+     * in place, and the payload is checksummed while it is copied out of the mapped file into the
+     * record's own array, which the record wraps (no copy of the whole excerpt, no excerpt
+     * object). An excerpt that is not exactly the intact frame of {@code lsn} is copied out whole
+     * into {@code out.excerpt}, for {@link #verify} to tell a torn tail from damage.
+     *
+     * @param header 32 bytes to reuse for the header, big-endian, heap
+     * @return false at the end of the queue
+     */
+    boolean readRecord(ExcerptTailer t, long lsn, CRC32C crc, ByteBuffer header, Step out) {
+        out.record = null;
+        out.excerpt = null;
+        try (DocumentContext dc = t.readingDocument()) {
+            if (!dc.isPresent()) {
+                return false;
+            }
+            Bytes<?> bytes = dc.wire().bytes();
+            long position = bytes.readPosition();
+            long remaining = bytes.readRemaining();
+            if (remaining >= RecordFrame.HEADER_BYTES) {
+                bytes.read(position, header.array(), header.arrayOffset(), RecordFrame.HEADER_BYTES);
+                RecordFrame.Header h = RecordFrame.decodeHeaderAt(header, 0, crc);
+                if (h != null && h.lsn() == lsn && h.length() <= maxRecordBytes && h.frameBytes() == remaining) {
+                    int length = h.length();
+                    byte[] payload = new byte[length];
+                    long from = position + RecordFrame.HEADER_BYTES;
+                    crc.reset();
+                    for (int off = 0; off < length; ) {
+                        int n = Math.min(COPY_CHUNK, length - off);
+                        bytes.read(from + off, payload, off, n);
+                        crc.update(payload, off, n);
+                        off += n;
+                    }
+                    if ((int) crc.getValue() == h.payloadCrc()) {
+                        out.record = new LogRecord(RecordHandle.of(lsn), h.timestampMillis(), ByteBuffer.wrap(payload));
+                        return true;
+                    }
+                }
+            }
+            out.excerpt = copyOut(t, dc, bytes);
+            return true;
+        }
+    }
+
     /** The next data excerpt of {@code t}, copied out. */
     Optional<Excerpt> readNext(ExcerptTailer t) {
         try (DocumentContext dc = t.readingDocument()) {
             if (!dc.isPresent()) {
                 return Optional.empty();
             }
-            Bytes<?> bytes = dc.wire().bytes();
-            long position = bytes.readPosition();
-            int length = (int) bytes.readRemaining();
-            byte[] data = new byte[length];
-            bytes.read(position, data, 0, length);
-            long index = dc.index();
-            File file = t.currentFile();
-            Path path = file == null ? cycles.file(rollCycle.toCycle(index)) : file.toPath();
-            return Optional.of(new Excerpt(rollCycle.toCycle(index), index, path, position, data));
+            return Optional.of(copyOut(t, dc, dc.wire().bytes()));
         }
+    }
+
+    /** The excerpt {@code dc} reads, copied out whole. */
+    private Excerpt copyOut(ExcerptTailer t, DocumentContext dc, Bytes<?> bytes) {
+        long position = bytes.readPosition();
+        int length = (int) bytes.readRemaining();
+        byte[] data = new byte[length];
+        bytes.read(position, data, 0, length);
+        long index = dc.index();
+        File file = t.currentFile();
+        Path path = file == null ? cycles.file(rollCycle.toCycle(index)) : file.toPath();
+        return new Excerpt(rollCycle.toCycle(index), index, path, position, data);
     }
 
     // ------------------------------------------------------------------ verification

@@ -1,10 +1,12 @@
 package dev.lifeboat.backend.chronicle.internal;
 
+import dev.lifeboat.backend.common.wal.RecordFrame;
 import dev.lifeboat.spi.wal.CloseableIterator;
 import dev.lifeboat.spi.wal.LogRecord;
 import dev.lifeboat.spi.wal.RecordHandle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
@@ -22,6 +24,8 @@ final class ChronicleReplay implements CloseableIterator<LogRecord> {
     private final String directory;
     private final ExcerptTailer tailer;
     private final CRC32C crc = new CRC32C();
+    private final ByteBuffer header = ByteBuffer.allocate(RecordFrame.HEADER_BYTES);
+    private final ChronicleRecords.Step step = new ChronicleRecords.Step();
     private long expected;
     private LogRecord next;
     private boolean done;
@@ -72,17 +76,24 @@ final class ChronicleReplay implements CloseableIterator<LogRecord> {
         }
         try {
             while (true) {
-                Optional<Excerpt> e;
+                boolean present;
                 try {
-                    e = records.readNext(tailer);
+                    present = records.readRecord(tailer, expected, crc, header, step);
                 } catch (RuntimeException ex) {
                     throw ChronicleCycles.failure("replaying " + directory, ex);
                 }
-                if (e.isEmpty()) {
+                if (!present) {
                     done = true;
                     return false;
                 }
-                ChronicleRecords.Verified v = records.verify(e.get(), expected, crc);
+                if (step.record != null) {
+                    next = step.record;
+                    step.record = null;
+                    expected++;
+                    return true;
+                }
+                ChronicleRecords.Verified v = records.verify(step.excerpt, expected, crc);
+                step.excerpt = null;
                 if (v.record().isPresent()) {
                     next = v.record().get();
                     expected++;
