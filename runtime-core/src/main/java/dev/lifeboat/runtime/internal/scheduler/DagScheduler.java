@@ -523,7 +523,7 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
     // ----------------------------------------------------------------------------- executors
 
     private void onExecutorLost(int executorId, String reason) {
-        Optional<Executor> executor = pool.remove(executorId, reason);
+        Optional<Executor> executor = pool.declareLost(executorId, reason);
         if (executor.isEmpty()) {
             return; // already lost
         }

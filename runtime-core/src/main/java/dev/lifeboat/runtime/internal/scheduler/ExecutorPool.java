@@ -22,7 +22,7 @@ import java.util.function.BiConsumer;
 /**
  * The executors as the driver sees them: every one ever started, the free task slots of those it
  * holds alive, and when each last sent a heartbeat. An executor is alive to the driver until the
- * driver declares it lost ({@link #remove}); that verdict is final, whatever the executor thinks.
+ * driver declares it lost ({@link #declareLost}); that verdict is final, whatever the executor thinks.
  *
  * <p>Slots and losses are touched only by the scheduler thread (or before it starts);
  * heartbeats and look-ups come from any thread.
@@ -117,7 +117,7 @@ final class ExecutorPool implements AutoCloseable {
      * Declares an executor lost: kills it and reports the loss. Returns it, or empty if it was
      * already lost.
      */
-    Optional<Executor> remove(int executorId, String reason) {
+    Optional<Executor> declareLost(int executorId, String reason) {
         if (freeSlots.remove(executorId) == null) {
             return Optional.empty();
         }
