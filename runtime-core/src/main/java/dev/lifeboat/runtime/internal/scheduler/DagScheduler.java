@@ -2,24 +2,21 @@ package dev.lifeboat.runtime.internal.scheduler;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.lifeboat.runtime.CheckpointUnavailableException;
 import dev.lifeboat.runtime.EngineConfig;
 import dev.lifeboat.runtime.JobFailedException;
 import dev.lifeboat.runtime.event.EngineEvent;
 import dev.lifeboat.runtime.event.TaskEndReason;
-import dev.lifeboat.runtime.event.TaskInfo;
 import dev.lifeboat.runtime.internal.executor.DriverEndpoint;
 import dev.lifeboat.runtime.internal.executor.Executor;
 import dev.lifeboat.runtime.internal.executor.ExecutorEnvironment;
 import dev.lifeboat.runtime.internal.executor.FetchFailedException;
 import dev.lifeboat.runtime.internal.executor.Task;
-import dev.lifeboat.runtime.internal.executor.TaskDescription;
 import dev.lifeboat.runtime.internal.executor.TaskOutcome;
 import dev.lifeboat.runtime.internal.lineage.Dependency;
 import dev.lifeboat.runtime.internal.lineage.NarrowDependency;
 import dev.lifeboat.runtime.internal.lineage.Node;
 import dev.lifeboat.runtime.internal.lineage.ShuffleDependency;
-import dev.lifeboat.runtime.serializer.SerializationException;
+import dev.lifeboat.runtime.internal.scheduler.TaskSetManager.RunningTask;
 import dev.lifeboat.spi.shuffle.MapStatus;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -27,9 +24,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,37 +32,41 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The driver: splits jobs into stages at shuffles, launches tasks on executors, and recovers from
- * every failure it hears of. All scheduling state is touched by one thread, which takes events
- * (task reports, executor losses, timer ticks, job submissions) from a queue one at a time — the
- * shape of Spark's {@code DAGScheduler} event loop, with its task scheduler folded in.
+ * The driver: splits jobs into stages at shuffles, hands each stage attempt's tasks to a
+ * {@link TaskSetManager}, and recovers from every failure it hears of. All scheduling state is
+ * touched by one thread, the {@link EventLoop}, which takes events (task reports, executor losses,
+ * timer ticks, job submissions) from a queue one at a time and after each offers the free slots of
+ * the {@link ExecutorPool} to the task sets through the {@link TaskLauncher} — the shape of Spark's
+ * {@code DAGScheduler} event loop, with its task scheduler folded in.
  *
  * <p>Recovery, in one place:
  * <ul>
  *   <li><b>task failure</b>: the partition is re-queued until it failed
  *       {@code lifeboat.task.maxFailures} times in a stage attempt, then the job fails listing
- *       every attempt's cause; a fatal error fails the job at once;
+ *       every attempt's cause; a fatal error fails the job at once (counted by the
+ *       {@link TaskSetManager});
  *   <li><b>executor lost</b> (heartbeat timeout, its own report, or unreachable at launch): its
  *       running tasks are re-queued (not counted as failures), its map outputs are unregistered
  *       unless the shuffle store keeps them, map partitions of running stages whose output it
- *       held are re-run, and a replacement is started;
+ *       held are re-run, and a replacement is started ({@link #onExecutorLost});
  *   <li><b>fetch failure</b>: the missing map outputs are unregistered (by the scope the store
- *       reported: one output, one shuffle at that location, or everything at that location), the reduce stage attempt turns zombie, and once its running tasks have ended
+ *       reported: one output, one shuffle at that location, or everything at that location), the
+ *       reduce stage attempt turns zombie, and once its running tasks have ended
  *       the map stage re-runs what is missing and the reduce stage retries what is unfinished —
  *       one round, however many blocks were lost; after
- *       {@code lifeboat.stage.maxConsecutiveAttempts} such attempts the job fails;
+ *       {@code lifeboat.stage.maxConsecutiveAttempts} such attempts the job fails
+ *       ({@link #onFetchFailure});
  *   <li><b>stragglers</b>: with speculation on, a task running longer than
  *       {@code multiplier × median} once {@code quantile} of its stage finished gets a copy on
- *       another executor; the first to succeed wins and the other is killed.
+ *       another executor; the first to succeed wins and the other is killed (found by the
+ *       {@link TaskSetManager}, launched by the {@link TaskLauncher}).
  * </ul>
  */
 public final class DagScheduler implements DriverEndpoint, AutoCloseable {
@@ -75,36 +74,31 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
     private final ListenerBus bus;
     private final ScheduledExecutorService timer;
     private final MapOutputTracker tracker = new MapOutputTracker();
-    private final Map<Integer, Executor> executors = new ConcurrentHashMap<>();
-    private final Map<Integer, Long> lastHeartbeat = new ConcurrentHashMap<>();
-    private final BlockRegistry blocks = new BlockRegistry(id -> Optional.ofNullable(executors.get(id)));
-    private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
-    private final Thread loop;
-    private volatile boolean stopped;
-    private ExecutorEnvironment env;
+    private final ExecutorPool pool;
+    private final BlockRegistry blocks;
+    private final TaskLauncher launcher;
+    private final EventLoop loop;
     private StageFaults stageFaults = (stageId, pipeline) -> List.of();
     private ScheduledFuture<?> ticks;
 
     // Everything below is touched only by the scheduler thread.
-    private final Map<Integer, Integer> freeSlots = new TreeMap<>(); // live executors, by id
     private final Map<Integer, Stage.ShuffleMap> shuffleStages = new HashMap<>();
     private final Set<Stage> waiting = new TreeSet<>(Stage.BY_ID);
     private final Set<Stage> running = new TreeSet<>(Stage.BY_ID);
     private final Set<Stage> failed = new TreeSet<>(Stage.BY_ID);
-    private final Map<Stage, TaskSet> taskSets = new TreeMap<>(Stage.BY_ID);
-    private final Map<Long, TaskSet.RunningTask> runningTasks = new LinkedHashMap<>();
+    private final Map<Stage, TaskSetManager> taskSets = new TreeMap<>(Stage.BY_ID);
     private ActiveJob job;
-    private int nextExecutorId;
     private int nextStageId;
     private int nextJobId;
-    private long nextTaskId;
 
     public DagScheduler(EngineConfig config, ListenerBus bus, ScheduledExecutorService timer) {
         this.config = requireNonNull(config, "config is null");
         this.bus = requireNonNull(bus, "bus is null");
         this.timer = requireNonNull(timer, "timer is null");
-        this.loop = new Thread(this::loop, "lifeboat-scheduler");
-        this.loop.setDaemon(true);
+        this.pool = new ExecutorPool(config, bus);
+        this.blocks = new BlockRegistry(pool::executor);
+        this.launcher = new TaskLauncher(pool, tracker, bus);
+        this.loop = new EventLoop("lifeboat-scheduler", this::afterEvent, this::onSchedulerError);
     }
 
     public BlockRegistry blockRegistry() {
@@ -113,34 +107,26 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
 
     /** Starts the configured executors, then the scheduler thread and its timer. */
     public void start(ExecutorEnvironment env, StageFaults stageFaults) throws IOException {
-        this.env = requireNonNull(env, "env is null");
+        requireNonNull(env, "env is null");
         this.stageFaults = requireNonNull(stageFaults, "stageFaults is null");
-        for (int i = 0; i < config.executorInstances(); i++) {
-            startExecutor();
-        }
+        pool.start(env, this);
         loop.start();
         long tick = config.heartbeatInterval().toMillis();
         if (config.speculation()) {
             tick = Math.min(tick, config.speculationInterval().toMillis());
         }
-        ticks = timer.scheduleAtFixedRate(() -> post(this::onTick), tick, Math.max(1, tick), TimeUnit.MILLISECONDS);
+        ticks = timer.scheduleAtFixedRate(
+                () -> loop.post(this::onTick), tick, Math.max(1, tick), TimeUnit.MILLISECONDS);
     }
 
     /** An executor, alive or dead, by id. */
     public Optional<Executor> executor(int id) {
-        return Optional.ofNullable(executors.get(id));
+        return pool.executor(id);
     }
 
     /** The ids of the executors that are alive, as far as the executors themselves know. */
     public List<Integer> liveExecutors() {
-        List<Integer> ids = new ArrayList<>();
-        executors.forEach((id, e) -> {
-            if (e.isAlive()) {
-                ids.add(id);
-            }
-        });
-        Collections.sort(ids);
-        return ids;
+        return pool.liveExecutors();
     }
 
     /**
@@ -155,13 +141,13 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
             ResultHandler handler,
             String description) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        post(() -> onJobSubmitted(node, partitions, function, handler, description, done));
+        loop.post(() -> onJobSubmitted(node, partitions, function, handler, description, done));
         try {
             while (!done.isDone()) {
                 try {
                     done.get(1, TimeUnit.SECONDS);
                 } catch (TimeoutException e) {
-                    if (stopped && !done.isDone()) {
+                    if (loop.isStopped() && !done.isDone()) {
                         throw new JobFailedException(
                                 "Job " + description + " failed: the engine was closed", List.of());
                     }
@@ -174,69 +160,38 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
             }
             throw new IllegalStateException("job failed unexpectedly", e.getCause());
         } catch (InterruptedException e) {
-            post(() -> abortJob("Job cancelled: the thread running the action was interrupted", List.of(e)));
+            loop.post(() -> abortJob("Job cancelled: the thread running the action was interrupted", List.of(e)));
             Thread.currentThread().interrupt();
             throw new JobFailedException("Job cancelled: the thread running the action was interrupted", List.of(e));
         }
     }
 
-    /** Runs {@code action} on the scheduler thread and waits for it. */
-    void runOnLoop(Runnable action) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        post(() -> {
-            action.run();
-            done.complete(null);
-        });
-        try {
-            done.get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("scheduler did not run an action", e);
-        }
-    }
-
     @Override
     public void heartbeat(int executorId) {
-        lastHeartbeat.computeIfPresent(executorId, (id, last) -> System.nanoTime());
+        pool.heartbeat(executorId);
     }
 
     @Override
     public void statusUpdate(long taskId, TaskOutcome outcome) {
-        post(() -> onStatusUpdate(taskId, outcome));
+        loop.post(() -> onStatusUpdate(taskId, outcome));
     }
 
     @Override
     public void executorFailed(int executorId, String reason) {
-        post(() -> onExecutorLost(executorId, "it reported its own failure: " + reason));
+        loop.post(() -> onExecutorLost(executorId, "it reported its own failure: " + reason));
     }
 
-    private void post(Runnable event) {
-        if (!stopped) {
-            queue.add(event);
-        }
+    /** After every event: launch what can run, then retry the stages a fetch failure stopped. */
+    private void afterEvent() {
+        launchTasks();
+        resubmitFailedStagesWhenIdle();
     }
 
-    private void loop() {
-        while (!stopped) {
-            Runnable event;
-            try {
-                event = queue.take();
-            } catch (InterruptedException e) {
-                return;
-            }
-            try {
-                event.run();
-                launchTasks();
-                resubmitFailedStagesWhenIdle();
-            } catch (RuntimeException | Error e) { // a scheduler bug must fail the job, not hang it
-                e.printStackTrace();
-                try {
-                    abortJob("Internal scheduler error: " + e, List.of(e));
-                } catch (RuntimeException | Error again) {
-                    job = null;
-                }
-            }
+    private void onSchedulerError(Throwable e) {
+        try {
+            abortJob("Internal scheduler error: " + e, List.of(e));
+        } catch (RuntimeException | Error again) {
+            job = null;
         }
     }
 
@@ -280,8 +235,8 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
 
     private void finishJob() {
         ActiveJob j = job;
-        killAllRunning("the job finished");
-        TaskSet result = taskSets.get(j.stage);
+        launcher.killAll("the job finished");
+        TaskSetManager result = taskSets.get(j.stage);
         if (result != null) {
             bus.post(new EngineEvent.StageCompleted(
                     System.nanoTime(), j.stage.id, result.attempt, j.stage.name, Optional.empty()));
@@ -296,9 +251,9 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
         if (j == null) {
             return;
         }
-        killAllRunning("the job failed");
+        launcher.killAll("the job failed");
         for (Stage s : running) {
-            TaskSet ts = taskSets.get(s);
+            TaskSetManager ts = taskSets.get(s);
             bus.post(new EngineEvent.StageCompleted(
                     System.nanoTime(), s.id, ts == null ? 0 : ts.attempt, s.name, Optional.of(firstLine(message))));
         }
@@ -348,8 +303,8 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
             }
             return;
         }
-        TaskSet ts =
-                new TaskSet(stage, stage.nextAttempt(), partitions, pipeline(stage.node), shuffleInputs(stage.node));
+        TaskSetManager ts = new TaskSetManager(
+                config, stage, stage.nextAttempt(), partitions, stage.pipeline(), stage.shuffleInputs());
         taskSets.put(stage, ts);
         running.add(stage);
         bus.post(new EngineEvent.StageSubmitted(
@@ -392,52 +347,15 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
         return new ArrayList<>(missing);
     }
 
-    /** The ids of the datasets a stage computes: its node and its narrow ancestors. */
-    private static Set<Integer> pipeline(Node node) {
-        Set<Integer> ids = new HashSet<>();
-        Deque<Node> todo = new ArrayDeque<>(List.of(node));
-        while (!todo.isEmpty()) {
-            Node n = todo.pop();
-            if (ids.add(n.id())) {
-                for (Dependency dep : n.dependencies()) {
-                    if (dep instanceof NarrowDependency) {
-                        todo.push(dep.parent());
-                    }
-                }
-            }
-        }
-        return ids;
-    }
-
-    /** The ids of the shuffles a stage reads: the shuffle dependencies of its narrow chain. */
-    private static Set<Integer> shuffleInputs(Node node) {
-        Set<Integer> ids = new HashSet<>();
-        Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
-        Deque<Node> todo = new ArrayDeque<>(List.of(node));
-        while (!todo.isEmpty()) {
-            Node n = todo.pop();
-            if (visited.add(n)) {
-                for (Dependency dep : n.dependencies()) {
-                    if (dep instanceof ShuffleDependency shuffle) {
-                        ids.add(shuffle.shuffleId());
-                    } else {
-                        todo.push(dep.parent());
-                    }
-                }
-            }
-        }
-        return ids;
-    }
-
     /** Kills the executors the fault plan wants dead as this stage starts; true if any was reported. */
     private boolean applyStageFaults(Stage stage) {
         boolean reported = false;
-        for (StageFaults.ExecutorKill kill : stageFaults.onStageSubmit(stage.id, pipeline(stage.node))) {
-            Executor e = executors.get(kill.executorId());
-            if (e == null) {
+        for (StageFaults.ExecutorKill kill : stageFaults.onStageSubmit(stage.id, stage.pipeline())) {
+            Optional<Executor> e = pool.executor(kill.executorId());
+            if (e.isEmpty()) {
                 continue;
             }
-            e.kill(false, kill.reason());
+            e.get().kill(false, kill.reason());
             if (kill.reported()) { // the report reaches the driver before the stage launches anything
                 onExecutorLost(kill.executorId(), "it reported its own failure: " + kill.reason());
                 reported = true;
@@ -450,8 +368,8 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
         if (job == null || failed.isEmpty()) {
             return;
         }
-        for (TaskSet.RunningTask rt : runningTasks.values()) {
-            if (rt.taskSet().zombie && failed.contains(rt.taskSet().stage)) {
+        for (RunningTask rt : launcher.running()) {
+            if (rt.taskSet().isZombie() && failed.contains(rt.taskSet().stage)) {
                 return; // wait: its fetch failures are part of the same round
             }
         }
@@ -465,100 +383,23 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
     // --------------------------------------------------------------------------------- tasks
 
     private void launchTasks() {
-        if (job == null) {
-            return;
-        }
         boolean progress = true;
         while (progress && job != null) {
-            progress = false;
-            List<Integer> unreachable = new ArrayList<>();
-            for (Map.Entry<Integer, Integer> slot : freeSlots.entrySet()) {
-                while (slot.getValue() > 0) {
-                    Optional<Launch> next = nextTask(slot.getKey());
-                    if (next.isEmpty()) {
-                        break;
-                    }
-                    slot.setValue(slot.getValue() - 1);
-                    if (!launch(next.get(), slot.getKey())) {
-                        unreachable.add(slot.getKey());
-                        break;
-                    }
-                    progress = true;
-                }
-            }
-            for (int executorId : unreachable) {
+            TaskLauncher.Round round = launcher.offerSlots(taskSets.values(), job.function);
+            progress = round.launched();
+            for (int executorId : round.unreachableExecutors()) {
                 onExecutorLost(executorId, "it was unreachable when a task was launched on it");
                 progress = true;
             }
         }
     }
 
-    private record Launch(
-            TaskSet taskSet, int partition, boolean speculative, Optional<TaskSet.RunningTask> original) {}
-
-    private Optional<Launch> nextTask(int executorId) {
-        for (TaskSet ts : taskSets.values()) {
-            if (ts.zombie) {
-                continue;
-            }
-            Integer p;
-            while ((p = ts.pending.pollFirst()) != null) {
-                if (!ts.done.contains(p) && !ts.hasRunningAttempt(p)) {
-                    return Optional.of(new Launch(ts, p, false, Optional.empty()));
-                }
-            }
-        }
-        for (TaskSet ts : taskSets.values()) {
-            if (ts.zombie) {
-                continue;
-            }
-            for (int p : ts.speculatable) {
-                List<TaskSet.RunningTask> attempts = ts.runningAttempts(p);
-                if (ts.done.contains(p) || attempts.isEmpty()) {
-                    continue;
-                }
-                if (attempts.stream().noneMatch(rt -> rt.info().executorId() == executorId)) {
-                    ts.speculatable.remove(p);
-                    ts.speculated.add(p);
-                    return Optional.of(new Launch(ts, p, true, Optional.of(attempts.get(0))));
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Launches a task; false if the executor turned out to be dead (the task is then running on it, to be lost). */
-    private boolean launch(Launch l, int executorId) {
-        TaskSet ts = l.taskSet();
-        int p = l.partition();
-        TaskInfo info = new TaskInfo(
-                nextTaskId++, ts.stage.id, ts.attempt, p, ts.nextAttemptNumber(p), executorId, l.speculative());
-        Task task = ts.stage instanceof Stage.ShuffleMap sm
-                ? new Task.ShuffleMap(sm.dependency, p)
-                : new Task.Result(ts.stage.node, p, job.function);
-        long now = System.nanoTime();
-        TaskSet.RunningTask rt = new TaskSet.RunningTask(info, ts, now);
-        runningTasks.put(info.taskId(), rt);
-        ts.running.put(info.taskId(), rt);
-        bus.post(new EngineEvent.TaskStarted(now, info));
-        l.original()
-                .ifPresent(original -> bus.post(new EngineEvent.SpeculativeTaskLaunched(
-                        now, info, original.info().taskId(), now - original.startNanos())));
-        Executor executor = executors.get(executorId);
-        Map<Integer, List<Optional<MapStatus>>> inputs = new HashMap<>();
-        for (int shuffleId : ts.shuffleInputs) {
-            inputs.put(shuffleId, tracker.mapOutputs(shuffleId));
-        }
-        return executor != null && executor.launch(new TaskDescription(info, task, ts.pipeline, inputs));
-    }
-
     private void onStatusUpdate(long taskId, TaskOutcome outcome) {
-        TaskSet.RunningTask rt = runningTasks.remove(taskId);
-        if (rt == null) {
+        Optional<RunningTask> reported = launcher.reported(taskId);
+        if (reported.isEmpty()) {
             return; // killed, or its executor was declared lost: its result is not used
         }
-        rt.taskSet().running.remove(taskId);
-        freeSlots.computeIfPresent(rt.info().executorId(), (id, free) -> free + 1);
+        RunningTask rt = reported.get();
         long duration = System.nanoTime() - rt.startNanos();
         if (outcome instanceof TaskOutcome.Success success) {
             onTaskSuccess(rt, success, duration);
@@ -569,14 +410,13 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
         }
     }
 
-    private void onTaskSuccess(TaskSet.RunningTask rt, TaskOutcome.Success success, long duration) {
-        TaskSet ts = rt.taskSet();
+    private void onTaskSuccess(RunningTask rt, TaskOutcome.Success success, long duration) {
+        TaskSetManager ts = rt.taskSet();
         int p = rt.info().partition();
         bus.post(new EngineEvent.TaskEnded(
                 System.nanoTime(), rt.info(), TaskEndReason.SUCCESS, Optional.empty(), duration));
-        ts.done.add(p);
-        ts.successNanos.add(duration);
-        killOtherAttempts(ts, p, rt);
+        ts.succeeded(p, duration);
+        launcher.killOtherAttempts(rt);
         success.blocks().forEach(b -> blocks.add(rt.info().executorId(), b));
         if (job == null) {
             return;
@@ -600,7 +440,7 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
         Stage.ShuffleMap stage = (Stage.ShuffleMap) ts.stage;
         tracker.register(
                 stage.shuffleId(), p, (MapStatus) success.value(), rt.info().executorId());
-        if (!ts.zombie && taskSets.get(stage) == ts && ts.isComplete()) {
+        if (!ts.isZombie() && taskSets.get(stage) == ts && ts.isComplete()) {
             taskSets.remove(stage);
             running.remove(stage);
             bus.post(new EngineEvent.StageCompleted(
@@ -614,103 +454,17 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
         }
     }
 
-    private void killOtherAttempts(TaskSet ts, int partition, TaskSet.RunningTask winner) {
-        for (TaskSet.RunningTask other : ts.runningAttempts(partition)) {
-            giveUp(
-                    other,
-                    TaskEndReason.KILLED,
-                    "attempt " + winner.info().attempt() + " (task "
-                            + winner.info().taskId() + ") of partition " + partition + " finished first");
-        }
-    }
-
-    private void killAllRunning(String reason) {
-        for (TaskSet.RunningTask rt : new ArrayList<>(runningTasks.values())) {
-            giveUp(rt, TaskEndReason.KILLED, reason);
-        }
-    }
-
-    /** Forgets a running attempt: whatever it reports later is ignored. */
-    private void giveUp(TaskSet.RunningTask rt, TaskEndReason reason, String detail) {
-        long taskId = rt.info().taskId();
-        runningTasks.remove(taskId);
-        rt.taskSet().running.remove(taskId);
-        freeSlots.computeIfPresent(rt.info().executorId(), (id, free) -> free + 1);
-        if (reason == TaskEndReason.KILLED) {
-            Executor e = executors.get(rt.info().executorId());
-            if (e != null) {
-                e.killTask(taskId);
-            }
-        }
-        bus.post(new EngineEvent.TaskEnded(
-                System.nanoTime(), rt.info(), reason, Optional.of(detail), System.nanoTime() - rt.startNanos()));
-    }
-
-    private void onTaskFailure(TaskSet.RunningTask rt, Throwable error, long duration) {
-        TaskSet ts = rt.taskSet();
-        int p = rt.info().partition();
+    private void onTaskFailure(RunningTask rt, Throwable error, long duration) {
         bus.post(new EngineEvent.TaskEnded(
                 System.nanoTime(), rt.info(), TaskEndReason.FAILED, Optional.of(String.valueOf(error)), duration));
-        if (job == null || ts.zombie || ts.done.contains(p)) {
+        if (job == null) {
             return;
         }
-        List<TaskSet.FailedAttempt> failures = ts.failures.computeIfAbsent(p, k -> new ArrayList<>());
-        failures.add(new TaskSet.FailedAttempt(rt.info(), error));
-        String task = "task for partition " + p + " in " + ts.stage.label();
-        if (isFatal(error)) {
-            abortJob(
-                    task + " failed with a non-retryable error, so it was not retried:" + attempts(failures),
-                    causes(failures));
-        } else if (failures.size() >= config.taskMaxFailures()) {
-            abortJob(
-                    task + " failed " + failures.size() + " times (" + EngineConfig.TASK_MAX_FAILURES + " = "
-                            + config.taskMaxFailures() + "); the stage and the job are aborted. Attempts:"
-                            + attempts(failures),
-                    causes(failures));
-        } else if (!ts.hasRunningAttempt(p)) {
-            ts.pending.addLast(p);
-        }
+        rt.taskSet().failed(rt.info(), error).ifPresent(abort -> abortJob(abort.message(), abort.causes()));
     }
 
-    private boolean isFatal(Throwable error) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof VirtualMachineError
-                    || t instanceof LinkageError
-                    || t instanceof SerializationException
-                    || t instanceof CheckpointUnavailableException) {
-                return true;
-            }
-            for (Class<? extends Throwable> type : config.nonRetryableExceptions()) {
-                if (type.isInstance(t)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static String attempts(List<TaskSet.FailedAttempt> failures) {
-        StringBuilder s = new StringBuilder();
-        for (TaskSet.FailedAttempt f : failures) {
-            s.append("\n  attempt ")
-                    .append(f.info().attempt())
-                    .append(" (task ")
-                    .append(f.info().taskId())
-                    .append(") on executor ")
-                    .append(f.info().executorId())
-                    .append(": ")
-                    .append(f.error());
-        }
-        return s.toString();
-    }
-
-    private static List<Throwable> causes(List<TaskSet.FailedAttempt> failures) {
-        return failures.stream().map(TaskSet.FailedAttempt::error).toList();
-    }
-
-    private void onFetchFailure(TaskSet.RunningTask rt, FetchFailedException failure, long duration) {
-        TaskSet ts = rt.taskSet();
+    private void onFetchFailure(RunningTask rt, FetchFailedException failure, long duration) {
+        TaskSetManager ts = rt.taskSet();
         Stage stage = ts.stage;
         bus.post(new EngineEvent.TaskEnded(
                 System.nanoTime(), rt.info(), TaskEndReason.FETCH_FAILED, Optional.of(failure.getMessage()), duration));
@@ -735,12 +489,10 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
                 case SHUFFLE -> tracker.unregisterShuffleAt(failure.shuffleId(), m.location());
             }
         }
-        if (job == null || ts.zombie) {
+        if (job == null || ts.isZombie()) {
             return; // this attempt already failed; its losses are now known too
         }
-        ts.zombie = true;
-        ts.pending.clear();
-        ts.speculatable.clear();
+        ts.becomeZombie();
         if (taskSets.get(stage) == ts) {
             taskSets.remove(stage);
             running.remove(stage);
@@ -770,53 +522,29 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
 
     // ----------------------------------------------------------------------------- executors
 
-    /** Starts an executor; on the scheduler thread, or before it starts. */
-    private void startExecutor() throws IOException {
-        int id = nextExecutorId++;
-        Executor executor = Executor.start(id, env, this);
-        executors.put(id, executor);
-        lastHeartbeat.put(id, System.nanoTime());
-        freeSlots.put(id, config.executorCores());
-        bus.post(new EngineEvent.ExecutorAdded(System.nanoTime(), id, executor.shuffleLocation()));
-    }
-
     private void onExecutorLost(int executorId, String reason) {
-        if (freeSlots.remove(executorId) == null) {
+        Optional<Executor> executor = pool.declareLost(executorId, reason);
+        if (executor.isEmpty()) {
             return; // already lost
         }
-        lastHeartbeat.remove(executorId);
-        Executor executor = executors.get(executorId);
-        executor.kill(false, reason); // the driver's verdict is final, whatever the executor thinks
-        bus.post(new EngineEvent.ExecutorLost(System.nanoTime(), executorId, reason));
         List<MapOutputTracker.Lost> lostOutputs =
-                executor.blocksOutliveExecutor() ? List.of() : tracker.unregisterExecutor(executorId);
+                executor.get().blocksOutliveExecutor() ? List.of() : tracker.unregisterExecutor(executorId);
         blocks.executorLost(executorId, reason);
-        for (TaskSet.RunningTask rt : new ArrayList<>(runningTasks.values())) {
-            if (rt.info().executorId() == executorId) {
-                giveUp(rt, TaskEndReason.EXECUTOR_LOST, "executor " + executorId + " was lost: " + reason);
-                TaskSet ts = rt.taskSet();
-                int p = rt.info().partition();
-                ts.speculated.remove(p);
-                if (!ts.zombie && !ts.done.contains(p)) {
-                    ts.resubmit(p);
-                }
-            }
+        for (RunningTask rt : launcher.runningOn(executorId)) {
+            launcher.giveUp(rt, TaskEndReason.EXECUTOR_LOST, "executor " + executorId + " was lost: " + reason);
+            rt.taskSet().attemptLost(rt.info().partition());
         }
         for (MapOutputTracker.Lost lost : lostOutputs) { // completed map tasks of running stages
             Stage.ShuffleMap stage = shuffleStages.get(lost.shuffleId());
-            TaskSet ts = stage == null ? null : taskSets.get(stage);
-            if (ts != null && !ts.zombie) {
-                ts.resubmit(lost.mapPartition());
+            TaskSetManager ts = stage == null ? null : taskSets.get(stage);
+            if (ts != null) {
+                ts.outputLost(lost.mapPartition());
             }
         }
-        if (config.replaceLostExecutors() && !stopped) {
-            try {
-                startExecutor();
-            } catch (IOException | RuntimeException e) {
-                System.err.println("lifeboat: could not start a replacement for executor " + executorId + ": " + e);
-            }
+        if (config.replaceLostExecutors() && !loop.isStopped()) {
+            pool.replace(executorId);
         }
-        if (job != null && freeSlots.isEmpty()) {
+        if (job != null && !pool.hasLive()) {
             abortJob(
                     "every executor is lost and none could be started; last: executor " + executorId + ": " + reason,
                     List.of());
@@ -825,44 +553,10 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
 
     private void onTick() {
         long now = System.nanoTime();
-        long timeout = config.networkTimeout().toNanos();
-        for (int id : new ArrayList<>(freeSlots.keySet())) {
-            Long last = lastHeartbeat.get(id);
-            if (last != null && now - last > timeout) {
-                onExecutorLost(
-                        id,
-                        "no heartbeat for " + TimeUnit.NANOSECONDS.toMillis(now - last) + " ms ("
-                                + EngineConfig.NETWORK_TIMEOUT + " = "
-                                + config.networkTimeout().toMillis() + " ms)");
-            }
-        }
+        pool.forEachTimedOut(now, this::onExecutorLost);
         if (config.speculation() && job != null) {
-            findSpeculatableTasks(now);
-        }
-    }
-
-    private void findSpeculatableTasks(long now) {
-        long minRuntime = config.speculationMinTaskRuntime().toNanos();
-        for (TaskSet ts : taskSets.values()) {
-            if (ts.zombie || ts.successNanos.isEmpty()) {
-                continue;
-            }
-            int minFinished = Math.max(1, (int) Math.floor(config.speculationQuantile() * ts.partitions.size()));
-            if (ts.done.size() < minFinished) {
-                continue;
-            }
-            List<Long> sorted = new ArrayList<>(ts.successNanos);
-            Collections.sort(sorted);
-            long median = sorted.get(sorted.size() / 2);
-            long threshold = Math.max((long) (config.speculationMultiplier() * median), minRuntime);
-            for (TaskSet.RunningTask rt : ts.running.values()) {
-                int p = rt.info().partition();
-                if (!rt.info().speculative()
-                        && !ts.done.contains(p)
-                        && !ts.speculated.contains(p)
-                        && now - rt.startNanos() > threshold) {
-                    ts.speculatable.add(p);
-                }
+            for (TaskSetManager ts : taskSets.values()) {
+                ts.findSpeculatableTasks(now);
             }
         }
     }
@@ -872,23 +566,17 @@ public final class DagScheduler implements DriverEndpoint, AutoCloseable {
     /** Fails a running job, stops the scheduler thread and every executor. */
     @Override
     public void close() {
-        if (stopped) {
+        if (loop.isStopped()) {
             return;
         }
-        if (loop.isAlive()) {
-            runOnLoop(() -> abortJob("the engine was closed", List.of()));
+        if (loop.isRunning()) {
+            loop.runAndWait(() -> abortJob("the engine was closed", List.of()));
         }
-        stopped = true;
         if (ticks != null) {
             ticks.cancel(false);
         }
-        loop.interrupt();
-        try {
-            loop.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        executors.values().forEach(Executor::close);
+        loop.stop();
+        pool.close();
     }
 
     private static String firstLine(String s) {

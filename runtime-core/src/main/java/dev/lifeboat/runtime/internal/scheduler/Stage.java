@@ -1,9 +1,16 @@
 package dev.lifeboat.runtime.internal.scheduler;
 
+import dev.lifeboat.runtime.internal.lineage.Dependency;
+import dev.lifeboat.runtime.internal.lineage.NarrowDependency;
 import dev.lifeboat.runtime.internal.lineage.Node;
 import dev.lifeboat.runtime.internal.lineage.ShuffleDependency;
+import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -30,6 +37,43 @@ abstract sealed class Stage permits Stage.ShuffleMap, Stage.Result {
 
     int nextAttempt() {
         return attempts++;
+    }
+
+    /** The ids of the datasets this stage computes: its node and its narrow ancestors. */
+    Set<Integer> pipeline() {
+        Set<Integer> ids = new HashSet<>();
+        Deque<Node> todo = new ArrayDeque<>(List.of(node));
+        while (!todo.isEmpty()) {
+            Node n = todo.pop();
+            if (ids.add(n.id())) {
+                for (Dependency dep : n.dependencies()) {
+                    if (dep instanceof NarrowDependency) {
+                        todo.push(dep.parent());
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** The ids of the shuffles this stage reads: the shuffle dependencies of its narrow chain. */
+    Set<Integer> shuffleInputs() {
+        Set<Integer> ids = new HashSet<>();
+        Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Node> todo = new ArrayDeque<>(List.of(node));
+        while (!todo.isEmpty()) {
+            Node n = todo.pop();
+            if (visited.add(n)) {
+                for (Dependency dep : n.dependencies()) {
+                    if (dep instanceof ShuffleDependency shuffle) {
+                        ids.add(shuffle.shuffleId());
+                    } else {
+                        todo.push(dep.parent());
+                    }
+                }
+            }
+        }
+        return ids;
     }
 
     /** {@code stage 3 (reduceByKey at File.java:42)}. */
