@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.lifeboat.compat.internal.CheckpointCrashChild;
 import dev.lifeboat.compat.internal.ChildArgs;
 import dev.lifeboat.compat.internal.ChildJvm;
-import dev.lifeboat.compat.internal.Kit;
 import dev.lifeboat.compat.internal.Payloads;
 import dev.lifeboat.compat.internal.Seeds;
 import dev.lifeboat.spi.Capability;
@@ -59,54 +58,32 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The contract every {@link CheckpointStore} backend keeps: atomic, put-if-absent, verified
  * commits; natural ordering of ids; garbage collection of abandoned attempts; epoch fencing
  * where declared. A backend's test extends this class and supplies its provider, a fresh root
- * per call and its options (see {@link WriteAheadLogContract} for an example).
+ * per call and its options, as {@link BackendContract} shows; the tests every contract shares
+ * (discovery, an unknown option key, capabilities) come from there.
  *
  * <p>Stores are opened through {@link Lifeboat} with {@link #options()}. Damage tests need a
  * provider that implements {@link dev.lifeboat.spi.fault.SupportsFaultInjection}; the crash test
  * runs {@link CheckpointCrashChild} in a child JVM and kills it with {@code SIGKILL}.
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
-public abstract class CheckpointStoreContract {
+public abstract non-sealed class CheckpointStoreContract
+        extends BackendContract<CheckpointStoreProvider, CheckpointStore> {
     private static final long SEED = 0xC4EC_9017L;
     private static final Duration CHILD_START = Duration.ofSeconds(60);
     private static final Duration CHILD_PROGRESS = Duration.ofSeconds(60);
 
-    /** The provider under test. */
-    protected abstract CheckpointStoreProvider provider();
-
-    /** A fresh, empty location for a store, with the provider's scheme; a new one on every call. */
-    protected abstract URI newRoot();
-
-    /** Backend options every store of this test class is opened with (endpoint, credentials...). */
-    protected Map<String, String> options() {
-        return Map.of();
+    @Override
+    final CheckpointStoreProvider discoveredProvider(URI uri) {
+        return Lifeboat.checkpointStoreProvider(uri);
     }
 
-    // ---------------------------------------------------------------- discovery and options
-
-    @Test
-    public void serviceLoaderFindsTheProviderForItsScheme() {
-        URI root = newRoot();
-        assertThat(root.getScheme())
-                .as("scheme of newRoot() %s", root)
-                .isEqualToIgnoringCase(provider().scheme());
-        assertThat(Lifeboat.checkpointStoreProvider(root))
-                .isInstanceOf(provider().getClass());
+    @Override
+    final CheckpointStore openThroughLifeboat(URI root, Map<String, String> options) throws IOException {
+        return Lifeboat.openCheckpointStore(root, options);
     }
 
-    @Test
-    public void unknownOptionKeyIsRejectedNamingIt() {
-        Map<String, String> bad = optionsWith(Map.of("no-such-option", "1"));
-        assertThatThrownBy(() -> Lifeboat.openCheckpointStore(newRoot(), bad).close())
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no-such-option");
-    }
-
-    @Test
-    public void capabilitiesOfAStoreIncludeTheProvidersDeclaration() throws IOException {
-        try (CheckpointStore store = openStore(newRoot())) {
-            assertThat(store.capabilities()).containsAll(provider().capabilities());
-        }
+    @Override
+    final Set<Capability> capabilitiesOf(CheckpointStore store) {
+        return store.capabilities();
     }
 
     // ---------------------------------------------------------------- commit
@@ -978,31 +955,11 @@ public abstract class CheckpointStoreContract {
         }
     }
 
-    /** Three rounds of each SIGKILL test by default; {@code -Psoak} runs 200. */
-    protected static java.util.stream.LongStream sigkillRounds() {
-        return Kit.rounds(3);
-    }
-
     // ---------------------------------------------------------------- helpers for subclasses
 
     /** Opens the store at {@code root} through {@link Lifeboat} with {@link #options()}. */
     protected final CheckpointStore openStore(URI root) throws IOException {
         return Lifeboat.openCheckpointStore(root, optionsWith(Map.of()));
-    }
-
-    /** {@link #options()} with {@code extra} on top. */
-    protected final Map<String, String> optionsWith(Map<String, String> extra) {
-        return Kit.merge(options(), extra);
-    }
-
-    /** Skips the calling test unless the provider declares {@code capability}. */
-    protected final void assumeCapability(Capability capability) {
-        Kit.assumeCapability(provider(), capability);
-    }
-
-    /** The provider's fault injection for {@code root}; skips the test if it has none. */
-    protected final StorageFaults faults(URI root) throws IOException {
-        return Kit.faults(provider(), root, optionsWith(Map.of()));
     }
 
     /** Commits {@code parts} (in iteration order) as checkpoint {@code id} with {@code epoch}. */

@@ -7,7 +7,6 @@ import dev.lifeboat.compat.internal.Await;
 import dev.lifeboat.compat.internal.ChildArgs;
 import dev.lifeboat.compat.internal.ChildJvm;
 import dev.lifeboat.compat.internal.ElectionChild;
-import dev.lifeboat.compat.internal.Kit;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.Lifeboat;
 import dev.lifeboat.spi.election.Candidate;
@@ -24,12 +23,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,31 +36,22 @@ import org.junit.jupiter.params.provider.ValueSource;
  * that strictly increase across leaderships, prompt hand-over on resign and close, a listener
  * told in order with {@link Candidate#isLeader()} already updated, and takeover after a leader's
  * process is killed. A backend's test extends this class and supplies its provider, a fresh
- * election group per call and its options (see {@link WriteAheadLogContract} for an example).
+ * election group per call and its options, as {@link BackendContract} shows; the tests every
+ * contract shares (discovery, an unknown option key, capabilities, here with a positive
+ * {@link LeaderElection#failoverTimeout()}) come from there.
  *
  * <p>Waiting for a new leader is bounded by {@link LeaderElection#failoverTimeout()} plus
  * {@link #timingMargin()} (5 s by default), which absorbs scheduling delays on a busy machine;
  * these are correctness bounds, not performance assertions. Every candidate joins through its
  * own connection opened with {@link Lifeboat}, as separate drivers would.
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
-public abstract class LeaderElectionContract {
+public abstract non-sealed class LeaderElectionContract
+        extends BackendContract<LeaderElectionProvider, LeaderElection> {
     private static final int SAMPLES = 200;
     private static final Duration CHILD_START = Duration.ofSeconds(60);
 
     private final List<AutoCloseable> opened = Collections.synchronizedList(new ArrayList<>());
     private volatile Duration failoverTimeout;
-
-    /** The provider under test. */
-    protected abstract LeaderElectionProvider provider();
-
-    /** A fresh election group, with the provider's scheme; a new one on every call. */
-    protected abstract URI newRoot();
-
-    /** Backend options every connection of this test class is opened with (endpoint, lease...). */
-    protected Map<String, String> options() {
-        return Map.of();
-    }
 
     /** Slack added to {@link LeaderElection#failoverTimeout()} when waiting for a new leader. */
     protected Duration timingMargin() {
@@ -95,30 +84,24 @@ public abstract class LeaderElectionContract {
         }
     }
 
-    // ---------------------------------------------------------------- discovery and options
-
-    @Test
-    public void serviceLoaderFindsTheProviderForItsScheme() {
-        URI root = newRoot();
-        assertThat(root.getScheme())
-                .as("scheme of newRoot() %s", root)
-                .isEqualToIgnoringCase(provider().scheme());
-        assertThat(Lifeboat.leaderElectionProvider(root))
-                .isInstanceOf(provider().getClass());
+    @Override
+    final LeaderElectionProvider discoveredProvider(URI uri) {
+        return Lifeboat.leaderElectionProvider(uri);
     }
 
-    @Test
-    public void unknownOptionKeyIsRejectedNamingIt() {
-        Map<String, String> bad = Kit.merge(options(), Map.of("no-such-option", "1"));
-        assertThatThrownBy(() -> Lifeboat.openLeaderElection(newRoot(), bad).close())
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no-such-option");
+    @Override
+    final LeaderElection openThroughLifeboat(URI group, Map<String, String> options) throws IOException {
+        return Lifeboat.openLeaderElection(group, options);
     }
 
-    @Test
-    public void connectionDeclaresCapabilitiesAndAFailoverTimeout() throws IOException {
-        LeaderElection election = connect(newRoot());
-        assertThat(election.capabilities()).containsAll(provider().capabilities());
+    @Override
+    final Set<Capability> capabilitiesOf(LeaderElection election) {
+        return election.capabilities();
+    }
+
+    /** Every connection tells how long a fail-over may take. */
+    @Override
+    final void assertOpened(LeaderElection election) {
         assertThat(election.failoverTimeout()).isPositive();
     }
 
@@ -330,10 +313,10 @@ public abstract class LeaderElectionContract {
 
     @Test
     public void epochSurvivesEveryParticipantLeaving() throws Exception {
-        Kit.assumeCapability(provider(), Capability.ELECTION_DURABLE_EPOCH);
+        assumeCapability(Capability.ELECTION_DURABLE_EPOCH);
         URI group = newRoot();
         long epoch;
-        try (LeaderElection election = Lifeboat.openLeaderElection(group, Kit.merge(options(), Map.of()));
+        try (LeaderElection election = Lifeboat.openLeaderElection(group, optionsWith(Map.of()));
                 Candidate c = election.join("first", new Recorder())) {
             assertThat(c.awaitLeadership(election.failoverTimeout().plus(timingMargin())))
                     .isTrue();
@@ -356,9 +339,9 @@ public abstract class LeaderElectionContract {
      */
     @Test
     public void leaderKilledWithSigkillIsReplacedWithAGreaterEpoch() throws Exception {
-        Kit.assumeCapability(provider(), Capability.ELECTION_CROSS_PROCESS);
+        assumeCapability(Capability.ELECTION_CROSS_PROCESS);
         URI group = newRoot();
-        Map<String, String> opts = Kit.merge(options(), Map.of());
+        Map<String, String> opts = optionsWith(Map.of());
         LeaderElection election = connect(group);
         Duration failover = election.failoverTimeout().plus(timingMargin());
         try (ChildJvm child = ChildJvm.start(
@@ -393,7 +376,7 @@ public abstract class LeaderElectionContract {
 
     /** Opens a connection to {@code group}, closed after the test. */
     protected final LeaderElection connect(URI group) throws IOException {
-        LeaderElection election = Lifeboat.openLeaderElection(group, Kit.merge(options(), Map.of()));
+        LeaderElection election = Lifeboat.openLeaderElection(group, optionsWith(Map.of()));
         opened.add(election);
         failoverTimeout = election.failoverTimeout();
         return election;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.abort;
 
-import dev.lifeboat.compat.internal.Kit;
 import dev.lifeboat.compat.internal.Payloads;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.Lifeboat;
@@ -27,12 +26,12 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * The contract every {@link ShuffleBlockStore} backend keeps: map outputs written partition by
@@ -40,52 +39,35 @@ import org.junit.jupiter.api.Timeout;
  * against their {@link MapStatus}, and a missing or damaged block is a
  * {@link BlockUnavailableException} carrying the block, its location and the scope of the loss.
  * A backend's test extends this class and supplies its provider, a fresh root per call and its
- * options (see {@link WriteAheadLogContract} for an example).
+ * options, as {@link BackendContract} shows; the tests every contract shares (discovery, an
+ * unknown option key, capabilities, here with a store's non-blank location) come from there.
  *
  * <p>Stores are opened through {@link Lifeboat} with {@link #options()}. Damage tests need a
  * provider that implements {@link dev.lifeboat.spi.fault.SupportsFaultInjection}.
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
-public abstract class ShuffleBlockStoreContract {
+public abstract non-sealed class ShuffleBlockStoreContract
+        extends BackendContract<ShuffleBlockStoreProvider, ShuffleBlockStore> {
     private static final long SEED = 0x5B0F_F1EL;
 
-    /** The provider under test. */
-    protected abstract ShuffleBlockStoreProvider provider();
-
-    /** A fresh, empty location for a store, with the provider's scheme; a new one on every call. */
-    protected abstract URI newRoot();
-
-    /** Backend options every store of this test class is opened with (endpoint, credentials...). */
-    protected Map<String, String> options() {
-        return Map.of();
+    @Override
+    final ShuffleBlockStoreProvider discoveredProvider(URI uri) {
+        return Lifeboat.shuffleBlockStoreProvider(uri);
     }
 
-    // ---------------------------------------------------------------- discovery and options
-
-    @Test
-    public void serviceLoaderFindsTheProviderForItsScheme() {
-        URI root = newRoot();
-        assertThat(root.getScheme())
-                .as("scheme of newRoot() %s", root)
-                .isEqualToIgnoringCase(provider().scheme());
-        assertThat(Lifeboat.shuffleBlockStoreProvider(root))
-                .isInstanceOf(provider().getClass());
+    @Override
+    final ShuffleBlockStore openThroughLifeboat(URI root, Map<String, String> options) throws IOException {
+        return Lifeboat.openShuffleBlockStore(root, options);
     }
 
-    @Test
-    public void unknownOptionKeyIsRejectedNamingIt() {
-        Map<String, String> bad = optionsWith(Map.of("no-such-option", "1"));
-        assertThatThrownBy(() -> Lifeboat.openShuffleBlockStore(newRoot(), bad).close())
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no-such-option");
+    @Override
+    final Set<Capability> capabilitiesOf(ShuffleBlockStore store) {
+        return store.capabilities();
     }
 
-    @Test
-    public void capabilitiesOfAStoreIncludeTheProvidersDeclaration() throws IOException {
-        try (ShuffleBlockStore store = openStore(newRoot())) {
-            assertThat(store.capabilities()).containsAll(provider().capabilities());
-            assertThat(store.location()).isNotBlank();
-        }
+    /** Every store names where its blocks are. */
+    @Override
+    final void assertOpened(ShuffleBlockStore store) {
+        assertThat(store.location()).isNotBlank();
     }
 
     // ---------------------------------------------------------------- write, commit, read
@@ -479,21 +461,6 @@ public abstract class ShuffleBlockStoreContract {
     /** Opens the store at {@code root} through {@link Lifeboat} with {@link #options()}. */
     protected final ShuffleBlockStore openStore(URI root) throws IOException {
         return Lifeboat.openShuffleBlockStore(root, optionsWith(Map.of()));
-    }
-
-    /** {@link #options()} with {@code extra} on top. */
-    protected final Map<String, String> optionsWith(Map<String, String> extra) {
-        return Kit.merge(options(), extra);
-    }
-
-    /** Skips the calling test unless the provider declares {@code capability}. */
-    protected final void assumeCapability(Capability capability) {
-        Kit.assumeCapability(provider(), capability);
-    }
-
-    /** The provider's fault injection for {@code root}; skips the test if it has none. */
-    protected final StorageFaults faults(URI root) throws IOException {
-        return Kit.faults(provider(), root, optionsWith(Map.of()));
     }
 
     /** Writes every partition of {@code blocks} in order and commits. */

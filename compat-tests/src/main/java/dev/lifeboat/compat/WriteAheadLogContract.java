@@ -40,6 +40,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,29 +55,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The contract every {@link WriteAheadLog} backend keeps. A backend's test extends this class and
- * supplies its provider, a fresh root per call, and the options its server needs:
- *
- * <pre>{@code
- * class LocalWriteAheadLogCompatibilityTest extends WriteAheadLogContract {
- *     @TempDir Path dir;
- *     protected WriteAheadLogProvider provider() { return new LocalWriteAheadLogProvider(); }
- *     protected URI newRoot() { return dir.resolve(UUID.randomUUID().toString()).toUri(); }
- * }
- * }</pre>
+ * supplies its provider, a fresh root per call, and the options its server needs, as
+ * {@link BackendContract} shows; the tests every contract shares (discovery, an unknown option
+ * key, capabilities) come from there.
  *
  * <p>Every log is opened through {@link Lifeboat} with {@link #options()} plus the standard WAL
- * keys a test needs ({@code durability}, {@code segment-bytes}, {@code max-record-bytes}), so
- * discovery and option-key validation run too. Tests of a guarantee the provider does not
- * declare in {@link WriteAheadLogProvider#capabilities()} are skipped, naming the capability;
- * damage tests need a provider that implements {@link dev.lifeboat.spi.fault.SupportsFaultInjection}. A backend that
- * deviates on purpose overrides the test method and asserts its documented behaviour instead.
+ * keys a test needs ({@code durability}, {@code segment-bytes}, {@code max-record-bytes}).
  *
  * <p>The crash test runs {@link WalCrashChild} in a child JVM (same {@code java}, class path and
  * module flags as the test JVM) and kills it with {@code SIGKILL}, so the backend's classes and
  * everything {@link #newRoot()} points at must be reachable from another process.
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
-public abstract class WriteAheadLogContract {
+public abstract non-sealed class WriteAheadLogContract extends BackendContract<WriteAheadLogProvider, WriteAheadLog> {
     /** The standard option keys every WAL backend accepts. */
     public static final List<String> STANDARD_OPTION_KEYS = List.of(
             "durability",
@@ -93,33 +83,22 @@ public abstract class WriteAheadLogContract {
     private static final Duration CHILD_START = Duration.ofSeconds(60);
     private static final Duration CHILD_ACK = Duration.ofSeconds(60);
 
-    /** The provider under test. */
-    protected abstract WriteAheadLogProvider provider();
-
-    /**
-     * A fresh, empty location for a log, with the provider's scheme. Called at least once per
-     * test; every call returns a new location.
-     */
-    protected abstract URI newRoot();
-
-    /**
-     * Backend options every log of this test class is opened with (endpoint, credentials...).
-     * Tests add standard WAL keys on top; a key given here is overridden by a test that sets it.
-     */
-    protected Map<String, String> options() {
-        return Map.of();
+    @Override
+    final WriteAheadLogProvider discoveredProvider(URI uri) {
+        return Lifeboat.walProvider(uri);
     }
 
-    // ---------------------------------------------------------------- discovery and options
-
-    @Test
-    public void serviceLoaderFindsTheProviderForItsScheme() {
-        URI root = newRoot();
-        assertThat(root.getScheme())
-                .as("scheme of newRoot() %s", root)
-                .isEqualToIgnoringCase(provider().scheme());
-        assertThat(Lifeboat.walProvider(root)).isInstanceOf(provider().getClass());
+    @Override
+    final WriteAheadLog openThroughLifeboat(URI root, Map<String, String> options) throws IOException {
+        return Lifeboat.openWriteAheadLog(root, options);
     }
+
+    @Override
+    final Set<Capability> capabilitiesOf(WriteAheadLog log) {
+        return log.capabilities();
+    }
+
+    // ---------------------------------------------------------------- options
 
     @Test
     public void standardOptionKeysAreAccepted() {
@@ -129,15 +108,6 @@ public abstract class WriteAheadLogContract {
                     .as("the provider's options() accept the standard key '%s'", key)
                     .isTrue();
         }
-    }
-
-    @Test
-    public void unknownOptionKeyIsRejectedNamingIt() {
-        Map<String, String> bad = new HashMap<>(options());
-        bad.put("no-such-option", "1");
-        assertThatThrownBy(() -> Lifeboat.openWriteAheadLog(newRoot(), bad).close())
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no-such-option");
     }
 
     @Test
@@ -161,13 +131,6 @@ public abstract class WriteAheadLogContract {
         }
         try (WriteAheadLog wal = openLog(root, Map.of("durability", value))) {
             assertRecords(wal, 0, List.of(record(0)));
-        }
-    }
-
-    @Test
-    public void capabilitiesOfALogIncludeTheProvidersDeclaration() throws IOException {
-        try (WriteAheadLog wal = openLog(newRoot(), Map.of())) {
-            assertThat(wal.capabilities()).containsAll(provider().capabilities());
         }
     }
 
@@ -958,31 +921,11 @@ public abstract class WriteAheadLogContract {
         }
     }
 
-    /** Three rounds of each SIGKILL test by default; {@code -Psoak} runs 200. */
-    protected static java.util.stream.LongStream sigkillRounds() {
-        return Kit.rounds(3);
-    }
-
     // ---------------------------------------------------------------- helpers for subclasses
 
     /** Opens the log at {@code root} through {@link Lifeboat} with {@link #options()} and {@code extra}. */
     protected final WriteAheadLog openLog(URI root, Map<String, String> extra) throws IOException {
         return Lifeboat.openWriteAheadLog(root, optionsWith(extra));
-    }
-
-    /** {@link #options()} with {@code extra} on top. */
-    protected final Map<String, String> optionsWith(Map<String, String> extra) {
-        return Kit.merge(options(), extra);
-    }
-
-    /** Skips the calling test unless the provider declares {@code capability}. */
-    protected final void assumeCapability(Capability capability) {
-        Kit.assumeCapability(provider(), capability);
-    }
-
-    /** The provider's fault injection for {@code root}; skips the test if it has none. */
-    protected final StorageFaults faults(URI root, Map<String, String> extra) throws IOException {
-        return Kit.faults(provider(), root, optionsWith(extra));
     }
 
     /** A deterministic record of 1 to 300 bytes. */

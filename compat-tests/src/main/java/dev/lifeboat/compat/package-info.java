@@ -10,6 +10,10 @@
  *   <li>{@link dev.lifeboat.compat.LeaderElectionContract}
  * </ul>
  *
+ * <p>The four share one sealed base, {@link dev.lifeboat.compat.BackendContract}: its hooks, its
+ * helpers, and the tests every contract runs the same way (discovery, an unknown option key,
+ * capabilities). A backend's test extends the contract it implements, never the base.
+ *
  * <p>A backend's test supplies three things: {@code provider()}, {@code newRoot()} (a fresh,
  * empty location on every call) and, if its server needs them, {@code options()}. Every instance
  * is opened through {@link dev.lifeboat.spi.Lifeboat}, so discovery by scheme and option-key
