@@ -35,9 +35,16 @@ import java.util.zip.CRC32C;
  * Writers that arrive meanwhile queue behind it and wait: a short spin, a few microseconds of
  * yielding, then parked, so that a batch written to the page cache completes its waiters without
  * an {@code unpark} each. When the batch is done the leader hands the lead to the first of them,
- * whose next batch holds everything that queued up. A lone writer therefore writes its own record
- * in its own thread and never waits for another thread. A synchronous {@code write} reuses one of
+ * whose next batch holds everything that queued up. A synchronous {@code write} reuses one of
  * two entries of its thread instead of allocating one per record.
+ *
+ * <p>A lone writer takes no part in that: a {@code write} at {@code flush} or {@code sync} that
+ * finds the log idle (no batch in flight, nothing queued) with no reason for a leader to wait
+ * (no batch delay, and at {@code sync} no several writers in the last synced batch, see
+ * {@link #waitToFill}) orders its record and writes and persists it in its own thread, with no
+ * queue entry and no waiting on another thread. It holds the lead while it does, so a writer
+ * arriving meanwhile queues and joins the next batch as behind any leader, and is handed the lead
+ * when the record is stored; a storage failure fails the log as a failed batch does.
  *
  * <p>{@code appendAsync} at {@code flush} or {@code sync} never does storage work in the calling
  * thread: it queues the record and, when no batch is in flight, hands the lead to a helper thread
@@ -292,6 +299,9 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
                 }
                 return RecordHandle.of(e.lsn);
             }
+            if (canWriteDirectly()) {
+                return writeDirectly(frame, timestampMillis, level);
+            }
             e = enqueueLocked(frame, timestampMillis, level, null, Thread.currentThread(), nextWriterEntry());
             if (!leading) {
                 leading = true;
@@ -303,6 +313,72 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         awaitEntry(e);
         long lsn = e.lsn;
         e.frame = null; // written and recycled: the thread's idle entry holds no frame
+        return RecordHandle.of(lsn);
+    }
+
+    /**
+     * Under the lock: whether a {@code write} may store its record itself, unqueued. The log must
+     * be idle (no batch in flight, nothing queued, so no other writer to share the storage
+     * operation with) and a leader would not wait for a batch to fill ({@link #waitToFill}): no
+     * batch delay, and at {@code sync} the last synced batch held at most one waiting writer.
+     */
+    private boolean canWriteDirectly() {
+        return !leading
+                && queue.isEmpty()
+                && failure == null
+                && !closing
+                && settings.batchDelay().toNanos() <= 0
+                && (settings.durability() != Durability.SYNC || lastSyncWaiters <= 1);
+    }
+
+    /**
+     * Under the lock, the log idle ({@link #canWriteDirectly}): orders the record and writes and
+     * persists it in this thread with no queue entry, holding the lead meanwhile so that writers
+     * arriving queue behind it as behind any batch, and hands the lead on as a batch's leader does.
+     * Returns holding the lock.
+     */
+    private RecordHandle writeDirectly(ByteBuffer frame, long timestamp, Durability level) throws IOException {
+        leading = true;
+        long size = frame.remaining();
+        long lsn = nextLsn++;
+        RecordFrame.writeHeaderAt(
+                frame,
+                0,
+                lsn,
+                timestamp,
+                (int) size - RecordFrame.HEADER_BYTES,
+                frame.getInt(PAYLOAD_CRC_AT),
+                headerCrc);
+        inFlightBytes += size; // appenders arriving meanwhile count it against max-in-flight-bytes
+        batchFrames.add(frame);
+        lock.unlock();
+        long started = level == Durability.SYNC ? System.nanoTime() : 0;
+        IOException error;
+        try {
+            error = store(lsn, timestamp, level);
+        } finally {
+            lock.lock();
+        }
+        inFlightBytes -= size;
+        if (roomWaiters > 0) {
+            hasRoom.signalAll();
+        }
+        if (error != null) {
+            // As after a failed batch: the log is failed, and everything queued behind this record
+            // fails, before this caller sees the error.
+            batchFrames.clear();
+            fail(error);
+            leading = false;
+            throw error;
+        }
+        if (level == Durability.SYNC) {
+            lastSyncWaiters = 1;
+            lastSyncNanos = System.nanoTime() - started;
+        }
+        reached = level;
+        frames.recycle(batchFrames);
+        batchFrames.clear();
+        passLead(); // to a writer that queued meanwhile, the helper for futures, or nobody
         return RecordHandle.of(lsn);
     }
 
@@ -803,6 +879,14 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
                 newest = Math.max(newest, e.timestamp);
             }
         }
+        return store(firstLsn, newest, level);
+    }
+
+    /**
+     * Without the lock, holding the lead: writes {@link #batchFrames} (if any), the first at
+     * {@code firstLsn}, with one storage call and persists them at {@code level}; the error, if any.
+     */
+    private IOException store(long firstLsn, long newest, Durability level) {
         // Storage calls run with the interrupt status cleared: the batch belongs to every writer in it.
         boolean interrupted = Thread.interrupted();
         try {

@@ -34,6 +34,7 @@ class GroupCommitWriteAheadLogTest {
         final List<Long> batchBytes = new ArrayList<>();
         final List<Durability> persists = new ArrayList<>();
         final List<String> writerThreads = new ArrayList<>();
+        final List<String> persistThreads = new ArrayList<>();
         volatile boolean sawInterrupt;
         final long firstLsn;
         volatile CountDownLatch gate = new CountDownLatch(0);
@@ -79,6 +80,7 @@ class GroupCommitWriteAheadLogTest {
         @Override
         public synchronized void persist(Durability level) throws IOException {
             persists.add(level);
+            persistThreads.add(Thread.currentThread().getName());
             if (persistMillis > 0) {
                 try {
                     Thread.sleep(persistMillis); // what an fsync costs
@@ -231,6 +233,99 @@ class GroupCommitWriteAheadLogTest {
                         .hasSize(10)
                         .containsOnly(level);
             }
+        }
+    }
+
+    @Test
+    void aLoneWriterStoresItsRecordDirectlyInItsOwnThreadAndALaterWriterJoinsTheNextBatch() throws Exception {
+        for (Durability level : new Durability[] {Durability.FLUSH, Durability.SYNC}) {
+            MemoryStorage storage = new MemoryStorage(0);
+            WalSettings s = settings(Map.of(WalSettings.DURABILITY, level.name().toLowerCase(java.util.Locale.ROOT)));
+            String me = Thread.currentThread().getName();
+            try (GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage, s, Set.of(), "direct")) {
+                for (int i = 0; i < 5; i++) {
+                    assertThat(wal.write(ByteBuffer.allocate(10), TS)).isEqualTo(RecordHandle.of(i));
+                }
+                assertThat(storage.writerThreads).as("write at %s", level).containsOnly(me);
+                assertThat(storage.persistThreads).as("persist at %s", level).containsOnly(me);
+                assertThat(storage.persists)
+                        .as("one persist per record at %s", level)
+                        .hasSize(5)
+                        .containsOnly(level);
+                assertThat(Thread.getAllStackTraces().keySet())
+                        .as("no helper thread started at %s", level)
+                        .noneMatch(t -> t.getName().equals("lifeboat-wal-group-commit-direct"));
+
+                // A writer arriving while the lone writer's record is in storage queues behind it
+                // and leads the next batch itself.
+                storage.gate = new CountDownLatch(1);
+                CountDownLatch writing = new CountDownLatch(1);
+                AtomicReference<Throwable> failure = new AtomicReference<>();
+                Thread lone = new Thread(
+                        () -> {
+                            try {
+                                writing.countDown();
+                                wal.write(ByteBuffer.allocate(10), TS);
+                            } catch (Throwable e) {
+                                failure.compareAndSet(null, e);
+                            }
+                        },
+                        "lone");
+                lone.start();
+                assertThat(writing.await(30, TimeUnit.SECONDS)).isTrue();
+                awaitParked(lone); // at the gate, inside storage.write
+                Thread follower = new Thread(
+                        () -> {
+                            try {
+                                wal.write(ByteBuffer.allocate(20), TS);
+                            } catch (Throwable e) {
+                                failure.compareAndSet(null, e);
+                            }
+                        },
+                        "follower");
+                follower.start();
+                awaitParked(follower);
+                storage.gate.countDown();
+                lone.join();
+                follower.join();
+                assertThat(failure.get()).isNull();
+                assertThat(storage.writerThreads.subList(5, 7)).containsExactly("lone", "follower");
+                assertThat(storage.persistThreads.subList(5, 7)).containsExactly("lone", "follower");
+            }
+            assertThat(storage.headers())
+                    .extracting(RecordFrame.Header::lsn)
+                    .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
+        }
+    }
+
+    @Test
+    void aLoneWritersStorageFailureFailsTheLogBeforeItReturns() throws Exception {
+        for (Durability level : new Durability[] {Durability.FLUSH, Durability.SYNC}) {
+            MemoryStorage storage = new MemoryStorage(0);
+            IOException disk = new IOException("disk on fire");
+            storage.failWrites = disk;
+            WalSettings s = settings(Map.of(WalSettings.DURABILITY, level.name().toLowerCase(java.util.Locale.ROOT)));
+            GroupCommitWriteAheadLog wal = new GroupCommitWriteAheadLog(storage, s, Set.of(), "direct");
+            assertThatThrownBy(() -> wal.write(ByteBuffer.allocate(10), TS))
+                    .as("the storage's own exception at %s", level)
+                    .isSameAs(disk);
+            assertThat(storage.writerThreads)
+                    .containsOnly(Thread.currentThread().getName());
+            storage.failWrites = null; // storage works again: the log must still refuse
+            assertThatThrownBy(() -> wal.write(ByteBuffer.allocate(1), TS))
+                    .isInstanceOf(IOException.class)
+                    .hasRootCause(disk);
+            assertThatThrownBy(() -> wal.append(ByteBuffer.allocate(1), TS))
+                    .isInstanceOf(IOException.class)
+                    .hasRootCause(disk);
+            assertThatThrownBy(wal::sync).isInstanceOf(IOException.class).hasRootCause(disk);
+            assertThat(wal.appendAsync(ByteBuffer.allocate(1), TS)).isCompletedExceptionally();
+            assertThat(storage.writerThreads)
+                    .as("storage calls after the failure")
+                    .hasSize(1);
+            assertThatThrownBy(wal::close).isInstanceOf(IOException.class);
+            assertThat(storage.closed).isTrue();
+            assertThat(storage.headers()).isEmpty();
         }
     }
 
