@@ -909,7 +909,12 @@ public abstract non-sealed class CheckpointStoreContract
         try (CheckpointStore store = Lifeboat.openCheckpointStore(root, opts);
                 ChildJvm child = ChildJvm.start(
                         CheckpointCrashChild.class,
-                        List.of(ChildArgs.encodeUri(root), ChildArgs.encodeOptions(opts), Long.toString(seed)))) {
+                        List.of(
+                                ChildArgs.encodeUri(root),
+                                ChildArgs.encodeOptions(opts),
+                                Long.toString(seed),
+                                "0",
+                                Integer.toString(ids)))) { // stops after the raced ids, not hogging the store
             child.awaitLine("READY", CHILD_START);
             for (long n = ids - 1L; n >= 0; n--) {
                 CheckpointId id = CheckpointCrashChild.id(n);

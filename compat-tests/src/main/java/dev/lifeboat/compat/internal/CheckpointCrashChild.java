@@ -34,7 +34,9 @@ import java.util.Map;
  * written in small chunks so that a kill often lands in the middle of a part or of the commit.
  * Not API.
  *
- * <p>Usage: {@code CheckpointCrashChild <uri> <options> <seed> [<epoch>]} (epoch 0 by default).
+ * <p>Usage: {@code CheckpointCrashChild <uri> <options> <seed> [<epoch> [<count>]]} (epoch 0 by default; without
+ * a count the child writes until it is killed or reaches {@link #MAX_CHECKPOINTS}). A race test passes the number
+ * of ids it races for, so the child does not keep the store busy after the race is decided.
  */
 public final class CheckpointCrashChild {
     /** The prefix of every checkpoint id the child writes. */
@@ -69,18 +71,19 @@ public final class CheckpointCrashChild {
     }
 
     public static void main(String[] args) {
-        if (args.length != 4) {
-            ChildSupport.requireArgs(args, 3, "CheckpointCrashChild <uri> <options> <seed> [<epoch>]");
+        if (args.length != 4 && args.length != 5) {
+            ChildSupport.requireArgs(args, 3, "CheckpointCrashChild <uri> <options> <seed> [<epoch> [<count>]]");
         }
         ChildSupport.exitWhenParentDies();
         try {
             URI uri = ChildArgs.decodeUri(args[0]);
             Map<String, String> options = ChildArgs.decodeOptions(args[1]);
             long seed = Long.parseLong(args[2]);
-            long epoch = args.length == 4 ? Long.parseLong(args[3]) : 0;
+            long epoch = args.length >= 4 ? Long.parseLong(args[3]) : 0;
+            long count = args.length == 5 ? Long.parseLong(args[4]) : MAX_CHECKPOINTS;
             try (CheckpointStore store = Lifeboat.openCheckpointStore(uri, options)) {
                 ChildSupport.emit("READY");
-                for (long n = 0; n < MAX_CHECKPOINTS; n++) {
+                for (long n = 0; n < count; n++) {
                     CheckpointId id = id(n);
                     try (CheckpointWriter writer = store.begin(id, epoch)) {
                         ChildSupport.emit("BEGIN " + id + " " + writer.attemptId());
