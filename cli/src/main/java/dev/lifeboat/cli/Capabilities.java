@@ -41,7 +41,7 @@ final class Capabilities {
             new Contract("Leader election", "ELECTION_", LeaderElectionProvider.class));
 
     /** The backends whose kit results the page shows, in its order: the CLI's tests run each. */
-    static final List<String> KIT_BACKENDS = List.of("local", "mem", "chronicle", "hdfs", "s3", "zookeeper");
+    static final List<String> KIT_BACKENDS = List.of("local", "mem", "chronicle", "hdfs", "s3", "azure", "zookeeper");
 
     private Capabilities() {}
 
@@ -104,18 +104,19 @@ final class Capabilities {
                 .append("```\n")
                 .append("./mvnw -B -pl cli -am verify -Dlifeboat.capabilities.write=true \\\n")
                 .append(
-                        "    -Dtest='KitMatrixTest,BackendServersTest,CapabilitiesDocTest' -Dsurefire.failIfNoSpecifiedTests=false\n")
+                        "    -Dtest='KitMatrixTest,BackendServersTest,AzureCommandTest,CapabilitiesDocTest' -Dsurefire.failIfNoSpecifiedTests=false\n")
                 .append("```\n\n")
                 .append("Every build checks the page: `CapabilitiesDocTest` fails when the declared part differs\n")
-                .append("from the providers. `KitMatrixTest` (`file:`, `mem:`, `chronicle:`) and\n")
-                .append("`BackendServersTest` (HDFS, S3 and ZooKeeper, on the servers it starts) rerun every listed\n")
-                .append("skip and deviation through the same launcher and check that the kit's tests are still the\n")
-                .append("ones counted, so a new or removed test, a changed capability or a changed skip fails the\n")
-                .append("build. The tests counted as passed are not rerun there: each backend's own build runs the\n")
-                .append("whole kit (its `*CompatibilityTest` classes), and the command above runs it here.\n")
-                .append("Not here yet: Azure Blob (`azblob:`), whose kit runs in its own module's build against\n")
-                .append("Azurite, and the `hadoop:` providers (any Hadoop file system), run there against the\n")
-                .append("local file system. `lifeboat tck <uri>` prints the same table for your backend.\n");
+                .append("from the providers. `KitMatrixTest` (`file:`, `mem:`, `chronicle:`), `BackendServersTest`\n")
+                .append("(HDFS, S3 and ZooKeeper) and `AzureCommandTest` (Azurite), on the servers they start,\n")
+                .append("rerun every listed skip and deviation through the same launcher and check that the kit's\n")
+                .append("tests are still the ones counted, so a new or removed test, a changed capability or a\n")
+                .append("changed skip fails the build. The tests counted as passed are not rerun there: each\n")
+                .append("backend's own build runs the whole kit (its `*CompatibilityTest` classes), and the command\n")
+                .append("above runs it here.\n")
+                .append("Not here: the `hadoop:` providers (any Hadoop file system), whose kit runs in their own\n")
+                .append("module's build against the local file system. `lifeboat tck <uri>` prints the same table\n")
+                .append("for your backend.\n");
         return md.toString();
     }
 
