@@ -435,13 +435,13 @@ class ReportGeneratorTest {
                  100.0%         RUNNABLE
                 Secondary result "x:·gc.alloc.rate":
                 """;
-        assertThat(ReportGenerator.stackExcerpt(out)).isEqualTo("""
+        assertThat(TargetSection.stackExcerpt(out)).isEqualTo("""
                 Stack profiler:
 
                 ....[Thread state distributions]....
                  100.0%         RUNNABLE
                 """).doesNotContain("old");
-        assertThat(ReportGenerator.stackExcerpt("nothing")).contains("no stack profile");
+        assertThat(TargetSection.stackExcerpt("nothing")).contains("no stack profile");
     }
 
     @Test
