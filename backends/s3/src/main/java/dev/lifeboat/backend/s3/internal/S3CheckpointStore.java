@@ -7,11 +7,12 @@ import dev.lifeboat.backend.common.checkpoint.AbstractCheckpointWriter;
 import dev.lifeboat.backend.common.checkpoint.Attempts;
 import dev.lifeboat.backend.common.checkpoint.ManifestCodec;
 import dev.lifeboat.backend.common.io.Closeables;
+import dev.lifeboat.backend.common.objectstore.CheckpointKeys;
+import dev.lifeboat.backend.common.objectstore.CheckpointObjects;
+import dev.lifeboat.backend.common.objectstore.ObjectStoreCheckpoints;
 import dev.lifeboat.spi.Capability;
-import dev.lifeboat.spi.CorruptDataException;
 import dev.lifeboat.spi.FencedException;
 import dev.lifeboat.spi.OutcomeUnknownException;
-import dev.lifeboat.spi.checkpoint.AlreadyCommittedException;
 import dev.lifeboat.spi.checkpoint.Checkpoint;
 import dev.lifeboat.spi.checkpoint.CheckpointId;
 import dev.lifeboat.spi.checkpoint.CheckpointInfo;
@@ -28,9 +29,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -68,7 +69,8 @@ public final class S3CheckpointStore implements CheckpointStore {
     private static final int MAX_PROBES = 1000;
 
     private final ObjectStore store;
-    private final CheckpointLayout layout;
+    private final CheckpointKeys layout;
+    private final ObjectStoreCheckpoints checkpoints;
     private final Set<Capability> capabilities;
     private final Set<Writer> openWriters = ConcurrentHashMap.newKeySet();
     /** Ids this instance committed (true) or deleted (false), most recent last; for LIST lag. */
@@ -95,8 +97,43 @@ public final class S3CheckpointStore implements CheckpointStore {
 
     public S3CheckpointStore(ObjectStore store, Set<Capability> capabilities) {
         this.store = requireNonNull(store, "store is null");
-        this.layout = new CheckpointLayout(store);
+        this.layout = keys(store);
+        this.checkpoints = new ObjectStoreCheckpoints(layout, new S3Objects());
         this.capabilities = Set.copyOf(capabilities);
+    }
+
+    /** The checkpoint keys of a store: part names are stored as they are. */
+    static CheckpointKeys keys(ObjectStore store) {
+        return new CheckpointKeys(store.key(""), CheckpointKeys.PartNames.AS_IS);
+    }
+
+    /** What the shared listing and garbage collection need from S3. */
+    private final class S3Objects implements CheckpointObjects {
+        @Override
+        public List<String> listNames(String prefix) throws IOException {
+            List<String> keys = new ArrayList<>();
+            for (ObjectStore.ObjectInfo o : store.list(prefix)) {
+                if (o.size() > 0) { // a void marker is empty
+                    keys.add(o.key());
+                }
+            }
+            return keys;
+        }
+
+        @Override
+        public List<String> listFolders(String prefix) throws IOException {
+            return store.listFolders(prefix);
+        }
+
+        @Override
+        public void deleteFolder(String folder) throws IOException {
+            store.deleteAll(folder);
+        }
+
+        @Override
+        public Optional<CheckpointInfo> readManifest(CheckpointId id) throws IOException {
+            return S3CheckpointStore.this.readManifest(id);
+        }
     }
 
     @Override
@@ -125,26 +162,14 @@ public final class S3CheckpointStore implements CheckpointStore {
         if (blob.isEmpty() || isVoid(blob.get())) {
             return Optional.empty();
         }
-        CheckpointInfo info = ManifestCodec.decode(blob.get().bytes(), store.describe(key));
-        if (!info.id().equals(id)) {
-            throw new CorruptDataException(
-                    store.describe(key),
-                    -1,
-                    "manifest names checkpoint '" + info.id() + "' but is stored as '" + id + "'");
-        }
-        return Optional.of(info);
+        return Optional.of(ManifestCodec.decode(id, blob.get().bytes(), store.describe(key)));
     }
 
     @Override
     public List<CheckpointId> list(String prefix) throws IOException {
         requireNonNull(prefix, "prefix is null");
         checkOpen();
-        TreeSet<CheckpointId> ids = new TreeSet<>();
-        for (ObjectStore.ObjectInfo o : store.list(layout.manifestsPrefix() + prefix)) {
-            if (o.size() > 0) { // a void marker is empty
-                layout.idOfManifest(o.key()).filter(id -> id.hasPrefix(prefix)).ifPresent(ids::add);
-            }
-        }
+        NavigableSet<CheckpointId> ids = checkpoints.listCommitted(prefix);
         // LIST may lag behind this instance's own commits and deletes: check those with HEAD.
         List<Map.Entry<CheckpointId, Boolean>> mine;
         synchronized (recent) {
@@ -208,13 +233,7 @@ public final class S3CheckpointStore implements CheckpointStore {
             recent.put(id, false);
             return false;
         }
-        Optional<String> attempt;
-        try {
-            attempt = Optional.of(ManifestCodec.decode(blob.get().bytes(), store.describe(key))
-                    .attemptId());
-        } catch (CorruptDataException e) {
-            attempt = Optional.empty(); // its parts are left to garbage collection
-        }
+        Optional<String> attempt = ManifestCodec.attemptIdIfIntact(blob.get().bytes(), store.describe(key));
         store.delete(key); // stops being listed at once
         recent.put(id, false);
         if (attempt.isPresent()) {
@@ -225,53 +244,17 @@ public final class S3CheckpointStore implements CheckpointStore {
 
     @Override
     public int collectGarbage(Duration minAge) throws IOException {
-        requireNonNull(minAge, "minAge is null");
-        if (minAge.isNegative()) {
-            throw new IllegalArgumentException("minAge is negative: " + minAge);
-        }
+        long cutoff = ObjectStoreCheckpoints.cutoffMillis(minAge); // checks minAge
         checkOpen();
-        long cutoff = System.currentTimeMillis() - minAge.toMillis();
-        String attempts = layout.attemptsPrefix();
-        int removed = 0;
-        for (String folder : store.listFolders(attempts)) {
-            String attemptId = folder.substring(attempts.length(), folder.length() - 1);
-            if (!Attempts.isAttemptId(attemptId)
-                    || Attempts.startMillis(attemptId) > cutoff
-                    || isCommitted(attemptId, folder)) {
-                continue;
-            }
-            store.deleteAll(folder);
-            removed++;
-        }
-        for (ObjectStore.PendingUpload u : store.listMultipartUploads(attempts)) {
-            String rest = u.key().substring(attempts.length());
-            int slash = rest.indexOf('/');
-            String attemptId = slash < 0 ? rest : rest.substring(0, slash);
-            if (Attempts.isAttemptId(attemptId) && Attempts.startMillis(attemptId) <= cutoff) {
+        int removed = checkpoints.collectGarbage(cutoff);
+        for (ObjectStore.PendingUpload u : store.listMultipartUploads(layout.attemptsPrefix())) {
+            if (layout.attemptOf(u.key())
+                    .filter(a -> ObjectStoreCheckpoints.isOldAttempt(a, cutoff))
+                    .isPresent()) {
                 store.abortMultipartUpload(u.key(), u.uploadId());
             }
         }
         return removed;
-    }
-
-    /** Whether a manifest names this attempt (then its parts are live). */
-    private boolean isCommitted(String attemptId, String folder) throws IOException {
-        for (String idFolder : store.listFolders(folder)) {
-            Optional<CheckpointId> id =
-                    CheckpointLayout.decode(idFolder.substring(folder.length(), idFolder.length() - 1));
-            if (id.isEmpty()) {
-                continue;
-            }
-            try {
-                Optional<CheckpointInfo> info = readManifest(id.get());
-                if (info.isPresent() && info.get().attemptId().equals(attemptId)) {
-                    return true;
-                }
-            } catch (CorruptDataException e) {
-                return true; // cannot tell: keep the bytes rather than lose a checkpoint
-            }
-        }
-        return false;
     }
 
     @Override
@@ -469,16 +452,9 @@ public final class S3CheckpointStore implements CheckpointStore {
                 unknown.addSuppressed(e);
                 throw outcomeUnknown(unknown);
             }
-            if (stored.isPresent() && stored.get().attemptId().equals(attemptId())) {
-                return committed(stored.get());
-            }
-            if (stored.isPresent()) {
-                throw new AlreadyCommittedException(id);
-            }
-            if (unknown != null) {
-                // Not there now, but the request may still land: keep the parts (garbage
-                // collection removes them if it never does).
-                throw outcomeUnknown(unknown);
+            Optional<CheckpointInfo> won = settle(stored, unknown);
+            if (won.isPresent()) {
+                return committed(won.get());
             }
             // Refused, yet nothing is there: the id was deleted in between. Try once more.
             try {
@@ -519,13 +495,6 @@ public final class S3CheckpointStore implements CheckpointStore {
                 return committed(info);
             }
             return reconcile(info, null);
-        }
-
-        private OutcomeUnknownException outcomeUnknown(OutcomeUnknownException cause) {
-            return new OutcomeUnknownException(
-                    "commit of checkpoint " + id() + " (attempt " + attemptId()
-                            + ") may or may not have taken effect; reconcile with open(" + id() + ")",
-                    cause);
         }
 
         private CheckpointInfo committed(CheckpointInfo info) {
