@@ -5,34 +5,23 @@ import static java.util.Objects.requireNonNull;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
-import dev.lifeboat.backend.common.checkpoint.AbstractCheckpoint;
 import dev.lifeboat.backend.common.checkpoint.AbstractCheckpointWriter;
-import dev.lifeboat.backend.common.checkpoint.Attempts;
 import dev.lifeboat.backend.common.checkpoint.ManifestCodec;
-import dev.lifeboat.backend.common.io.Closeables;
 import dev.lifeboat.backend.common.objectstore.CheckpointKeys;
-import dev.lifeboat.backend.common.objectstore.CheckpointObjects;
-import dev.lifeboat.backend.common.objectstore.ObjectStoreCheckpoints;
+import dev.lifeboat.backend.common.objectstore.ObjectStoreCheckpointStore;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.FencedException;
 import dev.lifeboat.spi.OutcomeUnknownException;
-import dev.lifeboat.spi.checkpoint.Checkpoint;
 import dev.lifeboat.spi.checkpoint.CheckpointId;
 import dev.lifeboat.spi.checkpoint.CheckpointInfo;
-import dev.lifeboat.spi.checkpoint.CheckpointStore;
-import dev.lifeboat.spi.checkpoint.CheckpointWriter;
-import dev.lifeboat.spi.checkpoint.PartInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
-import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -51,7 +40,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link #LEASE_MARGIN} left by this process's monotonic clock, with a deadline that ends before
  * the lease does, so a commit paused past its lease gives up instead of publishing.
  */
-public final class AzureCheckpointStore implements CheckpointStore {
+public final class AzureCheckpointStore extends ObjectStoreCheckpointStore {
     /** The fencing lease: long enough for a check and a PUT, short enough that a crashed holder does not block long. */
     static final Duration LEASE = Duration.ofSeconds(20);
 
@@ -63,72 +52,59 @@ public final class AzureCheckpointStore implements CheckpointStore {
     private static final String EPOCH = KEYS.epochKey();
 
     private final Blobs blobs;
-    private final Set<Capability> capabilities;
-    private final Set<Writer> openWriters = ConcurrentHashMap.newKeySet();
-    private final ObjectStoreCheckpoints checkpoints = new ObjectStoreCheckpoints(KEYS, new AzureObjects());
-    private volatile boolean closed;
 
     public AzureCheckpointStore(Blobs blobs, Set<Capability> capabilities) {
-        this.blobs = requireNonNull(blobs, "blobs is null");
-        this.capabilities = Set.copyOf(capabilities);
-    }
-
-    /** What the shared listing and garbage collection need from Azure. */
-    private final class AzureObjects implements CheckpointObjects {
-        @Override
-        public List<String> listNames(String prefix) throws IOException {
-            List<String> names = new ArrayList<>();
-            for (Blobs.Item item : blobs.list(prefix)) {
-                names.add(item.name());
-            }
-            return names;
-        }
-
-        @Override
-        public List<String> listFolders(String prefix) throws IOException {
-            return blobs.listFolders(prefix);
-        }
-
-        @Override
-        public void deleteFolder(String folder) throws IOException {
-            blobs.deleteAll(folder);
-        }
-
-        @Override
-        public Optional<CheckpointInfo> readManifest(CheckpointId id) throws IOException {
-            return AzureCheckpointStore.this.readManifest(id);
-        }
+        super(KEYS, requireNonNull(blobs, "blobs is null"), blobs.location(), "blob", capabilities);
+        this.blobs = blobs;
     }
 
     @Override
-    public CheckpointWriter begin(CheckpointId id, long epoch) throws IOException {
-        Writer w = new Writer(id, epoch, Attempts.newAttemptId()); // checks id and epoch
-        checkOpen();
-        openWriters.add(w);
-        return w;
+    protected List<String> listNames(String prefix) throws IOException {
+        List<String> names = new ArrayList<>();
+        for (Blobs.Item item : blobs.list(prefix)) {
+            names.add(item.name());
+        }
+        return names;
     }
 
     @Override
-    public Optional<Checkpoint> open(CheckpointId id) throws IOException {
-        requireNonNull(id, "id is null");
-        checkOpen();
-        return readManifest(id).map(AzureCheckpoint::new);
+    protected List<String> listFolders(String prefix) throws IOException {
+        return blobs.listFolders(prefix);
     }
 
-    private Optional<CheckpointInfo> readManifest(CheckpointId id) throws IOException {
+    @Override
+    protected void deleteFolder(String folder) throws IOException {
+        blobs.deleteAll(folder);
+    }
+
+    @Override
+    protected void deleteObject(String key) throws IOException {
+        blobs.delete(key);
+    }
+
+    @Override
+    protected Optional<InputStream> openObject(String key) throws IOException {
+        return blobs.openStream(key);
+    }
+
+    @Override
+    protected String describe(String key) {
+        return blobs.describe(key);
+    }
+
+    @Override
+    protected Writer newWriter(CheckpointId id, long epoch, String attemptId) {
+        return new AzureWriter(id, epoch, attemptId);
+    }
+
+    @Override
+    protected Optional<CheckpointInfo> readManifest(CheckpointId id) throws IOException {
         String name = KEYS.manifestKey(id);
         Optional<Blobs.Blob> blob = blobs.get(name);
         if (blob.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(ManifestCodec.decode(id, blob.get().bytes(), blobs.describe(name)));
-    }
-
-    @Override
-    public List<CheckpointId> list(String prefix) throws IOException {
-        requireNonNull(prefix, "prefix is null");
-        checkOpen();
-        return List.copyOf(checkpoints.listCommitted(prefix));
     }
 
     @Override
@@ -146,35 +122,6 @@ public final class AzureCheckpointStore implements CheckpointStore {
             blobs.deleteAll(KEYS.attemptFolder(attempt.get()));
         }
         return true;
-    }
-
-    @Override
-    public int collectGarbage(Duration minAge) throws IOException {
-        long cutoff = ObjectStoreCheckpoints.cutoffMillis(minAge); // checks minAge
-        checkOpen();
-        return checkpoints.collectGarbage(cutoff);
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return capabilities;
-    }
-
-    @Override
-    public void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        List<AutoCloseable> all = new ArrayList<>(openWriters);
-        all.add(blobs); // last: the writers need it to abort
-        Closeables.closeAll(all);
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("the checkpoint store " + blobs.location() + " is closed");
-        }
     }
 
     /** The exclusive section of a fenced commit, held as a lease on the epoch blob. */
@@ -248,30 +195,15 @@ public final class AzureCheckpointStore implements CheckpointStore {
     }
 
     /** One attempt: the protocol is {@link AbstractCheckpointWriter}'s; parts are block blobs. */
-    private final class Writer extends AbstractCheckpointWriter {
-        Writer(CheckpointId id, long epoch, String attemptId) {
+    private final class AzureWriter extends Writer {
+        AzureWriter(CheckpointId id, long epoch, String attemptId) {
             super(id, epoch, attemptId);
         }
 
         @Override
         protected PartOutput openPartOutput(String name, int index) {
-            BlockUpload upload = new BlockUpload(blobs, KEYS.partKey(attemptId(), id(), name));
-            return new PartOutput() {
-                @Override
-                public OutputStream stream() {
-                    return upload;
-                }
-
-                @Override
-                public void finish() throws IOException {
-                    upload.close();
-                }
-
-                @Override
-                public void abandon() {
-                    upload.abort();
-                }
-            };
+            BlockUpload upload = new BlockUpload(blobs, partKey(name));
+            return upload(upload, upload::abort);
         }
 
         @Override
@@ -362,57 +294,6 @@ public final class AzureCheckpointStore implements CheckpointStore {
                     "the manifest of checkpoint " + id()
                             + " was refused as existing but is not there now (deleted concurrently?)",
                     null));
-        }
-
-        @Override
-        protected void discard(IOException cause) {
-            for (PartInfo part : finishedParts()) {
-                try {
-                    blobs.delete(KEYS.partKey(attemptId(), id(), part.name()));
-                } catch (IOException e) {
-                    if (cause != null) {
-                        cause.addSuppressed(e);
-                    } // else: garbage collection removes it
-                }
-            }
-        }
-
-        @Override
-        protected void checkStoreOpen() {
-            checkOpen();
-        }
-
-        @Override
-        protected void ended(State outcome) {
-            openWriters.remove(this);
-        }
-    }
-
-    /** A committed checkpoint. */
-    private final class AzureCheckpoint extends AbstractCheckpoint {
-        AzureCheckpoint(CheckpointInfo info) {
-            super(info);
-        }
-
-        @Override
-        protected InputStream openStored(PartInfo part, int index) throws IOException {
-            String blob = KEYS.partKey(info().attemptId(), info().id(), part.name());
-            return blobs.openStream(blob)
-                    .orElseThrow(() -> new NoSuchFileException(
-                            "checkpoint '" + info().id() + "' part '" + part.name() + "' (" + blobs.describe(blob)
-                                    + ")",
-                            null,
-                            "the part's blob is gone"));
-        }
-
-        @Override
-        protected String describe(PartInfo part, int index) {
-            return blobs.describe(KEYS.partKey(info().attemptId(), info().id(), part.name()));
-        }
-
-        @Override
-        protected void checkStoreOpen() {
-            checkOpen();
         }
     }
 }

@@ -1,5 +1,7 @@
 /**
- * What the object-store backends (S3, Azure Blob) share beyond byte formats: the checkpoint key
+ * What the object-store backends (S3, Azure Blob) share beyond byte formats: a checkpoint store
+ * whose backend supplies only its storage calls and its commit
+ * ({@link dev.lifeboat.backend.common.objectstore.ObjectStoreCheckpointStore}), the checkpoint key
  * scheme ({@link dev.lifeboat.backend.common.objectstore.CheckpointKeys}), listing committed
  * checkpoints and collecting abandoned attempts
  * ({@link dev.lifeboat.backend.common.objectstore.ObjectStoreCheckpoints}) over the few storage
