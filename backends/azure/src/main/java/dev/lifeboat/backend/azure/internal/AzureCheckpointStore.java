@@ -279,11 +279,7 @@ public final class AzureCheckpointStore extends ObjectStoreCheckpointStore {
             try {
                 stored = readManifest(id());
             } catch (IOException e) {
-                if (unknown == null) {
-                    throw e;
-                }
-                unknown.addSuppressed(e);
-                throw outcomeUnknown(unknown);
+                throw readBackFailed(e, unknown);
             }
             Optional<CheckpointInfo> won = settle(stored, unknown);
             if (won.isPresent()) {

@@ -224,6 +224,21 @@ public abstract class AbstractCheckpointWriter implements CheckpointWriter {
     }
 
     /**
+     * What to throw when reading the manifest back after a refused ({@code unknown} is null) or
+     * unanswered commit failed with {@code readFailure}: after a refusal, the failure itself (thrown
+     * here); after an unanswered call, {@linkplain #outcomeUnknown an unknown outcome} (returned, to
+     * be thrown) with the failure suppressed in {@code unknown}.
+     */
+    protected final OutcomeUnknownException readBackFailed(IOException readFailure, OutcomeUnknownException unknown)
+            throws IOException {
+        if (unknown == null) {
+            throw readFailure;
+        }
+        unknown.addSuppressed(readFailure);
+        return outcomeUnknown(unknown);
+    }
+
+    /**
      * Decides a commit whose manifest was refused ({@code unknown} is null) or not answered
      * ({@code unknown} is the error) from the manifest stored now: this attempt's is the committed
      * one (returned); another attempt's means the id was committed by someone else

@@ -93,4 +93,20 @@ class AbstractCheckpointWriterSettleTest {
         Settling w = new Settling(Optional.empty(), null);
         assertThatThrownBy(w::commit).isInstanceOf(IOException.class).hasMessage("refused yet absent");
     }
+
+    @Test
+    void aFailedReadBackIsThrownAfterARefusalAndAnUnknownOutcomeAfterALostAnswer() {
+        Settling w = new Settling(Optional.empty(), null);
+        IOException readFailure = new IOException("GET failed");
+        assertThatThrownBy(() -> w.readBackFailed(readFailure, null)).isSameAs(readFailure);
+        OutcomeUnknownException lost = new OutcomeUnknownException("timeout", null);
+        OutcomeUnknownException thrown;
+        try {
+            thrown = w.readBackFailed(readFailure, lost);
+        } catch (IOException e) {
+            throw new AssertionError("an unknown outcome is returned, not thrown", e);
+        }
+        assertThat(thrown).hasCause(lost).hasMessageContaining("attempt " + w.attemptId());
+        assertThat(lost.getSuppressed()).containsExactly(readFailure);
+    }
 }

@@ -393,11 +393,7 @@ public final class S3CheckpointStore extends ObjectStoreCheckpointStore {
             } catch (FencedException e) {
                 throw e;
             } catch (IOException e) {
-                if (unknown == null) {
-                    throw e;
-                }
-                unknown.addSuppressed(e);
-                throw outcomeUnknown(unknown);
+                throw readBackFailed(e, unknown);
             }
             Optional<CheckpointInfo> won = settle(stored, unknown);
             if (won.isPresent()) {
