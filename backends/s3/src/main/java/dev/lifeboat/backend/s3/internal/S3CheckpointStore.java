@@ -157,7 +157,6 @@ public final class S3CheckpointStore extends ObjectStoreCheckpointStore {
     @Override
     protected NavigableSet<CheckpointId> checkListing(String prefix, NavigableSet<CheckpointId> ids)
             throws IOException {
-        // LIST may lag behind this instance's own commits and deletes: check those with HEAD.
         List<Map.Entry<CheckpointId, Boolean>> mine;
         synchronized (recent) {
             mine = new ArrayList<>(recent.entrySet());
