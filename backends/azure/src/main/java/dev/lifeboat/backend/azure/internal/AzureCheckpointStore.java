@@ -5,35 +5,23 @@ import static java.util.Objects.requireNonNull;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
-import dev.lifeboat.backend.common.checkpoint.AbstractCheckpoint;
 import dev.lifeboat.backend.common.checkpoint.AbstractCheckpointWriter;
-import dev.lifeboat.backend.common.checkpoint.Attempts;
 import dev.lifeboat.backend.common.checkpoint.ManifestCodec;
-import dev.lifeboat.backend.common.io.Closeables;
+import dev.lifeboat.backend.common.objectstore.CheckpointKeys;
+import dev.lifeboat.backend.common.objectstore.ObjectStoreCheckpointStore;
 import dev.lifeboat.spi.Capability;
-import dev.lifeboat.spi.CorruptDataException;
 import dev.lifeboat.spi.FencedException;
 import dev.lifeboat.spi.OutcomeUnknownException;
-import dev.lifeboat.spi.checkpoint.AlreadyCommittedException;
-import dev.lifeboat.spi.checkpoint.Checkpoint;
 import dev.lifeboat.spi.checkpoint.CheckpointId;
 import dev.lifeboat.spi.checkpoint.CheckpointInfo;
-import dev.lifeboat.spi.checkpoint.CheckpointStore;
-import dev.lifeboat.spi.checkpoint.CheckpointWriter;
-import dev.lifeboat.spi.checkpoint.PartInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -52,161 +40,88 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link #LEASE_MARGIN} left by this process's monotonic clock, with a deadline that ends before
  * the lease does, so a commit paused past its lease gives up instead of publishing.
  */
-public final class AzureCheckpointStore implements CheckpointStore {
+public final class AzureCheckpointStore extends ObjectStoreCheckpointStore {
     /** The fencing lease: long enough for a check and a PUT, short enough that a crashed holder does not block long. */
     static final Duration LEASE = Duration.ofSeconds(20);
 
     static final Duration LEASE_MARGIN = Duration.ofSeconds(3);
 
+    /** The checkpoint blobs, below the store's prefix; part names are URL-encoded. */
+    static final CheckpointKeys KEYS = new CheckpointKeys("", CheckpointKeys.PartNames.URL_ENCODED);
+
+    private static final String EPOCH = KEYS.epochKey();
+
     private final Blobs blobs;
-    private final Set<Capability> capabilities;
-    private final Set<Writer> openWriters = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
 
     public AzureCheckpointStore(Blobs blobs, Set<Capability> capabilities) {
-        this.blobs = requireNonNull(blobs, "blobs is null");
-        this.capabilities = Set.copyOf(capabilities);
+        super(KEYS, requireNonNull(blobs, "blobs is null"), blobs.location(), "blob", capabilities);
+        this.blobs = blobs;
     }
 
     @Override
-    public CheckpointWriter begin(CheckpointId id, long epoch) throws IOException {
-        Writer w = new Writer(id, epoch, Attempts.newAttemptId()); // checks id and epoch
-        checkOpen();
-        openWriters.add(w);
-        return w;
+    protected List<String> listNames(String prefix) throws IOException {
+        List<String> names = new ArrayList<>();
+        for (Blobs.Item item : blobs.list(prefix)) {
+            names.add(item.name());
+        }
+        return names;
     }
 
     @Override
-    public Optional<Checkpoint> open(CheckpointId id) throws IOException {
-        requireNonNull(id, "id is null");
-        checkOpen();
-        return readManifest(id).map(AzureCheckpoint::new);
+    protected List<String> listFolders(String prefix) throws IOException {
+        return blobs.listFolders(prefix);
     }
 
-    private Optional<CheckpointInfo> readManifest(CheckpointId id) throws IOException {
-        String name = CheckpointLayout.manifest(id);
+    @Override
+    protected void deleteFolder(String folder) throws IOException {
+        blobs.deleteAll(folder);
+    }
+
+    @Override
+    protected void deleteObject(String key) throws IOException {
+        blobs.delete(key);
+    }
+
+    @Override
+    protected Optional<InputStream> openObject(String key) throws IOException {
+        return blobs.openStream(key);
+    }
+
+    @Override
+    protected String describe(String key) {
+        return blobs.describe(key);
+    }
+
+    @Override
+    protected Writer newWriter(CheckpointId id, long epoch, String attemptId) {
+        return new AzureWriter(id, epoch, attemptId);
+    }
+
+    @Override
+    protected Optional<CheckpointInfo> readManifest(CheckpointId id) throws IOException {
+        String name = KEYS.manifestKey(id);
         Optional<Blobs.Blob> blob = blobs.get(name);
         if (blob.isEmpty()) {
             return Optional.empty();
         }
-        CheckpointInfo info = ManifestCodec.decode(blob.get().bytes(), blobs.describe(name));
-        if (!info.id().equals(id)) {
-            throw new CorruptDataException(
-                    blobs.describe(name),
-                    -1,
-                    "manifest names checkpoint '" + info.id() + "' but is stored as '" + id + "'");
-        }
-        return Optional.of(info);
-    }
-
-    @Override
-    public List<CheckpointId> list(String prefix) throws IOException {
-        requireNonNull(prefix, "prefix is null");
-        checkOpen();
-        TreeSet<CheckpointId> ids = new TreeSet<>();
-        for (Blobs.Item item : blobs.list(CheckpointLayout.MANIFESTS + prefix)) {
-            CheckpointLayout.idOfManifest(item.name())
-                    .filter(id -> id.hasPrefix(prefix))
-                    .ifPresent(ids::add);
-        }
-        return List.copyOf(ids);
+        return Optional.of(ManifestCodec.decode(id, blob.get().bytes(), blobs.describe(name)));
     }
 
     @Override
     public boolean delete(CheckpointId id) throws IOException {
         requireNonNull(id, "id is null");
         checkOpen();
-        String name = CheckpointLayout.manifest(id);
+        String name = KEYS.manifestKey(id);
         Optional<Blobs.Blob> blob = blobs.get(name);
         if (blob.isEmpty()) {
             return false;
         }
-        Optional<String> attempt;
-        try {
-            attempt = Optional.of(ManifestCodec.decode(blob.get().bytes(), blobs.describe(name))
-                    .attemptId());
-        } catch (CorruptDataException e) {
-            attempt = Optional.empty(); // its parts are left to garbage collection
-        }
+        Optional<String> attempt = ManifestCodec.attemptIdIfIntact(blob.get().bytes(), blobs.describe(name));
         blobs.delete(name); // stops being listed at once
         if (attempt.isPresent()) {
-            blobs.deleteAll(CheckpointLayout.attemptFolder(attempt.get()));
+            blobs.deleteAll(KEYS.attemptFolder(attempt.get()));
         }
         return true;
-    }
-
-    @Override
-    public int collectGarbage(Duration minAge) throws IOException {
-        requireNonNull(minAge, "minAge is null");
-        if (minAge.isNegative()) {
-            throw new IllegalArgumentException("minAge is negative: " + minAge);
-        }
-        checkOpen();
-        long cutoff = System.currentTimeMillis() - minAge.toMillis();
-        int removed = 0;
-        for (String folder : blobs.listFolders(CheckpointLayout.ATTEMPTS)) {
-            String attemptId = folder.substring(CheckpointLayout.ATTEMPTS.length(), folder.length() - 1);
-            if (!Attempts.isAttemptId(attemptId)
-                    || Attempts.startMillis(attemptId) > cutoff
-                    || isCommitted(attemptId, folder)) {
-                continue;
-            }
-            blobs.deleteAll(folder);
-            removed++;
-        }
-        return removed;
-    }
-
-    /** Whether a manifest names this attempt (then its parts are live). */
-    private boolean isCommitted(String attemptId, String folder) throws IOException {
-        Set<String> ids = new TreeSet<>();
-        for (Blobs.Item item : blobs.list(folder)) {
-            CheckpointLayout.keyOfPart(item.name())
-                    .ifPresent(key -> ids.add(
-                            item.name().substring(folder.length(), item.name().indexOf('/', folder.length()))));
-        }
-        for (String encoded : ids) {
-            Optional<CheckpointId> id;
-            try {
-                id = Optional.of(CheckpointId.of(java.net.URLDecoder.decode(encoded, StandardCharsets.UTF_8)));
-            } catch (IllegalArgumentException e) {
-                id = Optional.empty();
-            }
-            if (id.isEmpty()) {
-                continue;
-            }
-            try {
-                Optional<CheckpointInfo> info = readManifest(id.get());
-                if (info.isPresent() && info.get().attemptId().equals(attemptId)) {
-                    return true;
-                }
-            } catch (CorruptDataException e) {
-                return true; // cannot tell: keep the bytes rather than lose a checkpoint
-            }
-        }
-        return false;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return capabilities;
-    }
-
-    @Override
-    public void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        List<AutoCloseable> all = new ArrayList<>(openWriters);
-        all.add(blobs); // last: the writers need it to abort
-        Closeables.closeAll(all);
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("the checkpoint store " + blobs.location() + " is closed");
-        }
     }
 
     /** The exclusive section of a fenced commit, held as a lease on the epoch blob. */
@@ -233,7 +148,7 @@ public final class AzureCheckpointStore implements CheckpointStore {
             try {
                 blobs.call(
                         "release the lease on",
-                        CheckpointLayout.EPOCH,
+                        EPOCH,
                         () -> lease.releaseLeaseWithResponse(
                                 (com.azure.core.http.RequestConditions) null, blobs.callTimeout(), Context.NONE));
             } catch (IOException e) {
@@ -244,21 +159,20 @@ public final class AzureCheckpointStore implements CheckpointStore {
 
     private FencingLease acquireFencingLease(CheckpointId id) throws IOException {
         try {
-            blobs.putIfAbsent(CheckpointLayout.EPOCH, EpochText.encode(0));
+            blobs.putIfAbsent(EPOCH, EpochText.encode(0));
         } catch (OutcomeUnknownException e) {
             // whether it landed or not, the acquire below finds out
         }
         long deadline = System.nanoTime() + LEASE.plus(blobs.callTimeout()).toNanos();
         int waitMillis = 20;
         while (true) {
-            BlobLeaseClient lease = new BlobLeaseClientBuilder()
-                    .blobClient(blobs.blob(CheckpointLayout.EPOCH))
-                    .buildClient();
+            BlobLeaseClient lease =
+                    new BlobLeaseClientBuilder().blobClient(blobs.blob(EPOCH)).buildClient();
             long started = System.nanoTime();
             try {
                 blobs.call(
                         "lease",
-                        CheckpointLayout.EPOCH,
+                        EPOCH,
                         () -> lease.acquireLeaseWithResponse(
                                 (int) LEASE.toSeconds(), null, blobs.callTimeout(), Context.NONE));
                 return new FencingLease(lease, started);
@@ -267,7 +181,7 @@ public final class AzureCheckpointStore implements CheckpointStore {
             }
             if (System.nanoTime() > deadline) {
                 throw new IOException("commit of checkpoint " + id + ": the fencing lease on "
-                        + blobs.describe(CheckpointLayout.EPOCH) + " stayed taken for "
+                        + blobs.describe(EPOCH) + " stayed taken for "
                         + LEASE.plus(blobs.callTimeout()));
             }
             try {
@@ -281,30 +195,15 @@ public final class AzureCheckpointStore implements CheckpointStore {
     }
 
     /** One attempt: the protocol is {@link AbstractCheckpointWriter}'s; parts are block blobs. */
-    private final class Writer extends AbstractCheckpointWriter {
-        Writer(CheckpointId id, long epoch, String attemptId) {
+    private final class AzureWriter extends Writer {
+        AzureWriter(CheckpointId id, long epoch, String attemptId) {
             super(id, epoch, attemptId);
         }
 
         @Override
         protected PartOutput openPartOutput(String name, int index) {
-            BlockUpload upload = new BlockUpload(blobs, CheckpointLayout.part(attemptId(), id(), name));
-            return new PartOutput() {
-                @Override
-                public OutputStream stream() {
-                    return upload;
-                }
-
-                @Override
-                public void finish() throws IOException {
-                    upload.close();
-                }
-
-                @Override
-                public void abandon() {
-                    upload.abort();
-                }
-            };
+            BlockUpload upload = new BlockUpload(blobs, partKey(name));
+            return upload(upload, upload::abort);
         }
 
         @Override
@@ -325,23 +224,21 @@ public final class AzureCheckpointStore implements CheckpointStore {
 
         /** Raises the epoch blob to this writer's epoch under the lease, or refuses if it holds a greater one. */
         private void advanceEpoch(FencingLease lease) throws IOException {
-            Blobs.Blob blob = blobs.get(CheckpointLayout.EPOCH)
-                    .orElseThrow(
-                            () -> new IOException(blobs.describe(CheckpointLayout.EPOCH) + " vanished while leased"));
-            long current = EpochText.decode(blob.bytes(), blobs.describe(CheckpointLayout.EPOCH));
+            Blobs.Blob blob = blobs.get(EPOCH)
+                    .orElseThrow(() -> new IOException(blobs.describe(EPOCH) + " vanished while leased"));
+            long current = EpochText.decode(blob.bytes(), blobs.describe(EPOCH));
             if (current > epoch()) {
                 throw new FencedException("commit of checkpoint " + id(), epoch(), current);
             }
             if (current < epoch()
-                    && blobs.putIfMatch(CheckpointLayout.EPOCH, EpochText.encode(epoch()), blob.etag(), lease.id())
+                    && blobs.putIfMatch(EPOCH, EpochText.encode(epoch()), blob.etag(), lease.id())
                             .isEmpty()) {
-                throw new IOException("the epoch blob " + blobs.describe(CheckpointLayout.EPOCH)
-                        + " changed under the fencing lease");
+                throw new IOException("the epoch blob " + blobs.describe(EPOCH) + " changed under the fencing lease");
             }
         }
 
         private CheckpointInfo publish(CheckpointInfo info, Duration deadline) throws IOException {
-            String name = CheckpointLayout.manifest(id());
+            String name = KEYS.manifestKey(id());
             byte[] manifest = ManifestCodec.encode(info);
             Optional<String> created;
             try {
@@ -382,86 +279,17 @@ public final class AzureCheckpointStore implements CheckpointStore {
             try {
                 stored = readManifest(id());
             } catch (IOException e) {
-                if (unknown == null) {
-                    throw e;
-                }
-                unknown.addSuppressed(e);
-                throw outcomeUnknown(unknown);
+                throw readBackFailed(e, unknown);
             }
-            if (stored.isPresent() && stored.get().attemptId().equals(attemptId())) {
-                return stored.get();
-            }
-            if (stored.isPresent()) {
-                throw new AlreadyCommittedException(id());
-            }
-            if (unknown != null) {
-                // Not there now, but the request may still land: keep the parts (garbage
-                // collection removes them if it never does).
-                throw outcomeUnknown(unknown);
+            Optional<CheckpointInfo> won = settle(stored, unknown);
+            if (won.isPresent()) {
+                return won.get();
             }
             // Refused, yet nothing is there: the id was deleted in between.
             throw outcomeUnknown(new OutcomeUnknownException(
                     "the manifest of checkpoint " + id()
                             + " was refused as existing but is not there now (deleted concurrently?)",
                     null));
-        }
-
-        private OutcomeUnknownException outcomeUnknown(OutcomeUnknownException cause) {
-            return new OutcomeUnknownException(
-                    "commit of checkpoint " + id() + " (attempt " + attemptId()
-                            + ") may or may not have taken effect; reconcile with open(" + id() + ")",
-                    cause);
-        }
-
-        @Override
-        protected void discard(IOException cause) {
-            for (PartInfo part : finishedParts()) {
-                try {
-                    blobs.delete(CheckpointLayout.part(attemptId(), id(), part.name()));
-                } catch (IOException e) {
-                    if (cause != null) {
-                        cause.addSuppressed(e);
-                    } // else: garbage collection removes it
-                }
-            }
-        }
-
-        @Override
-        protected void checkStoreOpen() {
-            checkOpen();
-        }
-
-        @Override
-        protected void ended(State outcome) {
-            openWriters.remove(this);
-        }
-    }
-
-    /** A committed checkpoint. */
-    private final class AzureCheckpoint extends AbstractCheckpoint {
-        AzureCheckpoint(CheckpointInfo info) {
-            super(info);
-        }
-
-        @Override
-        protected InputStream openStored(PartInfo part, int index) throws IOException {
-            String blob = CheckpointLayout.part(info().attemptId(), info().id(), part.name());
-            return blobs.openStream(blob)
-                    .orElseThrow(() -> new NoSuchFileException(
-                            "checkpoint '" + info().id() + "' part '" + part.name() + "' (" + blobs.describe(blob)
-                                    + ")",
-                            null,
-                            "the part's blob is gone"));
-        }
-
-        @Override
-        protected String describe(PartInfo part, int index) {
-            return blobs.describe(CheckpointLayout.part(info().attemptId(), info().id(), part.name()));
-        }
-
-        @Override
-        protected void checkStoreOpen() {
-            checkOpen();
         }
     }
 }

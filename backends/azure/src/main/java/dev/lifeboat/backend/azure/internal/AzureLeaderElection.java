@@ -6,24 +6,18 @@ import com.azure.core.http.RequestConditions;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
-import dev.lifeboat.backend.common.io.Closeables;
+import dev.lifeboat.backend.common.election.AbstractLeaderElection;
 import dev.lifeboat.spi.Capability;
-import dev.lifeboat.spi.Names;
 import dev.lifeboat.spi.OutcomeUnknownException;
 import dev.lifeboat.spi.election.Candidate;
-import dev.lifeboat.spi.election.LeaderElection;
 import dev.lifeboat.spi.election.Leadership;
 import dev.lifeboat.spi.election.LeadershipListener;
 import dev.lifeboat.spi.election.LossReason;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -46,45 +40,31 @@ import java.util.logging.Logger;
  * follower polling every {@code renewInterval} takes over at once; a crashed leader's lease
  * expires after {@code leaseDuration}.
  */
-public final class AzureLeaderElection implements LeaderElection {
+public final class AzureLeaderElection extends AbstractLeaderElection<AzureLeaderElection.AzureCandidate> {
     static final String BLOB = "election/leader";
     private static final Logger LOG = Logger.getLogger(AzureLeaderElection.class.getName());
 
     private final Blobs blobs;
-    private final String group;
     private final Duration leaseDuration;
     private final Duration renewInterval;
-    private final Set<Capability> capabilities;
-    private final Map<String, AzureCandidate> candidates = new ConcurrentHashMap<>();
-    private volatile boolean closed;
 
     public AzureLeaderElection(
             Blobs blobs, String group, Duration leaseDuration, Duration renewInterval, Set<Capability> capabilities) {
-        this.blobs = requireNonNull(blobs, "blobs is null");
-        this.group = requireNonNull(group, "group is null");
+        // "-" is the holder of an election record that nobody led yet.
+        super(requireNonNull(blobs, "blobs is null"), group, capabilities, Set.of("-"));
+        this.blobs = blobs;
         this.leaseDuration = requireNonNull(leaseDuration, "leaseDuration is null");
         this.renewInterval = requireNonNull(renewInterval, "renewInterval is null");
-        this.capabilities = Set.copyOf(capabilities);
     }
 
     @Override
-    public Candidate join(String participantId, LeadershipListener listener) throws IOException {
-        Names.validate("participant id", participantId);
-        if (participantId.contains("/") || participantId.contains(" ") || participantId.equals("-")) {
-            throw new IllegalArgumentException(
-                    "participant id '" + participantId + "' must be one segment without spaces, and not '-'");
-        }
-        requireNonNull(listener, "listener is null");
-        if (closed) {
-            throw new IllegalStateException("the election " + group + " is closed");
-        }
-        AzureCandidate c = new AzureCandidate(participantId, listener);
-        if (candidates.putIfAbsent(participantId, c) != null) {
-            throw new IllegalArgumentException(
-                    "participant id '" + participantId + "' already joined " + group + " through this connection");
-        }
-        c.start();
-        return c;
+    protected AzureCandidate newCandidate(String participantId, LeadershipListener listener) {
+        return new AzureCandidate(participantId, listener);
+    }
+
+    @Override
+    protected void start(AzureCandidate candidate) {
+        candidate.start();
     }
 
     @Override
@@ -92,24 +72,8 @@ public final class AzureLeaderElection implements LeaderElection {
         return leaseDuration.plus(renewInterval);
     }
 
-    @Override
-    public Set<Capability> capabilities() {
-        return capabilities;
-    }
-
-    @Override
-    public void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        List<AutoCloseable> all = new ArrayList<>(candidates.values());
-        all.add(blobs); // last: the candidates need it to leave
-        Closeables.closeAll(all);
-    }
-
     /** One participant, with its own thread that competes, renews and tells the listener. */
-    private final class AzureCandidate implements Candidate {
+    final class AzureCandidate implements Candidate {
         private final String id;
         private final LeadershipListener listener;
         private final Thread thread;
@@ -155,7 +119,7 @@ public final class AzureLeaderElection implements LeaderElection {
                         renew();
                     }
                 } catch (IOException | RuntimeException e) {
-                    LOG.log(Level.FINE, "election " + group + " participant " + id + ": " + e.getMessage(), e);
+                    LOG.log(Level.FINE, "election " + group() + " participant " + id + ": " + e.getMessage(), e);
                     if (e instanceof Blobs.NotFound) {
                         try {
                             blobs.putIfAbsent(BLOB, new ElectionRecord(0, "-").encode());
@@ -194,7 +158,7 @@ public final class AzureLeaderElection implements LeaderElection {
                 release();
                 return;
             }
-            Leadership l = new Leadership(group, id, next.epoch(), System.currentTimeMillis());
+            Leadership l = new Leadership(group(), id, next.epoch(), System.currentTimeMillis());
             synchronized (lock) {
                 writtenEtag = etag.get();
                 validUntilNanos = started + validity();
@@ -364,7 +328,7 @@ public final class AzureLeaderElection implements LeaderElection {
         @Override
         public void close() throws IOException {
             withdraw(LossReason.CLOSED);
-            candidates.remove(id, this);
+            left(id, this);
         }
 
         /** Stops competing; the thread releases the lease and tells the listener before this returns. */
@@ -381,7 +345,7 @@ public final class AzureLeaderElection implements LeaderElection {
                     thread.join(blobs.callTimeout().multipliedBy(2).toMillis());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while resigning from " + group);
+                    throw new java.io.InterruptedIOException("interrupted while resigning from " + group());
                 }
             }
         }

@@ -2,10 +2,10 @@ package dev.lifeboat.backend.azure.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.objectstore.ClientOptions;
 import dev.lifeboat.spi.OptionSpec;
 import dev.lifeboat.spi.Options;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +53,13 @@ public record AzureSettings(
 
     private static final Pattern ACCOUNT = Pattern.compile("[a-z0-9]{3,24}");
     private static final Pattern CONTAINER = Pattern.compile("[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}");
+
+    private static final ClientOptions.EndpointRules ENDPOINT_RULES = new ClientOptions.EndpointRules(
+            false,
+            "http://127.0.0.1:10000/devstoreaccount1",
+            "account-key, sas-token or connection-string",
+            "?",
+            false);
 
     /** The options of every Azure provider. */
     public static final List<OptionSpec> OPTIONS = List.of(
@@ -167,7 +174,8 @@ public record AzureSettings(
                 }
             }
         }
-        Optional<URI> endpoint = o.optionalString(ENDPOINT).flatMap(e -> parseEndpoint(o, e));
+        Optional<URI> endpoint =
+                o.optionalString(ENDPOINT).flatMap(e -> ClientOptions.endpoint(o, ENDPOINT, e, ENDPOINT_RULES));
         Optional<String> connection = o.optionalString(CONNECTION_STRING);
         Optional<String> key = o.optionalString(ACCOUNT_KEY);
         Optional<String> sas = o.optionalString(SAS_TOKEN);
@@ -189,17 +197,10 @@ public record AzureSettings(
             credentials =
                     new Credentials.Sas(sas.get().startsWith("?") ? sas.get().substring(1) : sas.get());
         }
-        Duration callTimeout = o.duration(CALL_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1));
-        Duration tryTimeout = o.duration(TRY_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1));
-        if (tryTimeout.compareTo(callTimeout) > 0) {
-            o.error(
-                    TRY_TIMEOUT,
-                    o.raw(TRY_TIMEOUT).orElse(""),
-                    "must not exceed " + CALL_TIMEOUT + " = "
-                            + o.raw(CALL_TIMEOUT).orElse(""));
-        }
-        int maxAttempts = o.intValue(MAX_ATTEMPTS, 1, 20);
-        Duration connect = o.duration(CONNECT_TIMEOUT, Duration.ofMillis(10), Duration.ofMinutes(10));
+        ClientOptions.Deadlines deadlines =
+                ClientOptions.deadlines(o, CALL_TIMEOUT, Duration.ofMillis(100), TRY_TIMEOUT, Duration.ofSeconds(1));
+        int maxAttempts = ClientOptions.maxAttempts(o, MAX_ATTEMPTS);
+        Duration connect = ClientOptions.connectTimeout(o, CONNECT_TIMEOUT);
         long blockSize = o.bytes(BLOCK_SIZE, 64 * 1024, 4000L << 20);
         return new AzureSettings(
                 account,
@@ -207,8 +208,8 @@ public record AzureSettings(
                 prefix,
                 endpoint,
                 credentials,
-                callTimeout,
-                tryTimeout,
+                deadlines.call(),
+                deadlines.attempt(),
                 maxAttempts,
                 connect,
                 blockSize);
@@ -216,34 +217,7 @@ public record AzureSettings(
 
     /** Reads the common options alone and validates them. */
     public static AzureSettings from(URI uri, Map<String, String> options) {
-        Options o = Options.of(SCHEME, options, OPTIONS);
-        AzureSettings s = from(uri, o);
-        o.validate();
-        return s;
-    }
-
-    private static Optional<URI> parseEndpoint(Options o, String value) {
-        try {
-            URI u = new URI(value);
-            if (u.getScheme() == null
-                    || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
-                    || u.getHost() == null
-                    || u.getRawQuery() != null) {
-                o.error(
-                        ENDPOINT,
-                        value.contains("?") ? null : value,
-                        "must be an http or https URL with a host and no query, e.g. http://127.0.0.1:10000/devstoreaccount1");
-                return Optional.empty();
-            }
-            if (u.getUserInfo() != null) {
-                o.error(ENDPOINT, null, "must not carry credentials; use account-key, sas-token or connection-string");
-                return Optional.empty();
-            }
-            return Optional.of(u);
-        } catch (URISyntaxException e) {
-            o.error(ENDPOINT, null, "is not a URL");
-            return Optional.empty();
-        }
+        return ClientOptions.readValidated(SCHEME, options, OPTIONS, o -> from(uri, o));
     }
 
     /** The endpoint requests go to, unless a connection string names its own. */

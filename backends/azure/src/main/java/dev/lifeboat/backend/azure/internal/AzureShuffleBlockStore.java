@@ -7,6 +7,7 @@ import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
 import dev.lifeboat.backend.common.io.VerifyingInputStream;
 import dev.lifeboat.backend.common.shuffle.AbstractMapOutputWriter;
+import dev.lifeboat.backend.common.shuffle.MapOutputs;
 import dev.lifeboat.backend.common.shuffle.ShuffleIndexCodec;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.CorruptDataException;
@@ -23,7 +24,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -67,10 +67,7 @@ public final class AzureShuffleBlockStore implements ShuffleBlockStore {
 
     @Override
     public MapOutputWriter openMapOutput(MapOutputId id, int numPartitions) throws IOException {
-        requireNonNull(id, "id is null");
-        if (numPartitions < 0) {
-            throw new IllegalArgumentException("numPartitions is negative: " + numPartitions);
-        }
+        MapOutputs.checkOpen(id, numPartitions);
         checkOpen();
         return new Writer(id, numPartitions);
     }
@@ -277,7 +274,7 @@ public final class AzureShuffleBlockStore implements ShuffleBlockStore {
                 readIndex(item.name()).ifPresent(out::add);
             }
         }
-        out.sort(Comparator.comparingInt((MapStatus s) -> s.id().shuffleId()).thenComparingLong(s -> s.id().mapId()));
+        out.sort(MapOutputs.ORDER);
         return out;
     }
 

@@ -39,15 +39,17 @@ public final class AzureStorageFaults implements StorageFaults {
     private Optional<StoredObject> classify(Blobs.Item item) {
         String n = item.name();
         String name = blobs.describe(n);
-        if (n.equals(CheckpointLayout.EPOCH)) {
+        if (n.equals(AzureCheckpointStore.KEYS.epochKey())) {
             return Optional.of(new StoredObject(StoredKind.OTHER, name, "epoch", item.size()));
         }
-        Optional<StoredObject> manifest = CheckpointLayout.idOfManifest(n)
+        Optional<StoredObject> manifest = AzureCheckpointStore.KEYS
+                .idOfManifest(n)
                 .map(id -> new StoredObject(StoredKind.CHECKPOINT_MANIFEST, name, id.value(), item.size()));
         if (manifest.isPresent()) {
             return manifest;
         }
-        Optional<StoredObject> part = CheckpointLayout.keyOfPart(n)
+        Optional<StoredObject> part = AzureCheckpointStore.KEYS
+                .partOf(n)
                 .map(key -> new StoredObject(StoredKind.CHECKPOINT_PART, name, key, item.size()));
         if (part.isPresent()) {
             return part;

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lifeboat.backend.common.io.Crc32cOutputStream;
 import dev.lifeboat.spi.Names;
 import dev.lifeboat.spi.OutcomeUnknownException;
+import dev.lifeboat.spi.checkpoint.AlreadyCommittedException;
 import dev.lifeboat.spi.checkpoint.CheckpointId;
 import dev.lifeboat.spi.checkpoint.CheckpointInfo;
 import dev.lifeboat.spi.checkpoint.CheckpointWriter;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -208,6 +210,57 @@ public abstract class AbstractCheckpointWriter implements CheckpointWriter {
             }
             cause.addSuppressed(e);
         }
+    }
+
+    /**
+     * The error of a commit that may or may not have taken effect: it names the checkpoint and the
+     * attempt and says how to reconcile; {@code cause} is what left the outcome open.
+     */
+    protected final OutcomeUnknownException outcomeUnknown(OutcomeUnknownException cause) {
+        return new OutcomeUnknownException(
+                "commit of checkpoint " + id + " (attempt " + attemptId + ") may or may not have taken effect;"
+                        + " reconcile with open(" + id + ")",
+                cause);
+    }
+
+    /**
+     * What to throw when reading the manifest back after a refused ({@code unknown} is null) or
+     * unanswered commit failed with {@code readFailure}: after a refusal, the failure itself (thrown
+     * here); after an unanswered call, {@linkplain #outcomeUnknown an unknown outcome} (returned, to
+     * be thrown) with the failure suppressed in {@code unknown}.
+     */
+    protected final OutcomeUnknownException readBackFailed(IOException readFailure, OutcomeUnknownException unknown)
+            throws IOException {
+        if (unknown == null) {
+            throw readFailure;
+        }
+        unknown.addSuppressed(readFailure);
+        return outcomeUnknown(unknown);
+    }
+
+    /**
+     * Decides a commit whose manifest was refused ({@code unknown} is null) or not answered
+     * ({@code unknown} is the error) from the manifest stored now: this attempt's is the committed
+     * one (returned); another attempt's means the id was committed by someone else
+     * ({@link AlreadyCommittedException}); none after an unanswered call is
+     * {@linkplain #outcomeUnknown an unknown outcome}, since the call may still land (the
+     * attempt's bytes are kept). Empty when the manifest was refused yet none is there: the id was
+     * deleted in between, and the backend decides what to do.
+     */
+    protected final Optional<CheckpointInfo> settle(Optional<CheckpointInfo> stored, OutcomeUnknownException unknown)
+            throws IOException {
+        if (stored.isPresent() && stored.get().attemptId().equals(attemptId)) {
+            return stored;
+        }
+        if (stored.isPresent()) {
+            throw new AlreadyCommittedException(id);
+        }
+        if (unknown != null) {
+            // Not there now, but the request may still land: keep the parts (garbage
+            // collection removes them if it never does).
+            throw outcomeUnknown(unknown);
+        }
+        return Optional.empty();
     }
 
     private void end(State outcome) {

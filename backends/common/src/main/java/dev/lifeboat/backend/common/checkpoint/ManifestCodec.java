@@ -7,6 +7,7 @@ import dev.lifeboat.spi.checkpoint.PartInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
@@ -57,6 +58,36 @@ public final class ManifestCodec {
         System.arraycopy(body, 0, out, 0, body.length);
         System.arraycopy(tail, 0, out, body.length, tail.length);
         return out;
+    }
+
+    /**
+     * Decodes and verifies the manifest stored as {@code id}'s, and checks that it names {@code id}.
+     *
+     * @param location where the manifest was read from, for messages
+     * @throws CorruptDataException if the bytes are not an intact manifest, or the manifest of
+     *     another checkpoint
+     */
+    public static CheckpointInfo decode(CheckpointId id, byte[] bytes, String location) throws CorruptDataException {
+        CheckpointInfo info = decode(bytes, location);
+        if (!info.id().equals(id)) {
+            throw new CorruptDataException(
+                    location, -1, "manifest names checkpoint '" + info.id() + "' but is stored as '" + id + "'");
+        }
+        return info;
+    }
+
+    /**
+     * The attempt an intact manifest names; empty if the bytes are not one (a store deleting such a
+     * checkpoint leaves its parts to garbage collection).
+     *
+     * @param location where the manifest was read from
+     */
+    public static Optional<String> attemptIdIfIntact(byte[] bytes, String location) {
+        try {
+            return Optional.of(decode(bytes, location).attemptId());
+        } catch (CorruptDataException e) {
+            return Optional.empty();
+        }
     }
 
     /**

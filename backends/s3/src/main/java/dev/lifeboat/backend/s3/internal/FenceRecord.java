@@ -1,5 +1,6 @@
 package dev.lifeboat.backend.s3.internal;
 
+import dev.lifeboat.backend.common.objectstore.CheckpointKeys;
 import dev.lifeboat.spi.CorruptDataException;
 import dev.lifeboat.spi.checkpoint.CheckpointId;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,7 @@ record FenceRecord(long epoch, List<Pending> pending) {
                     .append(' ')
                     .append(p.attemptId())
                     .append(' ')
-                    .append(CheckpointLayout.encode(p.id().value()))
+                    .append(CheckpointKeys.encodeId(p.id()))
                     .append('\n');
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
@@ -73,7 +74,7 @@ record FenceRecord(long epoch, List<Pending> pending) {
                 if (w.length != 4 || !w[0].equals("pending")) {
                     throw new CorruptDataException(location, -1, "bad line " + (i + 2) + ": '" + line + "'");
                 }
-                CheckpointId id = CheckpointLayout.decode(w[3])
+                CheckpointId id = CheckpointKeys.decodeId(w[3])
                         .orElseThrow(() ->
                                 new CorruptDataException(location, -1, "bad checkpoint id in line '" + line + "'"));
                 pending.add(new Pending(epoch(w[1]), w[2], id));

@@ -2,35 +2,26 @@ package dev.lifeboat.backend.s3.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.lifeboat.backend.common.checkpoint.AbstractCheckpoint;
 import dev.lifeboat.backend.common.checkpoint.AbstractCheckpointWriter;
-import dev.lifeboat.backend.common.checkpoint.Attempts;
 import dev.lifeboat.backend.common.checkpoint.ManifestCodec;
-import dev.lifeboat.backend.common.io.Closeables;
+import dev.lifeboat.backend.common.objectstore.CheckpointKeys;
+import dev.lifeboat.backend.common.objectstore.ObjectStoreCheckpointStore;
+import dev.lifeboat.backend.common.objectstore.ObjectStoreCheckpoints;
 import dev.lifeboat.spi.Capability;
-import dev.lifeboat.spi.CorruptDataException;
 import dev.lifeboat.spi.FencedException;
 import dev.lifeboat.spi.OutcomeUnknownException;
-import dev.lifeboat.spi.checkpoint.AlreadyCommittedException;
-import dev.lifeboat.spi.checkpoint.Checkpoint;
 import dev.lifeboat.spi.checkpoint.CheckpointId;
 import dev.lifeboat.spi.checkpoint.CheckpointInfo;
-import dev.lifeboat.spi.checkpoint.CheckpointStore;
-import dev.lifeboat.spi.checkpoint.CheckpointWriter;
-import dev.lifeboat.spi.checkpoint.PartInfo;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.NoSuchFileException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -63,14 +54,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code latest} probes the successors of a numbered id ({@code offsets/8} after
  * {@code offsets/7}) with HEAD until one is missing.
  */
-public final class S3CheckpointStore implements CheckpointStore {
+public final class S3CheckpointStore extends ObjectStoreCheckpointStore {
     private static final int RECENT = 4096;
     private static final int MAX_PROBES = 1000;
 
     private final ObjectStore store;
-    private final CheckpointLayout layout;
-    private final Set<Capability> capabilities;
-    private final Set<Writer> openWriters = ConcurrentHashMap.newKeySet();
+    private final CheckpointKeys layout;
     /** Ids this instance committed (true) or deleted (false), most recent last; for LIST lag. */
     private final Map<CheckpointId, Boolean> recent =
             Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
@@ -82,7 +71,6 @@ public final class S3CheckpointStore implements CheckpointStore {
                 }
             });
 
-    private volatile boolean closed;
     /** Guards {@link #fence}: registrations of this instance go one at a time. */
     private final Object fenceLock = new Object();
     /** The fence object as this instance last read or wrote it, with its ETag; null when unknown. */
@@ -94,27 +82,64 @@ public final class S3CheckpointStore implements CheckpointStore {
     private record Fence(FenceRecord record, String etag) {}
 
     public S3CheckpointStore(ObjectStore store, Set<Capability> capabilities) {
-        this.store = requireNonNull(store, "store is null");
-        this.layout = new CheckpointLayout(store);
-        this.capabilities = Set.copyOf(capabilities);
+        super(
+                keysOf(requireNonNull(store, "store is null")),
+                store,
+                String.valueOf(store.location()),
+                "object",
+                capabilities);
+        this.store = store;
+        this.layout = keys();
+    }
+
+    /** The checkpoint keys of a store: part names are stored as they are. */
+    static CheckpointKeys keysOf(ObjectStore store) {
+        return new CheckpointKeys(store.key(""), CheckpointKeys.PartNames.AS_IS);
     }
 
     @Override
-    public CheckpointWriter begin(CheckpointId id, long epoch) throws IOException {
-        Writer w = new Writer(id, epoch, Attempts.newAttemptId()); // checks id and epoch
-        checkOpen();
-        openWriters.add(w);
-        return w;
+    protected List<String> listNames(String prefix) throws IOException {
+        List<String> keys = new ArrayList<>();
+        for (ObjectStore.ObjectInfo o : store.list(prefix)) {
+            if (o.size() > 0) { // a void marker is empty
+                keys.add(o.key());
+            }
+        }
+        return keys;
     }
 
     @Override
-    public Optional<Checkpoint> open(CheckpointId id) throws IOException {
-        requireNonNull(id, "id is null");
-        checkOpen();
-        return readManifest(id).map(S3Checkpoint::new);
+    protected List<String> listFolders(String prefix) throws IOException {
+        return store.listFolders(prefix);
     }
 
-    private Optional<CheckpointInfo> readManifest(CheckpointId id) throws IOException {
+    @Override
+    protected void deleteFolder(String folder) throws IOException {
+        store.deleteAll(folder);
+    }
+
+    @Override
+    protected void deleteObject(String key) throws IOException {
+        store.delete(key);
+    }
+
+    @Override
+    protected Optional<InputStream> openObject(String key) throws IOException {
+        return store.openStream(store.location().bucket(), key, 0, -1);
+    }
+
+    @Override
+    protected String describe(String key) {
+        return store.describe(key);
+    }
+
+    @Override
+    protected Writer newWriter(CheckpointId id, long epoch, String attemptId) {
+        return new S3Writer(id, epoch, attemptId);
+    }
+
+    @Override
+    protected Optional<CheckpointInfo> readManifest(CheckpointId id) throws IOException {
         String key = layout.manifestKey(id);
         return manifestIn(id, store.get(key));
     }
@@ -125,27 +150,13 @@ public final class S3CheckpointStore implements CheckpointStore {
         if (blob.isEmpty() || isVoid(blob.get())) {
             return Optional.empty();
         }
-        CheckpointInfo info = ManifestCodec.decode(blob.get().bytes(), store.describe(key));
-        if (!info.id().equals(id)) {
-            throw new CorruptDataException(
-                    store.describe(key),
-                    -1,
-                    "manifest names checkpoint '" + info.id() + "' but is stored as '" + id + "'");
-        }
-        return Optional.of(info);
+        return Optional.of(ManifestCodec.decode(id, blob.get().bytes(), store.describe(key)));
     }
 
+    /** LIST may lag behind this instance's own commits and deletes: those are checked with HEAD. */
     @Override
-    public List<CheckpointId> list(String prefix) throws IOException {
-        requireNonNull(prefix, "prefix is null");
-        checkOpen();
-        TreeSet<CheckpointId> ids = new TreeSet<>();
-        for (ObjectStore.ObjectInfo o : store.list(layout.manifestsPrefix() + prefix)) {
-            if (o.size() > 0) { // a void marker is empty
-                layout.idOfManifest(o.key()).filter(id -> id.hasPrefix(prefix)).ifPresent(ids::add);
-            }
-        }
-        // LIST may lag behind this instance's own commits and deletes: check those with HEAD.
+    protected NavigableSet<CheckpointId> checkListing(String prefix, NavigableSet<CheckpointId> ids)
+            throws IOException {
         List<Map.Entry<CheckpointId, Boolean>> mine;
         synchronized (recent) {
             mine = new ArrayList<>(recent.entrySet());
@@ -160,7 +171,7 @@ public final class S3CheckpointStore implements CheckpointStore {
                 }
             }
         }
-        return List.copyOf(ids);
+        return ids;
     }
 
     @Override
@@ -208,13 +219,7 @@ public final class S3CheckpointStore implements CheckpointStore {
             recent.put(id, false);
             return false;
         }
-        Optional<String> attempt;
-        try {
-            attempt = Optional.of(ManifestCodec.decode(blob.get().bytes(), store.describe(key))
-                    .attemptId());
-        } catch (CorruptDataException e) {
-            attempt = Optional.empty(); // its parts are left to garbage collection
-        }
+        Optional<String> attempt = ManifestCodec.attemptIdIfIntact(blob.get().bytes(), store.describe(key));
         store.delete(key); // stops being listed at once
         recent.put(id, false);
         if (attempt.isPresent()) {
@@ -223,76 +228,15 @@ public final class S3CheckpointStore implements CheckpointStore {
         return true;
     }
 
+    /** Aborts the multipart uploads of old attempts: they are not listed as objects. */
     @Override
-    public int collectGarbage(Duration minAge) throws IOException {
-        requireNonNull(minAge, "minAge is null");
-        if (minAge.isNegative()) {
-            throw new IllegalArgumentException("minAge is negative: " + minAge);
-        }
-        checkOpen();
-        long cutoff = System.currentTimeMillis() - minAge.toMillis();
-        String attempts = layout.attemptsPrefix();
-        int removed = 0;
-        for (String folder : store.listFolders(attempts)) {
-            String attemptId = folder.substring(attempts.length(), folder.length() - 1);
-            if (!Attempts.isAttemptId(attemptId)
-                    || Attempts.startMillis(attemptId) > cutoff
-                    || isCommitted(attemptId, folder)) {
-                continue;
-            }
-            store.deleteAll(folder);
-            removed++;
-        }
-        for (ObjectStore.PendingUpload u : store.listMultipartUploads(attempts)) {
-            String rest = u.key().substring(attempts.length());
-            int slash = rest.indexOf('/');
-            String attemptId = slash < 0 ? rest : rest.substring(0, slash);
-            if (Attempts.isAttemptId(attemptId) && Attempts.startMillis(attemptId) <= cutoff) {
+    protected void collectMore(long cutoff) throws IOException {
+        for (ObjectStore.PendingUpload u : store.listMultipartUploads(layout.attemptsPrefix())) {
+            if (layout.attemptOf(u.key())
+                    .filter(a -> ObjectStoreCheckpoints.isOldAttempt(a, cutoff))
+                    .isPresent()) {
                 store.abortMultipartUpload(u.key(), u.uploadId());
             }
-        }
-        return removed;
-    }
-
-    /** Whether a manifest names this attempt (then its parts are live). */
-    private boolean isCommitted(String attemptId, String folder) throws IOException {
-        for (String idFolder : store.listFolders(folder)) {
-            Optional<CheckpointId> id =
-                    CheckpointLayout.decode(idFolder.substring(folder.length(), idFolder.length() - 1));
-            if (id.isEmpty()) {
-                continue;
-            }
-            try {
-                Optional<CheckpointInfo> info = readManifest(id.get());
-                if (info.isPresent() && info.get().attemptId().equals(attemptId)) {
-                    return true;
-                }
-            } catch (CorruptDataException e) {
-                return true; // cannot tell: keep the bytes rather than lose a checkpoint
-            }
-        }
-        return false;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return capabilities;
-    }
-
-    @Override
-    public void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        List<AutoCloseable> all = new ArrayList<>(openWriters);
-        all.add(store); // last: the writers need it to abort
-        Closeables.closeAll(all);
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("the checkpoint store " + store.location() + " is closed");
         }
     }
 
@@ -404,30 +348,15 @@ public final class S3CheckpointStore implements CheckpointStore {
     }
 
     /** One attempt: the protocol is {@link AbstractCheckpointWriter}'s; parts are uploaded objects. */
-    private final class Writer extends AbstractCheckpointWriter {
-        Writer(CheckpointId id, long epoch, String attemptId) {
+    private final class S3Writer extends Writer {
+        S3Writer(CheckpointId id, long epoch, String attemptId) {
             super(id, epoch, attemptId);
         }
 
         @Override
         protected PartOutput openPartOutput(String name, int index) {
-            UploadStream upload = new UploadStream(store, layout.partKey(attemptId(), id(), name));
-            return new PartOutput() {
-                @Override
-                public OutputStream stream() {
-                    return upload;
-                }
-
-                @Override
-                public void finish() throws IOException {
-                    upload.close();
-                }
-
-                @Override
-                public void abandon() throws IOException {
-                    upload.abort();
-                }
-            };
+            UploadStream upload = new UploadStream(store, partKey(name));
+            return upload(upload, upload::abort);
         }
 
         @Override
@@ -463,22 +392,11 @@ public final class S3CheckpointStore implements CheckpointStore {
             } catch (FencedException e) {
                 throw e;
             } catch (IOException e) {
-                if (unknown == null) {
-                    throw e;
-                }
-                unknown.addSuppressed(e);
-                throw outcomeUnknown(unknown);
+                throw readBackFailed(e, unknown);
             }
-            if (stored.isPresent() && stored.get().attemptId().equals(attemptId())) {
-                return committed(stored.get());
-            }
-            if (stored.isPresent()) {
-                throw new AlreadyCommittedException(id);
-            }
-            if (unknown != null) {
-                // Not there now, but the request may still land: keep the parts (garbage
-                // collection removes them if it never does).
-                throw outcomeUnknown(unknown);
+            Optional<CheckpointInfo> won = settle(stored, unknown);
+            if (won.isPresent()) {
+                return committed(won.get());
             }
             // Refused, yet nothing is there: the id was deleted in between. Try once more.
             try {
@@ -521,69 +439,17 @@ public final class S3CheckpointStore implements CheckpointStore {
             return reconcile(info, null);
         }
 
-        private OutcomeUnknownException outcomeUnknown(OutcomeUnknownException cause) {
-            return new OutcomeUnknownException(
-                    "commit of checkpoint " + id() + " (attempt " + attemptId()
-                            + ") may or may not have taken effect; reconcile with open(" + id() + ")",
-                    cause);
-        }
-
         private CheckpointInfo committed(CheckpointInfo info) {
             recent.put(id(), true);
             return info;
         }
 
         @Override
-        protected void discard(IOException cause) {
-            for (PartInfo part : finishedParts()) {
-                try {
-                    store.delete(layout.partKey(attemptId(), id(), part.name()));
-                } catch (IOException e) {
-                    if (cause != null) {
-                        cause.addSuppressed(e);
-                    } // else: garbage collection removes it
-                }
-            }
-        }
-
-        @Override
-        protected void checkStoreOpen() {
-            checkOpen();
-        }
-
-        @Override
         protected void ended(State outcome) {
-            openWriters.remove(this);
+            super.ended(outcome);
             if (outcome != State.UNKNOWN) {
                 ended.add(attemptId());
             }
-        }
-    }
-
-    /** A committed checkpoint. */
-    private final class S3Checkpoint extends AbstractCheckpoint {
-        S3Checkpoint(CheckpointInfo info) {
-            super(info);
-        }
-
-        @Override
-        protected InputStream openStored(PartInfo part, int index) throws IOException {
-            String key = layout.partKey(info().attemptId(), info().id(), part.name());
-            return store.openStream(store.location().bucket(), key, 0, -1)
-                    .orElseThrow(() -> new NoSuchFileException(
-                            "checkpoint '" + info().id() + "' part '" + part.name() + "' (" + store.describe(key) + ")",
-                            null,
-                            "the part's object is gone"));
-        }
-
-        @Override
-        protected String describe(PartInfo part, int index) {
-            return store.describe(layout.partKey(info().attemptId(), info().id(), part.name()));
-        }
-
-        @Override
-        protected void checkStoreOpen() {
-            checkOpen();
         }
     }
 }

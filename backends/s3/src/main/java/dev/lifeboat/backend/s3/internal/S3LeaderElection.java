@@ -2,24 +2,18 @@ package dev.lifeboat.backend.s3.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.lifeboat.backend.common.io.Closeables;
+import dev.lifeboat.backend.common.election.AbstractLeaderElection;
 import dev.lifeboat.spi.Capability;
-import dev.lifeboat.spi.Names;
 import dev.lifeboat.spi.election.Candidate;
-import dev.lifeboat.spi.election.LeaderElection;
 import dev.lifeboat.spi.election.Leadership;
 import dev.lifeboat.spi.election.LeadershipListener;
 import dev.lifeboat.spi.election.LossReason;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,17 +36,13 @@ import java.util.concurrent.TimeoutException;
  * paused longer than that (a GC pause, a stopped VM) may act late: the epoch is what lets storage
  * refuse its work.
  */
-public final class S3LeaderElection implements LeaderElection {
+public final class S3LeaderElection extends AbstractLeaderElection<S3LeaderElection.S3Candidate> {
     static final String LEASE = "election/lease";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ObjectStore store;
-    private final String group;
     private final Duration leaseDuration;
     private final Duration renewInterval;
-    private final Set<Capability> capabilities;
-    private final Map<String, S3Candidate> candidates = new ConcurrentHashMap<>();
-    private volatile boolean closed;
 
     public S3LeaderElection(
             ObjectStore store,
@@ -60,31 +50,20 @@ public final class S3LeaderElection implements LeaderElection {
             Duration leaseDuration,
             Duration renewInterval,
             Set<Capability> capabilities) {
-        this.store = requireNonNull(store, "store is null");
-        this.group = requireNonNull(group, "group is null");
+        super(requireNonNull(store, "store is null"), group, capabilities, Set.of());
+        this.store = store;
         this.leaseDuration = requireNonNull(leaseDuration, "leaseDuration is null");
         this.renewInterval = requireNonNull(renewInterval, "renewInterval is null");
-        this.capabilities = Set.copyOf(capabilities);
     }
 
     @Override
-    public Candidate join(String participantId, LeadershipListener listener) throws IOException {
-        Names.validate("participant id", participantId);
-        if (participantId.contains("/") || participantId.contains(" ")) {
-            throw new IllegalArgumentException(
-                    "participant id '" + participantId + "' must be one segment without spaces");
-        }
-        requireNonNull(listener, "listener is null");
-        if (closed) {
-            throw new IllegalStateException("the election " + group + " is closed");
-        }
-        S3Candidate c = new S3Candidate(participantId, listener);
-        if (candidates.putIfAbsent(participantId, c) != null) {
-            throw new IllegalArgumentException(
-                    "participant '" + participantId + "' already joined " + group + " through this connection");
-        }
-        c.start();
-        return c;
+    protected S3Candidate newCandidate(String participantId, LeadershipListener listener) {
+        return new S3Candidate(participantId, listener);
+    }
+
+    @Override
+    protected void start(S3Candidate candidate) {
+        candidate.start();
     }
 
     @Override
@@ -92,24 +71,8 @@ public final class S3LeaderElection implements LeaderElection {
         return leaseDuration.plus(renewInterval.multipliedBy(2));
     }
 
-    @Override
-    public Set<Capability> capabilities() {
-        return capabilities;
-    }
-
-    @Override
-    public void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        List<AutoCloseable> all = new ArrayList<>(candidates.values());
-        all.add(store); // last: the candidates need it to leave
-        Closeables.closeAll(all);
-    }
-
     /** One participant: a loop on its own thread, and listener calls in order on another. */
-    private final class S3Candidate implements Candidate {
+    final class S3Candidate implements Candidate {
         private final String participantId;
         private final LeadershipListener listener;
         private final String session;
@@ -241,7 +204,7 @@ public final class S3LeaderElection implements LeaderElection {
                 return;
             }
             validUntilNanos = start + validity();
-            Leadership l = new Leadership(group, participantId, next.epoch(), System.currentTimeMillis());
+            Leadership l = new Leadership(group(), participantId, next.epoch(), System.currentTimeMillis());
             leadership = l;
             signal();
             events.execute(() -> listener.elected(l));
@@ -318,7 +281,7 @@ public final class S3LeaderElection implements LeaderElection {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                candidates.remove(participantId, this);
+                left(participantId, this);
                 signal();
             }
         }

@@ -2,10 +2,10 @@ package dev.lifeboat.backend.s3.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.objectstore.ClientOptions;
 import dev.lifeboat.spi.OptionSpec;
 import dev.lifeboat.spi.Options;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +55,9 @@ public record S3Settings(
 
     /** Stands in for a URI that failed to parse, whose error {@code Options.validate()} then reports. */
     private static final S3Location UNUSABLE = new S3Location("unusable-uri", "");
+
+    private static final ClientOptions.EndpointRules ENDPOINT_RULES =
+            new ClientOptions.EndpointRules(true, "http://127.0.0.1:9000", "access-key and secret-key", "@", true);
 
     /** S3's smallest multipart part (except the last). */
     public static final long MIN_PART_SIZE = 5L << 20;
@@ -132,7 +135,8 @@ public record S3Settings(
             location = UNUSABLE;
         }
         String region = o.string(REGION);
-        Optional<URI> endpoint = o.optionalString(ENDPOINT).flatMap(e -> parseEndpoint(o, e));
+        Optional<URI> endpoint =
+                o.optionalString(ENDPOINT).flatMap(e -> ClientOptions.endpoint(o, ENDPOINT, e, ENDPOINT_RULES));
         boolean pathStyle = o.bool(PATH_STYLE);
         Optional<String> access = o.optionalString(ACCESS_KEY);
         Optional<String> secret = o.optionalString(SECRET_KEY);
@@ -149,17 +153,10 @@ public record S3Settings(
         } else if (token.isPresent()) {
             o.error(SESSION_TOKEN, null, "needs access-key and secret-key");
         }
-        Duration callTimeout = o.duration(API_CALL_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1));
-        Duration attemptTimeout = o.duration(API_CALL_ATTEMPT_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1));
-        if (attemptTimeout.compareTo(callTimeout) > 0) {
-            o.error(
-                    API_CALL_ATTEMPT_TIMEOUT,
-                    o.raw(API_CALL_ATTEMPT_TIMEOUT).orElse(""),
-                    "must not exceed " + API_CALL_TIMEOUT + " = "
-                            + o.raw(API_CALL_TIMEOUT).orElse(""));
-        }
-        int maxAttempts = o.intValue(MAX_ATTEMPTS, 1, 20);
-        Duration connect = o.duration(CONNECT_TIMEOUT, Duration.ofMillis(10), Duration.ofMinutes(10));
+        ClientOptions.Deadlines deadlines = ClientOptions.deadlines(
+                o, API_CALL_TIMEOUT, Duration.ofMillis(100), API_CALL_ATTEMPT_TIMEOUT, Duration.ofMillis(100));
+        int maxAttempts = ClientOptions.maxAttempts(o, MAX_ATTEMPTS);
+        Duration connect = ClientOptions.connectTimeout(o, CONNECT_TIMEOUT);
         Duration socket = o.duration(SOCKET_TIMEOUT, Duration.ofMillis(10), Duration.ofHours(1));
         long partSize = o.bytes(PART_SIZE, MIN_PART_SIZE, 5L << 30);
         return new S3Settings(
@@ -168,8 +165,8 @@ public record S3Settings(
                 endpoint,
                 pathStyle,
                 credentials,
-                callTimeout,
-                attemptTimeout,
+                deadlines.call(),
+                deadlines.attempt(),
                 maxAttempts,
                 connect,
                 socket,
@@ -178,33 +175,7 @@ public record S3Settings(
 
     /** Reads the common options alone and validates them. */
     public static S3Settings from(URI uri, Map<String, String> options) {
-        Options o = Options.of("s3", options, OPTIONS);
-        S3Settings s = from(uri, o);
-        o.validate();
-        return s;
-    }
-
-    private static Optional<URI> parseEndpoint(Options o, String value) {
-        try {
-            URI u = new URI(value);
-            if (u.getScheme() == null
-                    || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
-                    || u.getHost() == null) {
-                o.error(
-                        ENDPOINT,
-                        value.contains("@") ? null : value,
-                        "must be an http or https URL with a host, e.g. http://127.0.0.1:9000");
-                return Optional.empty();
-            }
-            if (u.getUserInfo() != null) {
-                o.error(ENDPOINT, null, "must not carry credentials; use access-key and secret-key");
-                return Optional.empty();
-            }
-            return Optional.of(u);
-        } catch (URISyntaxException e) {
-            o.error(ENDPOINT, value.contains("@") ? null : value, "is not a URL");
-            return Optional.empty();
-        }
+        return ClientOptions.readValidated("s3", options, OPTIONS, o -> from(uri, o));
     }
 
     @Override

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lifeboat.backend.common.io.VerifyingInputStream;
 import dev.lifeboat.backend.common.shuffle.AbstractMapOutputWriter;
+import dev.lifeboat.backend.common.shuffle.MapOutputs;
 import dev.lifeboat.backend.common.shuffle.ShuffleIndexCodec;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.CorruptDataException;
@@ -20,7 +21,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,10 +67,7 @@ public final class S3ShuffleBlockStore implements ShuffleBlockStore {
 
     @Override
     public MapOutputWriter openMapOutput(MapOutputId id, int numPartitions) throws IOException {
-        requireNonNull(id, "id is null");
-        if (numPartitions < 0) {
-            throw new IllegalArgumentException("numPartitions is negative: " + numPartitions);
-        }
+        MapOutputs.checkOpen(id, numPartitions);
         checkOpen();
         return new Writer(id, numPartitions);
     }
@@ -159,7 +156,7 @@ public final class S3ShuffleBlockStore implements ShuffleBlockStore {
                 out.add(decodeIndex(blob.get()));
             }
         }
-        out.sort(Comparator.comparingInt((MapStatus s) -> s.id().shuffleId()).thenComparingLong(s -> s.id().mapId()));
+        out.sort(MapOutputs.ORDER);
         return out;
     }
 

@@ -2,6 +2,8 @@ package dev.lifeboat.backend.s3.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lifeboat.backend.common.objectstore.CheckpointKeys;
+import dev.lifeboat.spi.checkpoint.CheckpointId;
 import dev.lifeboat.spi.fault.StorageFaults;
 import dev.lifeboat.spi.fault.StoredKind;
 import dev.lifeboat.spi.fault.StoredObject;
@@ -58,23 +60,14 @@ public final class S3StorageFaults implements StorageFaults {
             }
             return of(StoredKind.WAL_SEGMENT, o, String.valueOf(lsn.get()));
         }
-        if (relative.startsWith(CheckpointLayout.MANIFESTS) && relative.endsWith(CheckpointLayout.MANIFEST_SUFFIX)) {
-            return of(
-                    StoredKind.CHECKPOINT_MANIFEST,
-                    o,
-                    relative.substring(
-                            CheckpointLayout.MANIFESTS.length(),
-                            relative.length() - CheckpointLayout.MANIFEST_SUFFIX.length()));
+        CheckpointKeys checkpoints = new CheckpointKeys("", CheckpointKeys.PartNames.AS_IS);
+        Optional<CheckpointId> manifest = checkpoints.idOfManifest(relative);
+        if (manifest.isPresent()) {
+            return of(StoredKind.CHECKPOINT_MANIFEST, o, manifest.get().value());
         }
-        if (relative.startsWith(CheckpointLayout.ATTEMPTS)) {
-            String[] f = relative.substring(CheckpointLayout.ATTEMPTS.length()).split("/", 3);
-            if (f.length == 3) {
-                Optional<String> id = CheckpointLayout.decode(f[1]).map(Object::toString);
-                if (id.isPresent()) {
-                    return of(StoredKind.CHECKPOINT_PART, o, id.get() + "/" + f[2]);
-                }
-            }
-            return Optional.empty();
+        if (relative.startsWith(CheckpointKeys.ATTEMPTS)) {
+            Optional<String> part = checkpoints.partOf(relative);
+            return part.isPresent() ? of(StoredKind.CHECKPOINT_PART, o, part.get()) : Optional.empty();
         }
         if (relative.startsWith(S3ShuffleBlockStore.ROOT)) {
             String[] f = relative.substring(S3ShuffleBlockStore.ROOT.length()).split("/", -1);

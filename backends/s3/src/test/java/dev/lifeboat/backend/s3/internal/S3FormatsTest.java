@@ -3,6 +3,7 @@ package dev.lifeboat.backend.s3.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lifeboat.backend.common.objectstore.CheckpointKeys;
 import dev.lifeboat.spi.CorruptDataException;
 import dev.lifeboat.spi.checkpoint.CheckpointId;
 import java.nio.charset.StandardCharsets;
@@ -121,8 +122,8 @@ class S3FormatsTest {
     @Test
     void checkpointIdsEncodeIntoOneSegmentAndBack() {
         CheckpointId id = CheckpointId.of("state/op 0/v+1/ü");
-        String segment = CheckpointLayout.encode(id.value());
+        String segment = CheckpointKeys.encodeId(id);
         assertThat(segment).doesNotContain("/");
-        assertThat(CheckpointLayout.decode(segment)).contains(id);
+        assertThat(CheckpointKeys.decodeId(segment)).contains(id);
     }
 }
