@@ -423,6 +423,9 @@ public abstract non-sealed class ShuffleBlockStoreContract
             store.removeShuffle(14);
             store.removeShuffle(14); // idempotent
             store.removeShuffle(999); // never existed
+            assertThatThrownBy(() -> store.removeShuffle(-1))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("-1");
             assertUnavailable(store, removed, 0);
             assertUnavailable(store, removed, 1);
             assertThat(store.readBlock(other, 0)).as("another shuffle").isEqualTo(bytes(2, 100));

@@ -52,7 +52,11 @@ public interface ShuffleBlockStore extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getName() + " cannot list its map outputs");
     }
 
-    /** Removes every map output of a shuffle stored at this location. Idempotent. */
+    /**
+     * Removes every map output of a shuffle stored at this location. Idempotent.
+     *
+     * @throws IllegalArgumentException if {@code shuffleId} is negative
+     */
     void removeShuffle(int shuffleId) throws IOException;
 
     /** This store's location, as recorded in the {@link MapStatus}es it commits. */

@@ -280,6 +280,7 @@ public final class AzureShuffleBlockStore implements ShuffleBlockStore {
 
     @Override
     public void removeShuffle(int shuffleId) throws IOException {
+        MapOutputs.checkShuffleId(shuffleId);
         checkOpen();
         blobs.deleteAll(ROOT + shuffleId + "/");
     }

@@ -26,4 +26,15 @@ public final class MapOutputs {
             throw new IllegalArgumentException("numPartitions is negative: " + numPartitions);
         }
     }
+
+    /**
+     * Checks the argument of {@code removeShuffle} before a store touches its storage.
+     *
+     * @throws IllegalArgumentException if {@code shuffleId} is negative
+     */
+    public static void checkShuffleId(int shuffleId) {
+        if (shuffleId < 0) {
+            throw new IllegalArgumentException("shuffleId is negative: " + shuffleId);
+        }
+    }
 }

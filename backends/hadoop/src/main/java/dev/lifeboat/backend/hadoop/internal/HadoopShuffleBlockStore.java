@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lifeboat.backend.common.io.VerifyingInputStream;
 import dev.lifeboat.backend.common.shuffle.AbstractMapOutputWriter;
+import dev.lifeboat.backend.common.shuffle.MapOutputs;
 import dev.lifeboat.backend.common.shuffle.ShuffleIndexCodec;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.shuffle.BlockId;
@@ -240,6 +241,7 @@ public final class HadoopShuffleBlockStore implements ShuffleBlockStore {
 
     @Override
     public void removeShuffle(int shuffleId) throws IOException {
+        MapOutputs.checkShuffleId(shuffleId);
         checkOpen();
         fs.delete(shuffleDir(fs.root(), shuffleId), true);
     }

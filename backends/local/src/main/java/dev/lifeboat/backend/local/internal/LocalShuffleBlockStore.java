@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lifeboat.backend.common.io.Closeables;
 import dev.lifeboat.backend.common.io.VerifyingInputStream;
+import dev.lifeboat.backend.common.shuffle.MapOutputs;
 import dev.lifeboat.backend.common.shuffle.ShuffleIndexCodec;
 import dev.lifeboat.spi.Capability;
 import dev.lifeboat.spi.CorruptDataException;
@@ -204,9 +205,7 @@ public final class LocalShuffleBlockStore implements ShuffleBlockStore {
 
     @Override
     public void removeShuffle(int shuffleId) throws IOException {
-        if (shuffleId < 0) {
-            throw new IllegalArgumentException("shuffleId is negative: " + shuffleId);
-        }
+        MapOutputs.checkShuffleId(shuffleId);
         ensureOpen();
         Path removing = layout.removingDir(shuffleId, unique());
         try {

@@ -173,9 +173,7 @@ public final class S3ShuffleBlockStore implements ShuffleBlockStore {
 
     @Override
     public void removeShuffle(int shuffleId) throws IOException {
-        if (shuffleId < 0) {
-            throw new IllegalArgumentException("shuffleId is negative: " + shuffleId);
-        }
+        MapOutputs.checkShuffleId(shuffleId);
         checkOpen();
         // Indexes first, so no reader sees a map output whose data is half gone.
         String prefix = store.key(ROOT + shuffleId + "/");
