@@ -21,7 +21,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -93,10 +92,7 @@ public final class HadoopShuffleBlockStore implements ShuffleBlockStore {
 
     @Override
     public MapOutputWriter openMapOutput(MapOutputId id, int numPartitions) throws IOException {
-        requireNonNull(id, "id is null");
-        if (numPartitions < 0) {
-            throw new IllegalArgumentException("numPartitions is negative: " + numPartitions);
-        }
+        MapOutputs.checkOpen(id, numPartitions);
         checkOpen();
         Path dir = new Path(attempts, id.shuffleId() + "-" + id.mapId() + "-" + id.attempt() + "-" + UUID.randomUUID());
         Writer w = new Writer(id, numPartitions, dir, fs.createExclusive(new Path(dir, DATA), false));
@@ -227,7 +223,7 @@ public final class HadoopShuffleBlockStore implements ShuffleBlockStore {
                 }
             }
         }
-        out.sort(Comparator.comparingInt((MapStatus s) -> s.id().shuffleId()).thenComparingLong(s -> s.id().mapId()));
+        out.sort(MapOutputs.ORDER);
         return out;
     }
 

@@ -84,10 +84,7 @@ public final class LocalShuffleBlockStore implements ShuffleBlockStore {
 
     @Override
     public MapOutputWriter openMapOutput(MapOutputId id, int numPartitions) throws IOException {
-        requireNonNull(id, "id is null");
-        if (numPartitions < 0) {
-            throw new IllegalArgumentException("numPartitions is negative: " + numPartitions);
-        }
+        MapOutputs.checkOpen(id, numPartitions);
         ensureOpen();
         Files.createDirectories(layout.shuffleDir(id.shuffleId()));
         Path temp = layout.tempDataFile(id, unique());

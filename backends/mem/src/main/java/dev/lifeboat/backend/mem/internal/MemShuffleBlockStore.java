@@ -19,7 +19,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -121,7 +120,7 @@ public final class MemShuffleBlockStore implements ShuffleBlockStore {
                 out.add(ShuffleIndexCodec.decode(e.getValue().toByteArray(), location()));
             }
         }
-        out.sort(Comparator.comparingInt((MapStatus s) -> s.id().shuffleId()).thenComparingLong(s -> s.id().mapId()));
+        out.sort(MapOutputs.ORDER);
         return out;
     }
 
