@@ -1,38 +1,30 @@
 package dev.lifeboat.backend.zookeeper.internal;
 
-import dev.lifeboat.spi.CorruptDataException;
+import static dev.lifeboat.backend.zookeeper.internal.CandidateThreads.cancel;
+
+import dev.lifeboat.backend.zookeeper.internal.ElectionNodes.Outcome;
 import dev.lifeboat.spi.election.Candidate;
 import dev.lifeboat.spi.election.Leadership;
 import dev.lifeboat.spi.election.LeadershipListener;
 import dev.lifeboat.spi.election.LossReason;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +39,8 @@ import org.slf4j.LoggerFactory;
  * which posts each outcome back to the actor tagged with the actor's {@code generation} at the
  * time of the request; the generation grows whenever a leadership or a candidate node is given
  * up, so a late outcome (an election won on a session that has since been lost) is ignored.
+ * The two threads and the ways onto them are {@link CandidateThreads}; the requests themselves,
+ * and the {@link ElectionNodes.Outcome}s they answer with, are {@link ElectionNodes}.
  *
  * <h2>Becoming leader</h2>
  * The lowest candidate reads the epoch counter and, in one ZooKeeper transaction, checks that
@@ -75,17 +69,14 @@ final class ZooKeeperCandidate implements Candidate {
 
     private final ZooKeeperLeaderElection election;
     private final CuratorFramework client;
-    private final ElectionPaths paths;
     private final ZooKeeperSettings settings;
     private final String participantId;
     private final LeadershipListener listener;
-    private final ScheduledThreadPoolExecutor actor;
-    private final ExecutorService io;
-    private final ConnectionStateListener stateListener = (c, state) -> guarded(() -> onConnectionState(state));
-    private final Watcher watcher = this::onWatchedEvent;
+    private final CandidateThreads threads;
+    private final ElectionNodes nodes;
+    private final ConnectionStateListener stateListener;
     private final Object monitor = new Object();
 
-    private volatile Thread actorThread;
     /** Written on the actor only; read anywhere. */
     private volatile Leadership leadership;
     /** Set on the actor; read by the io thread to drop nodes created after withdrawal. */
@@ -109,35 +100,23 @@ final class ZooKeeperCandidate implements Candidate {
     private ScheduledFuture<?> retryTimer;
     private CompletableFuture<Void> joining;
 
-    // Io-thread state: every node this candidate created and has not seen deleted.
-    private final Set<String> owned = new LinkedHashSet<>();
-
     ZooKeeperCandidate(ZooKeeperLeaderElection election, String participantId, LeadershipListener listener) {
         this.election = election;
         this.client = election.curator();
-        this.paths = election.paths();
         this.settings = election.settings();
         this.participantId = participantId;
         this.listener = listener;
-        this.actor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "lifeboat-zk-election-" + participantId);
-            t.setDaemon(true);
-            actorThread = t;
-            return t;
-        });
-        this.actor.setRemoveOnCancelPolicy(true);
-        this.io = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "lifeboat-zk-election-io-" + participantId);
-            t.setDaemon(true);
-            return t;
-        });
+        this.threads = new CandidateThreads(participantId, settings);
+        this.nodes = new ElectionNodes(
+                client, election.paths(), settings, participantId, this::onWatchedEvent, () -> withdrawn);
+        this.stateListener = (c, state) -> threads.guarded(() -> onConnectionState(state));
     }
 
     /** Creates this candidate's node; returns once it exists. */
     void start() throws IOException {
         CompletableFuture<Void> joined = new CompletableFuture<>();
-        client.getConnectionStateListenable().addListener(stateListener, actor);
-        post(() -> {
+        client.getConnectionStateListenable().addListener(stateListener, threads.actor());
+        threads.post(() -> {
             joining = joined;
             connected = client.getZookeeperClient().isConnected();
             drive();
@@ -206,8 +185,7 @@ final class ZooKeeperCandidate implements Candidate {
             withdraw(LossReason.CLOSED);
         } finally {
             client.getConnectionStateListenable().removeListener(stateListener);
-            io.shutdown();
-            actor.shutdown();
+            threads.shutdown();
             election.forget(this);
         }
     }
@@ -223,16 +201,16 @@ final class ZooKeeperCandidate implements Candidate {
     // Withdrawal (resign, close)
 
     private void withdraw(LossReason reason) throws IOException {
-        if (Thread.currentThread() == actorThread) {
+        if (threads.onActorThread()) {
             // Called from the listener: lose leadership now, tell the listener after it returns.
             withdrawOnActor(reason, true);
         } else if (!withdrawn) {
-            onActor(() -> withdrawOnActor(reason, false));
+            threads.onActor(() -> withdrawOnActor(reason, false));
         }
         // The io thread runs this after whatever it is doing, so it sees every node created.
         Future<?> deleted;
         try {
-            deleted = io.submit(this::deleteOwned);
+            deleted = threads.submitIo(nodes::deleteOwned);
         } catch (RejectedExecutionException e) {
             return; // closed before: nothing left to delete
         }
@@ -278,7 +256,7 @@ final class ZooKeeperCandidate implements Candidate {
                     l.epoch(),
                     reason);
             if (deferListener) {
-                actor.execute(() -> safely("lost", () -> listener.lost(l, reason)));
+                threads.execute(() -> safely("lost", () -> listener.lost(l, reason)));
             } else {
                 safely("lost", () -> listener.lost(l, reason));
             }
@@ -287,26 +265,6 @@ final class ZooKeeperCandidate implements Candidate {
                 monitor.notifyAll();
             }
         }
-    }
-
-    /** Io thread: deletes every node this candidate created. */
-    private Void deleteOwned() throws Exception {
-        Exception failure = null;
-        for (String path : List.copyOf(owned)) {
-            try {
-                delete(path);
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        return null;
     }
 
     private void closeQuietly() {
@@ -328,18 +286,18 @@ final class ZooKeeperCandidate implements Candidate {
         if (!toDelete.isEmpty()) {
             String path = toDelete.poll();
             submit(() -> {
-                delete(path);
+                nodes.delete(path);
                 return new Outcome.Deleted(path);
             });
         } else if (withdrawn) {
             return;
         } else if (node == null) {
-            submit(this::createNode);
+            submit(nodes::createNode);
         } else if (checkWanted) {
             checkWanted = false;
             String mine = node;
             long epoch = leadership == null ? 0 : leadership.epoch();
-            submit(() -> check(mine, epoch));
+            submit(() -> nodes.check(mine, epoch));
         }
     }
 
@@ -347,7 +305,7 @@ final class ZooKeeperCandidate implements Candidate {
         long requestGeneration = generation;
         ioInFlight = true;
         try {
-            io.execute(() -> {
+            threads.io(() -> {
                 Outcome outcome;
                 try {
                     outcome = request.call();
@@ -355,7 +313,7 @@ final class ZooKeeperCandidate implements Candidate {
                     outcome = new Outcome.Failed(e);
                 }
                 Outcome result = outcome;
-                post(() -> {
+                threads.post(() -> {
                     ioInFlight = false;
                     apply(requestGeneration, result);
                     drive();
@@ -451,7 +409,7 @@ final class ZooKeeperCandidate implements Candidate {
                 settings.retryMaxSleep().toMillis(),
                 settings.retryBaseSleep().toMillis() << Math.min(consecutiveFailures - 1, 16));
         backingOff = true;
-        retryTimer = actor.schedule(
+        retryTimer = threads.schedule(
                 () -> {
                     backingOff = false;
                     drive();
@@ -498,7 +456,7 @@ final class ZooKeeperCandidate implements Candidate {
      */
     Optional<Future<?>> sessionExpired() {
         try {
-            return Optional.of(actor.submit(() -> guarded(() -> {
+            return Optional.of(threads.submit(() -> threads.guarded(() -> {
                 if (!withdrawn) {
                     onSessionLost("its ZooKeeper session expired");
                 }
@@ -522,7 +480,7 @@ final class ZooKeeperCandidate implements Candidate {
 
     private void onWatchedEvent(WatchedEvent event) {
         if (event.getType() != Watcher.Event.EventType.None) {
-            post(() -> {
+            threads.post(() -> {
                 checkWanted = true;
                 drive();
             });
@@ -549,7 +507,7 @@ final class ZooKeeperCandidate implements Candidate {
             long elapsed = System.nanoTime() - disconnectedAtNanos;
             long left = Math.max(0, settings.suspendedGrace().toNanos() - elapsed);
             cancel(graceTimer);
-            graceTimer = actor.schedule(() -> abdicate(l), left, TimeUnit.NANOSECONDS);
+            graceTimer = threads.schedule(() -> abdicate(l), left, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -604,180 +562,5 @@ final class ZooKeeperCandidate implements Candidate {
         } catch (RuntimeException e) {
             LOG.warn("The listener of participant '{}' failed in {}()", participantId, what, e);
         }
-    }
-
-    private void post(Runnable task) {
-        try {
-            actor.execute(() -> guarded(task));
-        } catch (RejectedExecutionException e) {
-            // closed
-        }
-    }
-
-    /** Runs an actor task; an exception would otherwise vanish into the executor's future. */
-    private void guarded(Runnable task) {
-        try {
-            task.run();
-        } catch (RuntimeException | Error e) {
-            LOG.error(
-                    "Participant '{}' of {}: internal error in the election thread",
-                    participantId,
-                    settings.group(),
-                    e);
-            throw e;
-        }
-    }
-
-    private void onActor(Runnable task) throws IOException {
-        Future<?> f;
-        try {
-            f = actor.submit(task);
-        } catch (RejectedExecutionException e) {
-            return; // closed
-        }
-        long waitMillis =
-                settings.connectionTimeout().plus(settings.sessionTimeout()).toMillis();
-        try {
-            f.get(waitMillis, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw Failures.io("Participant '" + participantId + "' of " + settings.group(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("Participant '" + participantId + "' of " + settings.group()
-                    + ": its election thread did not answer within " + waitMillis + "ms (is a listener blocked?)");
-        } catch (InterruptedException e) {
-            throw Failures.io("Participant '" + participantId + "' of " + settings.group(), e);
-        }
-    }
-
-    private static void cancel(ScheduledFuture<?> timer) {
-        if (timer != null) {
-            timer.cancel(false);
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------
-    // ZooKeeper requests: run on the io thread only.
-
-    private Outcome createNode() throws Exception {
-        String path = client.create()
-                .creatingParentsIfNeeded()
-                .withProtection()
-                .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-                .forPath(paths.candidatePrefix(), participantId.getBytes(StandardCharsets.UTF_8));
-        owned.add(path);
-        LOG.debug("Participant '{}' of {} created {}", participantId, settings.group(), path);
-        if (withdrawn) {
-            delete(path);
-        }
-        return new Outcome.Created(path);
-    }
-
-    private void delete(String path) throws Exception {
-        LOG.debug("Participant '{}' of {} deletes {}", participantId, settings.group(), path);
-        try {
-            client.delete().guaranteed().forPath(path);
-        } catch (KeeperException.NoNodeException e) {
-            // gone already
-        }
-        owned.remove(path);
-    }
-
-    private Outcome check(String mine, long leaderEpoch) throws Exception {
-        while (true) {
-            List<String> line = ElectionPaths.inLine(client.getChildren().forPath(paths.candidates()));
-            int position = line.indexOf(ElectionPaths.name(mine));
-            LOG.debug("Participant '{}' of {} is at {} of {}", participantId, settings.group(), position, line);
-            if (position < 0) {
-                owned.remove(mine);
-                return new Outcome.Gone();
-            }
-            if (position == 0) {
-                if (leaderEpoch == 0) {
-                    return claim(mine);
-                }
-                if (client.checkExists().usingWatcher(watcher).forPath(mine) == null) {
-                    owned.remove(mine);
-                    return new Outcome.Gone();
-                }
-                Stat stat = new Stat();
-                long current = ElectionPaths.decodeEpoch(
-                        client.getData().storingStatIn(stat).forPath(paths.epoch()), stat, epochLocation());
-                return current == leaderEpoch ? new Outcome.StillLeader() : new Outcome.Superseded(current);
-            }
-            String predecessor = paths.candidate(line.get(position - 1));
-            if (client.checkExists().usingWatcher(watcher).forPath(predecessor) != null) {
-                return new Outcome.Waiting(predecessor);
-            }
-            // The predecessor went between the two reads: look again.
-        }
-    }
-
-    /** Takes the next epoch, in one transaction with a check that {@code mine} still exists. */
-    private Outcome claim(String mine) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            Stat stat = new Stat();
-            byte[] data;
-            try {
-                data = client.getData().storingStatIn(stat).forPath(paths.epoch());
-            } catch (KeeperException.NoNodeException e) {
-                // Deleted by someone. A re-created counter counts from its creation zxid, which is
-                // above every epoch handed out before, so re-creating it is safe.
-                LOG.warn("The epoch counter {} of {} is missing; re-creating it", epochLocation(), settings.group());
-                try {
-                    client.create().creatingParentsIfNeeded().forPath(paths.epoch(), new byte[0]);
-                } catch (KeeperException.NodeExistsException raced) {
-                    // re-created by another candidate
-                }
-                continue;
-            }
-            long current = ElectionPaths.decodeEpoch(data, stat, epochLocation());
-            if (current == Long.MAX_VALUE) {
-                throw new CorruptDataException(epochLocation(), -1, "the epoch counter is exhausted");
-            }
-            long next = current + 1;
-            try {
-                client.transaction()
-                        .forOperations(
-                                client.transactionOp().check().forPath(mine),
-                                client.transactionOp()
-                                        .setData()
-                                        .withVersion(stat.getVersion())
-                                        .forPath(paths.epoch(), ElectionPaths.encodeEpoch(next)));
-                return new Outcome.Won(next);
-            } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
-                if (client.checkExists().forPath(mine) == null) {
-                    owned.remove(mine);
-                    return new Outcome.Gone();
-                }
-                if (attempt >= 10) {
-                    throw e;
-                }
-                // The counter changed under us (or our read came from a server that lags): read again.
-                Thread.sleep(10L * attempt);
-            }
-        }
-    }
-
-    private String epochLocation() {
-        return "zk " + settings.absoluteGroupPath() + "/epoch";
-    }
-
-    /** What a ZooKeeper request found out, for the actor. */
-    private sealed interface Outcome {
-        record Created(String path) implements Outcome {}
-
-        record Deleted(String path) implements Outcome {}
-
-        record Won(long epoch) implements Outcome {}
-
-        record StillLeader() implements Outcome {}
-
-        record Waiting(String predecessor) implements Outcome {}
-
-        record Gone() implements Outcome {}
-
-        record Superseded(long epoch) implements Outcome {}
-
-        record Failed(Exception error) implements Outcome {}
     }
 }
