@@ -1,5 +1,12 @@
 package dev.lifeboat.backend.common.wal;
 
+import static dev.lifeboat.backend.common.wal.GroupCommitEntry.DONE;
+import static dev.lifeboat.backend.common.wal.GroupCommitEntry.FAILED;
+import static dev.lifeboat.backend.common.wal.GroupCommitEntry.LEAD;
+import static dev.lifeboat.backend.common.wal.GroupCommitEntry.PARKED;
+import static dev.lifeboat.backend.common.wal.GroupCommitEntry.PENDING;
+import static dev.lifeboat.backend.common.wal.GroupCommitEntry.STATE;
+import static dev.lifeboat.backend.common.wal.GroupCommitEntry.settle;
 import static java.util.Objects.requireNonNull;
 
 import dev.lifeboat.spi.Capability;
@@ -8,12 +15,8 @@ import dev.lifeboat.spi.wal.RecordHandle;
 import dev.lifeboat.spi.wal.WriteAheadLog;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
@@ -67,23 +70,23 @@ import java.util.zip.CRC32C;
  * next batch. A leader finishes its batch regardless, with its interrupt status cleared during
  * storage calls and restored afterwards; a backend whose storage calls an interrupt can break
  * (a {@code FileChannel} closes itself) retries them after reopening, or the log fails.
+ *
+ * <p><b>Where the parts live.</b> A queued record and its waiter/waker hand-shake are a
+ * {@link GroupCommitEntry}, the leader's batch and its storage calls a {@link GroupCommitBatch},
+ * reused frames a {@link FramePool}. The coordination stays in this one class, above the
+ * project's ~600 lines on purpose: the queue, its byte and waiter counts, the lead, the
+ * conditions, the failure and the helper thread are guarded by one lock and read together by
+ * every path (appending, a lone writer storing directly, waiting, leading, handing the lead on,
+ * filling a batch, an interrupted waiter leaving, failing, closing). The wait for an entry (spin,
+ * yield, park) stays too, as a waiter handed the lead leads under that lock and an interrupted one
+ * leaves the queue of waiters and passes the lead on under it. Split further, those fields would
+ * be shared across classes with their lock out of sight of the code that relies on it.
  */
 public final class GroupCommitWriteAheadLog extends StorageLogReader implements WriteAheadLog {
     /** Where a frame keeps its payload's CRC32C: its own slot in the header. */
     private static final int PAYLOAD_CRC_AT = 28;
 
     private static final ThreadLocal<CRC32C> PAYLOAD_CRC = ThreadLocal.withInitial(CRC32C::new);
-    private static final int PENDING = 0;
-    private static final int DONE = 1;
-    private static final int FAILED = 2;
-    /** A waiter was handed the lead of the next batch. */
-    private static final int LEAD = 3;
-    /**
-     * The waiter is parked (or about to park): whoever completes the entry or hands it the lead
-     * must unpark it. A waiter sets it with a compare-and-set from {@link #PENDING}, a waker
-     * replaces the state with {@code getAndSet}, so that exactly one of them sees the other.
-     */
-    private static final int PARKED = 4;
 
     /** Busy-wait iterations ({@link Thread#onSpinWait()}) of a waiter before it yields. */
     private static final int SPINS = 100;
@@ -91,16 +94,6 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     private static final long YIELD_NANOS = 20_000;
     /** The longest a leader at {@code sync} waits for the writers of the last batch to queue again. */
     private static final long MAX_SYNC_FILL_NANOS = 500_000;
-
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(Entry.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final WalSettings settings;
     private final String name;
@@ -113,9 +106,9 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     private final Condition helperCalled = lock.newCondition();
 
     // ---- guarded by lock
-    private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+    private final ArrayDeque<GroupCommitEntry> queue = new ArrayDeque<>();
     /** Queued entries whose threads wait for them (spinning or parked), in LSN order: the next leaders. */
-    private final ArrayDeque<Entry> parked = new ArrayDeque<>();
+    private final ArrayDeque<GroupCommitEntry> parked = new ArrayDeque<>();
 
     private long nextLsn;
     private long queuedBytes;
@@ -150,8 +143,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     private final CRC32C headerCrc = new CRC32C();
 
     // ---- used by the leader only (exclusive through `leading`)
-    private final List<Entry> batch = new ArrayList<>();
-    private final List<ByteBuffer> batchFrames = new ArrayList<>();
+    private final GroupCommitBatch batch;
 
     /** Frames written by earlier batches, reused by appenders. */
     private final FramePool frames = new FramePool();
@@ -164,64 +156,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
      * A thread interrupted while waiting leaves its entry queued and drops the pair.
      */
     @SuppressWarnings("ThreadLocalUsage") // per log on purpose: a thread's entries belong to one log's queue
-    private final ThreadLocal<Entry> writerEntry = new ThreadLocal<>();
-
-    /**
-     * One queued record, or a barrier ({@code frame == null}) for {@code sync} and {@code close}.
-     * Fields are written under the lock while the entry is not queued.
-     */
-    private static final class Entry {
-        ByteBuffer frame;
-        long lsn;
-        long timestamp;
-        Durability wanted;
-        CompletableFuture<RecordHandle> future;
-        /** Counted in {@code waitedFor} while queued. */
-        boolean waited;
-        /** The thread waiting on this entry, or null once it stopped waiting. Written under the lock. */
-        volatile Thread waiter;
-
-        volatile int state;
-        /** Set before {@code state} becomes {@link #FAILED}. */
-        IOException error;
-        /** The other entry of a thread's pair ({@link #writerEntry}), or null. */
-        Entry partner;
-
-        Entry() {}
-
-        Entry(
-                ByteBuffer frame,
-                long lsn,
-                long timestamp,
-                Durability wanted,
-                CompletableFuture<RecordHandle> future,
-                Thread waiter) {
-            set(frame, lsn, timestamp, wanted, future, waiter);
-        }
-
-        void set(
-                ByteBuffer frame,
-                long lsn,
-                long timestamp,
-                Durability wanted,
-                CompletableFuture<RecordHandle> future,
-                Thread waiter) {
-            this.frame = frame;
-            this.lsn = lsn;
-            this.timestamp = timestamp;
-            this.wanted = wanted;
-            this.future = future;
-            this.waiter = waiter;
-            this.waited = frame == null || future != null || waiter != null;
-            this.error = null;
-            this.state = PENDING;
-        }
-
-        boolean isDone() {
-            int s = state;
-            return s == DONE || s == FAILED;
-        }
-    }
+    private final ThreadLocal<GroupCommitEntry> writerEntry = new ThreadLocal<>();
 
     /**
      * @param storage recovered storage; appends continue at its {@code recovery().nextLsn()}
@@ -233,6 +168,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         this.settings = requireNonNull(settings, "settings is null");
         this.name = requireNonNull(name, "name is null");
         this.nextLsn = storage.recovery().nextLsn();
+        this.batch = new GroupCommitBatch(storage);
     }
 
     @Override
@@ -240,7 +176,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         ByteBuffer frame = frame(record);
         lock.lock();
         try {
-            Entry e = enqueueLocked(frame, timestampMillis, Durability.NONE, null, null);
+            GroupCommitEntry e = enqueueLocked(frame, timestampMillis, Durability.NONE, null, null);
             if (!leading && queuedBytes >= settings.maxBatchBytes()) {
                 leading = true;
                 lead(null);
@@ -261,13 +197,13 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         lock.lock();
         try {
             if (level == Durability.NONE) {
-                Entry e = enqueueLocked(frame, timestampMillis, level, null, null);
+                GroupCommitEntry e = enqueueLocked(frame, timestampMillis, level, null, null);
                 leadIfIdle();
                 return e.state == FAILED
                         ? CompletableFuture.failedFuture(e.error)
                         : CompletableFuture.completedFuture(RecordHandle.of(e.lsn));
             }
-            Entry e = enqueueLocked(frame, timestampMillis, level, new CompletableFuture<>(), null);
+            GroupCommitEntry e = enqueueLocked(frame, timestampMillis, level, new CompletableFuture<>(), null);
             if (!leading) {
                 // The caller asked not to wait: the helper leads, and what queues meanwhile joins it.
                 leading = true;
@@ -288,7 +224,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     public RecordHandle write(ByteBuffer record, long timestampMillis) throws IOException {
         ByteBuffer frame = frame(record);
         Durability level = settings.durability();
-        Entry e;
+        GroupCommitEntry e;
         lock.lock();
         try {
             if (level == Durability.NONE) {
@@ -350,12 +286,12 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
                 frame.getInt(PAYLOAD_CRC_AT),
                 headerCrc);
         inFlightBytes += size; // appenders arriving meanwhile count it against max-in-flight-bytes
-        batchFrames.add(frame);
+        batch.addFrame(frame);
         lock.unlock();
         long started = level == Durability.SYNC ? System.nanoTime() : 0;
         IOException error;
         try {
-            error = store(lsn, timestamp, level);
+            error = batch.store(lsn, timestamp, level);
         } finally {
             lock.lock();
         }
@@ -366,7 +302,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         if (error != null) {
             // As after a failed batch: the log is failed, and everything queued behind this record
             // fails, before this caller sees the error.
-            batchFrames.clear();
+            batch.clear();
             fail(error);
             leading = false;
             throw error;
@@ -376,8 +312,8 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
             lastSyncNanos = System.nanoTime() - started;
         }
         reached = level;
-        frames.recycle(batchFrames);
-        batchFrames.clear();
+        batch.recycleFrames(frames);
+        batch.clear();
         passLead(); // to a writer that queued meanwhile, the helper for futures, or nobody
         return RecordHandle.of(lsn);
     }
@@ -385,7 +321,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     @Override
     public void sync(Durability level) throws IOException {
         requireNonNull(level, "level is null");
-        Entry barrier;
+        GroupCommitEntry barrier;
         lock.lock();
         try {
             checkAccepting();
@@ -424,7 +360,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     @Override
     public void close() throws IOException {
         IOException pending = null;
-        Entry barrier = null;
+        GroupCommitEntry barrier = null;
         Thread stopHelper;
         lock.lock();
         try {
@@ -522,19 +458,19 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     }
 
     /** Under the lock: waits for room, assigns the LSN, writes the header and queues the frame. */
-    private Entry enqueueLocked(
+    private GroupCommitEntry enqueueLocked(
             ByteBuffer frame, long timestamp, Durability wanted, CompletableFuture<RecordHandle> future, Thread waiter)
             throws IOException {
         return enqueueLocked(frame, timestamp, wanted, future, waiter, null);
     }
 
     /** The entry of this thread's pair not used by its last {@code write}. */
-    private Entry nextWriterEntry() {
-        Entry last = writerEntry.get();
-        Entry next;
+    private GroupCommitEntry nextWriterEntry() {
+        GroupCommitEntry last = writerEntry.get();
+        GroupCommitEntry next;
         if (last == null) {
-            next = new Entry();
-            next.partner = new Entry();
+            next = new GroupCommitEntry();
+            next.partner = new GroupCommitEntry();
             next.partner.partner = next;
         } else {
             next = last.partner;
@@ -544,13 +480,13 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     }
 
     /** Under the lock: waits for room, assigns the LSN, writes the header and queues {@code reuse} or a new entry. */
-    private Entry enqueueLocked(
+    private GroupCommitEntry enqueueLocked(
             ByteBuffer frame,
             long timestamp,
             Durability wanted,
             CompletableFuture<RecordHandle> future,
             Thread waiter,
-            Entry reuse)
+            GroupCommitEntry reuse)
             throws IOException {
         checkAccepting();
         long size = frame.remaining();
@@ -574,19 +510,19 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         int length = (int) size - RecordFrame.HEADER_BYTES;
         long lsn = nextLsn++;
         RecordFrame.writeHeaderAt(frame, 0, lsn, timestamp, length, frame.getInt(PAYLOAD_CRC_AT), headerCrc);
-        Entry e;
+        GroupCommitEntry e;
         if (reuse != null) {
             e = reuse;
             e.set(frame, lsn, timestamp, wanted, future, waiter);
         } else {
-            e = new Entry(frame, lsn, timestamp, wanted, future, waiter);
+            e = new GroupCommitEntry(frame, lsn, timestamp, wanted, future, waiter);
         }
         add(e, size);
         return e;
     }
 
-    private Entry enqueueBarrierLocked(Durability level) {
-        Entry e = new Entry(null, -1, 0, level, null, Thread.currentThread());
+    private GroupCommitEntry enqueueBarrierLocked(Durability level) {
+        GroupCommitEntry e = new GroupCommitEntry(null, -1, 0, level, null, Thread.currentThread());
         barriers++;
         add(e, 0);
         if (fillWaiting) {
@@ -595,7 +531,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         return e;
     }
 
-    private void add(Entry e, long size) {
+    private void add(GroupCommitEntry e, long size) {
         queue.add(e);
         queuedBytes += size;
         inFlightBytes += size;
@@ -642,7 +578,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
      * completes its records within that time, and a record completed before its waiter parked
      * costs its leader no {@code unpark}.
      */
-    private void awaitEntry(Entry e) throws IOException {
+    private void awaitEntry(GroupCommitEntry e) throws IOException {
         int spins = 0;
         long yieldUntil = 0;
         while (true) {
@@ -736,7 +672,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
      * parked waiter, to the helper thread when records wait with nobody parked, or to nobody.
      * Entered and left holding the lock, with {@code leading} set by the caller.
      */
-    private void lead(Entry mine) {
+    private void lead(GroupCommitEntry mine) {
         while (true) {
             if (failure == null) {
                 runBatch();
@@ -763,7 +699,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
     /** Under the lock, holding the lead: gives it to whoever needs it next, or releases it. */
     private void passLead() {
         if (needsLeader()) {
-            Entry next = parked.peekFirst();
+            GroupCommitEntry next = parked.peekFirst();
             if (next != null) {
                 if ((int) STATE.getAndSet(next, LEAD) == PARKED) {
                     LockSupport.unpark(next.waiter);
@@ -797,7 +733,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         int waiters = 0;
         Durability level = Durability.NONE;
         while (!queue.isEmpty()) {
-            Entry e = queue.peek();
+            GroupCommitEntry e = queue.peek();
             if (e.frame != null) {
                 long size = e.frame.remaining();
                 if (batchBytes > 0 && batchBytes + size > settings.maxBatchBytes()) {
@@ -822,7 +758,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         IOException error = null;
         long started = level == Durability.SYNC ? System.nanoTime() : 0;
         try {
-            error = writeBatch(level);
+            error = batch.write(level);
             if (error != null) {
                 // The log is failed before any future says so: a caller that sees its record fail
                 // and appends again must be refused, not queued behind the failure.
@@ -835,7 +771,7 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
                     lock.unlock();
                 }
             }
-            complete(error);
+            batch.complete(error);
         } finally {
             lock.lock();
         }
@@ -844,18 +780,17 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
             lastSyncNanos = System.nanoTime() - started;
         }
         inFlightBytes -= batchBytes;
-        for (Entry p = parked.peekFirst(); p != null && p.isDone(); p = parked.peekFirst()) {
+        for (GroupCommitEntry p = parked.peekFirst(); p != null && p.isDone(); p = parked.peekFirst()) {
             parked.pollFirst();
         }
         if (error == null) {
-            if (!batchFrames.isEmpty()) {
+            if (batch.hasFrames()) {
                 reached = level;
             } else if (level.compareTo(reached) > 0) {
                 reached = level;
             }
-            frames.recycle(batchFrames); // storage keeps no frame once write returns
+            batch.recycleFrames(frames); // storage keeps no frame once write returns
         }
-        batchFrames.clear();
         batch.clear();
         if (roomWaiters > 0) {
             hasRoom.signalAll();
@@ -865,82 +800,12 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
         }
     }
 
-    /** Without the lock: one write of the batch's frames and one persist at {@code level}. */
-    private IOException writeBatch(Durability level) {
-        long firstLsn = -1;
-        long newest = Long.MIN_VALUE;
-        for (int i = 0; i < batch.size(); i++) {
-            Entry e = batch.get(i);
-            if (e.frame != null) {
-                if (firstLsn < 0) {
-                    firstLsn = e.lsn;
-                }
-                batchFrames.add(e.frame);
-                newest = Math.max(newest, e.timestamp);
-            }
-        }
-        return store(firstLsn, newest, level);
-    }
-
-    /**
-     * Without the lock, holding the lead: writes {@link #batchFrames} (if any), the first at
-     * {@code firstLsn}, with one storage call and persists them at {@code level}; the error, if any.
-     */
-    private IOException store(long firstLsn, long newest, Durability level) {
-        // Storage calls run with the interrupt status cleared: the batch belongs to every writer in it.
-        boolean interrupted = Thread.interrupted();
-        try {
-            if (!batchFrames.isEmpty()) {
-                storage.write(batchFrames, firstLsn, newest);
-            }
-            if (level != Durability.NONE) {
-                storage.persist(level);
-            }
-            return null;
-        } catch (IOException | RuntimeException e) {
-            return e instanceof IOException io ? io : new IOException("storage failed: " + e, e);
-        } finally {
-            if (interrupted || Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** Without the lock: completes the batch's futures and wakes its parked waiters. */
-    private void complete(IOException error) {
-        for (int i = 0; i < batch.size(); i++) {
-            Entry e = batch.get(i);
-            settle(e, error);
-        }
-    }
-
-    /** Completes {@code e}; unparks its waiter only if it parked (a spinning one sees the state). */
-    private static void settle(Entry e, IOException error) {
-        int was;
-        if (error == null) {
-            was = (int) STATE.getAndSet(e, DONE);
-            if (e.future != null) {
-                e.future.complete(RecordHandle.of(e.lsn));
-            }
-        } else {
-            e.error = error;
-            was = (int) STATE.getAndSet(e, FAILED);
-            if (e.future != null) {
-                e.future.completeExceptionally(error);
-            }
-        }
-        Thread waiter = e.waiter;
-        if (was == PARKED && waiter != null) {
-            LockSupport.unpark(waiter);
-        }
-    }
-
     /** Under the lock: the log has failed; everything queued fails with the error. */
     private void fail(IOException error) {
         if (failure == null) {
             failure = error;
         }
-        for (Entry e : queue) {
+        for (GroupCommitEntry e : queue) {
             settle(e, error);
             if (e.frame != null) {
                 inFlightBytes -= e.frame.remaining();
@@ -1024,59 +889,6 @@ public final class GroupCommitWriteAheadLog extends StorageLogReader implements 
             }
         } finally {
             lock.unlock();
-        }
-    }
-
-    /**
-     * Heap frames by size class (powers of two from 64 B to 128 KiB), reused so that an
-     * acknowledged record allocates no frame in steady state. Holds at most {@link #MAX_BYTES}.
-     */
-    private static final class FramePool {
-        private static final int MIN_SHIFT = 6;
-        private static final int MAX_SHIFT = 17;
-        private static final long MAX_BYTES = 8L << 20;
-        private final List<ArrayDeque<ByteBuffer>> free = new ArrayList<>();
-        private long bytes;
-
-        FramePool() {
-            for (int s = MIN_SHIFT; s <= MAX_SHIFT; s++) {
-                free.add(new ArrayDeque<>());
-            }
-        }
-
-        /** A heap buffer with position 0 and limit {@code size}. */
-        ByteBuffer take(int size) {
-            int shift = Math.max(MIN_SHIFT, 32 - Integer.numberOfLeadingZeros(size - 1));
-            if (shift > MAX_SHIFT) {
-                return ByteBuffer.allocate(size);
-            }
-            ByteBuffer b;
-            synchronized (this) {
-                b = free.get(shift - MIN_SHIFT).pollLast();
-                if (b != null) {
-                    bytes -= b.capacity();
-                }
-            }
-            if (b == null) {
-                b = ByteBuffer.allocate(1 << shift);
-            }
-            b.clear().limit(size);
-            return b;
-        }
-
-        synchronized void recycle(List<ByteBuffer> frames) {
-            for (int i = 0; i < frames.size(); i++) {
-                ByteBuffer b = frames.get(i);
-                int capacity = b.capacity();
-                if (Integer.bitCount(capacity) != 1
-                        || capacity < (1 << MIN_SHIFT)
-                        || capacity > (1 << MAX_SHIFT)
-                        || bytes + capacity > MAX_BYTES) {
-                    continue;
-                }
-                free.get(Integer.numberOfTrailingZeros(capacity) - MIN_SHIFT).addLast(b);
-                bytes += capacity;
-            }
         }
     }
 
