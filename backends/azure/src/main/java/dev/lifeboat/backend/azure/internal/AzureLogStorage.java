@@ -1,28 +1,23 @@
 package dev.lifeboat.backend.azure.internal;
 
+import static dev.lifeboat.backend.azure.internal.AzureSegments.SEGMENTS;
+import static dev.lifeboat.backend.azure.internal.AzureSegments.list;
+import static dev.lifeboat.backend.azure.internal.AzureSegments.seal;
 import static java.util.Objects.requireNonNull;
 
-import com.azure.core.util.Context;
-import com.azure.storage.blob.models.AppendBlobRequestConditions;
 import com.azure.storage.blob.models.BlobProperties;
-import com.azure.storage.blob.options.AppendBlobCreateOptions;
-import com.azure.storage.blob.options.AppendBlobSealOptions;
-import com.azure.storage.blob.specialized.AppendBlobClient;
+import dev.lifeboat.backend.azure.internal.AzureSegments.Segment;
 import dev.lifeboat.backend.common.wal.LogStorage;
 import dev.lifeboat.backend.common.wal.SegmentScanner;
-import dev.lifeboat.backend.common.wal.SegmentSource;
 import dev.lifeboat.backend.common.wal.WalSettings;
 import dev.lifeboat.spi.ConcurrentWriterException;
 import dev.lifeboat.spi.CorruptDataException;
-import dev.lifeboat.spi.FencedException;
 import dev.lifeboat.spi.OutcomeUnknownException;
 import dev.lifeboat.spi.wal.CloseableIterator;
 import dev.lifeboat.spi.wal.Durability;
 import dev.lifeboat.spi.wal.LogRecord;
 import dev.lifeboat.spi.wal.RecordHandle;
 import dev.lifeboat.spi.wal.RecoveryReport;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
@@ -37,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Write-ahead log storage on Azure append blobs. Each group-commit batch is one Append Block
- * (split at {@link #MAX_APPEND} bytes) sent with the append-position condition, so it lands whole
+ * (split at {@link AzureAppender#MAX_APPEND} bytes) sent with the append-position condition, so it lands whole
  * at the expected offset or not at all, and is durable when the call returns.
  *
  * <p>Layout under the log's prefix: {@code wal/head} holds the writer generation, advanced with
@@ -55,32 +50,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AzureLogStorage implements LogStorage {
     static final String HEAD = "wal/head";
-    static final String SEGMENTS = "wal/segments/";
-    /** The largest Append Block every service version accepts. */
-    static final int MAX_APPEND = 4 << 20;
-    /** Append blobs hold at most 50,000 blocks; roll well before. */
-    static final int MAX_BLOCKS = 49_000;
-
-    private static final int CHUNK = 1 << 20;
 
     private final Blobs blobs;
     private final WalSettings settings;
     private final boolean writer;
     private final RecoveryReport recovery;
-    private final long generation;
     /** Newest timestamp of sealed segments (immutable), by name. */
     private final Map<String, Long> newestOfSealed = new ConcurrentHashMap<>();
-    // writer state, touched by the committer thread only (and read by last())
-    private volatile String current;
-    private long currentLength;
-    private int currentBlocks;
-    private volatile long nextLsn;
-    private volatile boolean closed;
-    /** The ETag of the head this writer wrote last: every head write is conditional on it. */
-    private volatile String headEtag;
+    /** The writer's state; a read-only view's has no segment. */
+    private final AzureAppender appender;
 
-    /** One segment as listed. */
-    record Segment(String name, long firstLsn, long generation, long size, boolean sealed) {}
+    private volatile boolean closed;
 
     private AzureLogStorage(
             Blobs blobs, WalSettings settings, boolean writer, RecoveryReport recovery, long generation) {
@@ -88,8 +68,7 @@ public final class AzureLogStorage implements LogStorage {
         this.settings = settings;
         this.writer = writer;
         this.recovery = recovery;
-        this.generation = generation;
-        this.nextLsn = recovery.nextLsn();
+        this.appender = new AzureAppender(blobs, settings, generation, recovery.nextLsn(), newestOfSealed);
     }
 
     /** Opens the log for writing, creating it if absent; fences any earlier writer. */
@@ -124,8 +103,7 @@ public final class AzureLogStorage implements LogStorage {
         RecoveryReport recovery = scanEnd(blobs, settings, segments);
         checkPersistedEnd(blobs, settings, opened.head(), segments, recovery);
         AzureLogStorage storage = new AzureLogStorage(blobs, settings, true, recovery, generation);
-        storage.headEtag = opened.etag();
-        storage.startSegment(recovery.nextLsn());
+        storage.appender.start(opened.etag(), recovery.nextLsn());
         return storage;
     }
 
@@ -211,77 +189,6 @@ public final class AzureLogStorage implements LogStorage {
         return new Opened(advanced, written.get());
     }
 
-    /**
-     * Records {@code newest} as the newest segment and every record below {@code persistedEnd} as
-     * persisted, if no other writer wrote the head since this one did ({@code If-Match}).
-     *
-     * @return false if another writer did
-     */
-    private boolean writeHead(String newest, long persistedEnd) throws IOException {
-        byte[] bytes = new WalHead(generation, Optional.of(newest), persistedEnd).encode();
-        Optional<String> etag;
-        try {
-            etag = blobs.putIfMatch(HEAD, bytes, headEtag, null);
-        } catch (OutcomeUnknownException e) {
-            Optional<Blobs.Blob> now = blobs.get(HEAD);
-            etag = now.isPresent() && Arrays.equals(now.get().bytes(), bytes)
-                    ? Optional.of(now.get().etag())
-                    : Optional.empty();
-        }
-        etag.ifPresent(t -> headEtag = t);
-        return etag.isPresent();
-    }
-
-    private long currentGeneration() throws IOException {
-        Blobs.Blob head = blobs.get(HEAD).orElseThrow(() -> new NoSuchFileException(blobs.describe(HEAD)));
-        return WalHead.decode(head.bytes(), blobs.describe(HEAD)).generation();
-    }
-
-    static String segmentName(long firstLsn, long generation) {
-        return String.format("%s%020d-%010d", SEGMENTS, firstLsn, generation);
-    }
-
-    static Optional<Segment> parse(Blobs.Item item) {
-        String n = item.name();
-        if (!n.startsWith(SEGMENTS)
-                || n.length() != SEGMENTS.length() + 31
-                || n.charAt(SEGMENTS.length() + 20) != '-') {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new Segment(
-                    n,
-                    Long.parseLong(n.substring(SEGMENTS.length(), SEGMENTS.length() + 20)),
-                    Long.parseLong(n.substring(SEGMENTS.length() + 21)),
-                    item.size(),
-                    item.sealed()));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** The segments in order (by name: first LSN, then generation). */
-    private static List<Segment> list(Blobs blobs) throws IOException {
-        List<Segment> out = new ArrayList<>();
-        for (Blobs.Item item : blobs.list(SEGMENTS)) {
-            parse(item).ifPresent(out::add);
-        }
-        out.sort((a, b) -> a.name().compareTo(b.name()));
-        return out;
-    }
-
-    private static void seal(Blobs blobs, String name) throws IOException {
-        AppendBlobClient c = blobs.blob(name).getAppendBlobClient();
-        try {
-            blobs.call(
-                    "seal",
-                    name,
-                    () -> c.sealWithResponse(new AppendBlobSealOptions(), blobs.callTimeout(), Context.NONE));
-        } catch (Blobs.NotFound e) {
-            // truncated away meanwhile
-        }
-    }
-
     /** What the end of the log is: the last segment scanned (or, if empty, its name's first LSN). */
     private static RecoveryReport scanEnd(Blobs blobs, WalSettings settings, List<Segment> segments)
             throws IOException {
@@ -293,51 +200,13 @@ public final class AzureLogStorage implements LogStorage {
             return RecoveryReport.clean(last.firstLsn());
         }
         SegmentScanner.Result r = new SegmentScanner(
-                        new ChunkedSource(blobs, last.name(), last.size()),
+                        new AzureChunkedSource(blobs, last.name(), last.size()),
                         last.firstLsn(),
                         true,
                         settings.maxRecordBytes(),
                         settings.cutCorruptLastRecord())
                 .scan(null);
         return new RecoveryReport(r.nextLsn(), r.tornTail());
-    }
-
-    private void startSegment(long firstLsn) throws IOException {
-        String name = segmentName(firstLsn, generation);
-        AppendBlobClient c = blobs.blob(name).getAppendBlobClient();
-        try {
-            blobs.callWrite(
-                    "create",
-                    name,
-                    () -> c.createWithResponse(
-                            new AppendBlobCreateOptions()
-                                    .setRequestConditions(new com.azure.storage.blob.models.BlobRequestConditions()
-                                            .setIfNoneMatch("*")),
-                            blobs.callTimeout(),
-                            Context.NONE));
-        } catch (Blobs.ConditionFailed e) {
-            throw new ConcurrentWriterException("segment " + blobs.describe(name) + " already exists: another writer"
-                    + " of generation " + generation + " is active");
-        } catch (OutcomeUnknownException e) {
-            Optional<BlobProperties> p = blobs.head(name);
-            if (p.isEmpty() || p.get().getBlobSize() != 0) {
-                throw e;
-            }
-        }
-        current = name;
-        currentLength = 0;
-        currentBlocks = 0;
-        // Every record below firstLsn is persisted (Append Block is durable when it returns). A
-        // head written by a newer writer since this one's refuses the write: this writer is fenced.
-        if (!writeHead(name, firstLsn)) {
-            seal(blobs, name);
-            throw fenced(currentGeneration());
-        }
-    }
-
-    private FencedException fenced(long newer) {
-        return new FencedException(
-                "write-ahead log " + blobs.location() + " (writer generation " + generation + ")", generation, newer);
     }
 
     @Override
@@ -348,75 +217,7 @@ public final class AzureLogStorage implements LogStorage {
     @Override
     public void write(List<ByteBuffer> frames, long firstLsn, long newestTimestamp) throws IOException {
         checkWriter();
-        long lsn = firstLsn;
-        ByteArrayOutputStream batch = new ByteArrayOutputStream();
-        for (ByteBuffer frame : frames) {
-            int len = frame.remaining();
-            boolean full = currentLength + batch.size() > 0
-                    && (currentLength + batch.size() + len > settings.segmentBytes() || currentBlocks >= MAX_BLOCKS);
-            if (full) {
-                flush(batch);
-                seal(blobs, current);
-                newestOfSealed.remove(current);
-                startSegment(lsn);
-            }
-            byte[] bytes = new byte[len];
-            frame.duplicate().get(bytes);
-            if (batch.size() + len > MAX_APPEND) {
-                flush(batch);
-            }
-            batch.write(bytes, 0, len);
-            lsn++;
-        }
-        flush(batch);
-        nextLsn = lsn;
-    }
-
-    /** Appends the batch (in blocks of at most MAX_APPEND bytes) at the current end, then clears it. */
-    private void flush(ByteArrayOutputStream batch) throws IOException {
-        byte[] all = batch.toByteArray();
-        batch.reset();
-        for (int off = 0; off < all.length; off += MAX_APPEND) {
-            byte[] block = Arrays.copyOfRange(all, off, Math.min(all.length, off + MAX_APPEND));
-            append(block);
-        }
-    }
-
-    private void append(byte[] block) throws IOException {
-        AppendBlobClient c = blobs.blob(current).getAppendBlobClient();
-        long position = currentLength;
-        try {
-            blobs.callWrite(
-                    "append to",
-                    current,
-                    () -> c.appendBlockWithResponse(
-                            new ByteArrayInputStream(block),
-                            block.length,
-                            null,
-                            new AppendBlobRequestConditions().setAppendPosition(position),
-                            blobs.callTimeout(),
-                            Context.NONE));
-        } catch (Blobs.ConditionFailed | OutcomeUnknownException e) {
-            // 409 sealed: a newer writer fenced this one. 412 or no answer: an SDK retry of an
-            // append that landed is refused by its own success; tell by reading back.
-            if (!landed(position, block)) {
-                Optional<BlobProperties> p = blobs.head(current);
-                if (p.isPresent() && Boolean.TRUE.equals(p.get().isSealed())) {
-                    throw fenced(currentGeneration());
-                }
-                throw e;
-            }
-        }
-        currentLength += block.length;
-        currentBlocks++;
-    }
-
-    private boolean landed(long position, byte[] block) throws IOException {
-        Optional<BlobProperties> p = blobs.head(current);
-        if (p.isEmpty() || p.get().getBlobSize() < position + block.length) {
-            return false;
-        }
-        return Arrays.equals(blobs.getRange(current, position, block.length), block);
+        appender.write(frames, firstLsn);
     }
 
     @Override
@@ -436,7 +237,7 @@ public final class AzureLogStorage implements LogStorage {
     /** The end LSN a reader sees now (the writer knows its own). */
     private long endLsn(List<Segment> segments) throws IOException {
         if (writer) {
-            return nextLsn;
+            return appender.nextLsn();
         }
         return scanEnd(blobs, settings, segments).nextLsn();
     }
@@ -454,7 +255,7 @@ public final class AzureLogStorage implements LogStorage {
         // damaged and cut on request): it ends where the next segment starts, which the check
         // below holds it to, so a damaged record that was not superseded is still corruption.
         SegmentScanner.Result r = new SegmentScanner(
-                        new ChunkedSource(blobs, s.name(), size),
+                        new AzureChunkedSource(blobs, s.name(), size),
                         s.firstLsn(),
                         true,
                         settings.maxRecordBytes(),
@@ -582,7 +383,7 @@ public final class AzureLogStorage implements LogStorage {
         List<Segment> segments = list(blobs);
         // A segment goes when the next one starts at or below lsn; the last one always stays.
         for (int i = 0; i + 1 < segments.size(); i++) {
-            if (segments.get(i + 1).firstLsn() <= lsn && !segments.get(i).name().equals(current)) {
+            if (segments.get(i + 1).firstLsn() <= lsn && !segments.get(i).name().equals(appender.current())) {
                 blobs.delete(segments.get(i).name());
                 newestOfSealed.remove(segments.get(i).name());
             }
@@ -595,7 +396,7 @@ public final class AzureLogStorage implements LogStorage {
         long end = endLsn(segments);
         for (int i = 0; i + 1 < segments.size(); i++) {
             Segment s = segments.get(i);
-            if (s.name().equals(current)) {
+            if (s.name().equals(appender.current())) {
                 break;
             }
             Long newest = newestOfSealed.get(s.name());
@@ -618,58 +419,14 @@ public final class AzureLogStorage implements LogStorage {
     public void close() {
         if (!closed) {
             closed = true;
-            if (writer && current != null) {
+            if (writer && appender.current() != null) {
                 try {
-                    writeHead(current, nextLsn); // everything written is persisted
+                    appender.writeHead(appender.current(), appender.nextLsn()); // everything written is persisted
                 } catch (IOException e) {
                     // The head keeps its last persisted end: lower, so it only checks less.
                 }
             }
             blobs.close();
-        }
-    }
-
-    /** Ranged reads of a segment in 1 MiB chunks, keeping the last chunk. */
-    private static final class ChunkedSource implements SegmentSource {
-        private final Blobs blobs;
-        private final String name;
-        private final long size;
-        private long chunkStart = -1;
-        private byte[] chunk = new byte[0];
-
-        ChunkedSource(Blobs blobs, String name, long size) {
-            this.blobs = blobs;
-            this.name = name;
-            this.size = size;
-        }
-
-        @Override
-        public String name() {
-            return blobs.describe(name);
-        }
-
-        @Override
-        public long size() {
-            return size;
-        }
-
-        @Override
-        public void read(long position, ByteBuffer dst) throws IOException {
-            while (dst.hasRemaining() && position < size) {
-                if (position < chunkStart || position >= chunkStart + chunk.length) {
-                    long start = position;
-                    long want = Math.min(size - start, Math.max(CHUNK, dst.remaining()));
-                    chunk = blobs.getRange(name, start, want);
-                    chunkStart = start;
-                    if (chunk.length == 0) {
-                        return; // shrank (fault injection)
-                    }
-                }
-                int from = (int) (position - chunkStart);
-                int n = Math.min(dst.remaining(), chunk.length - from);
-                dst.put(chunk, from, n);
-                position += n;
-            }
         }
     }
 }

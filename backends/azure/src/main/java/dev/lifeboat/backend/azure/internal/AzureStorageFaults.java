@@ -54,7 +54,7 @@ public final class AzureStorageFaults implements StorageFaults {
         if (part.isPresent()) {
             return part;
         }
-        Optional<StoredObject> segment = AzureLogStorage.parse(item)
+        Optional<StoredObject> segment = AzureSegments.parse(item)
                 .map(seg -> new StoredObject(StoredKind.WAL_SEGMENT, name, Long.toString(seg.firstLsn()), item.size()));
         if (segment.isPresent()) {
             return segment;

@@ -2,7 +2,6 @@ package dev.lifeboat.backend.local.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.lifeboat.backend.common.io.Closeables;
 import dev.lifeboat.backend.common.wal.LogStorage;
 import dev.lifeboat.backend.common.wal.WalSettings;
 import dev.lifeboat.spi.ConcurrentWriterException;
@@ -22,19 +21,14 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A write-ahead log in one local directory: the {@link LogStorage} behind the local backend's
@@ -71,40 +65,25 @@ public final class LocalLogStorage implements LogStorage {
     /** The writer's lock file in the log directory. */
     public static final String LOCK_FILE = "writer.lock";
 
-    /**
-     * Frames claiming a longer payload are damage. The largest any writer accepts, so that a log
-     * written with a larger {@code max-record-bytes} than the reader's reads all the same (the
-     * header checksum already protects the length).
-     */
-    private static final long SCAN_MAX_RECORD_BYTES = Integer.MAX_VALUE - 64;
-
-    private static final int MAX_IDLE_CHANNELS = 32;
-    private static final int MIN_STAGING_BYTES = 64 * 1024;
-    private static final int MAX_STAGING_BYTES = 8 * 1024 * 1024;
     /** Bytes read at a time by replay. */
     private static final long REPLAY_WINDOW_BYTES = 256 * 1024;
     /** Times a write or force is repeated after an interrupt closed the channel under it. */
-    private static final int MAX_INTERRUPT_RETRIES = 16;
+    static final int MAX_INTERRUPT_RETRIES = 16;
 
     private final Path dir;
-    private final ConcurrentSkipListMap<Long, LocalSegment> segments = new ConcurrentSkipListMap<>();
-    private final AtomicInteger openChannels = new AtomicInteger();
-    private final Object refreshMonitor = new Object();
+    private final LocalSegments segments;
     private final Object truncateMonitor = new Object();
     /** The writer's state, or null for a read-only view. */
-    private final Appender appender;
+    private final LocalAppender appender;
 
     private RecoveryReport recovery;
     private volatile boolean closed;
 
     /** A writer's storage when {@code lock} is given, else a read-only view. */
-    /** Whether the writer's recovery cuts a damaged complete last record ({@link WalSettings#CUT_CORRUPT_LAST_RECORD}). */
-    private final boolean cutCorruptLastRecord;
-
     private LocalLogStorage(Path dir, FileChannel lockChannel, FileLock lock, WalSettings settings) {
         this.dir = dir;
-        this.cutCorruptLastRecord = settings != null && settings.cutCorruptLastRecord();
-        this.appender = lock == null ? null : new Appender(lockChannel, lock, settings);
+        this.segments = new LocalSegments(dir, settings != null && settings.cutCorruptLastRecord());
+        this.appender = lock == null ? null : new LocalAppender(dir, segments, lockChannel, lock, settings);
     }
 
     /**
@@ -179,7 +158,7 @@ public final class LocalLogStorage implements LogStorage {
         }
         LocalLogStorage storage = new LocalLogStorage(dir, null, null, null);
         try {
-            storage.listSegments();
+            storage.segments.listSegments();
             Map.Entry<Long, LocalSegment> last = storage.segments.lastEntry();
             if (last == null) {
                 throw new NoSuchFileException(
@@ -206,29 +185,26 @@ public final class LocalLogStorage implements LogStorage {
     }
 
     private void recoverWriter() throws IOException {
-        listSegments();
+        segments.listSegments();
         if (segments.isEmpty()) {
             Path first = dir.resolve(LocalSegment.fileName(0));
             FileChannel.open(first, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
                     .close();
             syncDirectory(dir);
-            listSegments();
+            segments.listSegments();
         }
         LocalSegment last = segments.lastEntry().getValue();
         last.scanToEnd(true, -1);
         Optional<TornTail> torn = last.tornTail();
         FileChannel out = FileChannel.open(last.path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
-        appender.out = out;
         long end = last.endOffset();
+        appender.start(last, out, end);
         if (torn.isPresent()) {
             out.truncate(end);
             out.force(true);
         }
         out.position(end);
         last.markWriterOwned();
-        appender.active = last;
-        appender.size = end;
-        appender.nextLsn = last.endLsn();
         recovery = new RecoveryReport(last.endLsn(), torn);
     }
 
@@ -252,176 +228,11 @@ public final class LocalLogStorage implements LogStorage {
         writer().persist(level);
     }
 
-    private Appender writer() {
+    private LocalAppender writer() {
         if (appender == null) {
             throw new IllegalStateException("the write-ahead log at " + dir + " is open read-only");
         }
         return appender;
-    }
-
-    /** The writer's state. Used by one leader of group commit at a time, except {@link #nextLsn}. */
-    private final class Appender {
-        private final FileChannel lockChannel;
-        private final FileLock lock;
-        private final long segmentBytes;
-        private final ByteBuffer staging;
-        private LocalSegment active;
-        private FileChannel out;
-        /** Bytes in the active segment (all handed to the OS). */
-        private long size;
-
-        private boolean unforced;
-        private boolean directoryUnsynced;
-        private volatile long nextLsn;
-
-        Appender(FileChannel lockChannel, FileLock lock, WalSettings settings) {
-            this.lockChannel = lockChannel;
-            this.lock = lock;
-            this.segmentBytes = settings.segmentBytes();
-            int staging = (int) Math.min(MAX_STAGING_BYTES, Math.max(MIN_STAGING_BYTES, settings.maxBatchBytes()));
-            this.staging = ByteBuffer.allocateDirect(staging);
-        }
-
-        void write(List<ByteBuffer> frames, long firstLsn) throws IOException {
-            if (firstLsn != nextLsn) {
-                throw new IllegalStateException(
-                        "frames start at LSN " + firstLsn + " but the log's next LSN is " + nextLsn);
-            }
-            staging.clear();
-            int staged = 0;
-            for (int i = 0; i < frames.size(); i++) {
-                ByteBuffer frame = frames.get(i);
-                int n = frame.remaining();
-                long end = size + staging.position();
-                if (end > 0 && end + n > segmentBytes) {
-                    flush(frames, staged, i);
-                    staged = i;
-                    roll(firstLsn + i);
-                }
-                if (n > staging.remaining()) {
-                    flush(frames, staged, i);
-                    staged = i;
-                }
-                if (n > staging.capacity()) {
-                    writeFully(frame.duplicate());
-                    active.appendWritten(frames, i, i + 1, size);
-                    size += n;
-                    staged = i + 1;
-                } else {
-                    staging.put(staging.position(), frame, frame.position(), n).position(staging.position() + n);
-                }
-            }
-            flush(frames, staged, frames.size());
-            nextLsn = firstLsn + frames.size();
-        }
-
-        /** Writes the staged frames {@code from..to} and makes them visible to readers. */
-        private void flush(List<ByteBuffer> frames, int from, int to) throws IOException {
-            if (staging.position() == 0) {
-                return;
-            }
-            staging.flip();
-            int n = staging.remaining();
-            writeFully(staging);
-            staging.clear();
-            active.appendWritten(frames, from, to, size);
-            size += n;
-        }
-
-        /** Writes {@code bytes} at the end of the active segment ({@link #size}). */
-        private void writeFully(ByteBuffer bytes) throws IOException {
-            int start = bytes.position();
-            boolean interrupted = false;
-            try {
-                for (int attempt = 0; ; attempt++) {
-                    try {
-                        while (bytes.hasRemaining()) {
-                            out.write(bytes, size + (bytes.position() - start));
-                        }
-                        break;
-                    } catch (ClosedByInterruptException e) {
-                        interrupted = true;
-                        reopenAfterInterrupt(e, attempt);
-                        bytes.position(start); // positional writes of the same bytes: safe to repeat
-                    }
-                }
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            unforced = true;
-        }
-
-        /** {@code fdatasync} of the active segment. */
-        private void force() throws IOException {
-            boolean interrupted = false;
-            try {
-                for (int attempt = 0; ; attempt++) {
-                    try {
-                        out.force(false);
-                        break;
-                    } catch (ClosedByInterruptException e) {
-                        interrupted = true;
-                        reopenAfterInterrupt(e, attempt); // fsync of a new descriptor covers the file's pages
-                    }
-                }
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            unforced = false;
-        }
-
-        /**
-         * The writing thread (whichever writer leads the batch) was interrupted during a channel
-         * call, which closed the channel: reopens the active segment so that an interrupted caller
-         * does not fail the log for every writer. The caller restores the interrupt status.
-         */
-        private void reopenAfterInterrupt(ClosedByInterruptException e, int attempt) throws IOException {
-            Thread.interrupted();
-            if (attempt >= MAX_INTERRUPT_RETRIES) {
-                throw e;
-            }
-            out = FileChannel.open(active.path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
-        }
-
-        /** Seals the active segment (forced, so every segment but the newest is durable) and starts the next. */
-        private void roll(long firstLsn) throws IOException {
-            if (unforced) {
-                force();
-            }
-            out.close();
-            active.seal();
-            Path path = dir.resolve(LocalSegment.fileName(firstLsn));
-            FileChannel next = FileChannel.open(
-                    path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            LocalSegment segment = newSegment(path, firstLsn);
-            segment.markWriterOwned();
-            segments.put(firstLsn, segment);
-            active = segment;
-            out = next;
-            size = 0;
-            directoryUnsynced = true;
-        }
-
-        void persist(Durability level) throws IOException {
-            if (level != Durability.SYNC) {
-                return; // FLUSH: every frame was handed to the OS by write()
-            }
-            if (unforced) {
-                force();
-            }
-            if (directoryUnsynced) {
-                syncDirectory(dir);
-                directoryUnsynced = false;
-            }
-        }
-
-        void close() throws IOException {
-            Closeables.closeAll(out, lock, lockChannel);
-        }
     }
 
     // ---------------------------------------------------------------- reading
@@ -429,7 +240,7 @@ public final class LocalLogStorage implements LogStorage {
     @Override
     public Optional<LogRecord> read(long lsn) throws IOException {
         checkOpen();
-        if (appender != null && lsn >= appender.nextLsn) {
+        if (appender != null && lsn >= appender.nextLsn()) {
             return Optional.empty();
         }
         // A window of one byte reads just the frames between the index entries around the record.
@@ -478,7 +289,7 @@ public final class LocalLogStorage implements LogStorage {
     /** The LSN after the last visible record of the newest segment. */
     private long visibleEndLsn(LocalSegment newest) throws IOException {
         if (appender != null) {
-            return appender.nextLsn;
+            return appender.nextLsn();
         }
         newest.scanToEnd(true, -1);
         return newest.endLsn();
@@ -497,7 +308,7 @@ public final class LocalLogStorage implements LogStorage {
                 if (next == null || next > lsn) {
                     break; // the newest segment is never deleted; older ones only as a prefix
                 }
-                delete(segment);
+                segments.delete(segment);
                 deleted = true;
             }
             if (deleted) {
@@ -526,19 +337,13 @@ public final class LocalLogStorage implements LogStorage {
                 if (segment.newestTimestamp() >= thresholdMillis) {
                     break;
                 }
-                delete(segment);
+                segments.delete(segment);
                 deleted = true;
             }
             if (deleted) {
                 syncDirectory(dir);
             }
         }
-    }
-
-    private void delete(LocalSegment segment) throws IOException {
-        segments.remove(segment.firstLsn(), segment);
-        segment.retire();
-        Files.deleteIfExists(segment.path());
     }
 
     // ---------------------------------------------------------------- segments
@@ -549,13 +354,12 @@ public final class LocalLogStorage implements LogStorage {
 
     /** The segment holding {@code lsn}, or the oldest one if {@code lsn} was truncated; null if none. */
     Map.Entry<Long, LocalSegment> segmentFor(long lsn) {
-        Map.Entry<Long, LocalSegment> e = segments.floorEntry(lsn);
-        return e != null ? e : segments.firstEntry();
+        return segments.segmentFor(lsn);
     }
 
     /** The segment after {@code segment}, or null if it is the newest one known. */
     Map.Entry<Long, LocalSegment> segmentAfter(LocalSegment segment) {
-        return segments.higherEntry(segment.firstLsn());
+        return segments.segmentAfter(segment);
     }
 
     /** A segment's file was gone when a reader tried to open it. */
@@ -563,7 +367,7 @@ public final class LocalLogStorage implements LogStorage {
         if (appender == null) {
             refreshSegments();
         } else {
-            segments.remove(segment.firstLsn(), segment);
+            segments.forget(segment);
         }
     }
 
@@ -577,39 +381,8 @@ public final class LocalLogStorage implements LogStorage {
         if (appender != null) {
             return false;
         }
-        listSegments();
+        segments.listSegments();
         return true;
-    }
-
-    /** Adds the segments found in the directory, forgets those gone from it. */
-    private void listSegments() throws IOException {
-        synchronized (refreshMonitor) {
-            TreeMap<Long, Path> found = new TreeMap<>();
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + LocalSegment.SUFFIX)) {
-                for (Path file : files) {
-                    OptionalLong first = LocalSegment.firstLsnOf(file);
-                    if (first.isPresent()) {
-                        found.put(first.getAsLong(), file);
-                    }
-                }
-            }
-            for (LocalSegment known : new ArrayList<>(segments.values())) {
-                if (!found.containsKey(known.firstLsn())) {
-                    segments.remove(known.firstLsn(), known);
-                    known.retire();
-                }
-            }
-            for (Map.Entry<Long, Path> e : found.entrySet()) {
-                if (!segments.containsKey(e.getKey())) {
-                    segments.put(e.getKey(), newSegment(e.getValue(), e.getKey()));
-                }
-            }
-        }
-    }
-
-    private LocalSegment newSegment(Path path, long firstLsn) {
-        return new LocalSegment(
-                path, firstLsn, SCAN_MAX_RECORD_BYTES, cutCorruptLastRecord, openChannels, MAX_IDLE_CHANNELS);
     }
 
     /**

@@ -1,42 +1,24 @@
 package dev.lifeboat.backend.s3.internal;
 
+import static dev.lifeboat.backend.s3.internal.S3Failures.isPreconditionFailure;
+import static dev.lifeboat.backend.s3.internal.S3Failures.isStatus;
+import static dev.lifeboat.backend.s3.internal.S3Failures.readFailure;
 import static java.util.Objects.requireNonNull;
 
 import dev.lifeboat.spi.OutcomeUnknownException;
 import java.io.Closeable;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.core.exception.AbortedException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
@@ -53,7 +35,6 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
@@ -71,7 +52,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  *       {@link UncheckedIOException}s the JDK's HTTP client lets through the SDK).
  * </ul>
  *
- * <p>Deadlines and retries are the SDK's, configured once here from {@link S3Settings}: every call
+ * <p>Deadlines and retries are the SDK's, configured once from {@link S3Settings} by {@link S3ClientFactory}: every call
  * has {@code apiCallTimeout} (all attempts) and {@code apiCallAttemptTimeout} (one attempt), and
  * the standard retry strategy makes {@code maxAttempts} attempts. Nothing here retries again.
  * Messages name buckets and keys, never credentials. Thread-safe.
@@ -121,56 +102,7 @@ public final class ObjectStore implements Closeable {
 
     /** Builds the SDK client the settings describe: deadlines, retries, endpoint and credentials. */
     public static ObjectStore open(S3Settings settings) {
-        S3ClientBuilder b = S3Client.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(settings.connectTimeout())
-                        .socketTimeout(settings.socketTimeout()))
-                .region(Region.of(settings.region()))
-                .credentialsProvider(credentials(settings))
-                .forcePathStyle(settings.pathStyle())
-                // Lifeboat verifies every byte with its own CRC32C (frames, manifests, indexes);
-                // SDK checksums only where S3 requires them keeps S3-compatible servers working.
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .overrideConfiguration(c -> c.addExecutionInterceptor(new NoExpectContinue())
-                        .apiCallTimeout(settings.apiCallTimeout())
-                        .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
-                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                .maxAttempts(settings.maxAttempts())
-                                .build()));
-        settings.endpoint().ifPresent(b::endpointOverride);
-        return new ObjectStore(b.build(), settings);
-    }
-
-    /**
-     * Drops {@code Expect: 100-continue}, which the SDK adds to uploads: with the JDK's
-     * {@code HttpURLConnection} a keep-alive connection the server has closed then fails outside
-     * the SDK's retry handling ("Unexpected end of file from server"), and the saving it offers (not
-     * sending a body the server would refuse) is small for objects of a few MiB.
-     */
-    private static final class NoExpectContinue implements ExecutionInterceptor {
-        @Override
-        public SdkHttpRequest modifyHttpRequest(
-                Context.ModifyHttpRequest context, ExecutionAttributes executionAttributes) {
-            SdkHttpRequest request = context.httpRequest();
-            return request.firstMatchingHeader("Expect").isPresent()
-                    ? request.toBuilder().removeHeader("Expect").build()
-                    : request;
-        }
-    }
-
-    private static AwsCredentialsProvider credentials(S3Settings settings) {
-        if (settings.credentials().isEmpty()) {
-            return DefaultCredentialsProvider.builder().build();
-        }
-        S3Settings.Credentials c = settings.credentials().get();
-        return StaticCredentialsProvider.create(
-                c.sessionToken().isPresent()
-                        ? AwsSessionCredentials.create(
-                                c.accessKeyId(),
-                                c.secretAccessKey(),
-                                c.sessionToken().get())
-                        : AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey()));
+        return new ObjectStore(S3ClientFactory.build(settings), settings);
     }
 
     public S3Location location() {
@@ -565,90 +497,7 @@ public final class ObjectStore implements Closeable {
 
     // ---------------------------------------------------------------- errors
 
-    static boolean isStatus(RuntimeException e, int status) {
-        return e instanceof S3Exception s && s.statusCode() == status;
-    }
-
-    /** 412, or 409 (AWS answers ConditionalRequestConflict while a conflicting conditional write runs). */
-    static boolean isPreconditionFailure(RuntimeException e) {
-        return isStatus(e, 412) || isStatus(e, 409);
-    }
-
-    /** Whether the request certainly never reached the server (nothing to reconcile). */
-    private static boolean certainlyNotSent(RuntimeException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof UnknownHostException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private IOException readFailure(String op, String bucket, String key, RuntimeException e) {
-        if (e instanceof AbortedException) {
-            InterruptedIOException ie =
-                    new InterruptedIOException("S3 " + op + " " + describe(bucket, key) + " was interrupted");
-            ie.initCause(e);
-            return ie;
-        }
-        return new IOException("S3 " + op + " " + describe(bucket, key) + " failed: " + e.getMessage(), e);
-    }
-
     private IOException writeFailure(String op, String key, RuntimeException e) {
-        String what = "S3 " + op + " " + describe(key);
-        if (e instanceof S3Exception s && s.statusCode() >= 400 && s.statusCode() < 500) {
-            return new IOException(what + " was refused: " + e.getMessage(), e);
-        }
-        if ((e instanceof SdkClientException || e instanceof UncheckedIOException) && certainlyNotSent(e)) {
-            return new IOException(what + " could not be sent: " + e.getMessage(), e);
-        }
-        // A timeout, a dropped connection or a server error after the last retry: the request
-        // may have been applied.
-        return new OutcomeUnknownException(what + " may or may not have taken effect: " + e.getMessage(), e);
-    }
-
-    /** Turns the SDK's unchecked failures while streaming into IOExceptions naming the object. */
-    private static final class SdkSafeInputStream extends FilterInputStream {
-        private final String name;
-        private boolean eof;
-
-        SdkSafeInputStream(InputStream in, String name) {
-            super(in);
-            this.name = name;
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                int b = super.read();
-                eof |= b < 0;
-                return b;
-            } catch (SdkException | UncheckedIOException e) {
-                throw new IOException("reading " + name + " failed: " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                int n = super.read(b, off, len);
-                eof |= n < 0;
-                return n;
-            } catch (SdkException | UncheckedIOException e) {
-                throw new IOException("reading " + name + " failed: " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                if (!eof && in instanceof ResponseInputStream<?> r) {
-                    r.abort(); // do not drain the rest of a large object to reuse the connection
-                }
-                super.close();
-            } catch (SdkException | UncheckedIOException e) {
-                throw new IOException("closing " + name + " failed: " + e.getMessage(), e);
-            }
-        }
+        return S3Failures.writeFailure(op, location.bucket(), key, e);
     }
 }
