@@ -65,6 +65,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>The crash test runs {@link WalCrashChild} in a child JVM (same {@code java}, class path and
  * module flags as the test JVM) and kills it with {@code SIGKILL}, so the backend's classes and
  * everything {@link #newRoot()} points at must be reachable from another process.
+ *
+ * <p>One long class on purpose, as Micrometer's {@code MeterRegistryCompatibilityKit} is: a
+ * backend's test extends exactly one class per contract and inherits every test, {@code lifeboat
+ * tck} and the capability matrix count the tests per contract class, and a split would make every
+ * backend author extend several classes and keep them in step. Its child processes, payloads and
+ * fault hooks live in {@code compat.internal}; what stays here is one test method per guarantee.
  */
 public abstract non-sealed class WriteAheadLogContract extends BackendContract<WriteAheadLogProvider, WriteAheadLog> {
     /** The standard option keys every WAL backend accepts. */
